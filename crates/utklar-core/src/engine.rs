@@ -1,0 +1,557 @@
+//! The measure engine: episodes in, [`MeasureSet`] out, through two entry points that give
+//! identical results.
+//!
+//! - [`measure_episodes`] takes [`Episode`] values (chrono types; the ergonomic path);
+//! - [`measure_columns`] takes [`EpisodeColumns`], plain slices of day numbers and codes that
+//!   Arrow arrays and C arrays map onto without copying rows.
+//!
+//! Both classify each row with the same function (one home for every rule), in a single pass
+//! with no allocation per episode, into a dense table indexed by period, municipality and care
+//! type. A [`MeasureSet`] merges with another by addition, so chunks, threads and machines
+//! combine into the same totals.
+//!
+//! ```
+//! use utklar_core::{measure_episodes, measure_columns, EpisodeColumns, IndicatorOptions, synth};
+//!
+//! let episodes = synth::generate(&synth::SynthOptions { episodes: 2_000, ..Default::default() });
+//! let opts = IndicatorOptions::default();
+//! let by_value = measure_episodes(&episodes, &opts)?;
+//!
+//! let cols = synth::to_columns(&episodes);
+//! let by_column = measure_columns(&cols.view(), &opts)?;
+//! assert_eq!(by_value, by_column);
+//! assert!(by_value.report().balances());
+//! # Ok::<(), utklar_core::Error>(())
+//! ```
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, Timelike};
+use serde::{Deserialize, Serialize};
+
+use crate::episode::{CareType, Episode};
+use crate::error::Error;
+use crate::measures::Measures;
+use crate::municipality::{Municipality, MUNICIPALITY_COUNT};
+use crate::period::{Period, PeriodKind};
+use crate::time::{self, NoticeTime, MAX_DAY, MIN_DAY, NO_DATE};
+use crate::validate::{ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
+
+/// Options of an indicator computation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IndicatorOptions {
+    /// Month, quarter or year (default month).
+    pub period: PeriodKind,
+    /// What to do with negative days (default exclude).
+    pub negative_days: NegativeDays,
+    /// Only episodes of patients at least this old (SKR used 65 for 2014–2016); none by
+    /// default. With a minimum age, an episode with no age is outside the restriction.
+    pub min_age: Option<u16>,
+    /// Strict: fail with every bad row listed. Lenient (default): exclude and report.
+    pub mode: Mode,
+}
+
+impl Default for IndicatorOptions {
+    fn default() -> Self {
+        IndicatorOptions {
+            period: PeriodKind::Month,
+            negative_days: NegativeDays::Exclude,
+            min_age: None,
+            mode: Mode::Lenient,
+        }
+    }
+}
+
+/// Episodes as columns: one slice per field, all of the same length.
+///
+/// Dates are day numbers (days since 1970-01-01, Arrow `date32`), with [`time::NO_DATE`] (−1)
+/// for an absent date; times of day are minutes after midnight with [`time::NO_TIME`] (−1)
+/// for unknown. Municipalities are numeric codes (`880` for `"0880"`), care types 0 (somatic)
+/// or 1 (psychiatric). Optional columns may be `None`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EpisodeColumns<'a> {
+    /// Municipality codes (`880`).
+    pub municipality: &'a [u16],
+    /// 0 somatic, 1 psychiatric.
+    pub care_type: &'a [u8],
+    /// Ready date (required: [`time::NO_DATE`] is a missing-field problem).
+    pub ready_day: &'a [i32],
+    /// Discharge date, [`time::NO_DATE`] when still in hospital.
+    pub discharge_day: &'a [i32],
+    /// Ready time of day in minutes, if known.
+    pub ready_minute: Option<&'a [i32]>,
+    /// Discharge time of day in minutes, if known.
+    pub discharge_minute: Option<&'a [i32]>,
+    /// Admission date, if known.
+    pub admitted_day: Option<&'a [i32]>,
+    /// Admission time of day in minutes, if known.
+    pub admitted_minute: Option<&'a [i32]>,
+    /// Age at discharge, negative when unknown.
+    pub age: Option<&'a [i32]>,
+    /// Index of the first row, added to reported row numbers (for chunks of a larger table).
+    pub row_offset: usize,
+}
+
+impl EpisodeColumns<'_> {
+    /// Number of rows; an error naming the column when the slices differ in length.
+    pub fn len(&self) -> Result<usize, Error> {
+        let n = self.municipality.len();
+        let check = |name: &str, len: usize| {
+            if len == n {
+                Ok(())
+            } else {
+                Err(Error::InvalidArgument {
+                    name: name.into(),
+                    message: format!("column has {len} rows, municipality has {n}"),
+                })
+            }
+        };
+        check("care_type", self.care_type.len())?;
+        check("ready_day", self.ready_day.len())?;
+        check("discharge_day", self.discharge_day.len())?;
+        for (name, c) in [
+            ("ready_minute", self.ready_minute),
+            ("discharge_minute", self.discharge_minute),
+            ("admitted_day", self.admitted_day),
+            ("admitted_minute", self.admitted_minute),
+            ("age", self.age),
+        ] {
+            if let Some(c) = c {
+                check(name, c.len())?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.municipality.is_empty()
+    }
+}
+
+/// One row as the classifier sees it, whichever entry point it came through.
+#[derive(Clone, Copy)]
+struct RowView {
+    /// Dense municipality index, `u16::MAX` when the code is unknown.
+    muni: u16,
+    /// Care type code (0/1; anything else is unknown).
+    care: u8,
+    ready_day: i32,
+    /// Seconds after midnight, −1 unknown.
+    ready_sec: i32,
+    discharge_day: i32,
+    discharge_sec: i32,
+    admitted_day: i32,
+    admitted_sec: i32,
+    /// Age, −1 unknown.
+    age: i32,
+}
+
+/// What the classifier decided for a row.
+enum Outcome {
+    Count {
+        muni: u16,
+        care: u8,
+        discharge_day: i32,
+        ready_days: u32,
+    },
+    Open,
+    OutsideAge,
+    Excluded,
+}
+
+fn sec_of(t: NoticeTime) -> i32 {
+    t.time.map_or(-1, |t| t.num_seconds_from_midnight() as i32)
+}
+
+fn before(day_a: i32, sec_a: i32, day_b: i32, sec_b: i32) -> bool {
+    if sec_a >= 0 && sec_b >= 0 {
+        (day_a, sec_a) < (day_b, sec_b)
+    } else {
+        day_a < day_b
+    }
+}
+
+impl RowView {
+    fn of_episode(e: &Episode) -> Self {
+        let (dd, ds) = e
+            .discharged_at
+            .map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
+        let (ad, asec) = e
+            .admitted_at
+            .map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
+        RowView {
+            muni: e.municipality.index() as u16,
+            care: e.care_type as u8,
+            ready_day: e.ready_at.day(),
+            ready_sec: sec_of(e.ready_at),
+            discharge_day: dd,
+            discharge_sec: ds,
+            admitted_day: ad,
+            admitted_sec: asec,
+            age: e.age.map_or(-1, i32::from),
+        }
+    }
+}
+
+/// Checks the row rules that do not need text: dates present and in range, municipality and
+/// care type known, discharge/ready not before admission, and negative days under `policy`.
+/// Pushes every problem found; returns `true` when the row is clean.
+fn check_row(row: usize, v: &RowView, policy: NegativeDays, out: &mut Vec<Problem>) -> bool {
+    let start = out.len();
+    let mut bad = |field: Field, reason: Reason| out.push(Problem { row, field, reason });
+    if v.muni == u16::MAX {
+        bad(Field::Municipality, Reason::UnknownMunicipality);
+    }
+    if v.care > 1 {
+        bad(Field::CareType, Reason::UnknownCareType);
+    }
+    if v.ready_day == NO_DATE {
+        bad(Field::ReadyAt, Reason::MissingField);
+    } else if !time::day_in_range(v.ready_day) {
+        bad(Field::ReadyAt, Reason::DateOutOfRange);
+    }
+    let dis_ok = v.discharge_day != NO_DATE && time::day_in_range(v.discharge_day);
+    if v.discharge_day != NO_DATE && !dis_ok {
+        bad(Field::DischargedAt, Reason::DateOutOfRange);
+    }
+    let adm_ok = v.admitted_day != NO_DATE && time::day_in_range(v.admitted_day);
+    if v.admitted_day != NO_DATE && !adm_ok {
+        bad(Field::AdmittedAt, Reason::DateOutOfRange);
+    }
+    let ready_ok = time::day_in_range(v.ready_day);
+    if adm_ok {
+        if dis_ok
+            && before(
+                v.discharge_day,
+                v.discharge_sec,
+                v.admitted_day,
+                v.admitted_sec,
+            )
+        {
+            bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
+        }
+        if ready_ok && before(v.ready_day, v.ready_sec, v.admitted_day, v.admitted_sec) {
+            bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
+        }
+    }
+    if dis_ok && ready_ok && v.discharge_day < v.ready_day && policy != NegativeDays::Day0 {
+        bad(Field::DischargedAt, Reason::NegativeDays);
+    }
+    out.len() == start
+}
+
+/// The problems of one episode value (used by [`crate::validate::check_episodes`]).
+pub(crate) fn row_problems(row: usize, e: &Episode, policy: NegativeDays, out: &mut Vec<Problem>) {
+    check_row(row, &RowView::of_episode(e), policy, out);
+}
+
+#[inline]
+fn classify(
+    row: usize,
+    v: &RowView,
+    opts: &IndicatorOptions,
+    report: &mut ExclusionReport,
+) -> Outcome {
+    let start = report.problems.len();
+    if !check_row(row, v, opts.negative_days, &mut report.problems) {
+        let new: Vec<Problem> = report.problems.drain(start..).collect();
+        report.exclude(new);
+        return Outcome::Excluded;
+    }
+    if v.discharge_day == NO_DATE {
+        report.open += 1;
+        return Outcome::Open;
+    }
+    if let Some(min) = opts.min_age {
+        if v.age < i32::from(min) {
+            report.outside_age += 1;
+            return Outcome::OutsideAge;
+        }
+    }
+    report.counted += 1;
+    Outcome::Count {
+        muni: v.muni,
+        care: v.care,
+        discharge_day: v.discharge_day,
+        ready_days: (v.discharge_day - v.ready_day).max(0) as u32,
+    }
+}
+
+/// Month ordinal (relative to 1990-01) of each valid day number.
+fn month_lut() -> &'static [u16] {
+    static LUT: OnceLock<Vec<u16>> = OnceLock::new();
+    LUT.get_or_init(|| {
+        (MIN_DAY..=MAX_DAY)
+            .map(|d| {
+                let date = time::date_of_day(d);
+                ((date.year() - 1990) * 12 + date.month0() as i32) as u16
+            })
+            .collect()
+    })
+}
+
+/// The period ordinal of a valid day number.
+#[inline]
+fn period_ordinal(kind: PeriodKind, lut: &[u16], day: i32) -> i32 {
+    let m = i32::from(lut[(day - MIN_DAY) as usize]) + 1990 * 12;
+    match kind {
+        PeriodKind::Month => m,
+        PeriodKind::Quarter => m / 3,
+        PeriodKind::Year => m / 12,
+    }
+}
+
+const STRIDE: usize = MUNICIPALITY_COUNT * 2;
+
+/// Measures per period, municipality and care type, with the account of every row.
+///
+/// A commutative monoid: [`MeasureSet::merge`] adds another set of the same period kind, in any
+/// order, with the same result as computing over all rows at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureSet {
+    kind: PeriodKind,
+    /// Ordinal of the first period held.
+    first: i32,
+    /// `[period][municipality][care type]`.
+    cells: Vec<Measures>,
+    report: ExclusionReport,
+}
+
+impl MeasureSet {
+    /// An empty set for periods of `kind`.
+    pub fn new(kind: PeriodKind) -> Self {
+        MeasureSet {
+            kind,
+            first: 0,
+            cells: Vec::new(),
+            report: ExclusionReport::default(),
+        }
+    }
+
+    /// The period kind.
+    pub fn kind(&self) -> PeriodKind {
+        self.kind
+    }
+
+    /// The account of the rows: counted, open, outside the age restriction, excluded and why.
+    pub fn report(&self) -> &ExclusionReport {
+        &self.report
+    }
+
+    fn periods(&self) -> usize {
+        self.cells.len() / STRIDE
+    }
+
+    /// Makes room for period ordinal `p`; returns its row.
+    #[inline]
+    fn slot(&mut self, p: i32) -> usize {
+        let n = self.periods() as i32;
+        if n == 0 {
+            self.first = p;
+            self.cells.resize(STRIDE, Measures::default());
+            return 0;
+        }
+        if p < self.first {
+            let grow = (self.first - p) as usize;
+            let mut cells = vec![Measures::default(); grow * STRIDE];
+            cells.extend_from_slice(&self.cells);
+            self.cells = cells;
+            self.first = p;
+        } else if p >= self.first + n {
+            self.cells
+                .resize((p - self.first + 1) as usize * STRIDE, Measures::default());
+        }
+        (p - self.first) as usize
+    }
+
+    #[inline]
+    fn add(&mut self, period: i32, muni: u16, care: u8, ready_days: u32) {
+        let row = if period >= self.first && period < self.first + self.periods() as i32 {
+            (period - self.first) as usize
+        } else {
+            self.slot(period)
+        };
+        self.cells[row * STRIDE + muni as usize * 2 + care as usize].add_episode(ready_days);
+    }
+
+    /// Merges another set of the same period kind into this one.
+    pub fn merge(&mut self, other: &MeasureSet) -> Result<(), Error> {
+        if other.kind != self.kind {
+            return Err(Error::InvalidArgument {
+                name: "period".into(),
+                message: format!(
+                    "cannot merge {} measures into {} measures",
+                    other.kind, self.kind
+                ),
+            });
+        }
+        for p in 0..other.periods() {
+            let ord = other.first + p as i32;
+            if other.cells[p * STRIDE..(p + 1) * STRIDE]
+                .iter()
+                .all(|m| *m == Measures::default())
+            {
+                continue;
+            }
+            let row = self.slot(ord);
+            for (a, b) in self.cells[row * STRIDE..(row + 1) * STRIDE]
+                .iter_mut()
+                .zip(&other.cells[p * STRIDE..(p + 1) * STRIDE])
+            {
+                *a += *b;
+            }
+        }
+        self.report.merge(&other.report);
+        Ok(())
+    }
+
+    /// The measures of one municipality, care type and period.
+    pub fn get(&self, period: Period, municipality: Municipality, care_type: CareType) -> Measures {
+        if period.kind() != self.kind {
+            return Measures::default();
+        }
+        let p = period.ordinal() - self.first;
+        if p < 0 || p as usize >= self.periods() {
+            return Measures::default();
+        }
+        self.cells[p as usize * STRIDE + municipality.index() * 2 + care_type as usize]
+    }
+
+    /// Every non-empty cell: `(period, municipality, care type, measures)` in period, code and
+    /// care-type order.
+    pub fn iter(&self) -> impl Iterator<Item = (Period, Municipality, CareType, Measures)> + '_ {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.episodes() > 0)
+            .map(move |(i, m)| {
+                let p = Period::from_ordinal(self.kind, self.first + (i / STRIDE) as i32);
+                let muni = Municipality::from_index((i % STRIDE) / 2).expect("dense index");
+                let care = CareType::from_code((i % 2) as u8).expect("0 or 1");
+                (p, muni, care, *m)
+            })
+    }
+
+    /// The totals over every cell.
+    pub fn total(&self) -> Measures {
+        self.cells.iter().copied().sum()
+    }
+
+    fn finish(self, mode: Mode, policy: NegativeDays) -> Result<Self, Error> {
+        if policy == NegativeDays::Error && self.report.count(Reason::NegativeDays) > 0 {
+            let rows = self
+                .report
+                .problems
+                .iter()
+                .filter(|p| p.reason == Reason::NegativeDays)
+                .cloned()
+                .collect();
+            return Err(Error::Invalid(rows));
+        }
+        if mode == Mode::Strict && !self.report.problems.is_empty() {
+            return Err(Error::Invalid(self.report.problems));
+        }
+        Ok(self)
+    }
+}
+
+/// Measures over episode values (the ergonomic entry point).
+pub fn measure_episodes(
+    episodes: &[Episode],
+    opts: &IndicatorOptions,
+) -> Result<MeasureSet, Error> {
+    let lut = month_lut();
+    let mut set = MeasureSet::new(opts.period);
+    set.report.rows_in = episodes.len() as u64;
+    for (row, e) in episodes.iter().enumerate() {
+        let v = RowView::of_episode(e);
+        if let Outcome::Count {
+            muni,
+            care,
+            discharge_day,
+            ready_days,
+        } = classify(row, &v, opts, &mut set.report)
+        {
+            set.add(
+                period_ordinal(opts.period, lut, discharge_day),
+                muni,
+                care,
+                ready_days,
+            );
+        }
+    }
+    set.finish(opts.mode, opts.negative_days)
+}
+
+/// Measures over columns (the entry point for Arrow, C and other columnar data).
+pub fn measure_columns(
+    cols: &EpisodeColumns<'_>,
+    opts: &IndicatorOptions,
+) -> Result<MeasureSet, Error> {
+    let n = cols.len()?;
+    let lut = month_lut();
+    let codes = Municipality::code_index_table();
+    let mut set = MeasureSet::new(opts.period);
+    set.report.rows_in = n as u64;
+    let opt = |c: Option<&[i32]>, i: usize, scale: i32| {
+        c.map_or(-1, |c| if c[i] < 0 { -1 } else { c[i] * scale })
+    };
+    for i in 0..n {
+        let v = RowView {
+            muni: codes
+                .get(cols.municipality[i] as usize)
+                .copied()
+                .unwrap_or(u16::MAX),
+            care: cols.care_type[i],
+            ready_day: cols.ready_day[i],
+            ready_sec: opt(cols.ready_minute, i, 60),
+            discharge_day: cols.discharge_day[i],
+            discharge_sec: opt(cols.discharge_minute, i, 60),
+            admitted_day: cols.admitted_day.map_or(NO_DATE, |c| c[i]),
+            admitted_sec: opt(cols.admitted_minute, i, 60),
+            age: opt(cols.age, i, 1),
+        };
+        if let Outcome::Count {
+            muni,
+            care,
+            discharge_day,
+            ready_days,
+        } = classify(cols.row_offset + i, &v, opts, &mut set.report)
+        {
+            set.add(
+                period_ordinal(opts.period, lut, discharge_day),
+                muni,
+                care,
+                ready_days,
+            );
+        }
+    }
+    set.finish(opts.mode, opts.negative_days)
+}
+
+/// Calls `f(row, episode, period, ready_days)` for every episode that the measures count
+/// under `opts` (the same classification as [`measure_episodes`]).
+pub(crate) fn for_each_counted<'a>(
+    episodes: &'a [Episode],
+    opts: &IndicatorOptions,
+    mut f: impl FnMut(usize, &'a Episode, Period, u32),
+) {
+    let lut = month_lut();
+    let mut scratch = ExclusionReport::default();
+    for (row, e) in episodes.iter().enumerate() {
+        let v = RowView::of_episode(e);
+        if let Outcome::Count {
+            discharge_day,
+            ready_days,
+            ..
+        } = classify(row, &v, opts, &mut scratch)
+        {
+            let p =
+                Period::from_ordinal(opts.period, period_ordinal(opts.period, lut, discharge_day));
+            f(row, e, p, ready_days);
+        }
+        scratch.problems.clear();
+    }
+}

@@ -1,0 +1,84 @@
+//! # utklar-core
+//!
+//! Statistics and municipal payments for Swedish hospital patients who are ready for discharge
+//! (*utskrivningsklara patienter*), under the Discharge Act (SFS 2017:612).
+//!
+//! This crate is pure: no I/O, no global mutable state, no `unsafe`. The command line, the
+//! Python package and the C library are thin layers over it.
+//!
+//! ## Overview
+//!
+//! - [`Episode`]: one inpatient stay (*vårdtillfälle*) with its ready notice, discharge and the
+//!   law's precondition flags; [`Municipality`] and [`County`] are validated SCB codes.
+//! - [`validate`]: text rows to episodes, every problem named by row, field and [`Reason`].
+//! - [`measure_episodes`] and [`measure_columns`]: the two entry points (values, or slices that
+//!   Arrow and C arrays map onto) producing a [`MeasureSet`], the three measures per period,
+//!   municipality and care type, which merges by addition.
+//! - [`MeasureSet::indicators`] / [`indicators`]: the national indicators per municipality,
+//!   county or nation: goal attainment, mean days (without and with day 0 in the denominator),
+//!   days per 1 000 inhabitants, occupied beds and bed share.
+//! - [`extras`]: per-person counts, planned-date accuracy, 30-day readmissions and the census
+//!   of patients still waiting.
+//! - [`calendar`]: Swedish public holidays and working days; [`time`]: day numbers, notice
+//!   times and the noon rule.
+//! - [`synth`]: a seeded generator of realistic episodes.
+//!
+//! ## Usage
+//!
+//! ```
+//! use utklar_core::{indicators, GroupBy, IndicatorOptions, Population, synth};
+//!
+//! // A generated year of Kalmar län.
+//! let episodes = synth::generate(&synth::SynthOptions::kalmar_year(2025));
+//! let report = indicators(&episodes, &IndicatorOptions::default(), GroupBy::County,
+//!                         Some(&Population::builtin()), None)?;
+//! for row in report.rows.iter().take(2) {
+//!     println!("{} {} {}: mean {:.1} days, goal attainment {:.0} %",
+//!              row.group, row.care_type, row.period,
+//!              row.mean_days.unwrap_or(f64::NAN), 100.0 * row.goal_attainment.unwrap_or(f64::NAN));
+//! }
+//! // Every row is accounted for.
+//! assert!(report.exclusions.balances());
+//! # Ok::<(), utklar_core::Error>(())
+//! ```
+//!
+//! ## Untrusted input
+//!
+//! Nothing panics on bad input. Text rows go through [`validate::EpisodeReader`]; in lenient
+//! mode a bad row is excluded and reported ([`ExclusionReport`]), in strict mode the call fails
+//! with [`Error::Invalid`] listing every offending row.
+//!
+//! ## Performance
+//!
+//! The columnar entry point makes one pass with no allocation per row, into a dense array
+//! indexed by period, municipality and care type (no hashing); day numbers map to months
+//! through a lookup table. See ARCHITECTURE.md and the benches.
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod engine;
+pub mod episode;
+pub mod error;
+pub mod extras;
+pub mod indicators;
+pub mod measures;
+pub mod municipality;
+pub mod period;
+pub mod reference;
+pub mod synth;
+pub mod time;
+pub mod validate;
+
+pub use engine::{measure_columns, measure_episodes, EpisodeColumns, IndicatorOptions, MeasureSet};
+pub use episode::{CareType, Episode};
+pub use error::Error;
+pub use indicators::{indicators, Group, GroupBy, IndicatorReport, IndicatorRow};
+pub use measures::Measures;
+pub use municipality::{County, Municipality};
+pub use period::{Period, PeriodKind};
+pub use reference::{Beds, Population, PopulationRow};
+pub use time::NoticeTime;
+pub use validate::{ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
+
+/// The version of utklar-core.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,327 @@
+//! Municipalities (*kommuner*) and counties (*län*): the 290 codes of SCB, embedded.
+//!
+//! A [`Municipality`] is a validated 4-digit municipality code (*kommunkod*); its first two
+//! digits are its [`County`] code (*länskod*). The table comes from `data/kommuner.csv` (see
+//! `data/SOURCES.md`) and is compiled into the crate, so looking a code up never does I/O.
+//!
+//! ```
+//! use utklar_core::{Municipality, County};
+//!
+//! let kalmar: Municipality = "0880".parse()?;
+//! assert_eq!(kalmar.name(), "Kalmar");
+//! assert_eq!(kalmar.county(), County::new(8)?);
+//! assert_eq!(kalmar.county().name(), "Kalmar län");
+//! assert_eq!(Municipality::by_name("kalmar"), Some(kalmar));
+//! assert_eq!(County::new(8)?.municipalities().count(), 12);
+//! assert!("0999".parse::<Municipality>().is_err());
+//! # Ok::<(), utklar_core::Error>(())
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::Error;
+
+/// Number of municipalities in Sweden (and in the embedded table).
+pub const MUNICIPALITY_COUNT: usize = 290;
+
+const KOMMUNER_CSV: &str = include_str!("../data/kommuner.csv");
+
+struct Entry {
+    code: u16,
+    name: &'static str,
+    county: u8,
+    county_name: &'static str,
+}
+
+struct Table {
+    entries: Vec<Entry>,
+    /// code (0..10000) -> dense index, or `u16::MAX`.
+    by_code: Vec<u16>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut entries = Vec::with_capacity(MUNICIPALITY_COUNT);
+        for line in KOMMUNER_CSV.lines().skip(1) {
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            let mut f = line.split(',');
+            let (Some(code), Some(name), Some(county), Some(county_name)) =
+                (f.next(), f.next(), f.next(), f.next())
+            else {
+                unreachable!("embedded kommuner.csv has four columns")
+            };
+            entries.push(Entry {
+                code: code.parse().expect("embedded code is numeric"),
+                name,
+                county: county.parse().expect("embedded county is numeric"),
+                county_name,
+            });
+        }
+        entries.sort_by_key(|e| e.code);
+        let mut by_code = vec![u16::MAX; 10_000];
+        for (i, e) in entries.iter().enumerate() {
+            by_code[e.code as usize] = i as u16;
+        }
+        Table { entries, by_code }
+    })
+}
+
+/// A Swedish municipality (*kommun*), one of the 290 codes of SCB.
+///
+/// Internally the dense index 0..290 in code order, so it can index arrays directly.
+/// Serialises as its 4-digit code string (`"0880"`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Municipality(u16);
+
+impl Municipality {
+    /// The municipality with this numeric code (`880` for Kalmar, code `"0880"`).
+    ///
+    /// ```
+    /// # use utklar_core::Municipality;
+    /// assert_eq!(Municipality::from_code(880)?.name(), "Kalmar");
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn from_code(code: u16) -> Result<Self, Error> {
+        Self::index_of_code(code)
+            .map(Municipality)
+            .ok_or_else(|| Error::UnknownMunicipality(format!("{code:04}")))
+    }
+
+    /// The dense index (0..290) of a numeric code, or `None` when the code is not one of the 290.
+    #[inline]
+    pub fn index_of_code(code: u16) -> Option<u16> {
+        let idx = *table().by_code.get(code as usize)?;
+        (idx != u16::MAX).then_some(idx)
+    }
+
+    /// The lookup table from numeric code (0..10 000) to dense index (`u16::MAX` when unknown),
+    /// for columnar code that maps many codes at once.
+    pub fn code_index_table() -> &'static [u16] {
+        &table().by_code
+    }
+
+    /// The municipality at a dense index (0..290, in code order).
+    pub fn from_index(index: usize) -> Option<Self> {
+        (index < table().entries.len()).then_some(Municipality(index as u16))
+    }
+
+    /// All 290 municipalities in code order.
+    pub fn all() -> impl Iterator<Item = Municipality> {
+        (0..table().entries.len() as u16).map(Municipality)
+    }
+
+    /// Looks a municipality up by its name, ignoring case (`"Göteborg"`, `"malmö"`).
+    pub fn by_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        table()
+            .entries
+            .iter()
+            .position(|e| {
+                e.name.eq_ignore_ascii_case(name) || e.name.to_lowercase() == name.to_lowercase()
+            })
+            .map(|i| Municipality(i as u16))
+    }
+
+    fn entry(self) -> &'static Entry {
+        &table().entries[self.0 as usize]
+    }
+
+    /// The dense index 0..290 (code order).
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The numeric code (`880` for `"0880"`).
+    pub fn code(self) -> u16 {
+        self.entry().code
+    }
+
+    /// The name (`"Kalmar"`).
+    pub fn name(self) -> &'static str {
+        self.entry().name
+    }
+
+    /// The county (*län*): the first two digits of the code.
+    pub fn county(self) -> County {
+        County(self.entry().county)
+    }
+}
+
+impl fmt::Display for Municipality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.code())
+    }
+}
+
+impl fmt::Debug for Municipality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Municipality({:04} {})", self.code(), self.name())
+    }
+}
+
+impl FromStr for Municipality {
+    type Err = Error;
+
+    /// Parses a 4-digit code (`"0880"`). A 3-digit code (`"880"`, a spreadsheet that dropped
+    /// the leading zero) is accepted too.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let t = s.trim();
+        if !(3..=4).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::UnknownMunicipality(s.to_string()));
+        }
+        let code: u16 = t
+            .parse()
+            .map_err(|_| Error::UnknownMunicipality(s.to_string()))?;
+        Self::index_of_code(code)
+            .map(Municipality)
+            .ok_or_else(|| Error::UnknownMunicipality(s.to_string()))
+    }
+}
+
+impl Serialize for Municipality {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Municipality {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A Swedish county (*län*, also *region*), by its 2-digit code (`08` Kalmar län).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct County(u8);
+
+impl County {
+    /// The county with this code; an error when no municipality belongs to it.
+    pub fn new(code: u8) -> Result<Self, Error> {
+        if table().entries.iter().any(|e| e.county == code) {
+            Ok(County(code))
+        } else {
+            Err(Error::UnknownCounty(format!("{code:02}")))
+        }
+    }
+
+    /// All 21 counties in code order.
+    pub fn all() -> impl Iterator<Item = County> {
+        let mut codes: Vec<u8> = table().entries.iter().map(|e| e.county).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.into_iter().map(County)
+    }
+
+    /// The numeric code (`8` for `"08"`).
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    /// The name (`"Kalmar län"`).
+    pub fn name(self) -> &'static str {
+        table()
+            .entries
+            .iter()
+            .find(|e| e.county == self.0)
+            .map_or("", |e| e.county_name)
+    }
+
+    /// The county's municipalities in code order.
+    pub fn municipalities(self) -> impl Iterator<Item = Municipality> {
+        Municipality::all().filter(move |m| m.county() == self)
+    }
+}
+
+impl fmt::Display for County {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}", self.0)
+    }
+}
+
+impl fmt::Debug for County {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "County({:02} {})", self.0, self.name())
+    }
+}
+
+impl FromStr for County {
+    type Err = Error;
+
+    /// Parses a 1- or 2-digit county code (`"08"`, `"8"`).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let t = s.trim();
+        if t.is_empty() || t.len() > 2 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::UnknownCounty(s.to_string()));
+        }
+        County::new(t.parse().map_err(|_| Error::UnknownCounty(s.to_string()))?)
+            .map_err(|_| Error::UnknownCounty(s.to_string()))
+    }
+}
+
+impl Serialize for County {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for County {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_290_municipalities_in_21_counties() {
+        assert_eq!(Municipality::all().count(), 290);
+        assert_eq!(County::all().count(), 21);
+        for m in Municipality::all() {
+            assert_eq!(m.code() / 100, u16::from(m.county().code()), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn parses_and_rejects_codes() {
+        assert_eq!(
+            "0114".parse::<Municipality>().unwrap().name(),
+            "Upplands Väsby"
+        );
+        assert_eq!("114".parse::<Municipality>().unwrap().code(), 114);
+        assert_eq!(" 1480 ".parse::<Municipality>().unwrap().name(), "Göteborg");
+        for bad in ["", "0000", "9999", "12345", "08x0", "-880"] {
+            assert!(bad.parse::<Municipality>().is_err(), "{bad}");
+        }
+        assert!(Municipality::from_code(10_000).is_err());
+    }
+
+    #[test]
+    fn names_look_up_case_insensitively() {
+        assert_eq!(Municipality::by_name("GÖTEBORG").unwrap().code(), 1480);
+        assert_eq!(Municipality::by_name("örebro").unwrap().code(), 1880);
+        assert!(Municipality::by_name("Atlantis").is_none());
+    }
+
+    #[test]
+    fn serde_round_trip_as_code_string() {
+        let m: Municipality = "0880".parse().unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, "\"0880\"");
+        assert_eq!(serde_json::from_str::<Municipality>(&json).unwrap(), m);
+        let c = m.county();
+        assert_eq!(serde_json::to_string(&c).unwrap(), "\"08\"");
+    }
+}

@@ -1,0 +1,513 @@
+//! Dates and notice times in Swedish local civil time.
+//!
+//! utklar counts in whole calendar days. A **day number** is the number of days since
+//! 1970-01-01 (`i32`), the representation of Arrow's `date32` and of the C API; [`NO_DATE`]
+//! (−1) marks an absent date in columnar input. A [`NoticeTime`] is a date with an optional
+//! time of day: a ready notice given as a date alone means "time unknown".
+//!
+//! Text follows SPEC §3: dates `YYYY-MM-DD`; datetimes `YYYY-MM-DDTHH:MM[:SS]` or with a space
+//! for the `T`; an input with a UTC offset (`Z`, `+01:00`) is converted to Swedish local time
+//! (Europe/Stockholm: CET, and CEST from the last Sunday of March to the last Sunday of October,
+//! September before 1996). Dates run from 1990-01-01 to 2100-12-31.
+//!
+//! ```
+//! use utklar_core::time::{NoticeTime, parse_notice};
+//!
+//! let t = parse_notice("2025-03-14 12:00:01")?;
+//! assert!(t.is_after_noon());
+//! let d = parse_notice("2025-03-14")?;
+//! assert_eq!(d.time, None);
+//! assert!(!d.is_after_noon());
+//! // 11:30 UTC in March is 12:30 in Stockholm.
+//! assert!(parse_notice("2025-03-14T11:30:00Z")?.is_after_noon());
+//! # Ok::<(), utklar_core::time::TimeError>(())
+//! ```
+
+use std::fmt;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The column value that marks an absent date in columnar input (day numbers).
+pub const NO_DATE: i32 = -1;
+/// The column value that marks an unknown time of day (minutes after midnight).
+pub const NO_TIME: i32 = -1;
+
+/// The first valid date, 1990-01-01.
+pub const MIN_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+/// The last valid date, 2100-12-31.
+pub const MAX_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+/// Day number of 1990-01-01.
+pub const MIN_DAY: i32 = 7305;
+/// Day number of 2100-12-31.
+pub const MAX_DAY: i32 = 47846;
+
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+
+/// Why a date or time text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeError {
+    /// Not a date in a form SPEC §3 allows (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]`).
+    Unparseable,
+    /// A real date outside 1990-01-01 … 2100-12-31.
+    OutOfRange,
+}
+
+impl fmt::Display for TimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimeError::Unparseable => f.write_str(
+                "not a date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (space allowed for T)",
+            ),
+            TimeError::OutOfRange => f.write_str("date outside 1990-01-01 … 2100-12-31"),
+        }
+    }
+}
+
+impl std::error::Error for TimeError {}
+
+/// The day number (days since 1970-01-01) of a date.
+#[inline]
+pub fn day_number(date: NaiveDate) -> i32 {
+    (date - EPOCH).num_days() as i32
+}
+
+/// The date of a day number.
+pub fn date_of_day(day: i32) -> NaiveDate {
+    EPOCH + Duration::days(i64::from(day))
+}
+
+/// Whether a day number is within 1990-01-01 … 2100-12-31.
+#[inline]
+pub fn day_in_range(day: i32) -> bool {
+    (MIN_DAY..=MAX_DAY).contains(&day)
+}
+
+/// Checks a date against the valid range.
+pub fn check_range(date: NaiveDate) -> Result<NaiveDate, TimeError> {
+    if (MIN_DATE..=MAX_DATE).contains(&date) {
+        Ok(date)
+    } else {
+        Err(TimeError::OutOfRange)
+    }
+}
+
+/// A point in Swedish local civil time known to the day, and perhaps to the second.
+///
+/// The ready notice (*underrättelse*) carries a timestamp; files often have the date only. The
+/// date decides ready days; the time of day matters only for the law's noon rule.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NoticeTime {
+    /// The local date.
+    pub date: NaiveDate,
+    /// The local time of day, when known.
+    pub time: Option<NaiveTime>,
+}
+
+impl NoticeTime {
+    /// A date with no time of day.
+    pub fn date(date: NaiveDate) -> Self {
+        NoticeTime { date, time: None }
+    }
+
+    /// A date and time of day.
+    pub fn at(date: NaiveDate, time: NaiveTime) -> Self {
+        NoticeTime {
+            date,
+            time: Some(time),
+        }
+    }
+
+    /// From a day number and minutes after midnight ([`NO_TIME`] or any negative for unknown).
+    pub fn from_day_minutes(day: i32, minutes: i32) -> Self {
+        let date = date_of_day(day);
+        let time = (0..24 * 60)
+            .contains(&minutes)
+            .then(|| NaiveTime::from_hms_opt(minutes as u32 / 60, minutes as u32 % 60, 0))
+            .flatten();
+        NoticeTime { date, time }
+    }
+
+    /// The day number of the date.
+    #[inline]
+    pub fn day(self) -> i32 {
+        day_number(self.date)
+    }
+
+    /// Whether the time of day is strictly later than 12:00:00 (law 5 kap. 4 §). A notice with
+    /// no time of day counts as before noon; see [`NoticeTime::is_after_noon_or`] to choose.
+    pub fn is_after_noon(self) -> bool {
+        self.is_after_noon_or(false)
+    }
+
+    /// Like [`NoticeTime::is_after_noon`], with `unknown` the answer for a date alone.
+    pub fn is_after_noon_or(self, unknown: bool) -> bool {
+        match self.time {
+            Some(t) => t > NaiveTime::from_hms_opt(12, 0, 0).expect("noon"),
+            None => unknown,
+        }
+    }
+
+    /// Compares two notice times at the precision both have: by date and time when both carry a
+    /// time of day, by date otherwise.
+    pub fn is_before(self, other: NoticeTime) -> bool {
+        match (self.time, other.time) {
+            (Some(a), Some(b)) => (self.date, a) < (other.date, b),
+            _ => self.date < other.date,
+        }
+    }
+}
+
+impl fmt::Display for NoticeTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.time {
+            None => write!(f, "{}", self.date.format("%Y-%m-%d")),
+            Some(t) => write!(
+                f,
+                "{}T{}",
+                self.date.format("%Y-%m-%d"),
+                t.format("%H:%M:%S")
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for NoticeTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NoticeTime({self})")
+    }
+}
+
+impl From<NaiveDate> for NoticeTime {
+    fn from(d: NaiveDate) -> Self {
+        NoticeTime::date(d)
+    }
+}
+
+impl From<NaiveDateTime> for NoticeTime {
+    fn from(dt: NaiveDateTime) -> Self {
+        NoticeTime::at(dt.date(), dt.time())
+    }
+}
+
+impl std::str::FromStr for NoticeTime {
+    type Err = TimeError;
+    fn from_str(s: &str) -> Result<Self, TimeError> {
+        parse_notice(s)
+    }
+}
+
+impl Serialize for NoticeTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for NoticeTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_notice(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
+}
+
+fn parse_ymd(b: &[u8]) -> Result<NaiveDate, TimeError> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(TimeError::Unparseable);
+    }
+    let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[5..7]), digits(&b[8..10]))
+    else {
+        return Err(TimeError::Unparseable);
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(TimeError::Unparseable)?;
+    check_range(date)
+}
+
+/// Parses a date `YYYY-MM-DD` (surrounding spaces allowed) within the valid range.
+///
+/// ```
+/// # use utklar_core::time::{parse_date, TimeError};
+/// assert_eq!(parse_date("2024-02-29")?.to_string(), "2024-02-29");
+/// assert_eq!(parse_date("2023-02-29"), Err(TimeError::Unparseable));
+/// assert_eq!(parse_date("1989-12-31"), Err(TimeError::OutOfRange));
+/// # Ok::<(), TimeError>(())
+/// ```
+pub fn parse_date(s: &str) -> Result<NaiveDate, TimeError> {
+    parse_ymd(s.trim().as_bytes())
+}
+
+/// Parses a date or a local datetime; an offset (`Z`, `+02:00`, `+0200`) is converted to
+/// Swedish local time.
+pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
+    let b = s.trim().as_bytes();
+    if b.len() < 10 {
+        return Err(TimeError::Unparseable);
+    }
+    if b.len() == 10 {
+        return parse_ymd(b).map(NoticeTime::date);
+    }
+    if b[10] != b'T' && b[10] != b' ' && b[10] != b't' {
+        return Err(TimeError::Unparseable);
+    }
+    // Date part may be out of range before an offset moves it; check the range at the end.
+    let date = {
+        let d = &b[..10];
+        if d[4] != b'-' || d[7] != b'-' {
+            return Err(TimeError::Unparseable);
+        }
+        let (Some(y), Some(m), Some(dd)) = (digits(&d[0..4]), digits(&d[5..7]), digits(&d[8..10]))
+        else {
+            return Err(TimeError::Unparseable);
+        };
+        NaiveDate::from_ymd_opt(y as i32, m, dd).ok_or(TimeError::Unparseable)?
+    };
+    let rest = &b[11..];
+    // Split the offset, if any.
+    let (clock, offset_min) = split_offset(rest)?;
+    let time = parse_clock(clock)?;
+    let local = match offset_min {
+        None => NaiveDateTime::new(date, time),
+        Some(off) => {
+            utc_to_stockholm(NaiveDateTime::new(date, time) - Duration::minutes(off.into()))
+        }
+    };
+    check_range(local.date())?;
+    Ok(NoticeTime::from(local))
+}
+
+fn split_offset(rest: &[u8]) -> Result<(&[u8], Option<i32>), TimeError> {
+    if let Some(stripped) = rest.strip_suffix(b"Z").or_else(|| rest.strip_suffix(b"z")) {
+        return Ok((stripped, Some(0)));
+    }
+    if let Some(pos) = rest.iter().position(|&c| c == b'+' || c == b'-') {
+        let (clock, off) = rest.split_at(pos);
+        let sign = if off[0] == b'-' { -1 } else { 1 };
+        let o = &off[1..];
+        let (h, m) = match o.len() {
+            2 => (digits(o), Some(0)),
+            4 => (digits(&o[0..2]), digits(&o[2..4])),
+            5 if o[2] == b':' => (digits(&o[0..2]), digits(&o[3..5])),
+            _ => (None, None),
+        };
+        let (Some(h), Some(m)) = (h, m) else {
+            return Err(TimeError::Unparseable);
+        };
+        if h > 14 || m > 59 {
+            return Err(TimeError::Unparseable);
+        }
+        return Ok((clock, Some(sign * (h as i32 * 60 + m as i32))));
+    }
+    Ok((rest, None))
+}
+
+fn parse_clock(c: &[u8]) -> Result<NaiveTime, TimeError> {
+    // HH:MM, HH:MM:SS, HH:MM:SS.fff
+    if c.len() < 5 || c[2] != b':' {
+        return Err(TimeError::Unparseable);
+    }
+    let (Some(h), Some(m)) = (digits(&c[0..2]), digits(&c[3..5])) else {
+        return Err(TimeError::Unparseable);
+    };
+    let mut s = 0;
+    let mut nanos = 0;
+    if c.len() > 5 {
+        if c.len() < 8 || c[5] != b':' {
+            return Err(TimeError::Unparseable);
+        }
+        s = digits(&c[6..8]).ok_or(TimeError::Unparseable)?;
+        if c.len() > 8 {
+            if c[8] != b'.' && c[8] != b',' {
+                return Err(TimeError::Unparseable);
+            }
+            let frac = &c[9..];
+            if frac.is_empty() || frac.len() > 9 {
+                return Err(TimeError::Unparseable);
+            }
+            nanos = digits(frac).ok_or(TimeError::Unparseable)? * 10u32.pow(9 - frac.len() as u32);
+        }
+    }
+    NaiveTime::from_hms_nano_opt(h, m, s, nanos).ok_or(TimeError::Unparseable)
+}
+
+/// The last Sunday of a month.
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }
+    .expect("valid month");
+    let last = next - Duration::days(1);
+    let back = last.weekday().num_days_from_sunday();
+    last - Duration::days(i64::from(back))
+}
+
+/// Converts a UTC datetime to Swedish local civil time (Europe/Stockholm).
+///
+/// Sweden keeps CET (UTC+1) and summer time CEST (UTC+2) from 01:00 UTC on the last Sunday of
+/// March to 01:00 UTC on the last Sunday of October (of September before 1996).
+pub fn utc_to_stockholm(utc: NaiveDateTime) -> NaiveDateTime {
+    let y = utc.year();
+    let start = NaiveDateTime::new(
+        last_sunday(y, 3),
+        NaiveTime::from_hms_opt(1, 0, 0).expect("1:00"),
+    );
+    let end_month = if y < 1996 { 9 } else { 10 };
+    let end = NaiveDateTime::new(
+        last_sunday(y, end_month),
+        NaiveTime::from_hms_opt(1, 0, 0).expect("1:00"),
+    );
+    let hours = if utc >= start && utc < end { 2 } else { 1 };
+    utc + Duration::hours(hours)
+}
+
+/// Minutes after midnight of a notice's time of day, or [`NO_TIME`].
+pub fn minutes_of(t: NoticeTime) -> i32 {
+    t.time
+        .map_or(NO_TIME, |t| (t.hour() * 60 + t.minute()) as i32)
+}
+
+/// Whether a weekday is Saturday or Sunday.
+pub(crate) fn is_weekend(w: Weekday) -> bool {
+    matches!(w, Weekday::Sat | Weekday::Sun)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn range_constants_match_dates() {
+        assert_eq!(day_number(MIN_DATE), MIN_DAY);
+        assert_eq!(day_number(MAX_DATE), MAX_DAY);
+        assert_eq!(date_of_day(MIN_DAY), MIN_DATE);
+        assert_eq!(day_number(d(1970, 1, 1)), 0);
+    }
+
+    #[test]
+    fn parses_the_forms_of_spec_3() {
+        assert_eq!(
+            parse_notice("2025-03-14").unwrap(),
+            NoticeTime::date(d(2025, 3, 14))
+        );
+        let t = parse_notice("2025-03-14T08:05").unwrap();
+        assert_eq!(t.time.unwrap().to_string(), "08:05:00");
+        let t = parse_notice("2025-03-14 12:00:00").unwrap();
+        assert!(!t.is_after_noon());
+        let t = parse_notice("2025-03-14 12:00:01").unwrap();
+        assert!(t.is_after_noon());
+        assert!(parse_notice("2025-03-14T12:00:00.5")
+            .unwrap()
+            .is_after_noon());
+        for bad in [
+            "",
+            "2025-3-14",
+            "14/03/2025",
+            "2025-03-14X08:00",
+            "2025-03-14T8:00",
+            "2025-02-30",
+            "2025-03-14T25:00",
+        ] {
+            assert_eq!(parse_notice(bad), Err(TimeError::Unparseable), "{bad}");
+        }
+        assert_eq!(parse_notice("1989-12-31"), Err(TimeError::OutOfRange));
+        assert_eq!(parse_notice("2101-01-01T00:00"), Err(TimeError::OutOfRange));
+    }
+
+    #[test]
+    fn offsets_convert_to_stockholm_time() {
+        // Winter: UTC+1.
+        assert_eq!(
+            parse_notice("2025-01-10T11:30:00Z").unwrap().to_string(),
+            "2025-01-10T12:30:00"
+        );
+        // Summer: UTC+2.
+        assert_eq!(
+            parse_notice("2025-07-10T11:30:00+00:00")
+                .unwrap()
+                .to_string(),
+            "2025-07-10T13:30:00"
+        );
+        // Given in CEST already.
+        assert_eq!(
+            parse_notice("2025-07-10T13:30:00+02:00")
+                .unwrap()
+                .to_string(),
+            "2025-07-10T13:30:00"
+        );
+        assert_eq!(
+            parse_notice("2025-07-10T13:30:00+0200")
+                .unwrap()
+                .to_string(),
+            "2025-07-10T13:30:00"
+        );
+        // Crossing midnight changes the date.
+        assert_eq!(
+            parse_notice("2024-12-31T23:30:00Z").unwrap().to_string(),
+            "2025-01-01T00:30:00"
+        );
+        // Switch instants 2025: 30 March 01:00 UTC and 26 October 01:00 UTC.
+        assert_eq!(
+            parse_notice("2025-03-30T00:59:00Z").unwrap().to_string(),
+            "2025-03-30T01:59:00"
+        );
+        assert_eq!(
+            parse_notice("2025-03-30T01:00:00Z").unwrap().to_string(),
+            "2025-03-30T03:00:00"
+        );
+        assert_eq!(
+            parse_notice("2025-10-26T00:59:00Z").unwrap().to_string(),
+            "2025-10-26T02:59:00"
+        );
+        assert_eq!(
+            parse_notice("2025-10-26T01:00:00Z").unwrap().to_string(),
+            "2025-10-26T02:00:00"
+        );
+        // Before 1996 summer time ended in September.
+        assert_eq!(
+            parse_notice("1995-10-10T12:00:00Z").unwrap().to_string(),
+            "1995-10-10T13:00:00"
+        );
+    }
+
+    #[test]
+    fn precision_aware_ordering() {
+        let a = parse_notice("2025-01-10T10:00").unwrap();
+        let b = parse_notice("2025-01-10T09:00").unwrap();
+        assert!(b.is_before(a));
+        assert!(!a.is_before(b));
+        let c = parse_notice("2025-01-10").unwrap();
+        assert!(!c.is_before(a) && !a.is_before(c));
+    }
+
+    #[test]
+    fn day_minutes_round_trip() {
+        let t = NoticeTime::from_day_minutes(day_number(d(2025, 5, 1)), 13 * 60 + 7);
+        assert_eq!(t.to_string(), "2025-05-01T13:07:00");
+        assert_eq!(minutes_of(t), 787);
+        assert_eq!(
+            NoticeTime::from_day_minutes(day_number(d(2025, 5, 1)), NO_TIME).time,
+            None
+        );
+    }
+}

@@ -1,0 +1,780 @@
+//! Validation of input rows (SPEC §8): nothing is dropped silently.
+//!
+//! Every input row ends up **counted**, **excluded with a named reason**, or **rejected** with an
+//! error that names the row and the field. [`EpisodeReader`] turns text rows (a CSV line, a
+//! string column) into [`Episode`]s and reports every [`Problem`] with its row, [`Field`] and
+//! [`Reason`]; the measure engine adds the checks that need the negative-days policy.
+//!
+//! ```
+//! use utklar_core::validate::{EpisodeReader, Field, RawEpisode, Reason};
+//!
+//! let mut reader = EpisodeReader::new();
+//! let mut raw = RawEpisode::default();
+//! raw.set(Field::EpisodeId, "e1");
+//! raw.set(Field::Municipality, "0880");
+//! raw.set(Field::CareType, "somatic");
+//! raw.set(Field::ReadyAt, "2025-03-03 10:15");
+//! raw.set(Field::DischargedAt, "2025-03-05");
+//! let e = reader.read(0, &raw).expect("a valid row");
+//! assert_eq!(e.ready_days(), Some(2));
+//!
+//! raw.set(Field::Municipality, "0999");
+//! raw.set(Field::EpisodeId, "e2");
+//! let problems = reader.read(1, &raw).unwrap_err();
+//! assert_eq!(problems[0].row, 1);
+//! assert_eq!(problems[0].field, Field::Municipality);
+//! assert_eq!(problems[0].reason, Reason::UnknownMunicipality);
+//! ```
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::episode::{CareType, Episode};
+use crate::municipality::Municipality;
+use crate::time::{self, NoticeTime, TimeError};
+
+/// The columns of SPEC §3, in that order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Field {
+    /// `episode_id`
+    EpisodeId,
+    /// `patient_id`
+    PatientId,
+    /// `municipality`
+    Municipality,
+    /// `care_type`
+    CareType,
+    /// `admitted_at`
+    AdmittedAt,
+    /// `ready_at`
+    ReadyAt,
+    /// `discharged_at`
+    DischargedAt,
+    /// `home_ready_at`
+    HomeReadyAt,
+    /// `planned_discharge_date`
+    PlannedDischargeDate,
+    /// `age`
+    Age,
+    /// `admission_notice_sent`
+    AdmissionNoticeSent,
+    /// `sip_required`
+    SipRequired,
+    /// `sip_called`
+    SipCalled,
+    /// `region_blocked`
+    RegionBlocked,
+}
+
+impl Field {
+    /// All columns in SPEC §3 order.
+    pub const ALL: [Field; 14] = [
+        Field::EpisodeId,
+        Field::PatientId,
+        Field::Municipality,
+        Field::CareType,
+        Field::AdmittedAt,
+        Field::ReadyAt,
+        Field::DischargedAt,
+        Field::HomeReadyAt,
+        Field::PlannedDischargeDate,
+        Field::Age,
+        Field::AdmissionNoticeSent,
+        Field::SipRequired,
+        Field::SipCalled,
+        Field::RegionBlocked,
+    ];
+
+    /// The columns that must be present: `episode_id`, `municipality`, `care_type`, `ready_at`.
+    pub const REQUIRED: [Field; 4] = [
+        Field::EpisodeId,
+        Field::Municipality,
+        Field::CareType,
+        Field::ReadyAt,
+    ];
+
+    /// The column name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::EpisodeId => "episode_id",
+            Field::PatientId => "patient_id",
+            Field::Municipality => "municipality",
+            Field::CareType => "care_type",
+            Field::AdmittedAt => "admitted_at",
+            Field::ReadyAt => "ready_at",
+            Field::DischargedAt => "discharged_at",
+            Field::HomeReadyAt => "home_ready_at",
+            Field::PlannedDischargeDate => "planned_discharge_date",
+            Field::Age => "age",
+            Field::AdmissionNoticeSent => "admission_notice_sent",
+            Field::SipRequired => "sip_required",
+            Field::SipCalled => "sip_called",
+            Field::RegionBlocked => "region_blocked",
+        }
+    }
+
+    /// The field of a column name (exact, case-insensitive, surrounding spaces ignored).
+    pub fn from_column(name: &str) -> Option<Field> {
+        let n = name.trim();
+        Field::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(n))
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a row was excluded or rejected (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// A required field is empty or its column is missing.
+    MissingField,
+    /// A date or datetime that cannot be read.
+    UnparseableDate,
+    /// A date outside 1990-01-01 … 2100-12-31.
+    DateOutOfRange,
+    /// Not one of the 290 municipality codes.
+    UnknownMunicipality,
+    /// Not `somatic` or `psychiatric`.
+    UnknownCareType,
+    /// A boolean that is not `true`/`false`/`1`/`0`.
+    UnparseableBoolean,
+    /// An age that is not a whole number 0–150.
+    UnparseableInteger,
+    /// Discharge date before the ready date (*minusdagar*), under the `exclude` or `error`
+    /// policy.
+    NegativeDays,
+    /// Discharge before admission.
+    DischargeBeforeAdmission,
+    /// Ready notice before admission.
+    ReadyBeforeAdmission,
+    /// An `episode_id` seen on an earlier row.
+    DuplicateEpisodeId,
+}
+
+impl Reason {
+    /// All reasons, in order.
+    pub const ALL: [Reason; 11] = [
+        Reason::MissingField,
+        Reason::UnparseableDate,
+        Reason::DateOutOfRange,
+        Reason::UnknownMunicipality,
+        Reason::UnknownCareType,
+        Reason::UnparseableBoolean,
+        Reason::UnparseableInteger,
+        Reason::NegativeDays,
+        Reason::DischargeBeforeAdmission,
+        Reason::ReadyBeforeAdmission,
+        Reason::DuplicateEpisodeId,
+    ];
+
+    /// The snake_case name used in reports and JSON (`"negative_days"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::MissingField => "missing_field",
+            Reason::UnparseableDate => "unparseable_date",
+            Reason::DateOutOfRange => "date_out_of_range",
+            Reason::UnknownMunicipality => "unknown_municipality",
+            Reason::UnknownCareType => "unknown_care_type",
+            Reason::UnparseableBoolean => "unparseable_boolean",
+            Reason::UnparseableInteger => "unparseable_integer",
+            Reason::NegativeDays => "negative_days",
+            Reason::DischargeBeforeAdmission => "discharge_before_admission",
+            Reason::ReadyBeforeAdmission => "ready_before_admission",
+            Reason::DuplicateEpisodeId => "duplicate_episode_id",
+        }
+    }
+
+    /// A sentence saying how to fix it.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Reason::MissingField => "fill in the field; it is required",
+            Reason::UnparseableDate => {
+                "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM[:SS]"
+            }
+            Reason::DateOutOfRange => "dates must lie in 1990-01-01 … 2100-12-31",
+            Reason::UnknownMunicipality => "use one of the 290 4-digit SCB codes, e.g. 0880",
+            Reason::UnknownCareType => "use somatic or psychiatric",
+            Reason::UnparseableBoolean => "use true/false/1/0 or leave empty",
+            Reason::UnparseableInteger => "use a whole number of years 0–150 or leave empty",
+            Reason::NegativeDays => {
+                "discharge is before the ready date; correct it, or choose --negative-days day0"
+            }
+            Reason::DischargeBeforeAdmission => {
+                "discharge is before admission; correct either date"
+            }
+            Reason::ReadyBeforeAdmission => {
+                "the ready notice is before admission; correct either date"
+            }
+            Reason::DuplicateEpisodeId => "episode ids must be unique; remove the repeated row",
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem with one input row: which row (0-based, data rows only), which field, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// 0-based index of the data row (the header is not a row; CSV line = row + 2).
+    pub row: usize,
+    /// The field at fault.
+    pub field: Field,
+    /// Why.
+    pub reason: Reason,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "row {}: {}: {} ({})",
+            self.row,
+            self.field,
+            self.reason,
+            self.reason.hint()
+        )
+    }
+}
+
+/// Strict or lenient handling of bad rows (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Fail with every offending row listed ([`crate::Error::Invalid`]).
+    Strict,
+    /// Exclude bad rows and report them in an [`ExclusionReport`].
+    #[default]
+    Lenient,
+}
+
+/// Discharge before the ready date (*minusdagar*): what to do (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NegativeDays {
+    /// Exclude the episode and count it in the exclusion report (the default).
+    #[default]
+    Exclude,
+    /// Treat it as discharged on the ready date (ready days = 0).
+    Day0,
+    /// Fail the call and list the rows.
+    Error,
+}
+
+impl FromStr for NegativeDays {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "exclude" => Ok(NegativeDays::Exclude),
+            "day0" => Ok(NegativeDays::Day0),
+            "error" => Ok(NegativeDays::Error),
+            _ => Err(crate::Error::InvalidArgument {
+                name: "negative_days".into(),
+                message: format!("{s:?} is not a policy: use exclude, day0 or error"),
+            }),
+        }
+    }
+}
+
+/// What happened to the rows of one call: every row is counted, or excluded with a reason.
+///
+/// `rows_in == counted + open + outside_age + excluded()` always.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ExclusionReport {
+    /// Rows given.
+    pub rows_in: u64,
+    /// Rows in the measures.
+    pub counted: u64,
+    /// Open episodes (no discharge yet): valid, in no period's measures (see the census).
+    pub open: u64,
+    /// Rows outside the `min_age` restriction (younger, or age unknown).
+    pub outside_age: u64,
+    /// Excluded rows by their first reason (index: [`Reason::ALL`] order).
+    by_reason: [u64; 11],
+    /// Every problem found, with row and field (a row may have several).
+    pub problems: Vec<Problem>,
+}
+
+impl ExclusionReport {
+    /// Rows excluded as bad data.
+    pub fn excluded(&self) -> u64 {
+        self.by_reason.iter().sum()
+    }
+
+    /// Excluded rows with this (first) reason.
+    pub fn count(&self, reason: Reason) -> u64 {
+        self.by_reason[reason.index()]
+    }
+
+    /// `(reason, rows)` for each reason with at least one excluded row.
+    pub fn reasons(&self) -> impl Iterator<Item = (Reason, u64)> + '_ {
+        Reason::ALL
+            .into_iter()
+            .map(|r| (r, self.by_reason[r.index()]))
+            .filter(|(_, n)| *n > 0)
+    }
+
+    /// Records an excluded row with its problems (the first names the reason it is counted under).
+    pub fn exclude(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        let mut first = true;
+        for p in problems {
+            if first {
+                self.by_reason[p.reason.index()] += 1;
+                first = false;
+            }
+            self.problems.push(p);
+        }
+    }
+
+    /// Adds another report (rows of chunks processed separately).
+    pub fn merge(&mut self, other: &ExclusionReport) {
+        self.rows_in += other.rows_in;
+        self.counted += other.counted;
+        self.open += other.open;
+        self.outside_age += other.outside_age;
+        for (a, b) in self.by_reason.iter_mut().zip(other.by_reason) {
+            *a += b;
+        }
+        self.problems.extend(other.problems.iter().cloned());
+    }
+
+    /// Whether every row is accounted for: `rows_in == counted + open + outside_age + excluded`.
+    pub fn balances(&self) -> bool {
+        self.rows_in == self.counted + self.open + self.outside_age + self.excluded()
+    }
+}
+
+/// Reads a boolean as SPEC §3 writes it: `true`/`false`/`1`/`0` in any case (also `yes`/`no`,
+/// `ja`/`nej`). `Ok(None)` for an empty cell.
+pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "ja" | "t" | "y" | "j" => Ok(Some(true)),
+        "false" | "0" | "no" | "nej" | "f" | "n" => Ok(Some(false)),
+        _ => Err(Reason::UnparseableBoolean),
+    }
+}
+
+/// Reads an age: a whole number 0–150 (`"81"`, also `"81.0"` from spreadsheets).
+/// `Ok(None)` for an empty cell.
+pub fn parse_age(s: &str) -> Result<Option<u16>, Reason> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    match t.parse::<u16>() {
+        Ok(a) if a <= 150 => Ok(Some(a)),
+        _ => Err(Reason::UnparseableInteger),
+    }
+}
+
+fn time_reason(e: &TimeError) -> Reason {
+    match e {
+        TimeError::OutOfRange => Reason::DateOutOfRange,
+        _ => Reason::UnparseableDate,
+    }
+}
+
+/// The text of one input row, by field; `None` or empty for an absent value.
+#[derive(Debug, Clone, Default)]
+pub struct RawEpisode<'a> {
+    values: [Option<&'a str>; 14],
+}
+
+impl<'a> RawEpisode<'a> {
+    /// Sets a field's text.
+    pub fn set(&mut self, field: Field, value: &'a str) {
+        self.values[field as usize] = Some(value);
+    }
+
+    /// Clears every field.
+    pub fn clear(&mut self) {
+        self.values = [None; 14];
+    }
+
+    /// A field's text, `None` when absent or blank.
+    pub fn get(&self, field: Field) -> Option<&'a str> {
+        self.values[field as usize].filter(|s| !s.trim().is_empty())
+    }
+}
+
+/// Turns text rows into validated [`Episode`]s, remembering ids to catch duplicates.
+///
+/// Checks, per row: the required fields, dates and their range, municipality code, care type,
+/// booleans, age, discharge before admission, ready before admission, and duplicate ids. (The
+/// negative-days check depends on the policy of the call and is done by the engine.)
+///
+/// Duplicate ids are remembered as 64-bit hashes (8 bytes a row), so reading tens of millions
+/// of rows stays within a few hundred megabytes.
+#[derive(Debug, Default)]
+pub struct EpisodeReader {
+    seen: HashSet<u64>,
+}
+
+impl EpisodeReader {
+    /// A reader that has seen no ids.
+    pub fn new() -> Self {
+        EpisodeReader::default()
+    }
+
+    fn seen_before(&mut self, id: &str) -> bool {
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        !self.seen.insert(h.finish())
+    }
+
+    /// Reads row `row`: the episode, or every problem found in it.
+    pub fn read(&mut self, row: usize, raw: &RawEpisode<'_>) -> Result<Episode, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
+
+        let episode_id = raw.get(Field::EpisodeId).map(str::trim);
+        if episode_id.is_none() {
+            bad(Field::EpisodeId, Reason::MissingField);
+        }
+        let municipality = match raw.get(Field::Municipality) {
+            None => {
+                bad(Field::Municipality, Reason::MissingField);
+                None
+            }
+            Some(s) => match s.parse::<Municipality>() {
+                Ok(m) => Some(m),
+                Err(_) => {
+                    bad(Field::Municipality, Reason::UnknownMunicipality);
+                    None
+                }
+            },
+        };
+        let care_type = match raw.get(Field::CareType) {
+            None => {
+                bad(Field::CareType, Reason::MissingField);
+                None
+            }
+            Some(s) => match s.parse::<CareType>() {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    bad(Field::CareType, Reason::UnknownCareType);
+                    None
+                }
+            },
+        };
+        let mut notice = |field: Field, required: bool| -> Option<NoticeTime> {
+            match raw.get(field) {
+                None => {
+                    if required {
+                        bad(field, Reason::MissingField);
+                    }
+                    None
+                }
+                Some(s) => match time::parse_notice(s) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        bad(field, time_reason(&e));
+                        None
+                    }
+                },
+            }
+        };
+        let ready_at = notice(Field::ReadyAt, true);
+        let admitted_at = notice(Field::AdmittedAt, false);
+        let discharged_at = notice(Field::DischargedAt, false);
+        let home_ready_at = notice(Field::HomeReadyAt, false);
+        let planned_discharge_date = match raw.get(Field::PlannedDischargeDate) {
+            None => None,
+            Some(s) => match time::parse_date(s) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    bad(Field::PlannedDischargeDate, time_reason(&e));
+                    None
+                }
+            },
+        };
+        let age = raw.get(Field::Age).and_then(|s| match parse_age(s) {
+            Ok(a) => a,
+            Err(r) => {
+                bad(Field::Age, r);
+                None
+            }
+        });
+        let mut flag = |field: Field, default: bool| -> bool {
+            match raw.get(field).map(parse_bool) {
+                None | Some(Ok(None)) => default,
+                Some(Ok(Some(b))) => b,
+                Some(Err(r)) => {
+                    bad(field, r);
+                    default
+                }
+            }
+        };
+        let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
+        let sip_required = flag(Field::SipRequired, false);
+        let sip_called = flag(Field::SipCalled, false);
+        let region_blocked = flag(Field::RegionBlocked, false);
+
+        if let Some(adm) = admitted_at {
+            if let Some(dis) = discharged_at {
+                if dis.is_before(adm) {
+                    bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
+                }
+            }
+            if let Some(r) = ready_at {
+                if r.is_before(adm) {
+                    bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
+                }
+            }
+        }
+        if let Some(id) = episode_id {
+            if self.seen_before(id) {
+                bad(Field::EpisodeId, Reason::DuplicateEpisodeId);
+            }
+        }
+        match (episode_id, municipality, care_type, ready_at) {
+            (Some(id), Some(municipality), Some(care_type), Some(ready_at))
+                if problems.is_empty() =>
+            {
+                Ok(Episode {
+                    episode_id: id.to_string(),
+                    patient_id: raw.get(Field::PatientId).map(|s| s.trim().to_string()),
+                    municipality,
+                    care_type,
+                    admitted_at,
+                    ready_at,
+                    discharged_at,
+                    home_ready_at,
+                    planned_discharge_date,
+                    age,
+                    admission_notice_sent,
+                    sip_required,
+                    sip_called,
+                    region_blocked,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Checks episode values built in code: dates in range, discharge and ready not before
+/// admission, ids unique, and negative days under `policy` (reported unless `Day0`). Returns
+/// every problem found; an empty list means the episodes are clean.
+pub fn check_episodes(episodes: &[Episode], policy: NegativeDays) -> Vec<Problem> {
+    let mut reader = EpisodeReader::new();
+    let mut problems = Vec::new();
+    for (row, e) in episodes.iter().enumerate() {
+        let before = problems.len();
+        crate::engine::row_problems(row, e, policy, &mut problems);
+        if problems.len() == before
+            || !problems[before..]
+                .iter()
+                .any(|p| p.field == Field::EpisodeId)
+        {
+            if reader.seen_before(&e.episode_id) {
+                problems.push(Problem {
+                    row,
+                    field: Field::EpisodeId,
+                    reason: Reason::DuplicateEpisodeId,
+                });
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> RawEpisode<'static> {
+        let mut r = RawEpisode::default();
+        r.set(Field::EpisodeId, "e1");
+        r.set(Field::PatientId, "p1");
+        r.set(Field::Municipality, "0880");
+        r.set(Field::CareType, "somatic");
+        r.set(Field::AdmittedAt, "2025-02-25T08:00");
+        r.set(Field::ReadyAt, "2025-03-03T10:15");
+        r.set(Field::DischargedAt, "2025-03-05T14:00");
+        r
+    }
+
+    fn one_problem(raw: &RawEpisode<'_>) -> Problem {
+        let mut reader = EpisodeReader::new();
+        let p = reader.read(7, raw).unwrap_err();
+        assert_eq!(p.len(), 1, "{p:?}");
+        p[0].clone()
+    }
+
+    fn check(field: Field, value: &'static str, expect_field: Field, reason: Reason) {
+        let mut raw = good();
+        raw.set(field, value);
+        let p = one_problem(&raw);
+        assert_eq!(
+            p,
+            Problem {
+                row: 7,
+                field: expect_field,
+                reason
+            }
+        );
+    }
+
+    #[test]
+    fn a_good_row_reads() {
+        let e = EpisodeReader::new().read(0, &good()).unwrap();
+        assert_eq!(e.ready_days(), Some(2));
+        assert!(e.admission_notice_sent && !e.sip_required && !e.region_blocked);
+        assert_eq!(e.patient_id.as_deref(), Some("p1"));
+    }
+
+    #[test]
+    fn every_reason_names_row_and_field() {
+        check(Field::EpisodeId, "", Field::EpisodeId, Reason::MissingField);
+        check(
+            Field::Municipality,
+            " ",
+            Field::Municipality,
+            Reason::MissingField,
+        );
+        check(Field::CareType, "", Field::CareType, Reason::MissingField);
+        check(Field::ReadyAt, "", Field::ReadyAt, Reason::MissingField);
+        check(
+            Field::ReadyAt,
+            "03/03/2025",
+            Field::ReadyAt,
+            Reason::UnparseableDate,
+        );
+        check(
+            Field::DischargedAt,
+            "2025-02-30",
+            Field::DischargedAt,
+            Reason::UnparseableDate,
+        );
+        check(
+            Field::PlannedDischargeDate,
+            "soon",
+            Field::PlannedDischargeDate,
+            Reason::UnparseableDate,
+        );
+        check(
+            Field::DischargedAt,
+            "2101-01-01",
+            Field::DischargedAt,
+            Reason::DateOutOfRange,
+        );
+        check(
+            Field::Municipality,
+            "0999",
+            Field::Municipality,
+            Reason::UnknownMunicipality,
+        );
+        check(
+            Field::CareType,
+            "dental",
+            Field::CareType,
+            Reason::UnknownCareType,
+        );
+        check(
+            Field::SipRequired,
+            "maybe",
+            Field::SipRequired,
+            Reason::UnparseableBoolean,
+        );
+        check(Field::Age, "eighty", Field::Age, Reason::UnparseableInteger);
+        check(Field::Age, "-3", Field::Age, Reason::UnparseableInteger);
+    }
+
+    #[test]
+    fn order_problems() {
+        let mut raw = good();
+        raw.set(Field::DischargedAt, "2025-02-20");
+        raw.set(Field::ReadyAt, "2025-02-19");
+        let mut reader = EpisodeReader::new();
+        let p = reader.read(3, &raw).unwrap_err();
+        assert!(p.contains(&Problem {
+            row: 3,
+            field: Field::DischargedAt,
+            reason: Reason::DischargeBeforeAdmission
+        }));
+        assert!(p.contains(&Problem {
+            row: 3,
+            field: Field::ReadyAt,
+            reason: Reason::ReadyBeforeAdmission
+        }));
+        // Same day with no time: not before.
+        let mut raw = good();
+        raw.set(Field::AdmittedAt, "2025-03-03");
+        raw.set(Field::ReadyAt, "2025-03-03T07:00");
+        assert!(EpisodeReader::new().read(0, &raw).is_ok());
+    }
+
+    #[test]
+    fn duplicate_ids() {
+        let mut reader = EpisodeReader::new();
+        assert!(reader.read(0, &good()).is_ok());
+        let p = reader.read(1, &good()).unwrap_err();
+        assert_eq!(
+            p,
+            vec![Problem {
+                row: 1,
+                field: Field::EpisodeId,
+                reason: Reason::DuplicateEpisodeId
+            }]
+        );
+    }
+
+    #[test]
+    fn booleans_and_ages() {
+        for (s, b) in [
+            ("TRUE", Some(true)),
+            ("0", Some(false)),
+            ("False", Some(false)),
+            ("1", Some(true)),
+            ("", None),
+        ] {
+            assert_eq!(parse_bool(s), Ok(b), "{s}");
+        }
+        assert_eq!(parse_bool("2"), Err(Reason::UnparseableBoolean));
+        assert_eq!(parse_age("81.0"), Ok(Some(81)));
+        assert_eq!(parse_age("151"), Err(Reason::UnparseableInteger));
+        let mut raw = good();
+        raw.set(Field::AdmissionNoticeSent, "0");
+        raw.set(Field::SipRequired, "true");
+        raw.set(Field::SipCalled, "FALSE");
+        raw.set(Field::RegionBlocked, "1");
+        let e = EpisodeReader::new().read(0, &raw).unwrap();
+        assert!(!e.admission_notice_sent && e.sip_required && !e.sip_called && e.region_blocked);
+    }
+
+    #[test]
+    fn field_names_round_trip() {
+        for f in Field::ALL {
+            assert_eq!(Field::from_column(f.as_str()), Some(f));
+        }
+        assert_eq!(Field::from_column(" Ready_At "), Some(Field::ReadyAt));
+        assert_eq!(Field::from_column("nope"), None);
+    }
+}
