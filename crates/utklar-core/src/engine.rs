@@ -439,7 +439,58 @@ impl MeasureSet {
         self.cells.iter().copied().sum()
     }
 
-    fn finish(self, mode: Mode, policy: NegativeDays) -> Result<Self, Error> {
+    /// Streams one episode in: classifies row `row` under `opts` and adds it to the measures
+    /// or to the account. With [`MeasureSet::push_problems`] and [`MeasureSet::finish`] this
+    /// reads files of any size in bounded memory, one row at a time.
+    ///
+    /// ```
+    /// use utklar_core::{synth, IndicatorOptions, MeasureSet, measure_episodes};
+    ///
+    /// let episodes = synth::generate(&synth::SynthOptions { episodes: 300, ..Default::default() });
+    /// let opts = IndicatorOptions::default();
+    /// let mut set = MeasureSet::new(opts.period);
+    /// for (row, e) in episodes.iter().enumerate() {
+    ///     set.push(row, e, &opts);
+    /// }
+    /// assert_eq!(set.finish(&opts)?, measure_episodes(&episodes, &opts)?);
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn push(&mut self, row: usize, episode: &Episode, opts: &IndicatorOptions) {
+        self.report.rows_in += 1;
+        let v = RowView::of_episode(episode);
+        if let Outcome::Count {
+            muni,
+            care,
+            discharge_day,
+            ready_days,
+        } = classify(row, &v, opts, &mut self.report)
+        {
+            self.add(
+                period_ordinal(self.kind, month_lut(), discharge_day),
+                muni,
+                care,
+                ready_days,
+            );
+        }
+    }
+
+    /// Streams in a row that could not be read (the problems [`crate::validate::EpisodeReader`]
+    /// found): it is counted as input and excluded under its first problem's reason.
+    /// An empty list is ignored.
+    pub fn push_problems(&mut self, problems: Vec<Problem>) {
+        if problems.is_empty() {
+            return;
+        }
+        self.report.rows_in += 1;
+        self.report.exclude(problems);
+    }
+
+    /// Ends a stream: applies strict mode and the `error` negative-days policy of `opts`.
+    pub fn finish(self, opts: &IndicatorOptions) -> Result<Self, Error> {
+        self.finish_with(opts.mode, opts.negative_days)
+    }
+
+    fn finish_with(self, mode: Mode, policy: NegativeDays) -> Result<Self, Error> {
         if policy == NegativeDays::Error && self.report.count(Reason::NegativeDays) > 0 {
             let rows = self
                 .report
@@ -482,7 +533,7 @@ pub fn measure_episodes(
             );
         }
     }
-    set.finish(opts.mode, opts.negative_days)
+    set.finish(opts)
 }
 
 /// Measures over columns (the entry point for Arrow, C and other columnar data).
@@ -528,7 +579,7 @@ pub fn measure_columns(
             );
         }
     }
-    set.finish(opts.mode, opts.negative_days)
+    set.finish(opts)
 }
 
 /// Calls `f(row, episode, period, ready_days)` for every episode that the measures count

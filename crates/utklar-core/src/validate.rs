@@ -588,18 +588,15 @@ pub fn check_episodes(episodes: &[Episode], policy: NegativeDays) -> Vec<Problem
     for (row, e) in episodes.iter().enumerate() {
         let before = problems.len();
         crate::engine::row_problems(row, e, policy, &mut problems);
-        if problems.len() == before
-            || !problems[before..]
-                .iter()
-                .any(|p| p.field == Field::EpisodeId)
-        {
-            if reader.seen_before(&e.episode_id) {
-                problems.push(Problem {
-                    row,
-                    field: Field::EpisodeId,
-                    reason: Reason::DuplicateEpisodeId,
-                });
-            }
+        let id_flagged = problems[before..]
+            .iter()
+            .any(|p| p.field == Field::EpisodeId);
+        if !id_flagged && reader.seen_before(&e.episode_id) {
+            problems.push(Problem {
+                row,
+                field: Field::EpisodeId,
+                reason: Reason::DuplicateEpisodeId,
+            });
         }
     }
     problems
