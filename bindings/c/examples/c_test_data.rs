@@ -1,0 +1,189 @@
+//! Writes the data and the expected answers for the C test `test_core_equality.c`.
+//!
+//! `cargo run -p utklar-c --example c_test_data -- DIR` writes into DIR:
+//!
+//! - `episodes.tsv`: generated episodes (`utklar_core::synth`) with a few bad rows of the kinds
+//!   the column engine excludes, one row per line, numeric columns (see `COLUMNS`);
+//! - `expected_a.tsv`, `expected_b.tsv`, `expected_c.tsv`: the indicators the Rust core
+//!   computes from those rows under three option sets (see `CONFIGS`), and the account of the
+//!   rows. Floating-point values are written in Rust's shortest round-trip form, so the C side
+//!   reads back exactly the same doubles and compares with `==`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use utklar_core::engine::measure_columns;
+use utklar_core::reference::Beds;
+use utklar_core::synth::{self, SynthOptions};
+use utklar_core::time::{MIN_DAY, NO_DATE};
+use utklar_core::validate::Reason;
+use utklar_core::{
+    County, Group, GroupBy, IndicatorOptions, Mode, NegativeDays, Period, PeriodKind, Population,
+};
+
+/// The columns of `episodes.tsv`, in order.
+const COLUMNS: &str = "municipality care_type ready_day ready_minute discharge_day \
+     discharge_minute admitted_day admitted_minute age admission_notice_sent sip_required \
+     sip_called region_blocked episode_id patient_id";
+
+/// The option sets compared: name, period, grouping, negative days, minimum age, population,
+/// beds.
+type Config = (
+    &'static str,
+    PeriodKind,
+    GroupBy,
+    NegativeDays,
+    Option<u16>,
+    bool,
+    bool,
+);
+
+const CONFIGS: [Config; 3] = [
+    (
+        "a",
+        PeriodKind::Month,
+        GroupBy::Municipality,
+        NegativeDays::Exclude,
+        None,
+        true,
+        false,
+    ),
+    (
+        "b",
+        PeriodKind::Quarter,
+        GroupBy::County,
+        NegativeDays::Day0,
+        Some(65),
+        true,
+        true,
+    ),
+    (
+        "c",
+        PeriodKind::Year,
+        GroupBy::Nation,
+        NegativeDays::Exclude,
+        None,
+        false,
+        false,
+    ),
+];
+
+/// The beds of every county in every quarter of 2025 used by config `b` (the C test sets the
+/// same): 100 + the county code + the quarter / 4.
+pub fn beds_of(county: u8, quarter: u32) -> f64 {
+    100.0 + f64::from(county) + f64::from(quarter) / 4.0
+}
+
+fn fmt_f(v: Option<f64>) -> String {
+    v.map_or_else(|| "nan".to_string(), |x| format!("{x:?}"))
+}
+
+fn main() {
+    let dir = PathBuf::from(std::env::args().nth(1).expect("usage: c_test_data DIR"));
+    std::fs::create_dir_all(&dir).expect("create the output directory");
+
+    let episodes = synth::generate(&SynthOptions {
+        episodes: 20_000,
+        ..SynthOptions::default()
+    });
+    let mut cols = synth::to_columns(&episodes);
+    // Bad rows of the kinds the engine excludes, whichever entry point the rows come through.
+    cols.municipality[5] = 9999; // unknown municipality
+    cols.care_type[10] = 7; // unknown care type
+    cols.ready_day[15] = MIN_DAY - 10; // ready date before 1990
+    cols.ready_day[20] = NO_DATE; // missing ready date
+    if cols.discharge_day[25] != NO_DATE {
+        cols.admitted_day[25] = cols.discharge_day[25] + 1; // discharged before admission
+        cols.admitted_minute[25] = -1;
+    }
+
+    let mut tsv = format!("# {COLUMNS}\n");
+    for (i, e) in episodes.iter().enumerate() {
+        writeln!(
+            tsv,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            cols.municipality[i],
+            cols.care_type[i],
+            cols.ready_day[i],
+            cols.ready_minute[i],
+            cols.discharge_day[i],
+            cols.discharge_minute[i],
+            cols.admitted_day[i],
+            cols.admitted_minute[i],
+            cols.age[i],
+            u8::from(e.admission_notice_sent),
+            u8::from(e.sip_required),
+            u8::from(e.sip_called),
+            u8::from(e.region_blocked),
+            e.episode_id,
+            e.patient_id.as_deref().unwrap_or("-"),
+        )
+        .expect("write to a string");
+    }
+    std::fs::write(dir.join("episodes.tsv"), tsv).expect("write episodes.tsv");
+
+    let population = Population::builtin();
+    let mut beds = Beds::new();
+    for county in County::all() {
+        for q in 1..=4u32 {
+            let p: Period = format!("2025-Q{q}").parse().expect("a quarter");
+            beds.insert(county, p, beds_of(county.code(), q));
+        }
+    }
+    for (name, period, by, negative_days, min_age, with_pop, with_beds) in CONFIGS {
+        let opts = IndicatorOptions {
+            period,
+            negative_days,
+            min_age,
+            mode: Mode::Lenient,
+        };
+        let set = measure_columns(&cols.view(), &opts).expect("lenient mode does not fail");
+        let report = set.indicators(
+            by,
+            with_pop.then_some(&population),
+            with_beds.then_some(&beds),
+        );
+        let ex = &report.exclusions;
+        assert!(ex.excluded() >= 5, "the bad rows are excluded");
+        let mut out = format!(
+            "exclusions\t{}\t{}\t{}\t{}\t{}",
+            ex.rows_in,
+            ex.counted,
+            ex.open,
+            ex.outside_age,
+            ex.excluded()
+        );
+        for r in Reason::ALL {
+            write!(out, "\t{}", ex.count(r)).expect("write to a string");
+        }
+        writeln!(out, "\nrows\t{}", report.rows.len()).expect("write to a string");
+        for row in &report.rows {
+            let code = match row.group {
+                Group::Municipality(m) => m.code(),
+                Group::County(c) => u16::from(c.code()),
+                Group::Nation => 0,
+            };
+            let m = row.measures;
+            writeln!(
+                out,
+                "{code}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                row.care_type as u8,
+                row.period,
+                m.episodes(),
+                m.day0,
+                m.ready_ge1,
+                m.ready_days,
+                fmt_f(row.goal_attainment),
+                fmt_f(row.mean_days),
+                fmt_f(row.mean_days_incl_day0),
+                fmt_f(row.days_per_1000),
+                fmt_f(row.occupied_beds),
+                fmt_f(row.bed_share_pct),
+                row.period.first_day(),
+                row.period.days(),
+            )
+            .expect("write to a string");
+        }
+        std::fs::write(dir.join(format!("expected_{name}.tsv")), out).expect("write expected");
+    }
+}

@@ -1,0 +1,362 @@
+//! Indicators per group, care type and period, from an episode set or straight from columns.
+
+use chrono::Datelike;
+use utklar_core::engine::{measure_columns, EpisodeColumns};
+use utklar_core::time::day_number;
+use utklar_core::{Group, IndicatorOptions, IndicatorReport, MeasureSet, Period, PeriodKind};
+
+use crate::episodes::{utklar_columns, utklar_episodes};
+use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::ffi::{arg_ref, arg_slice, free, into_raw, opt_slice, Out};
+use crate::reference::{utklar_beds, utklar_population};
+use crate::types::{
+    care_type_out, group_by, mode, negative_days, period_kind, period_kind_out, reason_in,
+    utklar_care_type, utklar_group_by, utklar_period_kind, utklar_problem,
+};
+
+/// Options of an indicator computation. Initialise with `utklar_indicator_options_init`.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct utklar_indicator_options {
+    /// A `utklar_period_kind` (default `UTKLAR_PERIOD_KIND_MONTH`).
+    pub period: u32,
+    /// A `utklar_group_by` (default `UTKLAR_GROUP_BY_MUNICIPALITY`).
+    pub group_by: u32,
+    /// A `utklar_negative_days` (default `UTKLAR_NEGATIVE_DAYS_EXCLUDE`).
+    pub negative_days: u32,
+    /// A `utklar_mode` (default `UTKLAR_MODE_STRICT`: any bad row fails the call).
+    pub mode: u32,
+    /// Only episodes of patients at least this old; negative (default `-1`) for no
+    /// restriction. With a minimum age, an episode with no age is left out.
+    pub min_age: i32,
+}
+
+/// The indicators of one group, care type and period. Ratios that cannot be computed (a zero
+/// denominator, no population or beds given) are NaN: test with `isnan`.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct utklar_indicator_row {
+    /// How the rows are grouped.
+    pub group_by: utklar_group_by,
+    /// The group: a municipality code (880), a county code (8), or 0 for the nation.
+    pub group_code: u16,
+    /// Somatic or psychiatric.
+    pub care_type: utklar_care_type,
+    /// Month, quarter or year.
+    pub period_kind: utklar_period_kind,
+    /// The period's calendar year.
+    pub period_year: i32,
+    /// The month (1–12), quarter (1–4) or 1 for a year.
+    pub period_number: u32,
+    /// The day number of the period's first day.
+    pub period_first_day: i32,
+    /// Calendar days in the period.
+    pub period_days: u32,
+    /// Episodes discharged in the period (`day0 + ready_ge1`).
+    pub episodes: u64,
+    /// Episodes discharged on the ready date.
+    pub day0: u64,
+    /// Episodes with at least one ready day.
+    pub ready_ge1: u64,
+    /// The sum of ready days.
+    pub ready_days: u64,
+    /// Goal attainment (*måluppfyllelse*): `day0 / episodes`.
+    pub goal_attainment: f64,
+    /// Mean days, national definition: `ready_days / ready_ge1`.
+    pub mean_days: f64,
+    /// Mean days including day 0: `ready_days / episodes`.
+    pub mean_days_incl_day0: f64,
+    /// Annualised ready days per 1 000 inhabitants (65+ somatic, all ages psychiatric).
+    pub days_per_1000: f64,
+    /// Occupied beds: `ready_days / days in period`.
+    pub occupied_beds: f64,
+    /// Occupied beds as a share of available beds, in percent (county grouping only).
+    pub bed_share_pct: f64,
+}
+
+/// How every input row was accounted for:
+/// `rows_in == counted + open + outside_age + excluded`.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct utklar_exclusions {
+    /// Rows given.
+    pub rows_in: u64,
+    /// Rows in the measures.
+    pub counted: u64,
+    /// Open episodes (no discharge yet).
+    pub open: u64,
+    /// Rows outside the age restriction.
+    pub outside_age: u64,
+    /// Rows excluded as bad data (lenient mode).
+    pub excluded: u64,
+}
+
+/// Indicator rows and the account of every input row. Opaque; free with
+/// `utklar_indicator_report_free`.
+#[allow(non_camel_case_types)]
+pub struct utklar_indicator_report {
+    inner: IndicatorReport,
+}
+
+fn core_options(o: &utklar_indicator_options) -> Result<IndicatorOptions, CError> {
+    let min_age = match o.min_age {
+        a if a < 0 => None,
+        a => Some(u16::try_from(a).map_err(|_| CError::Argument {
+            name: "min_age",
+            message: format!("{a} is not an age"),
+        })?),
+    };
+    Ok(IndicatorOptions {
+        period: period_kind(o.period)?,
+        negative_days: negative_days(o.negative_days)?,
+        min_age,
+        mode: mode(o.mode)?,
+    })
+}
+
+/// Sets `*options` to the defaults: month, per municipality, exclude negative days, strict,
+/// no age restriction.
+#[no_mangle]
+pub extern "C" fn utklar_indicator_options_init(
+    options: *mut utklar_indicator_options,
+) -> utklar_result {
+    boundary(|| {
+        Out::new(options, "options")?.write(utklar_indicator_options {
+            period: utklar_period_kind::Month as u32,
+            group_by: utklar_group_by::Municipality as u32,
+            negative_days: crate::types::utklar_negative_days::Exclude as u32,
+            mode: crate::types::utklar_mode::Strict as u32,
+            min_age: -1,
+        });
+        Ok(())
+    })
+}
+
+fn finish(
+    set: &MeasureSet,
+    options: &utklar_indicator_options,
+    population: *const utklar_population,
+    beds: *const utklar_beds,
+    out: Out<*mut utklar_indicator_report>,
+) -> Result<(), CError> {
+    let by = group_by(options.group_by)?;
+    // SAFETY of the optional arguments is in `ffi::arg_ref`; NULL means "none" here.
+    let pop = arg_ref(population, "population").ok().map(|p| &p.inner);
+    let beds = arg_ref(beds, "beds").ok().map(|b| &b.inner);
+    let inner = set.indicators(by, pop, beds);
+    out.write(into_raw(utklar_indicator_report { inner }));
+    Ok(())
+}
+
+/// Computes the indicators of an episode set under `*options`, grouped by
+/// `options->group_by`, into a new `*out`. `population` (for days per 1 000 inhabitants) and
+/// `beds` (for the bed share) may be NULL.
+///
+/// In strict mode any row with a problem fails the call with `UTKLAR_RESULT_INVALID_ROWS`
+/// (the last error message lists the rows); in lenient mode such rows are excluded and
+/// reported. Negative days under `UTKLAR_NEGATIVE_DAYS_ERROR` fail the call too.
+#[no_mangle]
+pub extern "C" fn utklar_episodes_indicators(
+    episodes: *const utklar_episodes,
+    options: *const utklar_indicator_options,
+    population: *const utklar_population,
+    beds: *const utklar_beds,
+    out: *mut *mut utklar_indicator_report,
+) -> utklar_result {
+    boundary(|| {
+        let set_in = arg_ref(episodes, "episodes")?;
+        let o = arg_ref(options, "options")?;
+        let out = Out::new(out, "out")?;
+        let opts = core_options(o)?;
+        group_by(o.group_by)?;
+        let mut set = MeasureSet::new(opts.period);
+        for (row, r) in set_in.rows.iter().enumerate() {
+            match r {
+                Ok(e) => set.push(row, e, &opts),
+                Err(problems) => set.push_problems(problems.clone()),
+            }
+        }
+        finish(&set.finish(&opts)?, o, population, beds, out)
+    })
+}
+
+/// Computes indicators straight from column arrays (read in place, nothing copied): only the
+/// first nine columns of `utklar_columns` are used (municipality, care_type, ready_day,
+/// discharge_day, ready_minute, discharge_minute, admitted_day, admitted_minute, age), which
+/// is all the indicators need. Otherwise as `utklar_episodes_indicators`; row numbers in
+/// problems are array indexes.
+#[no_mangle]
+pub extern "C" fn utklar_columns_indicators(
+    columns: *const utklar_columns,
+    options: *const utklar_indicator_options,
+    population: *const utklar_population,
+    beds: *const utklar_beds,
+    out: *mut *mut utklar_indicator_report,
+) -> utklar_result {
+    boundary(|| {
+        let c = arg_ref(columns, "columns")?;
+        let o = arg_ref(options, "options")?;
+        let out = Out::new(out, "out")?;
+        let opts = core_options(o)?;
+        group_by(o.group_by)?;
+        let n = c.len;
+        let cols = EpisodeColumns {
+            municipality: arg_slice(c.municipality, n, "municipality")?,
+            care_type: arg_slice(c.care_type, n, "care_type")?,
+            ready_day: arg_slice(c.ready_day, n, "ready_day")?,
+            discharge_day: arg_slice(c.discharge_day, n, "discharge_day")?,
+            ready_minute: opt_slice(c.ready_minute, n, "ready_minute")?,
+            discharge_minute: opt_slice(c.discharge_minute, n, "discharge_minute")?,
+            admitted_day: opt_slice(c.admitted_day, n, "admitted_day")?,
+            admitted_minute: opt_slice(c.admitted_minute, n, "admitted_minute")?,
+            age: opt_slice(c.age, n, "age")?,
+            row_offset: 0,
+        };
+        finish(&measure_columns(&cols, &opts)?, o, population, beds, out)
+    })
+}
+
+/// The number of indicator rows (0 for NULL).
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_len(report: *const utklar_indicator_report) -> usize {
+    boundary_or(0, || {
+        arg_ref(report, "report").map_or(0, |r| r.inner.rows.len())
+    })
+}
+
+/// Writes indicator row `index` to `*out` (rows are in period, group and care-type order);
+/// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_row(
+    report: *const utklar_indicator_report,
+    index: usize,
+    out: *mut utklar_indicator_row,
+) -> utklar_result {
+    boundary(|| {
+        let r = arg_ref(report, "report")?;
+        let out = Out::new(out, "out")?;
+        let row = r.inner.rows.get(index).ok_or(CError::OutOfRange {
+            index,
+            len: r.inner.rows.len(),
+        })?;
+        let (group_by, group_code) = match row.group {
+            Group::Municipality(m) => (utklar_group_by::Municipality, m.code()),
+            Group::County(c) => (utklar_group_by::County, u16::from(c.code())),
+            Group::Nation => (utklar_group_by::Nation, 0),
+        };
+        let p = row.period;
+        let (first_day, number) = first_day_numbers(p);
+        let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        out.write(utklar_indicator_row {
+            group_by,
+            group_code,
+            care_type: care_type_out(row.care_type),
+            period_kind: period_kind_out(p.kind()),
+            period_year: p.year(),
+            period_number: number,
+            period_first_day: first_day,
+            period_days: p.days(),
+            episodes: row.measures.episodes(),
+            day0: row.measures.day0,
+            ready_ge1: row.measures.ready_ge1,
+            ready_days: row.measures.ready_days,
+            goal_attainment: nan(row.goal_attainment),
+            mean_days: nan(row.mean_days),
+            mean_days_incl_day0: nan(row.mean_days_incl_day0),
+            days_per_1000: nan(row.days_per_1000),
+            occupied_beds: nan(row.occupied_beds),
+            bed_share_pct: nan(row.bed_share_pct),
+        });
+        Ok(())
+    })
+}
+
+/// Writes the account of the input rows to `*out`.
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_exclusions(
+    report: *const utklar_indicator_report,
+    out: *mut utklar_exclusions,
+) -> utklar_result {
+    boundary(|| {
+        let r = arg_ref(report, "report")?;
+        let out = Out::new(out, "out")?;
+        let e = &r.inner.exclusions;
+        out.write(utklar_exclusions {
+            rows_in: e.rows_in,
+            counted: e.counted,
+            open: e.open,
+            outside_age: e.outside_age,
+            excluded: e.excluded(),
+        });
+        Ok(())
+    })
+}
+
+/// Writes to `*out` the number of rows excluded with `reason` (a `utklar_reason`; a row is
+/// counted under its first problem).
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_excluded(
+    report: *const utklar_indicator_report,
+    reason: u32,
+    out: *mut u64,
+) -> utklar_result {
+    boundary(|| {
+        let r = arg_ref(report, "report")?;
+        let reason = reason_in(reason)?;
+        let out = Out::new(out, "out")?;
+        out.write(r.inner.exclusions.count(reason));
+        Ok(())
+    })
+}
+
+/// The number of problems behind the excluded rows (a row may have several; 0 for NULL).
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_problem_count(
+    report: *const utklar_indicator_report,
+) -> usize {
+    boundary_or(0, || {
+        arg_ref(report, "report").map_or(0, |r| r.inner.exclusions.problems.len())
+    })
+}
+
+/// Writes problem `index` of the excluded rows to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past
+/// the end.
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_problem(
+    report: *const utklar_indicator_report,
+    index: usize,
+    out: *mut utklar_problem,
+) -> utklar_result {
+    boundary(|| {
+        let r = arg_ref(report, "report")?;
+        let out = Out::new(out, "out")?;
+        let problems = &r.inner.exclusions.problems;
+        let p = problems.get(index).ok_or(CError::OutOfRange {
+            index,
+            len: problems.len(),
+        })?;
+        out.write(utklar_problem::of(p));
+        Ok(())
+    })
+}
+
+/// Frees an indicator report; NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn utklar_indicator_report_free(report: *mut utklar_indicator_report) {
+    boundary_or((), || free(report));
+}
+
+/// The day number of the period's first day, and its number within the year (month 1–12,
+/// quarter 1–4, 1 for a year).
+fn first_day_numbers(p: Period) -> (i32, u32) {
+    let first = p.first_day();
+    let number = match p.kind() {
+        PeriodKind::Month => first.month(),
+        PeriodKind::Quarter => first.month0() / 3 + 1,
+        PeriodKind::Year => 1,
+    };
+    (day_number(first), number)
+}

@@ -1,0 +1,342 @@
+//! The enumerations of the C API and their translation to and from the core's types.
+//!
+//! Functions take enumeration values as `uint32_t` (a C caller can pass any number, and an
+//! out-of-range value must become `UTKLAR_RESULT_INVALID_ARGUMENT`, not undefined behaviour);
+//! structs written by utklar hold the enumeration types.
+
+use std::ffi::c_char;
+
+use utklar_core::validate::{Field, Mode, NegativeDays, Reason};
+use utklar_core::{CareType, GroupBy, PeriodKind};
+
+use crate::error::{boundary, utklar_result, CError};
+use crate::ffi::{utklar_str, write_text, Out};
+
+/// Period length (`utklar_indicator_options.period`).
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_period_kind {
+    /// Calendar month (`2025-03`).
+    Month = 0,
+    /// Calendar quarter (`2025-Q1`).
+    Quarter = 1,
+    /// Calendar year (`2025`).
+    Year = 2,
+}
+
+/// Grouping of indicator rows (`utklar_indicator_options.group_by`).
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_group_by {
+    /// Per municipality (*kommun*); the group code is the municipality code (880).
+    Municipality = 0,
+    /// Per county (*län*); the group code is the county code (8).
+    County = 1,
+    /// The whole country; the group code is 0.
+    Nation = 2,
+}
+
+/// Somatic or psychiatric care.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_care_type {
+    /// Somatic care (*somatisk vård*).
+    Somatic = 0,
+    /// Psychiatric care (*psykiatrisk vård*).
+    Psychiatric = 1,
+}
+
+/// What to do with negative days (*minusdagar*): discharge before the ready date.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_negative_days {
+    /// Exclude the episode and count it in the exclusion report (default).
+    Exclude = 0,
+    /// Treat it as discharged on the ready date.
+    Day0 = 1,
+    /// Fail the call with `UTKLAR_RESULT_INVALID_ROWS`, listing the rows.
+    Error = 2,
+}
+
+/// Strict or lenient handling of bad rows.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_mode {
+    /// Fail with `UTKLAR_RESULT_INVALID_ROWS` when any row has a problem (the C API default).
+    Strict = 0,
+    /// Exclude bad rows and report them with the result.
+    Lenient = 1,
+}
+
+/// The episode fields (SPEC §3 order), as named in problems and in `utklar_episodes_push_text`.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_field {
+    /// `episode_id`
+    EpisodeId = 0,
+    /// `patient_id`
+    PatientId = 1,
+    /// `municipality`
+    Municipality = 2,
+    /// `care_type`
+    CareType = 3,
+    /// `admitted_at`
+    AdmittedAt = 4,
+    /// `ready_at`
+    ReadyAt = 5,
+    /// `discharged_at`
+    DischargedAt = 6,
+    /// `home_ready_at`
+    HomeReadyAt = 7,
+    /// `planned_discharge_date`
+    PlannedDischargeDate = 8,
+    /// `age`
+    Age = 9,
+    /// `admission_notice_sent`
+    AdmissionNoticeSent = 10,
+    /// `sip_required`
+    SipRequired = 11,
+    /// `sip_called`
+    SipCalled = 12,
+    /// `region_blocked`
+    RegionBlocked = 13,
+    /// A field this version of the C API does not know.
+    Other = 255,
+}
+
+/// Why a row was excluded or rejected.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum utklar_reason {
+    /// A required field is empty.
+    MissingField = 0,
+    /// A date or time that cannot be read.
+    UnparseableDate = 1,
+    /// A date outside 1990-01-01 … 2100-12-31.
+    DateOutOfRange = 2,
+    /// Not one of the 290 municipality codes.
+    UnknownMunicipality = 3,
+    /// Not somatic (0) or psychiatric (1).
+    UnknownCareType = 4,
+    /// A boolean that cannot be read.
+    UnparseableBoolean = 5,
+    /// An age that is not a whole number 0–150.
+    UnparseableInteger = 6,
+    /// Discharge before the ready date.
+    NegativeDays = 7,
+    /// Discharge before admission.
+    DischargeBeforeAdmission = 8,
+    /// Ready notice before admission.
+    ReadyBeforeAdmission = 9,
+    /// An episode id seen on an earlier row.
+    DuplicateEpisodeId = 10,
+    /// A reason this version of the C API does not know.
+    Other = 255,
+}
+
+pub(crate) const FIELD_COUNT: usize = 14;
+
+fn bad(name: &'static str, value: u32, allowed: &str) -> CError {
+    CError::Argument {
+        name,
+        message: format!("{value} is not a valid value: use {allowed}"),
+    }
+}
+
+pub(crate) fn period_kind(v: u32) -> Result<PeriodKind, CError> {
+    match v {
+        0 => Ok(PeriodKind::Month),
+        1 => Ok(PeriodKind::Quarter),
+        2 => Ok(PeriodKind::Year),
+        _ => Err(bad(
+            "period",
+            v,
+            "UTKLAR_PERIOD_KIND_MONTH, _QUARTER or _YEAR",
+        )),
+    }
+}
+
+pub(crate) fn period_kind_out(k: PeriodKind) -> utklar_period_kind {
+    match k {
+        PeriodKind::Month => utklar_period_kind::Month,
+        PeriodKind::Quarter => utklar_period_kind::Quarter,
+        PeriodKind::Year => utklar_period_kind::Year,
+    }
+}
+
+pub(crate) fn group_by(v: u32) -> Result<GroupBy, CError> {
+    match v {
+        0 => Ok(GroupBy::Municipality),
+        1 => Ok(GroupBy::County),
+        2 => Ok(GroupBy::Nation),
+        _ => Err(bad(
+            "group_by",
+            v,
+            "UTKLAR_GROUP_BY_MUNICIPALITY, _COUNTY or _NATION",
+        )),
+    }
+}
+
+pub(crate) fn negative_days(v: u32) -> Result<NegativeDays, CError> {
+    match v {
+        0 => Ok(NegativeDays::Exclude),
+        1 => Ok(NegativeDays::Day0),
+        2 => Ok(NegativeDays::Error),
+        _ => Err(bad(
+            "negative_days",
+            v,
+            "UTKLAR_NEGATIVE_DAYS_EXCLUDE, _DAY0 or _ERROR",
+        )),
+    }
+}
+
+pub(crate) fn mode(v: u32) -> Result<Mode, CError> {
+    match v {
+        0 => Ok(Mode::Strict),
+        1 => Ok(Mode::Lenient),
+        _ => Err(bad("mode", v, "UTKLAR_MODE_STRICT or UTKLAR_MODE_LENIENT")),
+    }
+}
+
+pub(crate) fn care_type_out(c: CareType) -> utklar_care_type {
+    match c {
+        CareType::Somatic => utklar_care_type::Somatic,
+        CareType::Psychiatric => utklar_care_type::Psychiatric,
+    }
+}
+
+pub(crate) fn field_out(f: Field) -> utklar_field {
+    match f {
+        Field::EpisodeId => utklar_field::EpisodeId,
+        Field::PatientId => utklar_field::PatientId,
+        Field::Municipality => utklar_field::Municipality,
+        Field::CareType => utklar_field::CareType,
+        Field::AdmittedAt => utklar_field::AdmittedAt,
+        Field::ReadyAt => utklar_field::ReadyAt,
+        Field::DischargedAt => utklar_field::DischargedAt,
+        Field::HomeReadyAt => utklar_field::HomeReadyAt,
+        Field::PlannedDischargeDate => utklar_field::PlannedDischargeDate,
+        Field::Age => utklar_field::Age,
+        Field::AdmissionNoticeSent => utklar_field::AdmissionNoticeSent,
+        Field::SipRequired => utklar_field::SipRequired,
+        Field::SipCalled => utklar_field::SipCalled,
+        Field::RegionBlocked => utklar_field::RegionBlocked,
+        _ => utklar_field::Other,
+    }
+}
+
+pub(crate) fn reason_out(r: Reason) -> utklar_reason {
+    match r {
+        Reason::MissingField => utklar_reason::MissingField,
+        Reason::UnparseableDate => utklar_reason::UnparseableDate,
+        Reason::DateOutOfRange => utklar_reason::DateOutOfRange,
+        Reason::UnknownMunicipality => utklar_reason::UnknownMunicipality,
+        Reason::UnknownCareType => utklar_reason::UnknownCareType,
+        Reason::UnparseableBoolean => utklar_reason::UnparseableBoolean,
+        Reason::UnparseableInteger => utklar_reason::UnparseableInteger,
+        Reason::NegativeDays => utklar_reason::NegativeDays,
+        Reason::DischargeBeforeAdmission => utklar_reason::DischargeBeforeAdmission,
+        Reason::ReadyBeforeAdmission => utklar_reason::ReadyBeforeAdmission,
+        Reason::DuplicateEpisodeId => utklar_reason::DuplicateEpisodeId,
+        _ => utklar_reason::Other,
+    }
+}
+
+pub(crate) fn reason_in(v: u32) -> Result<Reason, CError> {
+    Reason::ALL
+        .into_iter()
+        .find(|r| reason_out(*r) as u32 == v)
+        .ok_or_else(|| bad("reason", v, "a utklar_reason value"))
+}
+
+fn field_in(v: u32) -> Result<Field, CError> {
+    Field::ALL
+        .get(v as usize)
+        .copied()
+        .ok_or_else(|| bad("field", v, "a utklar_field value (0–13)"))
+}
+
+/// One problem with one input row.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct utklar_problem {
+    /// 0-based index of the row, in the order the rows were added to the episode set.
+    pub row: usize,
+    /// The field at fault: a `utklar_field` value.
+    pub field: u32,
+    /// Why: a `utklar_reason` value.
+    pub reason: u32,
+}
+
+impl utklar_problem {
+    pub(crate) fn of(p: &utklar_core::Problem) -> Self {
+        utklar_problem {
+            row: p.row,
+            field: field_out(p.field) as u32,
+            reason: reason_out(p.reason) as u32,
+        }
+    }
+}
+
+/// Writes the column name of `field` (`"ready_at"`) to `*out`, a static string.
+///
+/// Fails with `UTKLAR_RESULT_INVALID_ARGUMENT` for a value that is not a field.
+#[no_mangle]
+pub extern "C" fn utklar_field_name(field: u32, out: *mut utklar_str) -> utklar_result {
+    boundary(|| {
+        let out = Out::new(out, "out")?;
+        out.write(utklar_str::of(field_in(field)?.as_str()));
+        Ok(())
+    })
+}
+
+/// Writes the snake_case name of `reason` (`"negative_days"`) to `*out`, a static string.
+#[no_mangle]
+pub extern "C" fn utklar_reason_name(reason: u32, out: *mut utklar_str) -> utklar_result {
+    boundary(|| {
+        let out = Out::new(out, "out")?;
+        out.write(utklar_str::of(reason_in(reason)?.as_str()));
+        Ok(())
+    })
+}
+
+/// Writes a sentence saying how to fix rows with `reason` to `*out`, a static string.
+#[no_mangle]
+pub extern "C" fn utklar_reason_hint(reason: u32, out: *mut utklar_str) -> utklar_result {
+    boundary(|| {
+        let out = Out::new(out, "out")?;
+        out.write(utklar_str::of(reason_in(reason)?.hint()));
+        Ok(())
+    })
+}
+
+/// Writes the message of a problem (`"row 3: ready_at: date_out_of_range (dates must lie in
+/// …)"`) and a terminating NUL into `buf` (`len` bytes), its length without the NUL into
+/// `*out_n`. See the buffer convention at the top of this header.
+#[no_mangle]
+pub extern "C" fn utklar_problem_message(
+    problem: *const utklar_problem,
+    buf: *mut c_char,
+    len: usize,
+    out_n: *mut usize,
+) -> utklar_result {
+    boundary(|| {
+        let p = crate::ffi::arg_ref(problem, "problem")?;
+        let field = field_in(p.field)?;
+        let reason = reason_in(p.reason)?;
+        let core = utklar_core::Problem {
+            row: p.row,
+            field,
+            reason,
+        };
+        write_text(&core.to_string(), buf, len, out_n)
+    })
+}

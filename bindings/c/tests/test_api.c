@@ -1,0 +1,614 @@
+/* Every function of utklar.h, its answers on a small hand-computed data set, and every error
+ * path: NULL arguments, bad UTF-8, bad enumeration values, indexes out of range, buffers too
+ * small, strict-mode failures naming the row and field. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+/* Day numbers (days since 1970-01-01). */
+#define D_2025_03_01 20148
+#define MAR(d) (D_2025_03_01 + (d) - 1)
+
+static const char BAD_UTF8[] = {'e', (char)0xff, '1'};
+
+static utklar_str bad_utf8(void) {
+  utklar_str s;
+  s.data = BAD_UTF8;
+  s.len = sizeof BAD_UTF8;
+  return s;
+}
+
+static utklar_episode row(const char *id, uint16_t muni, uint8_t care, int32_t ready,
+                          int32_t discharge) {
+  utklar_episode e;
+  CHECK_OK(utklar_episode_init(&e));
+  e.episode_id = cstr(id);
+  e.municipality = muni;
+  e.care_type = care;
+  e.ready_day = ready;
+  e.discharge_day = discharge;
+  return e;
+}
+
+static void test_version_and_messages(void) {
+  utklar_str v = utklar_version();
+  char buf[256];
+  size_t n = 0;
+  unsigned r;
+
+  CHECK(v.len >= 5);
+  CHECK(v.data[v.len] == '\0');
+  CHECK(str_eq(v, "0.1.0"));
+
+  /* Every code has a message; unknown values are described too. */
+  for (r = 0; r <= 12; r++) {
+    CHECK_OK(utklar_result_message(r, buf, sizeof buf, &n));
+    CHECK(n > 0 && n == strlen(buf));
+  }
+  CHECK_OK(utklar_result_message(UTKLAR_RESULT_OTHER, buf, sizeof buf, &n));
+  CHECK_OK(utklar_result_message(UTKLAR_RESULT_MISSING_AMOUNT, buf, sizeof buf, &n));
+  CHECK(strstr(buf, "amount") != NULL);
+  CHECK_OK(utklar_result_message(4242, buf, sizeof buf, &n));
+  CHECK(strstr(buf, "4242") != NULL);
+
+  /* Buffer conventions: too small writes nothing but the needed length; NULL buf with len 0
+   * asks for the length; NULL out_n is an error. */
+  memset(buf, 'x', sizeof buf);
+  n = 0;
+  CHECK_RC(utklar_result_message(UTKLAR_RESULT_OK, buf, 3, &n), UTKLAR_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == strlen("success"));
+  CHECK(buf[0] == 'x');
+  n = 0;
+  CHECK_RC(utklar_result_message(UTKLAR_RESULT_OK, NULL, 0, &n), UTKLAR_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == strlen("success"));
+  CHECK_OK(utklar_result_message(UTKLAR_RESULT_OK, buf, n + 1, &n));
+  CHECK(strcmp(buf, "success") == 0);
+  CHECK_RC(utklar_result_message(UTKLAR_RESULT_OK, buf, sizeof buf, NULL),
+           UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_result_message(UTKLAR_RESULT_OK, NULL, 100, &n), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  /* The last error names the argument; asking for it does not change it. */
+  CHECK_RC(utklar_episodes_new(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(strstr(last_error(), "out") != NULL);
+  CHECK_RC(utklar_last_error_message(buf, 2, &n), UTKLAR_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n == strlen(last_error()));
+  CHECK(strstr(last_error(), "NULL") != NULL);
+  CHECK_RC(utklar_last_error_message(buf, sizeof buf, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+}
+
+static void test_names(void) {
+  utklar_str s;
+  char buf[512];
+  size_t n;
+  utklar_problem p;
+
+  CHECK_OK(utklar_municipality_name(880, &s));
+  CHECK(str_eq(s, "Kalmar"));
+  CHECK_OK(utklar_municipality_name(1480, &s));
+  CHECK(str_eq(s, "G\xc3\xb6teborg"));
+  s = cstr("unchanged");
+  CHECK_RC(utklar_municipality_name(9999, &s), UTKLAR_RESULT_UNKNOWN_MUNICIPALITY);
+  CHECK(str_eq(s, "unchanged"));
+  CHECK(strstr(last_error(), "9999") != NULL);
+  CHECK_RC(utklar_municipality_name(880, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK_OK(utklar_county_name(8, &s));
+  CHECK(str_eq(s, "Kalmar l\xc3\xa4n"));
+  CHECK_RC(utklar_county_name(99, &s), UTKLAR_RESULT_UNKNOWN_COUNTY);
+  CHECK_RC(utklar_county_name(8, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK_OK(utklar_field_name(UTKLAR_FIELD_READY_AT, &s));
+  CHECK(str_eq(s, "ready_at"));
+  CHECK_OK(utklar_field_name(UTKLAR_FIELD_REGION_BLOCKED, &s));
+  CHECK(str_eq(s, "region_blocked"));
+  CHECK_RC(utklar_field_name(14, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_field_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK_OK(utklar_reason_name(UTKLAR_REASON_NEGATIVE_DAYS, &s));
+  CHECK(str_eq(s, "negative_days"));
+  CHECK_OK(utklar_reason_name(UTKLAR_REASON_DUPLICATE_EPISODE_ID, &s));
+  CHECK(str_eq(s, "duplicate_episode_id"));
+  CHECK_RC(utklar_reason_name(UTKLAR_REASON_OTHER, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_reason_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_OK(utklar_reason_hint(UTKLAR_REASON_UNKNOWN_MUNICIPALITY, &s));
+  CHECK(s.len > 10);
+  CHECK_RC(utklar_reason_hint(11, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_reason_hint(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  p.row = 3;
+  p.field = UTKLAR_FIELD_READY_AT;
+  p.reason = UTKLAR_REASON_DATE_OUT_OF_RANGE;
+  CHECK_OK(utklar_problem_message(&p, buf, sizeof buf, &n));
+  CHECK(strncmp(buf, "row 3: ready_at: date_out_of_range", 34) == 0);
+  CHECK_RC(utklar_problem_message(NULL, buf, sizeof buf, &n), UTKLAR_RESULT_NULL_ARGUMENT);
+  p.field = 77;
+  CHECK_RC(utklar_problem_message(&p, buf, sizeof buf, &n), UTKLAR_RESULT_INVALID_ARGUMENT);
+}
+
+/* Kalmar (880), March 2025: somatic 4 days, day 0, 2 days; psychiatric 1 day; one open. */
+static utklar_episodes *kalmar_march(void) {
+  utklar_episodes *set = NULL;
+  utklar_episode e;
+  CHECK_OK(utklar_episodes_new(&set));
+  e = row("e1", 880, UTKLAR_CARE_TYPE_SOMATIC, MAR(3), MAR(7));
+  e.ready_minute = 10 * 60;
+  e.patient_id = cstr("p1");
+  e.age = 81;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("e2", 880, UTKLAR_CARE_TYPE_SOMATIC, MAR(3), MAR(3));
+  e.age = 90;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("e3", 880, UTKLAR_CARE_TYPE_SOMATIC, MAR(4), MAR(6));
+  e.admitted_day = MAR(1);
+  e.age = 40;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("e4", 880, UTKLAR_CARE_TYPE_PSYCHIATRIC, MAR(3), MAR(4));
+  e.age = 70;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("e5", 880, UTKLAR_CARE_TYPE_SOMATIC, MAR(20), -1);
+  CHECK_OK(utklar_episodes_push(set, &e));
+  CHECK(utklar_episodes_len(set) == 5);
+  return set;
+}
+
+static void test_indicators(void) {
+  utklar_episodes *set = kalmar_march();
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_indicator_report *sentinel = (utklar_indicator_report *)&o;
+  utklar_population *pop = NULL;
+  utklar_beds *beds = NULL;
+  utklar_indicator_row r;
+  utklar_exclusions ex;
+  uint64_t count = 99;
+
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK(o.period == UTKLAR_PERIOD_KIND_MONTH && o.group_by == UTKLAR_GROUP_BY_MUNICIPALITY);
+  CHECK(o.mode == UTKLAR_MODE_STRICT && o.negative_days == UTKLAR_NEGATIVE_DAYS_EXCLUDE);
+  CHECK(o.min_age == -1);
+  CHECK_RC(utklar_indicator_options_init(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK_OK(utklar_population_new(&pop));
+  CHECK_OK(utklar_population_set(pop, 880, 2025, 70000, 14000));
+  CHECK_RC(utklar_population_set(pop, 9999, 2025, 1, 1), UTKLAR_RESULT_UNKNOWN_MUNICIPALITY);
+  CHECK_RC(utklar_population_set(NULL, 880, 2025, 1, 1), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK_OK(utklar_episodes_indicators(set, &o, pop, NULL, &rep));
+  CHECK(utklar_indicator_report_len(rep) == 2);
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK(r.group_by == UTKLAR_GROUP_BY_MUNICIPALITY && r.group_code == 880);
+  CHECK(r.care_type == UTKLAR_CARE_TYPE_SOMATIC);
+  CHECK(r.period_kind == UTKLAR_PERIOD_KIND_MONTH && r.period_year == 2025);
+  CHECK(r.period_number == 3 && r.period_first_day == D_2025_03_01 && r.period_days == 31);
+  CHECK(r.episodes == 3 && r.day0 == 1 && r.ready_ge1 == 2 && r.ready_days == 6);
+  CHECK(fabs(r.goal_attainment - 1.0 / 3.0) < 1e-15);
+  CHECK(r.mean_days == 3.0);
+  CHECK(r.mean_days_incl_day0 == 2.0);
+  CHECK(fabs(r.days_per_1000 - 6.0 / 14000.0 * 1000.0 * 12.0) < 1e-12);
+  CHECK(fabs(r.occupied_beds - 6.0 / 31.0) < 1e-15);
+  CHECK(isnan(r.bed_share_pct));
+  CHECK_OK(utklar_indicator_report_row(rep, 1, &r));
+  CHECK(r.care_type == UTKLAR_CARE_TYPE_PSYCHIATRIC && r.ready_days == 1);
+  CHECK(r.goal_attainment == 0.0 && r.mean_days == 1.0);
+  CHECK(fabs(r.days_per_1000 - 1.0 / 70000.0 * 1000.0 * 12.0) < 1e-12);
+  r.episodes = 12345;
+  CHECK_RC(utklar_indicator_report_row(rep, 2, &r), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK(r.episodes == 12345);
+  CHECK_RC(utklar_indicator_report_row(NULL, 0, &r), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_row(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK(ex.rows_in == 5 && ex.counted == 4 && ex.open == 1 && ex.outside_age == 0);
+  CHECK(ex.excluded == 0);
+  CHECK_RC(utklar_indicator_report_exclusions(NULL, &ex), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_exclusions(rep, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_OK(utklar_indicator_report_excluded(rep, UTKLAR_REASON_NEGATIVE_DAYS, &count));
+  CHECK(count == 0);
+  CHECK_RC(utklar_indicator_report_excluded(rep, 200, &count), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_excluded(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_indicator_report_problem_count(rep) == 0);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  /* County grouping with beds gives the bed share; the minimum age leaves out e3 (40). */
+  CHECK_OK(utklar_beds_new(&beds));
+  CHECK_OK(utklar_beds_set(beds, 8, "2025-03", 7, 10.0));
+  CHECK_RC(utklar_beds_set(beds, 99, "2025-03", 7, 10.0), UTKLAR_RESULT_UNKNOWN_COUNTY);
+  CHECK_RC(utklar_beds_set(beds, 8, "2025-13", 7, 10.0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_beds_set(beds, 8, "2025-03", 7, -1.0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_beds_set(beds, 8, NULL, 7, 1.0), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_beds_set(beds, 8, BAD_UTF8, sizeof BAD_UTF8, 1.0), UTKLAR_RESULT_INVALID_UTF8);
+  CHECK_RC(utklar_beds_set(NULL, 8, "2025-03", 7, 1.0), UTKLAR_RESULT_NULL_ARGUMENT);
+  o.group_by = UTKLAR_GROUP_BY_COUNTY;
+  o.min_age = 65;
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, beds, &rep));
+  CHECK(utklar_indicator_report_len(rep) == 2);
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK(r.group_by == UTKLAR_GROUP_BY_COUNTY && r.group_code == 8);
+  CHECK(r.episodes == 2 && r.ready_days == 4);
+  CHECK(fabs(r.bed_share_pct - 4.0 / 31.0 / 10.0 * 100.0) < 1e-12);
+  CHECK(isnan(r.days_per_1000));
+  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK(ex.outside_age == 1 && ex.counted == 3);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  /* Quarter and nation. */
+  o.group_by = UTKLAR_GROUP_BY_NATION;
+  o.period = UTKLAR_PERIOD_KIND_QUARTER;
+  o.min_age = -1;
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK(r.group_code == 0 && r.period_kind == UTKLAR_PERIOD_KIND_QUARTER);
+  CHECK(r.period_number == 1 && r.period_days == 90 && r.episodes == 3);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  /* Bad option values and NULLs: nothing is written. */
+  o.period = 3;
+  rep = sentinel;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(rep == sentinel);
+  CHECK(strstr(last_error(), "period") != NULL);
+  o.period = UTKLAR_PERIOD_KIND_MONTH;
+  o.group_by = 9;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  o.group_by = UTKLAR_GROUP_BY_MUNICIPALITY;
+  o.mode = 2;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  o.mode = UTKLAR_MODE_STRICT;
+  o.negative_days = 3;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  o.negative_days = UTKLAR_NEGATIVE_DAYS_EXCLUDE;
+  o.min_age = 70000;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  o.min_age = -1;
+  CHECK_RC(utklar_episodes_indicators(NULL, &o, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_indicators(set, NULL, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(rep == sentinel);
+
+  /* NULL objects: counts are 0, frees are no-ops. */
+  CHECK(utklar_indicator_report_len(NULL) == 0);
+  CHECK(utklar_indicator_report_problem_count(NULL) == 0);
+  CHECK(utklar_episodes_len(NULL) == 0);
+  utklar_indicator_report_free(NULL);
+  utklar_episodes_free(NULL);
+  utklar_population_free(NULL);
+  utklar_beds_free(NULL);
+  utklar_validation_free(NULL);
+
+  utklar_population_free(pop);
+  utklar_beds_free(beds);
+  utklar_episodes_free(set);
+}
+
+static void test_builtin_population(void) {
+  utklar_population *pop = NULL;
+  utklar_episodes *set = kalmar_march();
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_indicator_row r;
+
+  CHECK_OK(utklar_population_new_builtin(&pop));
+  CHECK_RC(utklar_population_new_builtin(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_population_new(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK_OK(utklar_episodes_indicators(set, &o, pop, NULL, &rep));
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  /* Kalmar's 65+ population in the embedded table (SCB, 30 September 2022) is 14 695. */
+  CHECK(fabs(r.days_per_1000 - 6.0 / 14695.0 * 1000.0 * 12.0) < 1e-12);
+  utklar_indicator_report_free(rep);
+  utklar_population_free(pop);
+  utklar_episodes_free(set);
+}
+
+static void test_bad_rows(void) {
+  utklar_episodes *set = NULL;
+  utklar_episode e;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_validation *v = NULL;
+  utklar_problem p;
+  utklar_exclusions ex;
+  uint64_t count = 0;
+  size_t i, n;
+
+  CHECK_OK(utklar_episodes_new(&set));
+  e = row("ok1", 880, 0, MAR(3), MAR(5));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 0 */
+  e = row("bad-muni", 9999, 0, MAR(3), MAR(5));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 1 */
+  e = row("ok1", 880, 0, MAR(3), MAR(5));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 2: duplicate id */
+  e = row("neg", 880, 0, MAR(5), MAR(3));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 3: negative days */
+  e = row("old", 880, 0, MAR(3), MAR(5));
+  e.age = 200;
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 4: bad age */
+  e = row("care", 880, 5, MAR(3), MAR(5));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 5: unknown care type */
+  e = row("range", 880, 0, 100, MAR(5));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 6: ready before 1990 */
+  e = row("minute", 880, 0, MAR(3), MAR(5));
+  e.ready_minute = 1440;
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 7: bad time of day */
+  e = row("adm", 880, 0, MAR(3), MAR(5));
+  e.admitted_day = MAR(6);
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 8: admitted after both */
+  e = row("", 880, 0, MAR(3), MAR(5));
+  CHECK_OK(utklar_episodes_push(set, &e));                 /* row 9: missing id */
+  CHECK(utklar_episodes_len(set) == 10);
+
+  /* Argument errors add nothing. */
+  e = row("x", 880, 0, MAR(3), MAR(5));
+  e.episode_id = bad_utf8();
+  CHECK_RC(utklar_episodes_push(set, &e), UTKLAR_RESULT_INVALID_UTF8);
+  e = row("x", 880, 0, MAR(3), MAR(5));
+  e.patient_id = bad_utf8();
+  CHECK_RC(utklar_episodes_push(set, &e), UTKLAR_RESULT_INVALID_UTF8);
+  CHECK(strstr(last_error(), "patient_id") != NULL);
+  CHECK_RC(utklar_episodes_push(set, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_push(NULL, &e), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episode_init(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_episodes_len(set) == 10);
+
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
+  n = utklar_validation_len(v);
+  {
+    /* Expected (row, field, reason), in row order. */
+    static const uint32_t want[][3] = {
+        {1, UTKLAR_FIELD_MUNICIPALITY, UTKLAR_REASON_UNKNOWN_MUNICIPALITY},
+        {2, UTKLAR_FIELD_EPISODE_ID, UTKLAR_REASON_DUPLICATE_EPISODE_ID},
+        {3, UTKLAR_FIELD_DISCHARGED_AT, UTKLAR_REASON_NEGATIVE_DAYS},
+        {4, UTKLAR_FIELD_AGE, UTKLAR_REASON_UNPARSEABLE_INTEGER},
+        {5, UTKLAR_FIELD_CARE_TYPE, UTKLAR_REASON_UNKNOWN_CARE_TYPE},
+        {6, UTKLAR_FIELD_READY_AT, UTKLAR_REASON_DATE_OUT_OF_RANGE},
+        {7, UTKLAR_FIELD_READY_AT, UTKLAR_REASON_UNPARSEABLE_DATE},
+        {8, UTKLAR_FIELD_DISCHARGED_AT, UTKLAR_REASON_DISCHARGE_BEFORE_ADMISSION},
+        {8, UTKLAR_FIELD_READY_AT, UTKLAR_REASON_READY_BEFORE_ADMISSION},
+        {9, UTKLAR_FIELD_EPISODE_ID, UTKLAR_REASON_MISSING_FIELD},
+    };
+    CHECK(n == sizeof want / sizeof want[0]);
+    for (i = 0; i < n && i < sizeof want / sizeof want[0]; i++) {
+      CHECK_OK(utklar_validation_problem(v, i, &p));
+      if (p.row != want[i][0] || p.field != want[i][1] || p.reason != want[i][2])
+        fprintf(stderr, "problem %u: got row %u field %u reason %u\n", (unsigned)i,
+                (unsigned)p.row, (unsigned)p.field, (unsigned)p.reason);
+      CHECK(p.row == want[i][0] && p.field == want[i][1] && p.reason == want[i][2]);
+    }
+  }
+  p.row = 77;
+  CHECK_RC(utklar_validation_problem(v, n, &p), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK(p.row == 77);
+  CHECK_RC(utklar_validation_problem(NULL, 0, &p), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_validation_problem(v, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_validation_len(NULL) == 0);
+  utklar_validation_free(v);
+  v = NULL;
+
+  /* Under the day0 policy negative days are no problem. */
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_DAY0, &v));
+  CHECK(utklar_validation_len(v) == n - 1);
+  utklar_validation_free(v);
+  v = NULL;
+  CHECK_RC(utklar_episodes_validate(set, 7, &v), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_episodes_validate(NULL, 0, &v), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_validate(set, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(v == NULL);
+
+  /* Strict mode (the default) fails and names the rows and fields. */
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ROWS);
+  CHECK(rep == NULL);
+  CHECK(strstr(last_error(), "row 1: municipality: unknown_municipality") != NULL);
+  CHECK(strstr(last_error(), "row 2: episode_id: duplicate_episode_id") != NULL);
+
+  /* Lenient mode excludes them and reports why. */
+  o.mode = UTKLAR_MODE_LENIENT;
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK(ex.rows_in == 10 && ex.counted == 1 && ex.excluded == 9);
+  CHECK_OK(utklar_indicator_report_excluded(rep, UTKLAR_REASON_NEGATIVE_DAYS, &count));
+  CHECK(count == 1);
+  CHECK_OK(utklar_indicator_report_excluded(rep, UTKLAR_REASON_DUPLICATE_EPISODE_ID, &count));
+  CHECK(count == 1);
+  CHECK(utklar_indicator_report_problem_count(rep) == 10);
+  CHECK_OK(utklar_indicator_report_problem(rep, 0, &p));
+  CHECK(p.row == 1 && p.field == UTKLAR_FIELD_MUNICIPALITY);
+  CHECK_RC(utklar_indicator_report_problem(rep, 10, &p), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_indicator_report_problem(NULL, 0, &p), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_problem(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  /* Negative days under the error policy fail the call, even in lenient mode. */
+  o.negative_days = UTKLAR_NEGATIVE_DAYS_ERROR;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ROWS);
+  CHECK(strstr(last_error(), "row 3: discharged_at: negative_days") != NULL);
+  CHECK(rep == NULL);
+  utklar_episodes_free(set);
+}
+
+static void test_text_rows(void) {
+  utklar_episodes *set = NULL;
+  utklar_validation *v = NULL;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_indicator_row r;
+  utklar_problem p;
+  utklar_str f[14];
+  size_t i;
+
+  CHECK_OK(utklar_episodes_new(&set));
+  for (i = 0; i < 14; i++) {
+    f[i].data = NULL;
+    f[i].len = 0;
+  }
+  f[UTKLAR_FIELD_EPISODE_ID] = cstr("t1");
+  f[UTKLAR_FIELD_MUNICIPALITY] = cstr("0880");
+  f[UTKLAR_FIELD_CARE_TYPE] = cstr("somatic");
+  f[UTKLAR_FIELD_READY_AT] = cstr("2025-03-03T13:15");
+  f[UTKLAR_FIELD_DISCHARGED_AT] = cstr("2025-03-08");
+  f[UTKLAR_FIELD_SIP_REQUIRED] = cstr("true");
+  f[UTKLAR_FIELD_SIP_CALLED] = cstr("1");
+  CHECK_OK(utklar_episodes_push_text(set, f, 14));
+  f[UTKLAR_FIELD_EPISODE_ID] = cstr("t2");
+  f[UTKLAR_FIELD_CARE_TYPE] = cstr("psykiatrisk");
+  CHECK_OK(utklar_episodes_push_text(set, f, 7)); /* the flags left out */
+  f[UTKLAR_FIELD_EPISODE_ID] = cstr("t3");
+  f[UTKLAR_FIELD_READY_AT] = cstr("2025-02-30");
+  CHECK_OK(utklar_episodes_push_text(set, f, 14)); /* row 2: no such date */
+  f[UTKLAR_FIELD_EPISODE_ID] = cstr("t1");
+  f[UTKLAR_FIELD_READY_AT] = cstr("2025-03-03");
+  CHECK_OK(utklar_episodes_push_text(set, f, 14)); /* row 3: duplicate id */
+  f[UTKLAR_FIELD_EPISODE_ID] = cstr("t4");
+  f[UTKLAR_FIELD_SIP_CALLED] = cstr("maybe");
+  CHECK_OK(utklar_episodes_push_text(set, f, 14)); /* row 4: bad boolean */
+  CHECK(utklar_episodes_len(set) == 5);
+
+  /* A struct row with an id seen in a text row is a duplicate too. */
+  {
+    utklar_episode e = row("t2", 880, 0, MAR(3), MAR(4));
+    CHECK_OK(utklar_episodes_push(set, &e)); /* row 5 */
+  }
+
+  f[UTKLAR_FIELD_SIP_CALLED] = bad_utf8();
+  CHECK_RC(utklar_episodes_push_text(set, f, 14), UTKLAR_RESULT_INVALID_UTF8);
+  CHECK_RC(utklar_episodes_push_text(set, f, 15), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_episodes_push_text(set, NULL, 14), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_push_text(NULL, f, 14), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_episodes_len(set) == 6);
+
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
+  CHECK(utklar_validation_len(v) == 4);
+  CHECK_OK(utklar_validation_problem(v, 0, &p));
+  CHECK(p.row == 2 && p.field == UTKLAR_FIELD_READY_AT && p.reason == UTKLAR_REASON_UNPARSEABLE_DATE);
+  CHECK_OK(utklar_validation_problem(v, 1, &p));
+  CHECK(p.row == 3 && p.reason == UTKLAR_REASON_DUPLICATE_EPISODE_ID);
+  CHECK_OK(utklar_validation_problem(v, 2, &p));
+  CHECK(p.row == 4 && p.field == UTKLAR_FIELD_SIP_CALLED &&
+        p.reason == UTKLAR_REASON_UNPARSEABLE_BOOLEAN);
+  CHECK_OK(utklar_validation_problem(v, 3, &p));
+  CHECK(p.row == 5 && p.reason == UTKLAR_REASON_DUPLICATE_EPISODE_ID);
+  utklar_validation_free(v);
+
+  CHECK_OK(utklar_indicator_options_init(&o));
+  o.mode = UTKLAR_MODE_LENIENT;
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+  CHECK(utklar_indicator_report_len(rep) == 2);
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK(r.care_type == UTKLAR_CARE_TYPE_SOMATIC && r.ready_days == 5 && r.episodes == 1);
+  CHECK_OK(utklar_indicator_report_row(rep, 1, &r));
+  CHECK(r.care_type == UTKLAR_CARE_TYPE_PSYCHIATRIC && r.ready_days == 5);
+  utklar_indicator_report_free(rep);
+  utklar_episodes_free(set);
+}
+
+static void test_columns(void) {
+  /* The Kalmar March data as columns, with a bad row at index 2. */
+  const uint16_t muni[] = {880, 880, 9999, 880, 880};
+  const uint8_t care[] = {0, 0, 0, 1, 0};
+  const int32_t ready[] = {MAR(3), MAR(3), MAR(3), MAR(3), MAR(20)};
+  const int32_t dis[] = {MAR(7), MAR(3), MAR(5), MAR(4), -1};
+  const int32_t age[] = {81, 90, 50, 70, -1};
+  utklar_str ids[5];
+  utklar_columns c;
+  utklar_episodes *set = NULL;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_indicator_row r;
+  utklar_exclusions ex;
+  utklar_validation *v = NULL;
+  utklar_problem p;
+
+  ids[0] = cstr("c0");
+  ids[1] = cstr("c1");
+  ids[2] = cstr("c2");
+  ids[3] = cstr("c3");
+  ids[4] = cstr("c4");
+  CHECK_OK(utklar_columns_init(&c));
+  CHECK(c.len == 0 && c.municipality == NULL && c.episode_id == NULL);
+  CHECK_RC(utklar_columns_init(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  c.len = 5;
+  c.municipality = muni;
+  c.care_type = care;
+  c.ready_day = ready;
+  c.discharge_day = dis;
+  c.age = age;
+
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK_RC(utklar_columns_indicators(&c, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ROWS);
+  CHECK(strstr(last_error(), "row 2: municipality") != NULL);
+  o.mode = UTKLAR_MODE_LENIENT;
+  CHECK_OK(utklar_columns_indicators(&c, &o, NULL, NULL, &rep));
+  CHECK(utklar_indicator_report_len(rep) == 2);
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK(r.episodes == 2 && r.ready_days == 4 && r.day0 == 1);
+  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK(ex.rows_in == 5 && ex.excluded == 1 && ex.open == 1 && ex.counted == 3);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  /* The same columns into an episode set: without ids, a row's id is its row number. */
+  CHECK_OK(utklar_episodes_new(&set));
+  CHECK_OK(utklar_episodes_push_columns(set, &c));
+  CHECK_OK(utklar_episodes_push_columns(set, &c)); /* rows 5-9: ids "5".."9", no duplicates */
+  CHECK(utklar_episodes_len(set) == 10);
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
+  CHECK(utklar_validation_len(v) == 2);
+  CHECK_OK(utklar_validation_problem(v, 1, &p));
+  CHECK(p.row == 7 && p.field == UTKLAR_FIELD_MUNICIPALITY);
+  utklar_validation_free(v);
+  v = NULL;
+  /* With ids, the second batch repeats them. */
+  c.episode_id = ids;
+  CHECK_OK(utklar_episodes_push_columns(set, &c));
+  CHECK_OK(utklar_episodes_push_columns(set, &c));
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
+  CHECK(utklar_validation_len(v) == 2 + 2 + 5);
+  utklar_validation_free(v);
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK(r.episodes == 6 && r.ready_days == 12);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  /* Argument errors: a required column NULL, a bad string; nothing is added. */
+  ids[3] = bad_utf8();
+  CHECK_RC(utklar_episodes_push_columns(set, &c), UTKLAR_RESULT_INVALID_UTF8);
+  CHECK(utklar_episodes_len(set) == 20);
+  c.episode_id = NULL;
+  c.ready_day = NULL;
+  CHECK_RC(utklar_episodes_push_columns(set, &c), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(strstr(last_error(), "ready_day") != NULL);
+  CHECK_RC(utklar_columns_indicators(&c, &o, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(rep == NULL);
+  CHECK_RC(utklar_episodes_push_columns(set, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_push_columns(NULL, &c), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_columns_indicators(NULL, &o, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_columns_indicators(&c, NULL, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);
+  c.ready_day = ready;
+  CHECK_RC(utklar_columns_indicators(&c, &o, NULL, NULL, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_episodes_len(set) == 20);
+
+  /* No rows: NULL columns are fine, the report is empty. */
+  CHECK_OK(utklar_columns_init(&c));
+  CHECK_OK(utklar_columns_indicators(&c, &o, NULL, NULL, &rep));
+  CHECK(utklar_indicator_report_len(rep) == 0);
+  utklar_indicator_report_free(rep);
+  utklar_episodes_free(set);
+}
+
+int main(void) {
+  test_version_and_messages();
+  test_names();
+  test_indicators();
+  test_builtin_population();
+  test_bad_rows();
+  test_text_rows();
+  test_columns();
+  return check_report("test_api");
+}
