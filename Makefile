@@ -4,12 +4,12 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test fmt-check clippy test-rust bench-build
+.PHONY: demo test fmt-check clippy test-rust bench-build test-c install
 
 demo:
 	$(CARGO) run --release -q -p utklar-core --example kalmar_indicators
 
-test: fmt-check clippy test-rust bench-build
+test: fmt-check clippy test-rust bench-build test-c
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -24,3 +24,11 @@ test-rust:
 
 bench-build:
 	$(CARGO) bench --workspace --no-run
+
+# The C API: header check, exported symbols, C/C++ tests under ASan+UBSan and valgrind, example.
+test-c:
+	$(MAKE) -C bindings/c test
+
+# Installs utklar.h, libutklar.{so,a} and utklar.pc under PREFIX (default /usr/local).
+install:
+	$(MAKE) -C bindings/c install

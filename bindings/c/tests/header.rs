@@ -54,12 +54,17 @@ fn every_exported_function_is_prefixed() {
         functions >= 30,
         "only {functions} functions found in the header"
     );
-    for line in header.lines().filter(|l| l.starts_with("typedef ")) {
-        let name = line
-            .trim_end_matches(';')
-            .split_whitespace()
-            .last()
-            .unwrap_or("");
+    // One-line typedefs (`typedef struct utklar_x utklar_x;`) and the closing lines of struct
+    // typedefs (`} utklar_x;`) name the types.
+    let mut types = 0;
+    for line in header
+        .lines()
+        .filter(|l| (l.starts_with("typedef ") || l.starts_with("} ")) && l.ends_with(';'))
+    {
+        let name = line.trim_end_matches(';').split_whitespace().last();
+        let name = name.unwrap_or("");
         assert!(name.starts_with("utklar_"), "unprefixed type in: {line}");
+        types += 1;
     }
+    assert!(types >= 10, "only {types} types found in the header");
 }

@@ -1,0 +1,77 @@
+// The C++ wrapper: RAII ownership, exceptions carrying the code and the detailed message,
+// the same answers as the C calls.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "utklar.hpp"
+
+static int failures = 0;
+#define CHECK(cond)                                                              \
+  do {                                                                           \
+    if (!(cond)) {                                                               \
+      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                                \
+    }                                                                            \
+  } while (0)
+
+static utklar_episode row(const char *id, uint16_t muni, int32_t ready, int32_t discharge) {
+  utklar_episode e;
+  utklar::check(utklar_episode_init(&e));
+  e.episode_id = utklar::str(id);
+  e.municipality = muni;
+  e.ready_day = ready;
+  e.discharge_day = discharge;
+  return e;
+}
+
+int main() {
+  CHECK(utklar::version() == "0.1.0");
+  utklar::episodes set;
+  set.push(row("a", 880, 20150, 20154));
+  set.push(row("b", 880, 20150, 20150));
+  set.push_text({"c", "", "0880", "somatic", "", "2025-03-04", "2025-03-06"});
+  CHECK(set.size() == 3);
+  CHECK(set.validate().empty());
+
+  auto pop = utklar::population::builtin();
+  auto report = set.indicators(utklar::default_options(), &pop);
+  CHECK(report.size() == 1);
+  utklar_indicator_row r = report[0];
+  CHECK(r.group_code == 880 && r.episodes == 3 && r.ready_days == 6 && r.day0 == 1);
+  CHECK(r.mean_days == 3.0);
+  CHECK(report.exclusions().counted == 3);
+
+  // Errors are exceptions with the code and the message naming row and field.
+  set.push(row("d", 9999, 20150, 20152));
+  CHECK(set.validate().size() == 1);
+  try {
+    set.indicators(utklar::default_options());
+    CHECK(false);
+  } catch (const utklar::error &e) {
+    CHECK(e.code() == UTKLAR_RESULT_INVALID_ROWS);
+    CHECK(std::strstr(e.what(), "row 3: municipality") != nullptr);
+  }
+  try {
+    (void)report[5];
+    CHECK(false);
+  } catch (const utklar::error &e) {
+    CHECK(e.code() == UTKLAR_RESULT_OUT_OF_RANGE);
+  }
+  utklar::beds beds;
+  try {
+    beds.set(99, "2025-03", 1.0);
+    CHECK(false);
+  } catch (const utklar::error &e) {
+    CHECK(e.code() == UTKLAR_RESULT_UNKNOWN_COUNTY);
+  }
+  // Moving transfers ownership; the moved-from object is empty and safe to destroy.
+  utklar::episodes moved = std::move(set);
+  CHECK(moved.size() == 4);
+  if (failures) {
+    std::fprintf(stderr, "test_cpp: %d checks FAILED\n", failures);
+    return 1;
+  }
+  std::printf("test_cpp: all checks passed\n");
+  return 0;
+}

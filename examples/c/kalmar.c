@@ -1,0 +1,130 @@
+/* kalmar.c: a regional system's use of libutklar, in one page.
+ *
+ * Reads episodes from a CSV file (SPEC §3 column names), reports bad rows, prints March
+ * 2025's indicators per municipality.
+ *
+ *   make run                  (builds against the installed library through pkg-config)
+ *   ./kalmar episodes.csv
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utklar.h>
+
+/* Stops with the detailed message of the failed call. */
+static void check(utklar_result r, const char *what) {
+  char msg[1024];
+  size_t n = 0;
+  if (r == UTKLAR_RESULT_OK) return;
+  if (utklar_last_error_message(msg, sizeof msg, &n) != UTKLAR_RESULT_OK) msg[0] = '\0';
+  fprintf(stderr, "%s failed (utklar_result %u): %s\n", what, (unsigned)r, msg);
+  exit(1);
+}
+
+/* Reads a CSV file (comma-separated, a header row, no quoted commas) into an episode set:
+ * each line becomes one text row, its cells placed by the header's column names. */
+static utklar_episodes *read_csv(const char *path) {
+  FILE *f = fopen(path, "r");
+  char line[1024];
+  int field_of_column[32];
+  int columns = 0;
+  utklar_episodes *set = NULL;
+
+  if (!f || !fgets(line, sizeof line, f)) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(1);
+  }
+  /* The header: find each column's field by name. */
+  for (char *name = strtok(line, ",\r\n"); name && columns < 32; name = strtok(NULL, ",\r\n")) {
+    field_of_column[columns] = -1;
+    for (unsigned fld = 0; fld < 14; fld++) {
+      utklar_str s;
+      check(utklar_field_name(fld, &s), "utklar_field_name");
+      if (strlen(name) == s.len && memcmp(name, s.data, s.len) == 0) field_of_column[columns] = (int)fld;
+    }
+    columns++;
+  }
+  check(utklar_episodes_new(&set), "utklar_episodes_new");
+  while (fgets(line, sizeof line, f)) {
+    utklar_str values[14] = {{NULL, 0}};
+    char *cell = line;
+    for (int c = 0; c < columns && cell; c++) {
+      char *end = cell + strcspn(cell, ",\r\n");
+      char sep = *end;
+      if (field_of_column[c] >= 0) values[field_of_column[c]] = (utklar_str){cell, (size_t)(end - cell)};
+      cell = sep == ',' ? end + 1 : NULL;
+    }
+    check(utklar_episodes_push_text(set, values, 14), "utklar_episodes_push_text");
+  }
+  fclose(f);
+  return set;
+}
+
+static void print_problems(const utklar_episodes *set) {
+  utklar_validation *v = NULL;
+  check(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v), "utklar_episodes_validate");
+  printf("%zu row problem(s)\n", utklar_validation_len(v));
+  for (size_t i = 0; i < utklar_validation_len(v); i++) {
+    utklar_problem p;
+    char msg[256];
+    size_t n;
+    check(utklar_validation_problem(v, i, &p), "utklar_validation_problem");
+    check(utklar_problem_message(&p, msg, sizeof msg, &n), "utklar_problem_message");
+    printf("  %s\n", msg);
+  }
+  utklar_validation_free(v);
+}
+
+/* Prints a UTF-8 name padded to `width` characters (not bytes). */
+static void print_padded(utklar_str s, int width) {
+  int chars = 0;
+  for (size_t i = 0; i < s.len; i++) chars += ((unsigned char)s.data[i] & 0xC0) != 0x80;
+  printf("%.*s%*s", (int)s.len, s.data, width > chars ? width - chars : 0, "");
+}
+
+static void print_indicators(const utklar_episodes *set, int year, unsigned month) {
+  utklar_indicator_options o;
+  utklar_population *pop = NULL;
+  utklar_indicator_report *report = NULL;
+  utklar_exclusions ex;
+
+  check(utklar_indicator_options_init(&o), "utklar_indicator_options_init");
+  o.mode = UTKLAR_MODE_LENIENT; /* exclude bad rows and count them, rather than fail */
+  check(utklar_population_new_builtin(&pop), "utklar_population_new_builtin");
+  check(utklar_episodes_indicators(set, &o, pop, NULL, &report), "utklar_episodes_indicators");
+
+  printf("\nIndicators %04d-%02u per municipality\n", year, month);
+  printf("%-12s %-11s %8s %6s %8s %10s %9s\n", "municipality", "care", "episodes", "day 0",
+         "goal %", "mean days", "days/1000");
+  for (size_t i = 0; i < utklar_indicator_report_len(report); i++) {
+    utklar_indicator_row r;
+    utklar_str name;
+    check(utklar_indicator_report_row(report, i, &r), "utklar_indicator_report_row");
+    if (r.period_year != year || r.period_number != month) continue;
+    check(utklar_municipality_name(r.group_code, &name), "utklar_municipality_name");
+    print_padded(name, 13);
+    printf("%-11s %8llu %6llu %8.1f %10.1f %9.1f\n",
+           r.care_type == UTKLAR_CARE_TYPE_SOMATIC ? "somatic" : "psychiatric",
+           (unsigned long long)r.episodes, (unsigned long long)r.day0, 100.0 * r.goal_attainment,
+           r.mean_days, r.days_per_1000); /* NaN prints as nan: no episode with >= 1 day */
+  }
+  check(utklar_indicator_report_exclusions(report, &ex), "utklar_indicator_report_exclusions");
+  printf("rows: %llu in, %llu counted, %llu still in hospital, %llu excluded\n",
+         (unsigned long long)ex.rows_in, (unsigned long long)ex.counted,
+         (unsigned long long)ex.open, (unsigned long long)ex.excluded);
+  utklar_indicator_report_free(report);
+  utklar_population_free(pop);
+}
+
+int main(int argc, char **argv) {
+  utklar_str v = utklar_version();
+  utklar_episodes *set = read_csv(argc > 1 ? argv[1] : "episodes.csv");
+
+  printf("utklar %.*s: %zu episodes read\n", (int)v.len, v.data, utklar_episodes_len(set));
+  print_problems(set);
+  print_indicators(set, 2025, 3);
+  utklar_episodes_free(set);
+  return 0;
+}
