@@ -102,7 +102,7 @@ static void print_indicators(const utklar_episodes *set, int year, unsigned mont
     utklar_indicator_row r;
     utklar_str name;
     check(utklar_indicator_report_row(report, i, &r), "utklar_indicator_report_row");
-    if (r.period_year != year || r.period_number != month) continue;
+    if (r.period.year != year || r.period.number != month) continue;
     check(utklar_municipality_name(r.group_code, &name), "utklar_municipality_name");
     print_padded(name, 13);
     printf("%-11s %8llu %6llu %8.1f %10.1f %9.1f\n",

@@ -6,16 +6,20 @@
 //!   the column engine excludes, one row per line, numeric columns (see `COLUMNS`);
 //! - `expected_a.tsv`, `expected_b.tsv`, `expected_c.tsv`: the indicators the Rust core
 //!   computes from those rows under three option sets (see `CONFIGS`), and the account of the
-//!   rows. Floating-point values are written in Rust's shortest round-trip form, so the C side
+//!   rows;
+//! - `invoice_statutory.tsv`, `invoice_kalmar.tsv`, `invoice_vgr.tsv`: the invoices the core
+//!   computes for the readable rows under three presets, with the amounts of `AMOUNTS`. Rows
+//!   are numbered as in `episodes.tsv`. Floating-point values are written in Rust's shortest round-trip form, so the C side
 //!   reads back exactly the same doubles and compares with `==`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use utklar_core::engine::measure_columns;
+use utklar_core::payment::{self, Agreement, Amounts};
 use utklar_core::reference::Beds;
 use utklar_core::synth::{self, SynthOptions};
-use utklar_core::time::{MIN_DAY, NO_DATE};
+use utklar_core::time::{date_of_day, NoticeTime, MIN_DAY, NO_DATE};
 use utklar_core::validate::Reason;
 use utklar_core::{
     County, Group, GroupBy, IndicatorOptions, Mode, NegativeDays, Period, PeriodKind, Population,
@@ -74,6 +78,10 @@ pub fn beds_of(county: u8, quarter: u32) -> f64 {
     100.0 + f64::from(county) + f64::from(quarter) / 4.0
 }
 
+/// Amounts per care day used for the invoices: the sourced national amounts and 2025 (an
+/// illustrative figure; the C test sets the same).
+pub const AMOUNT_2025_ORE: i64 = 1_200_000;
+
 fn fmt_f(v: Option<f64>) -> String {
     v.map_or_else(|| "nan".to_string(), |x| format!("{x:?}"))
 }
@@ -96,6 +104,21 @@ fn main() {
         cols.admitted_day[25] = cols.discharge_day[25] + 1; // discharged before admission
         cols.admitted_minute[25] = -1;
     }
+
+    // The same rows as episode values, for the invoice: the four unreadable rows left out
+    // (the C API leaves them out in lenient mode), row 25's admission moved.
+    let mut readable = Vec::new();
+    for (row, e) in episodes.iter().enumerate() {
+        if [5, 10, 15, 20].contains(&row) {
+            continue;
+        }
+        let mut e = e.clone();
+        if row == 25 && cols.discharge_day[25] != NO_DATE {
+            e.admitted_at = Some(NoticeTime::date(date_of_day(cols.admitted_day[25])));
+        }
+        readable.push((row, e));
+    }
+    write_invoices(&dir, &readable);
 
     let mut tsv = format!("# {COLUMNS}\n");
     for (i, e) in episodes.iter().enumerate() {
@@ -185,5 +208,69 @@ fn main() {
             .expect("write to a string");
         }
         std::fs::write(dir.join(format!("expected_{name}.tsv")), out).expect("write expected");
+    }
+}
+
+/// Writes `invoice_NAME.tsv` for each preset compared.
+fn write_invoices(dir: &std::path::Path, readable: &[(usize, utklar_core::Episode)]) {
+    let episodes: Vec<_> = readable.iter().map(|(_, e)| e.clone()).collect();
+    let amounts = Amounts::national()
+        .with(2025, AMOUNT_2025_ORE)
+        .expect("a valid amount");
+    for name in ["statutory", "kalmar", "vgr"] {
+        let agreement = Agreement::preset(name).expect("a preset");
+        let inv =
+            payment::invoice(&episodes, &agreement, &amounts).expect("amounts for every year");
+        assert!(inv.balances());
+        let row_of = |i: usize| readable[i].0;
+        let mut out = format!(
+            "summary\t{}\t{}\t{}\t{:?}\t{}\nlines\t{}\n",
+            inv.episodes_in,
+            inv.billed_episodes(),
+            inv.not_billed.len(),
+            inv.billed_days(),
+            inv.amount_ore(),
+            inv.lines.len()
+        );
+        for l in &inv.lines {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}\t{:?}\t{}\t{}\t{}",
+                l.index
+                    .map_or_else(|| "-".to_string(), |i| row_of(i).to_string()),
+                l.episode_id.as_deref().unwrap_or("-"),
+                l.municipality.code(),
+                l.care_type as u8,
+                l.period,
+                l.billed_days,
+                l.amount_ore,
+                l.rule,
+                l.episodes
+            )
+            .expect("write to a string");
+        }
+        writeln!(out, "totals\t{}", inv.totals.len()).expect("write to a string");
+        for t in &inv.totals {
+            writeln!(
+                out,
+                "{}\t{}\t{}\t{:?}\t{}\t{}\t{}\t{}\t{}",
+                t.municipality.code(),
+                t.care_type as u8,
+                t.period,
+                t.billed_days,
+                t.amount_ore,
+                fmt_f(t.mean_days),
+                fmt_f(t.threshold),
+                t.triggered.map_or(-1, i32::from),
+                t.episodes
+            )
+            .expect("write to a string");
+        }
+        writeln!(out, "not_billed\t{}", inv.not_billed.len()).expect("write to a string");
+        for n in &inv.not_billed {
+            writeln!(out, "{}\t{}\t{}", row_of(n.index), n.episode_id, n.reason)
+                .expect("write to a string");
+        }
+        std::fs::write(dir.join(format!("invoice_{name}.tsv")), out).expect("write invoice");
     }
 }

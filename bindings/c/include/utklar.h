@@ -58,6 +58,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// The `row` of an invoice line that covers a municipality and period, not one episode.
+#define UTKLAR_NO_ROW SIZE_MAX
+
+
+
 // What a call returned. Every fallible function returns one; the numeric values are stable
 // and never reused (new codes get new numbers).
 //
@@ -166,6 +171,67 @@ enum utklar_period_kind
 typedef enum utklar_period_kind utklar_period_kind;
 #else
 typedef uint32_t utklar_period_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// The rule that billed an invoice line.
+enum utklar_rule
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Individual model: the episode's days past the grace days.
+  UTKLAR_RULE_INDIVIDUAL = 0,
+  // Average or mixed model, liable period: the episode's days past the grace days.
+  UTKLAR_RULE_AVERAGE_PER_EPISODE = 1,
+  // Average or mixed model, liable period: `(mean − threshold) × count` days for the
+  // municipality and period (a line with no episode, `row` = `UTKLAR_NO_ROW`).
+  UTKLAR_RULE_AVERAGE_OVER_THRESHOLD = 2,
+  // Mixed model: an episode past the individual ceiling, its days past the ceiling.
+  UTKLAR_RULE_INDIVIDUAL_CEILING = 3,
+  // A rule this version of the C API does not know.
+  UTKLAR_RULE_OTHER = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum utklar_rule utklar_rule;
+#else
+typedef uint32_t utklar_rule;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Why an episode was not billed.
+enum utklar_not_billed_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Still in hospital.
+  UTKLAR_NOT_BILLED_REASON_OPEN = 0,
+  // Bad data: an episode id seen on an earlier row (the first row is billed).
+  UTKLAR_NOT_BILLED_REASON_DUPLICATE_EPISODE_ID = 1,
+  // Bad data: discharged before the ready date.
+  UTKLAR_NOT_BILLED_REASON_NEGATIVE_DAYS = 2,
+  // Bad data: discharge or ready notice before admission.
+  UTKLAR_NOT_BILLED_REASON_INVALID_DATES = 3,
+  // No admission notice was sent (law 5 kap. 3 §).
+  UTKLAR_NOT_BILLED_REASON_MISSING_ADMISSION_NOTICE = 4,
+  // A SIP was required and not called (law 5 kap. 3 §).
+  UTKLAR_NOT_BILLED_REASON_SIP_NOT_CALLED = 5,
+  // Discharge was blocked by the region's own open care (law 5 kap. 5 §).
+  UTKLAR_NOT_BILLED_REASON_REGION_BLOCKED = 6,
+  // Discharged within the grace days.
+  UTKLAR_NOT_BILLED_REASON_WITHIN_GRACE = 7,
+  // Average model: the municipality's period was not liable.
+  UTKLAR_NOT_BILLED_REASON_AVERAGE_NOT_EXCEEDED = 8,
+  // A reason this version of the C API does not know.
+  UTKLAR_NOT_BILLED_REASON_OTHER = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum utklar_not_billed_reason utklar_not_billed_reason;
+#else
+typedef uint32_t utklar_not_billed_reason;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -293,6 +359,14 @@ typedef uint32_t utklar_reason;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// An agreement on payment liability. Opaque; create with `utklar_agreement_preset` or
+// `utklar_agreement_from_toml`, free with `utklar_agreement_free`.
+typedef struct utklar_agreement utklar_agreement;
+
+// Amounts per care day by year, in öre. Opaque; create with `utklar_amounts_new` or
+// `utklar_amounts_new_empty`, free with `utklar_amounts_free`.
+typedef struct utklar_amounts utklar_amounts;
+
 // Available staffed beds per county and period, for the bed share. Opaque; create with
 // `utklar_beds_new`, free with `utklar_beds_free`.
 typedef struct utklar_beds utklar_beds;
@@ -303,11 +377,16 @@ typedef struct utklar_beds utklar_beds;
 // Every row added is kept, in order: a row with problems (an unknown municipality, a date out
 // of range, a duplicate id, …) is kept with its problems, reported by
 // `utklar_episodes_validate` and, in lenient mode, in the exclusion report of indicators.
+// A row with a repeated id is still an episode for the invoice, which reports it as a
+// duplicate (the first row with the id is the one billed).
 typedef struct utklar_episodes utklar_episodes;
 
 // Indicator rows and the account of every input row. Opaque; free with
 // `utklar_indicator_report_free`.
 typedef struct utklar_indicator_report utklar_indicator_report;
+
+// An invoice. Opaque; free with `utklar_invoice_free`.
+typedef struct utklar_invoice utklar_invoice;
 
 // Population per municipality and year, for days per 1 000 inhabitants. Opaque; create with
 // `utklar_population_new` or `utklar_population_new_builtin`, free with
@@ -450,6 +529,20 @@ typedef struct {
   int32_t min_age;
 } utklar_indicator_options;
 
+// A reporting period: `2025-03` is `{MONTH, 2025, 3, 20148, 31}`.
+typedef struct {
+  // Month, quarter or year.
+  utklar_period_kind kind;
+  // The calendar year.
+  int32_t year;
+  // The month (1–12), the quarter (1–4), or 1 for a year.
+  uint32_t number;
+  // The day number of the first day.
+  int32_t first_day;
+  // Calendar days in the period.
+  uint32_t days;
+} utklar_period;
+
 // The indicators of one group, care type and period. Ratios that cannot be computed (a zero
 // denominator, no population or beds given) are NaN: test with `isnan`.
 typedef struct {
@@ -459,16 +552,8 @@ typedef struct {
   uint16_t group_code;
   // Somatic or psychiatric.
   utklar_care_type care_type;
-  // Month, quarter or year.
-  utklar_period_kind period_kind;
-  // The period's calendar year.
-  int32_t period_year;
-  // The month (1–12), quarter (1–4) or 1 for a year.
-  uint32_t period_number;
-  // The day number of the period's first day.
-  int32_t period_first_day;
-  // Calendar days in the period.
-  uint32_t period_days;
+  // The period of discharge.
+  utklar_period period;
   // Episodes discharged in the period (`day0 + ready_ge1`).
   uint64_t episodes;
   // Episodes discharged on the ready date.
@@ -505,6 +590,81 @@ typedef struct {
   // Rows excluded as bad data (lenient mode).
   uint64_t excluded;
 } utklar_exclusions;
+
+// The account and the sums of an invoice:
+// `billed_episodes + not_billed == episodes_in` and `episodes_in + rows_not_read == rows_in`.
+typedef struct {
+  // Rows of the episode set.
+  uint64_t rows_in;
+  // Rows that could not be read as episodes (lenient mode), left out of the invoice.
+  uint64_t rows_not_read;
+  // Episodes invoiced.
+  uint64_t episodes_in;
+  // Episodes covered by a line.
+  uint64_t billed_episodes;
+  // Episodes not billed (each with its reason).
+  uint64_t not_billed;
+  // Billed care days (fractional only under `excess_over_threshold`).
+  double billed_days;
+  // The total amount in öre.
+  int64_t amount_ore;
+} utklar_invoice_summary;
+
+// One invoice line: a billed episode, or a municipality and period under
+// `excess_over_threshold`.
+typedef struct {
+  // The billed episode's id (lives as long as the invoice); `{NULL, 0}` for a municipality
+  // and period line.
+  utklar_str episode_id;
+  // The episode's row in the set; `UTKLAR_NO_ROW` for a municipality and period line.
+  size_t row;
+  // The municipality that pays (its code).
+  uint16_t municipality;
+  // The care type.
+  utklar_care_type care_type;
+  // The period of discharge.
+  utklar_period period;
+  // Billed care days.
+  double billed_days;
+  // The amount in öre, rounded once for the line.
+  int64_t amount_ore;
+  // The rule that billed the line.
+  utklar_rule rule;
+  // Episodes the line covers (1 for an episode line).
+  uint64_t episodes;
+} utklar_invoice_line;
+
+// The totals and the evaluation of one municipality, care type and period.
+typedef struct {
+  // The municipality (its code).
+  uint16_t municipality;
+  // The care type.
+  utklar_care_type care_type;
+  // The period.
+  utklar_period period;
+  // Billed care days.
+  double billed_days;
+  // The amount in öre.
+  int64_t amount_ore;
+  // The mean that decided the period; NaN for the individual model or no episodes.
+  double mean_days;
+  // The threshold; NaN for the individual model.
+  double threshold;
+  // 1 when the period was liable, 0 when not, -1 when no average was evaluated.
+  int32_t triggered;
+  // Closed episodes of the municipality, care type and period.
+  uint64_t episodes;
+} utklar_invoice_total;
+
+// An episode that was not billed, and why.
+typedef struct {
+  // The episode's row in the set.
+  size_t row;
+  // The episode's id (lives as long as the invoice).
+  utklar_str episode_id;
+  // Why it was not billed.
+  utklar_not_billed_reason reason;
+} utklar_not_billed;
 
 // All codes, in numeric order.
 #define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_Other, }
@@ -648,6 +808,125 @@ utklar_result utklar_indicator_report_problem(const utklar_indicator_report *rep
 
 // Frees an indicator report; NULL is a no-op.
 void utklar_indicator_report_free(utklar_indicator_report *report);
+
+// The number of preset agreements.
+size_t utklar_preset_count(void);
+
+// Writes the name of preset `index` (`"statutory"`, `"kalmar"`, `"vgr"`, `"sormland"`) to
+// `*out`, a static string; `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+utklar_result utklar_preset_name(size_t index, utklar_str *out);
+
+// Loads the preset agreement named by the UTF-8 text `name` (`name_len` bytes, any case)
+// into a new `*out`. Fails with `UTKLAR_RESULT_UNKNOWN_PRESET` for a name that is not a
+// preset.
+utklar_result utklar_agreement_preset(const char *name, size_t name_len, utklar_agreement **out);
+
+// Reads an agreement from TOML text (`toml_len` bytes of UTF-8; the form of the presets)
+// into a new `*out`. Fails with `UTKLAR_RESULT_INVALID_AGREEMENT` when the TOML cannot be
+// read or a field is unknown, of the wrong type or contradictory; the last error message
+// names the field.
+utklar_result utklar_agreement_from_toml(const char *toml, size_t toml_len, utklar_agreement **out);
+
+// Writes the agreement's short name (`"kalmar"`) to `*out`; it lives as long as the
+// agreement.
+utklar_result utklar_agreement_name(const utklar_agreement *agreement, utklar_str *out);
+
+// Writes the agreement as TOML (what `utklar_agreement_from_toml` reads) and a NUL into `buf`
+// (`len` bytes), its length without the NUL into `*out_n`. See the buffer convention.
+utklar_result utklar_agreement_to_toml(const utklar_agreement *agreement,
+                                       char *buf,
+                                       size_t len,
+                                       size_t *out_n);
+
+// Frees an agreement; NULL is a no-op.
+void utklar_agreement_free(utklar_agreement *agreement);
+
+// Creates in `*out` the sourced national amounts per care day: 2019 7 800 kr, 2020 8 200 kr,
+// 2022 9 300 kr, 2024 11 600 kr. Any other year must be set with `utklar_amounts_set`.
+utklar_result utklar_amounts_new(utklar_amounts **out);
+
+// Creates in `*out` a table with no amounts at all.
+utklar_result utklar_amounts_new_empty(utklar_amounts **out);
+
+// Sets (or overrides) the amount per care day of `year`, in öre (10 900 kr is 1 090 000).
+// Fails with `UTKLAR_RESULT_INVALID_ARGUMENT` for a negative amount or a year outside
+// 1990–2100.
+utklar_result utklar_amounts_set(utklar_amounts *amounts, int32_t year, int64_t ore);
+
+// Writes the amount per care day of `year` in öre to `*out`. Fails with
+// `UTKLAR_RESULT_MISSING_AMOUNT` when the year has none.
+utklar_result utklar_amounts_get(const utklar_amounts *amounts, int32_t year, int64_t *out);
+
+// Frees an amounts table; NULL is a no-op.
+void utklar_amounts_free(utklar_amounts *amounts);
+
+// Computes the invoice of an episode set under `agreement` into a new `*out`, pricing each
+// billed day at its own year's amount from `amounts` (NULL: the sourced national amounts).
+//
+// Every episode of the set is billed or not billed with a reason (repeated ids, negative days
+// and dates before admission are not-billed reasons). Rows that could not be read as episodes
+// at all (an unknown municipality, a missing or out-of-range date, …): under
+// `UTKLAR_MODE_STRICT` they fail the call with `UTKLAR_RESULT_INVALID_ROWS`; under
+// `UTKLAR_MODE_LENIENT` they are left out and counted in the summary's `rows_not_read`.
+// Fails with `UTKLAR_RESULT_MISSING_AMOUNT` when a billed day falls in a year without an
+// amount (the message names the year).
+utklar_result utklar_episodes_invoice(const utklar_episodes *episodes,
+                                      const utklar_agreement *agreement,
+                                      const utklar_amounts *amounts,
+                                      uint32_t mode,
+                                      utklar_invoice **out);
+
+// Writes the invoice's account and sums to `*out`.
+utklar_result utklar_invoice_get_summary(const utklar_invoice *invoice,
+                                         utklar_invoice_summary *out);
+
+// Writes the agreement's name the invoice was computed under to `*out` (lives as long as the
+// invoice).
+utklar_result utklar_invoice_agreement(const utklar_invoice *invoice, utklar_str *out);
+
+// The number of invoice lines (0 for NULL).
+size_t utklar_invoice_line_count(const utklar_invoice *invoice);
+
+// Writes line `index` (lines are by municipality, care type, period and row) to `*out`;
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+utklar_result utklar_invoice_get_line(const utklar_invoice *invoice,
+                                      size_t index,
+                                      utklar_invoice_line *out);
+
+// The number of totals, one per municipality, care type and period (0 for NULL).
+size_t utklar_invoice_total_count(const utklar_invoice *invoice);
+
+// Writes total `index` (by municipality, care type and period) to `*out`;
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+utklar_result utklar_invoice_get_total(const utklar_invoice *invoice,
+                                       size_t index,
+                                       utklar_invoice_total *out);
+
+// The number of episodes not billed (0 for NULL).
+size_t utklar_invoice_not_billed_count(const utklar_invoice *invoice);
+
+// Writes not-billed episode `index` (in row order) to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE`
+// past the end.
+utklar_result utklar_invoice_get_not_billed(const utklar_invoice *invoice,
+                                            size_t index,
+                                            utklar_not_billed *out);
+
+// Writes to `*out` how many episodes were not billed for `reason` (a
+// `utklar_not_billed_reason`).
+utklar_result utklar_invoice_not_billed_by_reason(const utklar_invoice *invoice,
+                                                  uint32_t reason,
+                                                  uint64_t *out);
+
+// Frees an invoice; NULL is a no-op.
+void utklar_invoice_free(utklar_invoice *invoice);
+
+// Writes the snake_case name of a not-billed reason (`"within_grace"`) to `*out`, a static
+// string.
+utklar_result utklar_not_billed_reason_name(uint32_t reason, utklar_str *out);
+
+// Writes the snake_case name of a billing rule (`"average_per_episode"`) to `*out`, a static
+// string.
+utklar_result utklar_rule_name(uint32_t rule, utklar_str *out);
 
 // Creates an empty population table in `*out`.
 utklar_result utklar_population_new(utklar_population **out);

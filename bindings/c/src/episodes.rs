@@ -168,8 +168,27 @@ impl Default for utklar_columns {
     }
 }
 
-/// A row of the set: an episode, or the problems that kept it from being one.
-pub(crate) type Row = Result<Episode, Vec<Problem>>;
+/// A row of the set: the episode when the row could be read, and its problems.
+///
+/// A row with a repeated id keeps its episode (the invoice reports it as a duplicate, as the
+/// core does) and has a problem; any other problem means there is no episode.
+pub(crate) struct Row {
+    pub(crate) episode: Option<Episode>,
+    pub(crate) problems: Vec<Problem>,
+}
+
+impl Row {
+    /// The episode of a row without problems.
+    pub(crate) fn clean(&self) -> Option<&Episode> {
+        self.episode.as_ref().filter(|_| self.problems.is_empty())
+    }
+}
+
+fn only_duplicate(problems: &[Problem]) -> bool {
+    problems
+        .iter()
+        .all(|p| p.reason == Reason::DuplicateEpisodeId)
+}
 
 /// A set of episodes, built row by row or from columns. Opaque; create with
 /// `utklar_episodes_new`, free with `utklar_episodes_free`.
@@ -177,6 +196,8 @@ pub(crate) type Row = Result<Episode, Vec<Problem>>;
 /// Every row added is kept, in order: a row with problems (an unknown municipality, a date out
 /// of range, a duplicate id, …) is kept with its problems, reported by
 /// `utklar_episodes_validate` and, in lenient mode, in the exclusion report of indicators.
+/// A row with a repeated id is still an episode for the invoice, which reports it as a
+/// duplicate (the first row with the id is the one billed).
 #[allow(non_camel_case_types)]
 pub struct utklar_episodes {
     pub(crate) rows: Vec<Row>,
@@ -288,8 +309,8 @@ impl utklar_episodes {
         if let Some(id) = &id {
             self.note_id(row, id, &mut problems);
         }
-        Ok(match (id, municipality, care, ready) {
-            (Some(id), Some(m), Some(c), Some(r)) if problems.is_empty() => {
+        let episode = match (id, municipality, care, ready) {
+            (Some(id), Some(m), Some(c), Some(r)) if only_duplicate(&problems) => {
                 let mut ep = Episode::new(id, m, c, r);
                 ep.patient_id = patient;
                 ep.admitted_at = admitted;
@@ -301,10 +322,11 @@ impl utklar_episodes {
                 ep.sip_required = e.sip_required != 0;
                 ep.sip_called = e.sip_called != 0;
                 ep.region_blocked = e.region_blocked != 0;
-                Ok(ep)
+                Some(ep)
             }
-            _ => Err(problems),
-        })
+            _ => None,
+        };
+        Ok(Row { episode, problems })
     }
 }
 
@@ -410,17 +432,23 @@ pub extern "C" fn utklar_episodes_push_text(
             Ok(e) => {
                 let mut problems = Vec::new();
                 set.note_id(row, &e.episode_id, &mut problems);
-                if problems.is_empty() {
-                    Ok(e)
-                } else {
-                    Err(problems)
+                Row {
+                    episode: Some(e),
+                    problems,
                 }
             }
             Err(problems) => {
                 if let Some(id) = raw.get(Field::EpisodeId) {
                     set.ids.insert(id.trim().to_string());
                 }
-                Err(problems)
+                // A repeated id is the only problem: the row is an episode all the same (a
+                // reader that has seen no ids reads it).
+                let episode = if only_duplicate(&problems) {
+                    EpisodeReader::new().read(row, &raw).ok()
+                } else {
+                    None
+                };
+                Row { episode, problems }
             }
         };
         set.rows.push(r);
@@ -529,12 +557,12 @@ pub extern "C" fn utklar_episodes_validate(
         let mut valid = Vec::new();
         let mut row_of = Vec::new();
         for (row, r) in set.rows.iter().enumerate() {
-            match r {
-                Ok(e) => {
+            match r.clean() {
+                Some(e) => {
                     valid.push(e.clone());
                     row_of.push(row);
                 }
-                Err(p) => problems.extend(p.iter().cloned()),
+                None => problems.extend(r.problems.iter().cloned()),
             }
         }
         problems.extend(check_episodes(&valid, policy).into_iter().map(|mut p| {

@@ -32,6 +32,41 @@ pub struct utklar_indicator_options {
     pub min_age: i32,
 }
 
+/// A reporting period: `2025-03` is `{MONTH, 2025, 3, 20148, 31}`.
+#[allow(non_camel_case_types)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct utklar_period {
+    /// Month, quarter or year.
+    pub kind: utklar_period_kind,
+    /// The calendar year.
+    pub year: i32,
+    /// The month (1–12), the quarter (1–4), or 1 for a year.
+    pub number: u32,
+    /// The day number of the first day.
+    pub first_day: i32,
+    /// Calendar days in the period.
+    pub days: u32,
+}
+
+impl utklar_period {
+    pub(crate) fn of(p: Period) -> Self {
+        let first = p.first_day();
+        let number = match p.kind() {
+            PeriodKind::Month => first.month(),
+            PeriodKind::Quarter => first.month0() / 3 + 1,
+            PeriodKind::Year => 1,
+        };
+        utklar_period {
+            kind: period_kind_out(p.kind()),
+            year: p.year(),
+            number,
+            first_day: day_number(first),
+            days: p.days(),
+        }
+    }
+}
+
 /// The indicators of one group, care type and period. Ratios that cannot be computed (a zero
 /// denominator, no population or beds given) are NaN: test with `isnan`.
 #[allow(non_camel_case_types)]
@@ -44,16 +79,8 @@ pub struct utklar_indicator_row {
     pub group_code: u16,
     /// Somatic or psychiatric.
     pub care_type: utklar_care_type,
-    /// Month, quarter or year.
-    pub period_kind: utklar_period_kind,
-    /// The period's calendar year.
-    pub period_year: i32,
-    /// The month (1–12), quarter (1–4) or 1 for a year.
-    pub period_number: u32,
-    /// The day number of the period's first day.
-    pub period_first_day: i32,
-    /// Calendar days in the period.
-    pub period_days: u32,
+    /// The period of discharge.
+    pub period: utklar_period,
     /// Episodes discharged in the period (`day0 + ready_ge1`).
     pub episodes: u64,
     /// Episodes discharged on the ready date.
@@ -174,9 +201,9 @@ pub extern "C" fn utklar_episodes_indicators(
         group_by(o.group_by)?;
         let mut set = MeasureSet::new(opts.period);
         for (row, r) in set_in.rows.iter().enumerate() {
-            match r {
-                Ok(e) => set.push(row, e, &opts),
-                Err(problems) => set.push_problems(problems.clone()),
+            match r.clean() {
+                Some(e) => set.push(row, e, &opts),
+                None => set.push_problems(r.problems.clone()),
             }
         }
         finish(&set.finish(&opts)?, o, population, beds, out)
@@ -247,18 +274,12 @@ pub extern "C" fn utklar_indicator_report_row(
             Group::County(c) => (utklar_group_by::County, u16::from(c.code())),
             Group::Nation => (utklar_group_by::Nation, 0),
         };
-        let p = row.period;
-        let (first_day, number) = first_day_numbers(p);
         let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
         out.write(utklar_indicator_row {
             group_by,
             group_code,
             care_type: care_type_out(row.care_type),
-            period_kind: period_kind_out(p.kind()),
-            period_year: p.year(),
-            period_number: number,
-            period_first_day: first_day,
-            period_days: p.days(),
+            period: utklar_period::of(row.period),
             episodes: row.measures.episodes(),
             day0: row.measures.day0,
             ready_ge1: row.measures.ready_ge1,
@@ -347,16 +368,4 @@ pub extern "C" fn utklar_indicator_report_problem(
 #[no_mangle]
 pub extern "C" fn utklar_indicator_report_free(report: *mut utklar_indicator_report) {
     boundary_or((), || free(report));
-}
-
-/// The day number of the period's first day, and its number within the year (month 1–12,
-/// quarter 1–4, 1 for a year).
-fn first_day_numbers(p: Period) -> (i32, u32) {
-    let first = p.first_day();
-    let number = match p.kind() {
-        PeriodKind::Month => first.month(),
-        PeriodKind::Quarter => first.month0() / 3 + 1,
-        PeriodKind::Year => 1,
-    };
-    (day_number(first), number)
 }

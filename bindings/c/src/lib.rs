@@ -22,6 +22,7 @@ mod episodes;
 mod error;
 mod ffi;
 mod indicators;
+mod payment;
 mod reference;
 mod types;
 
@@ -41,6 +42,19 @@ pub use indicators::{
     utklar_indicator_report_excluded, utklar_indicator_report_exclusions,
     utklar_indicator_report_free, utklar_indicator_report_len, utklar_indicator_report_problem,
     utklar_indicator_report_problem_count, utklar_indicator_report_row, utklar_indicator_row,
+    utklar_period,
+};
+pub use payment::{
+    utklar_agreement, utklar_agreement_free, utklar_agreement_from_toml, utklar_agreement_name,
+    utklar_agreement_preset, utklar_agreement_to_toml, utklar_amounts, utklar_amounts_free,
+    utklar_amounts_get, utklar_amounts_new, utklar_amounts_new_empty, utklar_amounts_set,
+    utklar_episodes_invoice, utklar_invoice, utklar_invoice_agreement, utklar_invoice_free,
+    utklar_invoice_get_line, utklar_invoice_get_not_billed, utklar_invoice_get_summary,
+    utklar_invoice_get_total, utklar_invoice_line, utklar_invoice_line_count,
+    utklar_invoice_not_billed_by_reason, utklar_invoice_not_billed_count, utklar_invoice_summary,
+    utklar_invoice_total, utklar_invoice_total_count, utklar_not_billed, utklar_not_billed_reason,
+    utklar_not_billed_reason_name, utklar_preset_count, utklar_preset_name, utklar_rule,
+    utklar_rule_name, UTKLAR_NO_ROW,
 };
 pub use reference::{
     utklar_beds, utklar_beds_free, utklar_beds_new, utklar_beds_set, utklar_county_name,

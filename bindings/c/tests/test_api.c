@@ -180,8 +180,8 @@ static void test_indicators(void) {
   CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
   CHECK(r.group_by == UTKLAR_GROUP_BY_MUNICIPALITY && r.group_code == 880);
   CHECK(r.care_type == UTKLAR_CARE_TYPE_SOMATIC);
-  CHECK(r.period_kind == UTKLAR_PERIOD_KIND_MONTH && r.period_year == 2025);
-  CHECK(r.period_number == 3 && r.period_first_day == D_2025_03_01 && r.period_days == 31);
+  CHECK(r.period.kind == UTKLAR_PERIOD_KIND_MONTH && r.period.year == 2025);
+  CHECK(r.period.number == 3 && r.period.first_day == D_2025_03_01 && r.period.days == 31);
   CHECK(r.episodes == 3 && r.day0 == 1 && r.ready_ge1 == 2 && r.ready_days == 6);
   CHECK(fabs(r.goal_attainment - 1.0 / 3.0) < 1e-15);
   CHECK(r.mean_days == 3.0);
@@ -241,8 +241,8 @@ static void test_indicators(void) {
   o.min_age = -1;
   CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
   CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
-  CHECK(r.group_code == 0 && r.period_kind == UTKLAR_PERIOD_KIND_QUARTER);
-  CHECK(r.period_number == 1 && r.period_days == 90 && r.episodes == 3);
+  CHECK(r.group_code == 0 && r.period.kind == UTKLAR_PERIOD_KIND_QUARTER);
+  CHECK(r.period.number == 1 && r.period.days == 90 && r.episodes == 3);
   utklar_indicator_report_free(rep);
   rep = NULL;
 
@@ -602,6 +602,242 @@ static void test_columns(void) {
   utklar_episodes_free(set);
 }
 
+#define DEC24(d) (20058 + (d) - 1) /* 2024-12-01 is day 20058 */
+
+static void test_agreements_and_amounts(void) {
+  utklar_agreement *a = NULL, *b = NULL;
+  utklar_agreement *sentinel = (utklar_agreement *)&a;
+  utklar_amounts *am = NULL;
+  utklar_str s;
+  int64_t ore = 0;
+  char *toml;
+  size_t n = 0, i;
+  static const char *const NAMES[] = {"statutory", "kalmar", "vgr", "sormland"};
+
+  CHECK(utklar_preset_count() == 4);
+  for (i = 0; i < 4; i++) {
+    CHECK_OK(utklar_preset_name(i, &s));
+    CHECK(str_eq(s, NAMES[i]));
+    CHECK_OK(utklar_agreement_preset(s.data, s.len, &a));
+    CHECK_OK(utklar_agreement_name(a, &s));
+    CHECK(str_eq(s, NAMES[i]));
+    utklar_agreement_free(a);
+    a = NULL;
+  }
+  CHECK_RC(utklar_preset_name(4, &s), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_preset_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  /* Unknown preset, bad UTF-8, NULL: nothing written. */
+  a = sentinel;
+  CHECK_RC(utklar_agreement_preset("gotland", 7, &a), UTKLAR_RESULT_UNKNOWN_PRESET);
+  CHECK(strstr(last_error(), "gotland") != NULL);
+  CHECK_RC(utklar_agreement_preset(BAD_UTF8, sizeof BAD_UTF8, &a), UTKLAR_RESULT_INVALID_UTF8);
+  CHECK_RC(utklar_agreement_preset(NULL, 6, &a), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_agreement_preset("kalmar", 6, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(a == sentinel);
+
+  /* TOML out and back in; the length query first. */
+  CHECK_OK(utklar_agreement_preset("KALMAR", 6, &a));
+  CHECK_RC(utklar_agreement_to_toml(a, NULL, 0, &n), UTKLAR_RESULT_BUFFER_TOO_SMALL);
+  CHECK(n > 100);
+  toml = malloc(n + 1);
+  CHECK(toml != NULL);
+  CHECK_OK(utklar_agreement_to_toml(a, toml, n + 1, &n));
+  CHECK(strlen(toml) == n && strstr(toml, "threshold_days = 0.8") != NULL);
+  CHECK_OK(utklar_agreement_from_toml(toml, n, &b));
+  CHECK_OK(utklar_agreement_name(b, &s));
+  CHECK(str_eq(s, "kalmar"));
+  utklar_agreement_free(b);
+  b = sentinel;
+  /* Bad TOML, an unknown field (named in the message), a contradiction, bad UTF-8, NULL. */
+  CHECK_RC(utklar_agreement_from_toml("name = = 1", 10, &b), UTKLAR_RESULT_INVALID_AGREEMENT);
+  {
+    char *edited = malloc(n + 32);
+    CHECK(edited != NULL);
+    memcpy(edited, "colour = \"blue\"\n", 16);
+    memcpy(edited + 16, toml, n);
+    CHECK_RC(utklar_agreement_from_toml(edited, n + 16, &b), UTKLAR_RESULT_INVALID_AGREEMENT);
+    CHECK(strstr(last_error(), "colour") != NULL);
+    free(edited);
+  }
+  {
+    char *p = strstr(toml, "threshold_days = 0.8");
+    memcpy(p, "threshold_days = -1 ", 20);
+    CHECK_RC(utklar_agreement_from_toml(toml, n, &b), UTKLAR_RESULT_INVALID_AGREEMENT);
+    CHECK(strstr(last_error(), "threshold") != NULL);
+  }
+  CHECK_RC(utklar_agreement_from_toml(BAD_UTF8, sizeof BAD_UTF8, &b), UTKLAR_RESULT_INVALID_UTF8);
+  CHECK_RC(utklar_agreement_from_toml(NULL, 3, &b), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_agreement_from_toml("x", 1, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(b == sentinel);
+  CHECK_RC(utklar_agreement_name(NULL, &s), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_agreement_name(a, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_agreement_to_toml(NULL, toml, n, &n), UTKLAR_RESULT_NULL_ARGUMENT);
+  free(toml);
+  utklar_agreement_free(a);
+  utklar_agreement_free(NULL);
+
+  /* Amounts: the sourced national years, nothing else until set. */
+  CHECK_OK(utklar_amounts_new(&am));
+  CHECK_OK(utklar_amounts_get(am, 2024, &ore));
+  CHECK(ore == 1160000);
+  CHECK_OK(utklar_amounts_get(am, 2019, &ore));
+  CHECK(ore == 780000);
+  ore = 7;
+  CHECK_RC(utklar_amounts_get(am, 2025, &ore), UTKLAR_RESULT_MISSING_AMOUNT);
+  CHECK(ore == 7);
+  CHECK(strstr(last_error(), "2025") != NULL);
+  CHECK_OK(utklar_amounts_set(am, 2025, 1090000));
+  CHECK_OK(utklar_amounts_get(am, 2025, &ore));
+  CHECK(ore == 1090000);
+  CHECK_RC(utklar_amounts_set(am, 2025, -1), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_amounts_set(am, 1800, 1), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_amounts_set(NULL, 2025, 1), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_amounts_get(NULL, 2025, &ore), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_amounts_get(am, 2025, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  utklar_amounts_free(am);
+  am = NULL;
+  CHECK_OK(utklar_amounts_new_empty(&am));
+  CHECK_RC(utklar_amounts_get(am, 2024, &ore), UTKLAR_RESULT_MISSING_AMOUNT);
+  utklar_amounts_free(am);
+  utklar_amounts_free(NULL);
+  CHECK_RC(utklar_amounts_new(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_amounts_new_empty(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+}
+
+static void test_invoice(void) {
+  utklar_episodes *set = NULL;
+  utklar_agreement *law = NULL;
+  utklar_amounts *am = NULL;
+  utklar_invoice *inv = NULL;
+  utklar_invoice *sentinel = (utklar_invoice *)&set;
+  utklar_invoice_summary sum;
+  utklar_invoice_line l;
+  utklar_invoice_total t;
+  utklar_not_billed nb;
+  utklar_episode e;
+  utklar_str s;
+  uint64_t count = 0;
+
+  CHECK_OK(utklar_episodes_new(&set));
+  e = row("a", 880, 0, DEC24(2), DEC24(10)); /* ready before noon: days 4-8 billed */
+  e.ready_minute = 9 * 60 + 30;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("b", 880, 0, DEC24(2), DEC24(6)); /* after noon: 4 grace days, within grace */
+  e.ready_minute = 12 * 60 + 1;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("c", 880, 0, DEC24(20), -1); /* still in hospital */
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("a", 880, 0, DEC24(2), DEC24(12)); /* a repeated id */
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("e", 880, 0, DEC24(1), DEC24(20)); /* no admission notice */
+  e.admission_notice_sent = 0;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("f", 9999, 0, DEC24(1), DEC24(20)); /* cannot be read */
+  CHECK_OK(utklar_episodes_push(set, &e));
+
+  CHECK_OK(utklar_agreement_preset("statutory", 9, &law));
+  inv = sentinel;
+  CHECK_RC(utklar_episodes_invoice(set, law, NULL, UTKLAR_MODE_STRICT, &inv),
+           UTKLAR_RESULT_INVALID_ROWS);
+  CHECK(strstr(last_error(), "row 5: municipality") != NULL);
+  CHECK(inv == sentinel);
+  CHECK_RC(utklar_episodes_invoice(set, law, NULL, 5, &inv), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_episodes_invoice(NULL, law, NULL, 1, &inv), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_invoice(set, NULL, NULL, 1, &inv), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_invoice(set, law, NULL, 1, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(inv == sentinel);
+
+  CHECK_OK(utklar_episodes_invoice(set, law, NULL, UTKLAR_MODE_LENIENT, &inv));
+  CHECK_OK(utklar_invoice_get_summary(inv, &sum));
+  CHECK(sum.rows_in == 6 && sum.rows_not_read == 1 && sum.episodes_in == 5);
+  CHECK(sum.billed_episodes == 1 && sum.not_billed == 4);
+  CHECK(sum.billed_days == 5.0 && sum.amount_ore == 5 * 1160000);
+  CHECK_OK(utklar_invoice_agreement(inv, &s));
+  CHECK(str_eq(s, "statutory"));
+
+  CHECK(utklar_invoice_line_count(inv) == 1);
+  CHECK_OK(utklar_invoice_get_line(inv, 0, &l));
+  CHECK(str_eq(l.episode_id, "a") && l.row == 0 && l.municipality == 880);
+  CHECK(l.care_type == UTKLAR_CARE_TYPE_SOMATIC && l.billed_days == 5.0);
+  CHECK(l.amount_ore == 5 * 1160000 && l.rule == UTKLAR_RULE_INDIVIDUAL && l.episodes == 1);
+  CHECK(l.period.kind == UTKLAR_PERIOD_KIND_MONTH && l.period.year == 2024 && l.period.number == 12);
+  CHECK_RC(utklar_invoice_get_line(inv, 1, &l), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_OK(utklar_rule_name(l.rule, &s));
+  CHECK(str_eq(s, "individual"));
+  CHECK_OK(utklar_rule_name(UTKLAR_RULE_AVERAGE_OVER_THRESHOLD, &s));
+  CHECK(str_eq(s, "average_over_threshold"));
+  CHECK_RC(utklar_rule_name(UTKLAR_RULE_OTHER, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_rule_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  CHECK(utklar_invoice_total_count(inv) == 1);
+  CHECK_OK(utklar_invoice_get_total(inv, 0, &t));
+  CHECK(t.municipality == 880 && t.amount_ore == 5 * 1160000 && t.billed_days == 5.0);
+  CHECK(t.triggered == -1 && isnan(t.threshold) && isnan(t.mean_days));
+  CHECK_RC(utklar_invoice_get_total(inv, 1, &t), UTKLAR_RESULT_OUT_OF_RANGE);
+
+  CHECK(utklar_invoice_not_billed_count(inv) == 4);
+  {
+    static const size_t rows[] = {1, 2, 3, 4};
+    static const uint32_t reasons[] = {
+        UTKLAR_NOT_BILLED_REASON_WITHIN_GRACE, UTKLAR_NOT_BILLED_REASON_OPEN,
+        UTKLAR_NOT_BILLED_REASON_DUPLICATE_EPISODE_ID,
+        UTKLAR_NOT_BILLED_REASON_MISSING_ADMISSION_NOTICE};
+    size_t i;
+    for (i = 0; i < 4; i++) {
+      CHECK_OK(utklar_invoice_get_not_billed(inv, i, &nb));
+      CHECK(nb.row == rows[i] && nb.reason == reasons[i]);
+    }
+    CHECK_OK(utklar_invoice_get_not_billed(inv, 2, &nb));
+    CHECK(str_eq(nb.episode_id, "a"));
+  }
+  CHECK_RC(utklar_invoice_get_not_billed(inv, 4, &nb), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_OK(utklar_invoice_not_billed_by_reason(inv, UTKLAR_NOT_BILLED_REASON_OPEN, &count));
+  CHECK(count == 1);
+  CHECK_OK(utklar_invoice_not_billed_by_reason(inv, UTKLAR_NOT_BILLED_REASON_AVERAGE_NOT_EXCEEDED, &count));
+  CHECK(count == 0);
+  CHECK_RC(utklar_invoice_not_billed_by_reason(inv, 99, &count), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_OK(utklar_not_billed_reason_name(UTKLAR_NOT_BILLED_REASON_WITHIN_GRACE, &s));
+  CHECK(str_eq(s, "within_grace"));
+  CHECK_RC(utklar_not_billed_reason_name(9, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_not_billed_reason_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+
+  /* NULL everywhere. */
+  CHECK_RC(utklar_invoice_get_summary(NULL, &sum), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_get_summary(inv, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_agreement(NULL, &s), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_get_line(NULL, 0, &l), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_get_line(inv, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_get_total(NULL, 0, &t), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_get_not_billed(NULL, 0, &nb), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_not_billed_by_reason(NULL, 0, &count), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_invoice_not_billed_by_reason(inv, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_invoice_line_count(NULL) == 0 && utklar_invoice_total_count(NULL) == 0);
+  CHECK(utklar_invoice_not_billed_count(NULL) == 0);
+  utklar_invoice_free(inv);
+  utklar_invoice_free(NULL);
+  inv = NULL;
+
+  /* A billed day in 2025, which has no sourced amount: the error names the year. */
+  e = row("g", 880, 0, MAR(1), MAR(10));
+  CHECK_OK(utklar_episodes_push(set, &e));
+  CHECK_RC(utklar_episodes_invoice(set, law, NULL, UTKLAR_MODE_LENIENT, &inv),
+           UTKLAR_RESULT_MISSING_AMOUNT);
+  CHECK(strstr(last_error(), "2025") != NULL);
+  CHECK(inv == NULL);
+  CHECK_OK(utklar_amounts_new(&am));
+  CHECK_OK(utklar_amounts_set(am, 2025, 1090000));
+  CHECK_OK(utklar_episodes_invoice(set, law, am, UTKLAR_MODE_LENIENT, &inv));
+  CHECK_OK(utklar_invoice_get_summary(inv, &sum));
+  /* g: ready 1 March before noon (no time), discharged 10 March: days 4-9, 6 days. */
+  CHECK(sum.amount_ore == 5 * 1160000 + 6 * 1090000);
+  utklar_invoice_free(inv);
+
+  utklar_amounts_free(am);
+  utklar_agreement_free(law);
+  utklar_episodes_free(set);
+}
+
 int main(void) {
   test_version_and_messages();
   test_names();
@@ -610,5 +846,7 @@ int main(void) {
   test_bad_rows();
   test_text_rows();
   test_columns();
+  test_agreements_and_amounts();
+  test_invoice();
   return check_report("test_api");
 }

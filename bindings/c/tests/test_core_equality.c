@@ -239,18 +239,18 @@ static size_t compare(const char *dir, const char *file, const utklar_indicator_
     }
     for (k = 0; k < 6; k++) v[k] = strtod(s[k], NULL);
     CHECK_OK(utklar_indicator_report_row(rep, i, &r));
-    if (r.period_kind == UTKLAR_PERIOD_KIND_MONTH)
-      snprintf(got_period, sizeof got_period, "%04d-%02u", (int)r.period_year, (unsigned)r.period_number);
-    else if (r.period_kind == UTKLAR_PERIOD_KIND_QUARTER)
-      snprintf(got_period, sizeof got_period, "%04d-Q%u", (int)r.period_year, (unsigned)r.period_number);
+    if (r.period.kind == UTKLAR_PERIOD_KIND_MONTH)
+      snprintf(got_period, sizeof got_period, "%04d-%02u", (int)r.period.year, (unsigned)r.period.number);
+    else if (r.period.kind == UTKLAR_PERIOD_KIND_QUARTER)
+      snprintf(got_period, sizeof got_period, "%04d-Q%u", (int)r.period.year, (unsigned)r.period.number);
     else
-      snprintf(got_period, sizeof got_period, "%04d", (int)r.period_year);
+      snprintf(got_period, sizeof got_period, "%04d", (int)r.period.year);
     if (r.group_code != code || r.care_type != care || strcmp(got_period, period) != 0 ||
         r.episodes != eps || r.day0 != day0 || r.ready_ge1 != ge1 || r.ready_days != rdays ||
         !same(r.goal_attainment, v[0]) || !same(r.mean_days, v[1]) ||
         !same(r.mean_days_incl_day0, v[2]) || !same(r.days_per_1000, v[3]) ||
         !same(r.occupied_beds, v[4]) || !same(r.bed_share_pct, v[5]) ||
-        r.period_first_day != days_from_civil(fy, fm, fd) || r.period_days != days) {
+        r.period.first_day != days_from_civil(fy, fm, fd) || r.period.days != days) {
       if (bad++ < 5)
         fprintf(stderr, "%s, %s row %u differs from the core: %s", what, file, (unsigned)i, line);
     }
@@ -259,6 +259,113 @@ static size_t compare(const char *dir, const char *file, const utklar_indicator_
   CHECK(bad == 0);
   fclose(f);
   return rows;
+}
+
+static void period_text(utklar_period p, char *out, size_t size) {
+  if (p.kind == UTKLAR_PERIOD_KIND_MONTH)
+    snprintf(out, size, "%04d-%02u", (int)p.year, (unsigned)p.number);
+  else if (p.kind == UTKLAR_PERIOD_KIND_QUARTER)
+    snprintf(out, size, "%04d-Q%u", (int)p.year, (unsigned)p.number);
+  else
+    snprintf(out, size, "%04d", (int)p.year);
+}
+
+/* Compares an invoice with the core's invoice_NAME.tsv; returns the items compared. */
+static size_t compare_invoice(const char *dir, const char *name, const utklar_invoice *inv,
+                              const char *what) {
+  char file[64], line[512];
+  FILE *f;
+  unsigned long long eps_in, billed_eps, not_billed, amount;
+  double billed_days;
+  size_t n = 0, i, compared = 0;
+  int bad = 0;
+  utklar_invoice_summary sum;
+  utklar_str agreement;
+
+  snprintf(file, sizeof file, "invoice_%s.tsv", name);
+  f = open_in(dir, file);
+  if (!fgets(line, sizeof line, f) ||
+      sscanf(line, "summary %llu %llu %llu %lf %llu", &eps_in, &billed_eps, &not_billed,
+             &billed_days, &amount) != 5) {
+    fprintf(stderr, "%s: bad summary line\n", file);
+    exit(2);
+  }
+  CHECK_OK(utklar_invoice_get_summary(inv, &sum));
+  CHECK(sum.episodes_in == eps_in && sum.billed_episodes == billed_eps &&
+        sum.not_billed == not_billed && sum.billed_days == billed_days &&
+        sum.amount_ore == (int64_t)amount);
+  CHECK(sum.rows_in == 20000 && sum.rows_not_read == 4 && sum.episodes_in + 4 == sum.rows_in);
+  CHECK(sum.billed_episodes + sum.not_billed == sum.episodes_in);
+  CHECK_OK(utklar_invoice_agreement(inv, &agreement));
+  CHECK(str_eq(agreement, name));
+
+  if (!fgets(line, sizeof line, f) || sscanf(line, "lines %zu", &n) != 1) exit(2);
+  CHECK(utklar_invoice_line_count(inv) == n);
+  for (i = 0; i < n && fgets(line, sizeof line, f); i++) {
+    char row[32], id[40], period[16], got_period[16], rule[40];
+    unsigned muni, care;
+    double days;
+    long long amt;
+    unsigned long long episodes;
+    utklar_invoice_line l;
+    utklar_str rule_name;
+    int ok;
+    if (sscanf(line, "%31s %39s %u %u %15s %lf %lld %39s %llu", row, id, &muni, &care, period,
+               &days, &amt, rule, &episodes) != 9)
+      exit(2);
+    CHECK_OK(utklar_invoice_get_line(inv, i, &l));
+    CHECK_OK(utklar_rule_name(l.rule, &rule_name));
+    period_text(l.period, got_period, sizeof got_period);
+    ok = l.municipality == muni && l.care_type == care && strcmp(got_period, period) == 0 &&
+         l.billed_days == days && l.amount_ore == amt && str_eq(rule_name, rule) &&
+         l.episodes == episodes;
+    if (strcmp(row, "-") == 0)
+      ok = ok && l.row == UTKLAR_NO_ROW && l.episode_id.data == NULL && l.episode_id.len == 0;
+    else
+      ok = ok && l.row == (size_t)strtoul(row, NULL, 10) && str_eq(l.episode_id, id);
+    if (!ok && bad++ < 5) fprintf(stderr, "%s, %s line %u differs: %s", what, file, (unsigned)i, line);
+    compared++;
+  }
+  if (!fgets(line, sizeof line, f) || sscanf(line, "totals %zu", &n) != 1) exit(2);
+  CHECK(utklar_invoice_total_count(inv) == n);
+  for (i = 0; i < n && fgets(line, sizeof line, f); i++) {
+    char period[16], got_period[16], mean[40], threshold[40];
+    unsigned muni, care;
+    double days;
+    long long amt;
+    int triggered;
+    unsigned long long episodes;
+    utklar_invoice_total t;
+    if (sscanf(line, "%u %u %15s %lf %lld %39s %39s %d %llu", &muni, &care, period, &days, &amt,
+               mean, threshold, &triggered, &episodes) != 9)
+      exit(2);
+    CHECK_OK(utklar_invoice_get_total(inv, i, &t));
+    period_text(t.period, got_period, sizeof got_period);
+    if (!(t.municipality == muni && t.care_type == care && strcmp(got_period, period) == 0 &&
+          t.billed_days == days && t.amount_ore == amt && same(t.mean_days, strtod(mean, NULL)) &&
+          same(t.threshold, strtod(threshold, NULL)) && t.triggered == triggered &&
+          t.episodes == episodes) &&
+        bad++ < 5)
+      fprintf(stderr, "%s, %s total %u differs: %s", what, file, (unsigned)i, line);
+    compared++;
+  }
+  if (!fgets(line, sizeof line, f) || sscanf(line, "not_billed %zu", &n) != 1) exit(2);
+  CHECK(utklar_invoice_not_billed_count(inv) == n);
+  for (i = 0; i < n && fgets(line, sizeof line, f); i++) {
+    size_t row;
+    char id[40], reason[40];
+    utklar_not_billed nb;
+    utklar_str reason_name;
+    if (sscanf(line, "%zu %39s %39s", &row, id, reason) != 3) exit(2);
+    CHECK_OK(utklar_invoice_get_not_billed(inv, i, &nb));
+    CHECK_OK(utklar_not_billed_reason_name(nb.reason, &reason_name));
+    if (!(nb.row == row && str_eq(nb.episode_id, id) && str_eq(reason_name, reason)) && bad++ < 5)
+      fprintf(stderr, "%s, %s not billed %u differs: %s", what, file, (unsigned)i, line);
+    compared++;
+  }
+  CHECK(bad == 0);
+  fclose(f);
+  return compared;
 }
 
 static const struct {
@@ -343,6 +450,37 @@ int main(int argc, char **argv) {
   }
   printf("compared %u indicator rows with the Rust core\n", (unsigned)compared);
   CHECK(compared > 3 * 4000);
+
+  /* Invoices: the sourced national amounts and 2025 (examples/c_test_data.rs). */
+  {
+    static const char *const PRESETS[] = {"statutory", "kalmar", "vgr"};
+    utklar_amounts *amounts = NULL;
+    size_t p, items = 0;
+    CHECK_OK(utklar_amounts_new(&amounts));
+    CHECK_OK(utklar_amounts_set(amounts, 2025, 1200000));
+    for (p = 0; p < 3; p++) {
+      utklar_agreement *a = NULL;
+      utklar_invoice *inv = NULL;
+      CHECK_OK(utklar_agreement_preset(PRESETS[p], strlen(PRESETS[p]), &a));
+      CHECK_OK(utklar_episodes_invoice(by_rows, a, amounts, UTKLAR_MODE_LENIENT, &inv));
+      items += compare_invoice(argv[1], PRESETS[p], inv, "invoice of rows");
+      utklar_invoice_free(inv);
+      inv = NULL;
+      CHECK_OK(utklar_episodes_invoice(by_cols, a, amounts, UTKLAR_MODE_LENIENT, &inv));
+      items += compare_invoice(argv[1], PRESETS[p], inv, "invoice of columns");
+      utklar_invoice_free(inv);
+      inv = NULL;
+      /* Strict mode refuses the four unreadable rows. */
+      CHECK_RC(utklar_episodes_invoice(by_rows, a, amounts, UTKLAR_MODE_STRICT, &inv),
+               UTKLAR_RESULT_INVALID_ROWS);
+      CHECK(inv == NULL);
+      utklar_agreement_free(a);
+    }
+    printf("compared %u invoice lines, totals and not-billed episodes with the Rust core\n",
+           (unsigned)items);
+    CHECK(items > 3 * 20000);
+    utklar_amounts_free(amounts);
+  }
 
   utklar_population_free(pop);
   utklar_beds_free(beds);
