@@ -1,12 +1,13 @@
 /* kalmar.c: a regional system's use of libutklar, in one page.
  *
  * Reads episodes from a CSV file (SPEC §3 column names), reports bad rows, prints March
- * 2025's indicators per municipality.
+ * 2025's indicators per municipality and the invoice under Kalmar län's agreement.
  *
  *   make run                  (builds against the installed library through pkg-config)
  *   ./kalmar episodes.csv
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,53 @@ static void print_indicators(const utklar_episodes *set, int year, unsigned mont
   utklar_population_free(pop);
 }
 
+static void print_invoice(const utklar_episodes *set) {
+  utklar_agreement *kalmar = NULL;
+  utklar_amounts *amounts = NULL;
+  utklar_invoice *inv = NULL;
+  utklar_invoice_summary sum;
+
+  check(utklar_agreement_preset("kalmar", 6, &kalmar), "utklar_agreement_preset");
+  /* The sourced national amounts stop at 2024; 2025's must be given (illustrative here). */
+  check(utklar_amounts_new(&amounts), "utklar_amounts_new");
+  check(utklar_amounts_set(amounts, 2025, 1090000), "utklar_amounts_set"); /* 10 900 kr */
+  check(utklar_episodes_invoice(set, kalmar, amounts, UTKLAR_MODE_LENIENT, &inv),
+        "utklar_episodes_invoice");
+
+  printf("\nInvoice under kalmar (mean incl. day 0 above 0.8 days: billed from day 4)\n");
+  printf("%-13s%-12s %-8s %6s %9s %9s %12s\n", "municipality", "care", "period", "mean",
+         "liable", "days", "amount kr");
+  for (size_t i = 0; i < utklar_invoice_total_count(inv); i++) {
+    utklar_invoice_total t;
+    utklar_str name;
+    char period[16];
+    check(utklar_invoice_get_total(inv, i, &t), "utklar_invoice_get_total");
+    check(utklar_municipality_name(t.municipality, &name), "utklar_municipality_name");
+    if (t.period.kind == UTKLAR_PERIOD_KIND_QUARTER)
+      snprintf(period, sizeof period, "%d-Q%u", (int)t.period.year, (unsigned)t.period.number);
+    else
+      snprintf(period, sizeof period, "%d-%02u", (int)t.period.year, (unsigned)t.period.number);
+    print_padded(name, 13);
+    printf("%-12s %-8s %6.2f %9s %9.0f %12.2f\n",
+           t.care_type == UTKLAR_CARE_TYPE_SOMATIC ? "somatic" : "psychiatric", period,
+           t.mean_days, t.triggered == 1 ? "yes" : "no", t.billed_days, t.amount_ore / 100.0);
+  }
+  check(utklar_invoice_get_summary(inv, &sum), "utklar_invoice_get_summary");
+  printf("total %.2f kr for %.0f days; %llu episodes billed, %llu not billed:\n",
+         sum.amount_ore / 100.0, sum.billed_days, (unsigned long long)sum.billed_episodes,
+         (unsigned long long)sum.not_billed);
+  for (uint32_t r = 0; r <= UTKLAR_NOT_BILLED_REASON_AVERAGE_NOT_EXCEEDED; r++) {
+    uint64_t n = 0;
+    utklar_str name;
+    check(utklar_invoice_not_billed_by_reason(inv, r, &n), "utklar_invoice_not_billed_by_reason");
+    check(utklar_not_billed_reason_name(r, &name), "utklar_not_billed_reason_name");
+    if (n) printf("  %.*s: %llu\n", (int)name.len, name.data, (unsigned long long)n);
+  }
+  utklar_invoice_free(inv);
+  utklar_amounts_free(amounts);
+  utklar_agreement_free(kalmar);
+}
+
 int main(int argc, char **argv) {
   utklar_str v = utklar_version();
   utklar_episodes *set = read_csv(argc > 1 ? argv[1] : "episodes.csv");
@@ -125,6 +173,7 @@ int main(int argc, char **argv) {
   printf("utklar %.*s: %zu episodes read\n", (int)v.len, v.data, utklar_episodes_len(set));
   print_problems(set);
   print_indicators(set, 2025, 3);
+  print_invoice(set);
   utklar_episodes_free(set);
   return 0;
 }

@@ -138,6 +138,94 @@ inline utklar_indicator_options default_options() {
   return o;
 }
 
+// An agreement on payment liability: a preset or TOML text.
+class agreement {
+ public:
+  static agreement preset(std::string_view name) {
+    utklar_agreement *p = nullptr;
+    check(utklar_agreement_preset(name.data(), name.size(), &p));
+    return agreement(p);
+  }
+  static agreement from_toml(std::string_view toml) {
+    utklar_agreement *p = nullptr;
+    check(utklar_agreement_from_toml(toml.data(), toml.size(), &p));
+    return agreement(p);
+  }
+  std::string_view name() const {
+    utklar_str s;
+    check(utklar_agreement_name(p_.get(), &s));
+    return view(s);
+  }
+  std::string to_toml() const {
+    size_t n = 0;
+    utklar_result r = utklar_agreement_to_toml(p_.get(), nullptr, 0, &n);
+    if (r != UTKLAR_RESULT_BUFFER_TOO_SMALL) check(r);
+    std::string s(n + 1, '\0');
+    check(utklar_agreement_to_toml(p_.get(), &s[0], s.size(), &n));
+    s.resize(n);
+    return s;
+  }
+  const utklar_agreement *get() const noexcept { return p_.get(); }
+
+ private:
+  explicit agreement(utklar_agreement *p) : p_(p) {}
+  detail::owned<utklar_agreement, utklar_agreement_free> p_;
+};
+
+// Amounts per care day by year, in öre: the sourced national amounts to start with.
+class amounts {
+ public:
+  amounts() {
+    utklar_amounts *p = nullptr;
+    check(utklar_amounts_new(&p));
+    p_.reset(p);
+  }
+  amounts &set(int32_t year, int64_t ore) {
+    check(utklar_amounts_set(p_.get(), year, ore));
+    return *this;
+  }
+  int64_t get(int32_t year) const {
+    int64_t ore = 0;
+    check(utklar_amounts_get(p_.get(), year, &ore));
+    return ore;
+  }
+  const utklar_amounts *get() const noexcept { return p_.get(); }
+
+ private:
+  detail::owned<utklar_amounts, utklar_amounts_free> p_;
+};
+
+// An invoice: summary, lines, totals and the episodes not billed.
+class invoice {
+ public:
+  explicit invoice(utklar_invoice *p) : p_(p) {}
+  utklar_invoice_summary summary() const {
+    utklar_invoice_summary s;
+    check(utklar_invoice_get_summary(p_.get(), &s));
+    return s;
+  }
+  std::vector<utklar_invoice_line> lines() const {
+    std::vector<utklar_invoice_line> out(utklar_invoice_line_count(p_.get()));
+    for (std::size_t i = 0; i < out.size(); ++i) check(utklar_invoice_get_line(p_.get(), i, &out[i]));
+    return out;
+  }
+  std::vector<utklar_invoice_total> totals() const {
+    std::vector<utklar_invoice_total> out(utklar_invoice_total_count(p_.get()));
+    for (std::size_t i = 0; i < out.size(); ++i) check(utklar_invoice_get_total(p_.get(), i, &out[i]));
+    return out;
+  }
+  std::vector<utklar_not_billed> not_billed() const {
+    std::vector<utklar_not_billed> out(utklar_invoice_not_billed_count(p_.get()));
+    for (std::size_t i = 0; i < out.size(); ++i)
+      check(utklar_invoice_get_not_billed(p_.get(), i, &out[i]));
+    return out;
+  }
+  const utklar_invoice *get() const noexcept { return p_.get(); }
+
+ private:
+  detail::owned<utklar_invoice, utklar_invoice_free> p_;
+};
+
 // An episode set.
 class episodes {
  public:
@@ -174,6 +262,13 @@ class episodes {
     check(utklar_episodes_indicators(p_.get(), &options, pop ? pop->get() : nullptr,
                                      b ? b->get() : nullptr, &r));
     return indicator_report(r);
+  }
+  // The invoice under `a`, pricing days with `am` (nullptr: the sourced national amounts).
+  invoice bill(const agreement &a, const amounts *am = nullptr,
+               utklar_mode mode = UTKLAR_MODE_STRICT) const {
+    utklar_invoice *r = nullptr;
+    check(utklar_episodes_invoice(p_.get(), a.get(), am ? am->get() : nullptr, mode, &r));
+    return invoice(r);
   }
   const utklar_episodes *get() const noexcept { return p_.get(); }
 

@@ -65,6 +65,43 @@ int main() {
   } catch (const utklar::error &e) {
     CHECK(e.code() == UTKLAR_RESULT_UNKNOWN_COUNTY);
   }
+  // Agreements, amounts, invoices.
+  auto kalmar = utklar::agreement::preset("kalmar");
+  CHECK(kalmar.name() == "kalmar");
+  auto again = utklar::agreement::from_toml(kalmar.to_toml());
+  CHECK(again.name() == "kalmar");
+  try {
+    utklar::agreement::preset("gotland");
+    CHECK(false);
+  } catch (const utklar::error &e) {
+    CHECK(e.code() == UTKLAR_RESULT_UNKNOWN_PRESET);
+  }
+  utklar::amounts am;
+  CHECK(am.get(2024) == 1160000);
+  try {
+    (void)am.get(2025);
+    CHECK(false);
+  } catch (const utklar::error &e) {
+    CHECK(e.code() == UTKLAR_RESULT_MISSING_AMOUNT);
+    CHECK(std::strstr(e.what(), "2025") != nullptr);
+  }
+  am.set(2025, 1090000);
+  // Strict: the unreadable row 3 fails the invoice; lenient leaves it out.
+  try {
+    set.bill(kalmar, &am);
+    CHECK(false);
+  } catch (const utklar::error &e) {
+    CHECK(e.code() == UTKLAR_RESULT_INVALID_ROWS);
+  }
+  // a: 4 ready days, b: day 0, c: 2 days; mean incl. day 0 is 2.0 > 0.8: a billed day 4.
+  auto inv = set.bill(kalmar, &am, UTKLAR_MODE_LENIENT);
+  utklar_invoice_summary sum = inv.summary();
+  CHECK(sum.rows_not_read == 1 && sum.episodes_in == 3 && sum.billed_episodes == 1);
+  CHECK(sum.amount_ore == 1090000);
+  CHECK(inv.lines().size() == 1 && utklar::view(inv.lines()[0].episode_id) == "a");
+  CHECK(inv.totals().size() == 1 && inv.totals()[0].triggered == 1);
+  CHECK(inv.not_billed().size() == 2);
+
   // Moving transfers ownership; the moved-from object is empty and safe to destroy.
   utklar::episodes moved = std::move(set);
   CHECK(moved.size() == 4);
