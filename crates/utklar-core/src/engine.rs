@@ -546,23 +546,77 @@ pub fn measure_columns(
     let codes = Municipality::code_index_table();
     let mut set = MeasureSet::new(opts.period);
     set.report.rows_in = n as u64;
+
+    // Pass 1: the range of valid discharge days, so the table is sized once and each day maps
+    // straight to the offset of its period's row (no growth checks in the hot loop).
+    let (lo, hi) = cols
+        .discharge_day
+        .iter()
+        .fold((i32::MAX, i32::MIN), |(lo, hi), &d| {
+            let ok = time::day_in_range(d);
+            (
+                if ok { lo.min(d) } else { lo },
+                if ok { hi.max(d) } else { hi },
+            )
+        });
+    let mut day_offset: Vec<usize> = Vec::new();
+    if lo <= hi {
+        set.slot(period_ordinal(opts.period, lut, lo));
+        set.slot(period_ordinal(opts.period, lut, hi));
+        day_offset = (lo..=hi)
+            .map(|d| (period_ordinal(opts.period, lut, d) - set.first) as usize * STRIDE)
+            .collect();
+    }
+
+    // Pass 2. The fast path takes a row that is plainly valid and counted: known municipality
+    // and care type, ready ≤ discharge both in range, admission (if any) on an earlier day than
+    // both, and old enough (if a minimum age is set). Anything else goes through `classify`,
+    // the one home of the rules; the fast path only skips work for rows it would accept as is.
     let opt = |c: Option<&[i32]>, i: usize, scale: i32| {
-        c.map_or(-1, |c| if c[i] < 0 { -1 } else { c[i] * scale })
+        c.map_or(-1, |c| {
+            if (0..24 * 60).contains(&c[i]) {
+                c[i] * scale
+            } else {
+                -1
+            }
+        })
     };
+    let min_age = opts.min_age.map(i32::from);
+    let mut counted = 0u64;
     for i in 0..n {
+        let mi = codes
+            .get(cols.municipality[i] as usize)
+            .copied()
+            .unwrap_or(u16::MAX);
+        let care = cols.care_type[i];
+        let r = cols.ready_day[i];
+        let d = cols.discharge_day[i];
+        let adm_ok = cols.admitted_day.is_none_or(|a| {
+            let a = a[i];
+            a == NO_DATE || (a >= MIN_DAY && a < r && a < d)
+        });
+        let age_ok = match (min_age, cols.age) {
+            (None, _) => true,
+            (Some(min), Some(age)) => age[i] >= min,
+            (Some(_), None) => false,
+        };
+        if mi != u16::MAX && care < 2 && r >= MIN_DAY && r <= d && d <= MAX_DAY && adm_ok && age_ok
+        {
+            counted += 1;
+            let cell = day_offset[(d - lo) as usize] + mi as usize * 2 + care as usize;
+            set.cells[cell].add_episode((d - r) as u32);
+            continue;
+        }
         let v = RowView {
-            muni: codes
-                .get(cols.municipality[i] as usize)
-                .copied()
-                .unwrap_or(u16::MAX),
-            care: cols.care_type[i],
-            ready_day: cols.ready_day[i],
+            muni: mi,
+            care,
+            ready_day: r,
             ready_sec: opt(cols.ready_minute, i, 60),
-            discharge_day: cols.discharge_day[i],
+            discharge_day: d,
             discharge_sec: opt(cols.discharge_minute, i, 60),
             admitted_day: cols.admitted_day.map_or(NO_DATE, |c| c[i]),
             admitted_sec: opt(cols.admitted_minute, i, 60),
-            age: opt(cols.age, i, 1),
+            age: cols.age.map_or(-1, |a| a[i].max(-1)),
         };
         if let Outcome::Count {
             muni,
@@ -579,6 +633,7 @@ pub fn measure_columns(
             );
         }
     }
+    set.report.counted += counted;
     set.finish(opts)
 }
 
