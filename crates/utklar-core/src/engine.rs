@@ -536,6 +536,70 @@ pub fn measure_episodes(
     set.finish(opts)
 }
 
+/// The fast path of [`measure_columns`]: from row `start`, adds every row that is plainly
+/// valid and counted (known municipality and care type, ready ≤ discharge both in range,
+/// admission — when `ADM` — absent, or not after ready and discharge by day and, on the same
+/// day, by the minutes when both are known, age ≥ `min_age` when `AGE`)
+/// and stops at the first row that is not, returning its index and the rows added. Such rows
+/// go through `classify`, the one home of the rules: this loop only skips work for rows the
+/// classifier would accept unchanged.
+#[inline(never)]
+fn fast_rows<const ADM: bool, const AGE: bool>(
+    cols: &EpisodeColumns<'_>,
+    start: usize,
+    lo: i32,
+    day_offset: &[usize],
+    codes: &[u16],
+    min_age: i32,
+    cells: &mut [Measures],
+) -> (usize, u64) {
+    let n = cols.municipality.len();
+    let (muni, care, ready, dis) = (
+        cols.municipality,
+        cols.care_type,
+        cols.ready_day,
+        cols.discharge_day,
+    );
+    let adm = cols.admitted_day.unwrap_or(&[]);
+    let age = cols.age.unwrap_or(&[]);
+    let minute = |col: Option<&[i32]>, i: usize| col.map_or(-1, |c| c[i]);
+    // Whether an event at minute `x` of a day is not before one at minute `y` of the same day
+    // (an unknown or invalid minute never orders).
+    let not_before = |x: i32, y: i32| {
+        let known = |m: i32| (0..24 * 60).contains(&m);
+        !(known(x) & known(y) & (x < y))
+    };
+    let mut i = start;
+    while i < n {
+        let mi = codes.get(muni[i] as usize).copied().unwrap_or(u16::MAX);
+        let c = care[i];
+        let r = ready[i];
+        let d = dis[i];
+        let mut ok = (mi != u16::MAX) & (c < 2) & (r >= MIN_DAY) & (r <= d) & (d <= MAX_DAY);
+        if ADM {
+            let a = adm[i];
+            let same_day_ok = |day: i32, col: Option<&[i32]>| {
+                (a < day)
+                    | ((a == day) & not_before(minute(col, i), minute(cols.admitted_minute, i)))
+            };
+            ok &= (a == NO_DATE)
+                | ((a >= MIN_DAY)
+                    & same_day_ok(r, cols.ready_minute)
+                    & same_day_ok(d, cols.discharge_minute));
+        }
+        if AGE {
+            ok &= age[i] >= min_age;
+        }
+        if !ok {
+            break;
+        }
+        let cell = day_offset[(d - lo) as usize] + mi as usize * 2 + c as usize;
+        cells[cell].add_episode((d - r) as u32);
+        i += 1;
+    }
+    (i, (i - start) as u64)
+}
+
 /// Measures over columns (the entry point for Arrow, C and other columnar data).
 pub fn measure_columns(
     cols: &EpisodeColumns<'_>,
@@ -583,36 +647,41 @@ pub fn measure_columns(
     };
     let min_age = opts.min_age.map(i32::from);
     let mut counted = 0u64;
-    for i in 0..n {
+    let mut i = 0;
+    while i < n {
+        // The fast loop runs until it meets a row it does not take (or the end); monomorphised
+        // on which optional columns take part, with branch-free checks.
+        let (next, c) = match (cols.admitted_day, min_age.zip(cols.age)) {
+            (None, None) if min_age.is_none() => {
+                fast_rows::<false, false>(cols, i, lo, &day_offset, codes, 0, &mut set.cells)
+            }
+            (Some(_), None) if min_age.is_none() => {
+                fast_rows::<true, false>(cols, i, lo, &day_offset, codes, 0, &mut set.cells)
+            }
+            (None, Some((min, _))) => {
+                fast_rows::<false, true>(cols, i, lo, &day_offset, codes, min, &mut set.cells)
+            }
+            (Some(_), Some((min, _))) => {
+                fast_rows::<true, true>(cols, i, lo, &day_offset, codes, min, &mut set.cells)
+            }
+            // A minimum age without an age column: every row goes through the classifier.
+            _ => (i, 0),
+        };
+        counted += c;
+        i = next;
+        if i >= n {
+            break;
+        }
         let mi = codes
             .get(cols.municipality[i] as usize)
             .copied()
             .unwrap_or(u16::MAX);
-        let care = cols.care_type[i];
-        let r = cols.ready_day[i];
-        let d = cols.discharge_day[i];
-        let adm_ok = cols.admitted_day.is_none_or(|a| {
-            let a = a[i];
-            a == NO_DATE || (a >= MIN_DAY && a < r && a < d)
-        });
-        let age_ok = match (min_age, cols.age) {
-            (None, _) => true,
-            (Some(min), Some(age)) => age[i] >= min,
-            (Some(_), None) => false,
-        };
-        if mi != u16::MAX && care < 2 && r >= MIN_DAY && r <= d && d <= MAX_DAY && adm_ok && age_ok
-        {
-            counted += 1;
-            let cell = day_offset[(d - lo) as usize] + mi as usize * 2 + care as usize;
-            set.cells[cell].add_episode((d - r) as u32);
-            continue;
-        }
         let v = RowView {
             muni: mi,
-            care,
-            ready_day: r,
+            care: cols.care_type[i],
+            ready_day: cols.ready_day[i],
             ready_sec: opt(cols.ready_minute, i, 60),
-            discharge_day: d,
+            discharge_day: cols.discharge_day[i],
             discharge_sec: opt(cols.discharge_minute, i, 60),
             admitted_day: cols.admitted_day.map_or(NO_DATE, |c| c[i]),
             admitted_sec: opt(cols.admitted_minute, i, 60),
@@ -632,6 +701,7 @@ pub fn measure_columns(
                 ready_days,
             );
         }
+        i += 1;
     }
     set.report.counted += counted;
     set.finish(opts)
