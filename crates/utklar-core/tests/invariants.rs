@@ -2,13 +2,27 @@
 
 use proptest::prelude::*;
 use utklar_core::synth::OwnedColumns;
-use utklar_core::time::{date_of_day, NO_DATE, NO_TIME};
+use utklar_core::time::{NO_DATE, NO_TIME};
 use utklar_core::{
     measure_columns, measure_episodes, CareType, Episode, IndicatorOptions, MeasureSet, Measures,
     Municipality, NegativeDays, NoticeTime, PeriodKind,
 };
 
 const D2024: i32 = 19_723; // 2024-01-01
+
+/// Admission relative to the ready day (None: no admission) and minutes of admission, ready
+/// and discharge (−1 unknown): exercises the same-day order rules.
+type Times = (Option<i32>, i32, i32, i32);
+
+fn times() -> impl Strategy<Value = Times> {
+    let minute = prop_oneof![Just(-1), 0i32..1440];
+    (
+        prop_oneof![Just(None), (-1i32..4).prop_map(Some)],
+        minute.clone(),
+        minute.clone(),
+        minute,
+    )
+}
 
 /// One arbitrary row: municipality index, care, ready day, ready days (may be negative),
 /// open, age. Also some invalid values (unknown code, bad care type).
@@ -24,35 +38,52 @@ fn row() -> impl Strategy<Value = (u16, u8, i32, i32, bool, i32)> {
 }
 
 fn columns(rows: &[(u16, u8, i32, i32, bool, i32)]) -> OwnedColumns {
+    columns_timed(rows, &[])
+}
+
+fn columns_timed(rows: &[(u16, u8, i32, i32, bool, i32)], t: &[Times]) -> OwnedColumns {
     let mut c = OwnedColumns::default();
-    for &(m, care, ready, days, open, age) in rows {
+    for (i, &(m, care, ready, days, open, age)) in rows.iter().enumerate() {
+        let (adm, am, rm, dm) = t
+            .get(i)
+            .copied()
+            .unwrap_or((None, NO_TIME, NO_TIME, NO_TIME));
         c.municipality.push(m);
         c.care_type.push(care);
         c.ready_day.push(ready);
-        c.ready_minute.push(NO_TIME);
+        c.ready_minute.push(rm);
         c.discharge_day
             .push(if open { NO_DATE } else { ready + days });
-        c.discharge_minute.push(NO_TIME);
-        c.admitted_day.push(NO_DATE);
-        c.admitted_minute.push(NO_TIME);
+        c.discharge_minute.push(if open { NO_TIME } else { dm });
+        c.admitted_day.push(adm.map_or(NO_DATE, |k| ready - k));
+        c.admitted_minute
+            .push(if adm.is_some() { am } else { NO_TIME });
         c.age.push(age);
     }
     c
 }
 
-/// The valid rows as episode values (invalid codes cannot be an Episode).
-fn episodes(rows: &[(u16, u8, i32, i32, bool, i32)]) -> Vec<Episode> {
+fn at(day: i32, minute: i32) -> NoticeTime {
+    NoticeTime::from_day_minutes(day, minute)
+}
+
+/// Rows with valid codes as episode values (invalid codes cannot be an Episode).
+fn episodes(rows: &[(u16, u8, i32, i32, bool, i32)], t: &[Times]) -> Vec<Episode> {
     rows.iter()
         .enumerate()
-        .filter(|(_, r)| r.0 != 999 && r.1 < 2)
         .map(|(i, &(m, care, ready, days, open, age))| {
+            let (adm, am, rm, dm) = t
+                .get(i)
+                .copied()
+                .unwrap_or((None, NO_TIME, NO_TIME, NO_TIME));
             let mut e = Episode::new(
                 format!("e{i}"),
                 Municipality::from_code(m).unwrap(),
                 CareType::from_code(care).unwrap(),
-                NoticeTime::date(date_of_day(ready)),
+                at(ready, rm),
             );
-            e.discharged_at = (!open).then(|| NoticeTime::date(date_of_day(ready + days)));
+            e.discharged_at = (!open).then(|| at(ready + days, dm));
+            e.admitted_at = adm.map(|k| at(ready - k, am));
             e.age = u16::try_from(age).ok();
             e
         })
@@ -128,10 +159,13 @@ proptest! {
     }
 
     #[test]
-    fn the_two_entry_points_agree(rows in prop::collection::vec(row(), 0..300), opts in opts_strategy()) {
-        let valid: Vec<_> = rows.iter().copied().filter(|r| r.0 != 999 && r.1 < 2).collect();
-        let by_value = measure_episodes(&episodes(&valid), &opts).unwrap();
-        let by_column = measure_columns(&columns(&valid).view(), &opts).unwrap();
+    fn the_two_entry_points_agree(
+        rows in prop::collection::vec((row(), times()), 0..300),
+        opts in opts_strategy(),
+    ) {
+        let (valid, t): (Vec<_>, Vec<_>) = rows.into_iter().filter(|(r, _)| r.0 != 999 && r.1 < 2).unzip();
+        let by_value = measure_episodes(&episodes(&valid, &t), &opts).unwrap();
+        let by_column = measure_columns(&columns_timed(&valid, &t).view(), &opts).unwrap();
         prop_assert_eq!(by_value, by_column);
     }
 
