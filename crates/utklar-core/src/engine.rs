@@ -560,7 +560,7 @@ fn fast_rows<const ADM: bool, const AGE: bool>(
     start: usize,
     lo: i32,
     day_offset: &[usize],
-    codes: &[u16],
+    codes: &[u16; 65_536],
     min_age: i32,
     cells: &mut [Measures],
 ) -> (usize, u64) {
@@ -582,7 +582,7 @@ fn fast_rows<const ADM: bool, const AGE: bool>(
     };
     let mut i = start;
     while i < n {
-        let mi = codes.get(muni[i] as usize).copied().unwrap_or(u16::MAX);
+        let mi = codes[muni[i] as usize];
         let c = care[i];
         let r = ready[i];
         let d = dis[i];
