@@ -523,25 +523,9 @@ pub fn measure_episodes(
     episodes: &[Episode],
     opts: &IndicatorOptions,
 ) -> Result<MeasureSet, Error> {
-    let lut = month_lut();
     let mut set = MeasureSet::new(opts.period);
-    set.report.rows_in = episodes.len() as u64;
     for (row, e) in episodes.iter().enumerate() {
-        let v = RowView::of_episode(e);
-        if let Outcome::Count {
-            muni,
-            care,
-            discharge_day,
-            ready_days,
-        } = classify(row, &v, opts, &mut set.report)
-        {
-            set.add(
-                period_ordinal(opts.period, lut, discharge_day),
-                muni,
-                care,
-                ready_days,
-            );
-        }
+        set.push(row, e, opts);
     }
     set.finish(opts)
 }

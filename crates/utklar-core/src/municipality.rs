@@ -66,7 +66,10 @@ fn table() -> &'static Table {
             });
         }
         entries.sort_by_key(|e| e.code);
-        let mut by_code = Box::new([u16::MAX; 65_536]);
+        let mut by_code: Box<[u16; 65_536]> = vec![u16::MAX; 65_536]
+            .into_boxed_slice()
+            .try_into()
+            .expect("65 536 entries");
         for (i, e) in entries.iter().enumerate() {
             by_code[e.code as usize] = i as u16;
         }
