@@ -71,7 +71,7 @@ static void print_problems(const utklar_episodes *set) {
     utklar_problem p;
     char msg[256];
     size_t n;
-    check(utklar_validation_problem(v, i, &p), "utklar_validation_problem");
+    check(utklar_validation_get_problem(v, i, &p), "utklar_validation_get_problem");
     check(utklar_problem_message(&p, msg, sizeof msg, &n), "utklar_problem_message");
     printf("  %s\n", msg);
   }
@@ -102,7 +102,7 @@ static void print_indicators(const utklar_episodes *set, int year, unsigned mont
   for (size_t i = 0; i < utklar_indicator_report_len(report); i++) {
     utklar_indicator_row r;
     utklar_str name;
-    check(utklar_indicator_report_row(report, i, &r), "utklar_indicator_report_row");
+    check(utklar_indicator_report_get_row(report, i, &r), "utklar_indicator_report_get_row");
     if (r.period.year != year || r.period.number != month) continue;
     check(utklar_municipality_name(r.group_code, &name), "utklar_municipality_name");
     print_padded(name, 13);
@@ -111,7 +111,7 @@ static void print_indicators(const utklar_episodes *set, int year, unsigned mont
            (unsigned long long)r.episodes, (unsigned long long)r.day0, 100.0 * r.goal_attainment,
            r.mean_days, r.days_per_1000); /* NaN prints as nan: no episode with >= 1 day */
   }
-  check(utklar_indicator_report_exclusions(report, &ex), "utklar_indicator_report_exclusions");
+  check(utklar_indicator_report_get_exclusions(report, &ex), "utklar_indicator_report_get_exclusions");
   printf("rows: %llu in, %llu counted, %llu still in hospital, %llu excluded\n",
          (unsigned long long)ex.rows_in, (unsigned long long)ex.counted,
          (unsigned long long)ex.open, (unsigned long long)ex.excluded);

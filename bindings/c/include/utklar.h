@@ -743,9 +743,9 @@ utklar_result utklar_episodes_validate(const utklar_episodes *episodes,
 size_t utklar_validation_len(const utklar_validation *validation);
 
 // Writes problem `index` to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_validation_problem(const utklar_validation *validation,
-                                        size_t index,
-                                        utklar_problem *out);
+utklar_result utklar_validation_get_problem(const utklar_validation *validation,
+                                            size_t index,
+                                            utklar_problem *out);
 
 // Frees a validation report; NULL is a no-op.
 void utklar_validation_free(utklar_validation *validation);
@@ -783,13 +783,13 @@ size_t utklar_indicator_report_len(const utklar_indicator_report *report);
 
 // Writes indicator row `index` to `*out` (rows are in period, group and care-type order);
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_indicator_report_row(const utklar_indicator_report *report,
-                                          size_t index,
-                                          utklar_indicator_row *out);
+utklar_result utklar_indicator_report_get_row(const utklar_indicator_report *report,
+                                              size_t index,
+                                              utklar_indicator_row *out);
 
 // Writes the account of the input rows to `*out`.
-utklar_result utklar_indicator_report_exclusions(const utklar_indicator_report *report,
-                                                 utklar_exclusions *out);
+utklar_result utklar_indicator_report_get_exclusions(const utklar_indicator_report *report,
+                                                     utklar_exclusions *out);
 
 // Writes to `*out` the number of rows excluded with `reason` (a `utklar_reason`; a row is
 // counted under its first problem).
@@ -802,9 +802,9 @@ size_t utklar_indicator_report_problem_count(const utklar_indicator_report *repo
 
 // Writes problem `index` of the excluded rows to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past
 // the end.
-utklar_result utklar_indicator_report_problem(const utklar_indicator_report *report,
-                                              size_t index,
-                                              utklar_problem *out);
+utklar_result utklar_indicator_report_get_problem(const utklar_indicator_report *report,
+                                                  size_t index,
+                                                  utklar_problem *out);
 
 // Frees an indicator report; NULL is a no-op.
 void utklar_indicator_report_free(utklar_indicator_report *report);

@@ -111,18 +111,18 @@ class indicator_report {
   std::size_t size() const noexcept { return utklar_indicator_report_len(p_.get()); }
   utklar_indicator_row operator[](std::size_t i) const {
     utklar_indicator_row r;
-    check(utklar_indicator_report_row(p_.get(), i, &r));
+    check(utklar_indicator_report_get_row(p_.get(), i, &r));
     return r;
   }
   utklar_exclusions exclusions() const {
     utklar_exclusions e;
-    check(utklar_indicator_report_exclusions(p_.get(), &e));
+    check(utklar_indicator_report_get_exclusions(p_.get(), &e));
     return e;
   }
   std::vector<utklar_problem> problems() const {
     std::vector<utklar_problem> out(utklar_indicator_report_problem_count(p_.get()));
     for (std::size_t i = 0; i < out.size(); ++i)
-      check(utklar_indicator_report_problem(p_.get(), i, &out[i]));
+      check(utklar_indicator_report_get_problem(p_.get(), i, &out[i]));
     return out;
   }
   const utklar_indicator_report *get() const noexcept { return p_.get(); }
@@ -252,7 +252,7 @@ class episodes {
     check(utklar_episodes_validate(p_.get(), policy, &v));
     detail::owned<utklar_validation, utklar_validation_free> owner(v);
     std::vector<utklar_problem> out(utklar_validation_len(v));
-    for (std::size_t i = 0; i < out.size(); ++i) check(utklar_validation_problem(v, i, &out[i]));
+    for (std::size_t i = 0; i < out.size(); ++i) check(utklar_validation_get_problem(v, i, &out[i]));
     return out;
   }
   indicator_report indicators(const utklar_indicator_options &options,

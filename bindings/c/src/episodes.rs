@@ -585,7 +585,7 @@ pub extern "C" fn utklar_validation_len(validation: *const utklar_validation) ->
 
 /// Writes problem `index` to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
 #[no_mangle]
-pub extern "C" fn utklar_validation_problem(
+pub extern "C" fn utklar_validation_get_problem(
     validation: *const utklar_validation,
     index: usize,
     out: *mut utklar_problem,

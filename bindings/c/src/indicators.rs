@@ -257,7 +257,7 @@ pub extern "C" fn utklar_indicator_report_len(report: *const utklar_indicator_re
 /// Writes indicator row `index` to `*out` (rows are in period, group and care-type order);
 /// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
 #[no_mangle]
-pub extern "C" fn utklar_indicator_report_row(
+pub extern "C" fn utklar_indicator_report_get_row(
     report: *const utklar_indicator_report,
     index: usize,
     out: *mut utklar_indicator_row,
@@ -297,7 +297,7 @@ pub extern "C" fn utklar_indicator_report_row(
 
 /// Writes the account of the input rows to `*out`.
 #[no_mangle]
-pub extern "C" fn utklar_indicator_report_exclusions(
+pub extern "C" fn utklar_indicator_report_get_exclusions(
     report: *const utklar_indicator_report,
     out: *mut utklar_exclusions,
 ) -> utklar_result {
@@ -346,7 +346,7 @@ pub extern "C" fn utklar_indicator_report_problem_count(
 /// Writes problem `index` of the excluded rows to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past
 /// the end.
 #[no_mangle]
-pub extern "C" fn utklar_indicator_report_problem(
+pub extern "C" fn utklar_indicator_report_get_problem(
     report: *const utklar_indicator_report,
     index: usize,
     out: *mut utklar_problem,

@@ -32,17 +32,18 @@ pub use episodes::{
     utklar_columns, utklar_columns_init, utklar_episode, utklar_episode_init, utklar_episodes,
     utklar_episodes_free, utklar_episodes_len, utklar_episodes_new, utklar_episodes_push,
     utklar_episodes_push_columns, utklar_episodes_push_text, utklar_episodes_validate,
-    utklar_validation, utklar_validation_free, utklar_validation_len, utklar_validation_problem,
+    utklar_validation, utklar_validation_free, utklar_validation_get_problem,
+    utklar_validation_len,
 };
 pub use error::utklar_result;
 pub use ffi::utklar_str;
 pub use indicators::{
     utklar_columns_indicators, utklar_episodes_indicators, utklar_exclusions,
     utklar_indicator_options, utklar_indicator_options_init, utklar_indicator_report,
-    utklar_indicator_report_excluded, utklar_indicator_report_exclusions,
-    utklar_indicator_report_free, utklar_indicator_report_len, utklar_indicator_report_problem,
-    utklar_indicator_report_problem_count, utklar_indicator_report_row, utklar_indicator_row,
-    utklar_period,
+    utklar_indicator_report_excluded, utklar_indicator_report_free,
+    utklar_indicator_report_get_exclusions, utklar_indicator_report_get_problem,
+    utklar_indicator_report_get_row, utklar_indicator_report_len,
+    utklar_indicator_report_problem_count, utklar_indicator_row, utklar_period,
 };
 pub use payment::{
     utklar_agreement, utklar_agreement_free, utklar_agreement_from_toml, utklar_agreement_name,

@@ -177,7 +177,7 @@ static void test_indicators(void) {
 
   CHECK_OK(utklar_episodes_indicators(set, &o, pop, NULL, &rep));
   CHECK(utklar_indicator_report_len(rep) == 2);
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   CHECK(r.group_by == UTKLAR_GROUP_BY_MUNICIPALITY && r.group_code == 880);
   CHECK(r.care_type == UTKLAR_CARE_TYPE_SOMATIC);
   CHECK(r.period.kind == UTKLAR_PERIOD_KIND_MONTH && r.period.year == 2025);
@@ -189,21 +189,21 @@ static void test_indicators(void) {
   CHECK(fabs(r.days_per_1000 - 6.0 / 14000.0 * 1000.0 * 12.0) < 1e-12);
   CHECK(fabs(r.occupied_beds - 6.0 / 31.0) < 1e-15);
   CHECK(isnan(r.bed_share_pct));
-  CHECK_OK(utklar_indicator_report_row(rep, 1, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 1, &r));
   CHECK(r.care_type == UTKLAR_CARE_TYPE_PSYCHIATRIC && r.ready_days == 1);
   CHECK(r.goal_attainment == 0.0 && r.mean_days == 1.0);
   CHECK(fabs(r.days_per_1000 - 1.0 / 70000.0 * 1000.0 * 12.0) < 1e-12);
   r.episodes = 12345;
-  CHECK_RC(utklar_indicator_report_row(rep, 2, &r), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_indicator_report_get_row(rep, 2, &r), UTKLAR_RESULT_OUT_OF_RANGE);
   CHECK(r.episodes == 12345);
-  CHECK_RC(utklar_indicator_report_row(NULL, 0, &r), UTKLAR_RESULT_NULL_ARGUMENT);
-  CHECK_RC(utklar_indicator_report_row(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_get_row(NULL, 0, &r), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_get_row(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
 
-  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK_OK(utklar_indicator_report_get_exclusions(rep, &ex));
   CHECK(ex.rows_in == 5 && ex.counted == 4 && ex.open == 1 && ex.outside_age == 0);
   CHECK(ex.excluded == 0);
-  CHECK_RC(utklar_indicator_report_exclusions(NULL, &ex), UTKLAR_RESULT_NULL_ARGUMENT);
-  CHECK_RC(utklar_indicator_report_exclusions(rep, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_get_exclusions(NULL, &ex), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_get_exclusions(rep, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
   CHECK_OK(utklar_indicator_report_excluded(rep, UTKLAR_REASON_NEGATIVE_DAYS, &count));
   CHECK(count == 0);
   CHECK_RC(utklar_indicator_report_excluded(rep, 200, &count), UTKLAR_RESULT_INVALID_ARGUMENT);
@@ -225,12 +225,12 @@ static void test_indicators(void) {
   o.min_age = 65;
   CHECK_OK(utklar_episodes_indicators(set, &o, NULL, beds, &rep));
   CHECK(utklar_indicator_report_len(rep) == 2);
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   CHECK(r.group_by == UTKLAR_GROUP_BY_COUNTY && r.group_code == 8);
   CHECK(r.episodes == 2 && r.ready_days == 4);
   CHECK(fabs(r.bed_share_pct - 4.0 / 31.0 / 10.0 * 100.0) < 1e-12);
   CHECK(isnan(r.days_per_1000));
-  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK_OK(utklar_indicator_report_get_exclusions(rep, &ex));
   CHECK(ex.outside_age == 1 && ex.counted == 3);
   utklar_indicator_report_free(rep);
   rep = NULL;
@@ -240,7 +240,7 @@ static void test_indicators(void) {
   o.period = UTKLAR_PERIOD_KIND_QUARTER;
   o.min_age = -1;
   CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   CHECK(r.group_code == 0 && r.period.kind == UTKLAR_PERIOD_KIND_QUARTER);
   CHECK(r.period.number == 1 && r.period.days == 90 && r.episodes == 3);
   utklar_indicator_report_free(rep);
@@ -297,7 +297,7 @@ static void test_builtin_population(void) {
   CHECK_RC(utklar_population_new(NULL), UTKLAR_RESULT_NULL_ARGUMENT);
   CHECK_OK(utklar_indicator_options_init(&o));
   CHECK_OK(utklar_episodes_indicators(set, &o, pop, NULL, &rep));
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   /* Kalmar's 65+ population in the embedded table (SCB, 30 September 2022) is 14 695. */
   CHECK(fabs(r.days_per_1000 - 6.0 / 14695.0 * 1000.0 * 12.0) < 1e-12);
   utklar_indicator_report_free(rep);
@@ -373,7 +373,7 @@ static void test_bad_rows(void) {
     };
     CHECK(n == sizeof want / sizeof want[0]);
     for (i = 0; i < n && i < sizeof want / sizeof want[0]; i++) {
-      CHECK_OK(utklar_validation_problem(v, i, &p));
+      CHECK_OK(utklar_validation_get_problem(v, i, &p));
       if (p.row != want[i][0] || p.field != want[i][1] || p.reason != want[i][2])
         fprintf(stderr, "problem %u: got row %u field %u reason %u\n", (unsigned)i,
                 (unsigned)p.row, (unsigned)p.field, (unsigned)p.reason);
@@ -381,10 +381,10 @@ static void test_bad_rows(void) {
     }
   }
   p.row = 77;
-  CHECK_RC(utklar_validation_problem(v, n, &p), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_validation_get_problem(v, n, &p), UTKLAR_RESULT_OUT_OF_RANGE);
   CHECK(p.row == 77);
-  CHECK_RC(utklar_validation_problem(NULL, 0, &p), UTKLAR_RESULT_NULL_ARGUMENT);
-  CHECK_RC(utklar_validation_problem(v, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_validation_get_problem(NULL, 0, &p), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_validation_get_problem(v, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
   CHECK(utklar_validation_len(NULL) == 0);
   utklar_validation_free(v);
   v = NULL;
@@ -409,18 +409,18 @@ static void test_bad_rows(void) {
   /* Lenient mode excludes them and reports why. */
   o.mode = UTKLAR_MODE_LENIENT;
   CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
-  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK_OK(utklar_indicator_report_get_exclusions(rep, &ex));
   CHECK(ex.rows_in == 10 && ex.counted == 1 && ex.excluded == 9);
   CHECK_OK(utklar_indicator_report_excluded(rep, UTKLAR_REASON_NEGATIVE_DAYS, &count));
   CHECK(count == 1);
   CHECK_OK(utklar_indicator_report_excluded(rep, UTKLAR_REASON_DUPLICATE_EPISODE_ID, &count));
   CHECK(count == 1);
   CHECK(utklar_indicator_report_problem_count(rep) == 10);
-  CHECK_OK(utklar_indicator_report_problem(rep, 0, &p));
+  CHECK_OK(utklar_indicator_report_get_problem(rep, 0, &p));
   CHECK(p.row == 1 && p.field == UTKLAR_FIELD_MUNICIPALITY);
-  CHECK_RC(utklar_indicator_report_problem(rep, 10, &p), UTKLAR_RESULT_OUT_OF_RANGE);
-  CHECK_RC(utklar_indicator_report_problem(NULL, 0, &p), UTKLAR_RESULT_NULL_ARGUMENT);
-  CHECK_RC(utklar_indicator_report_problem(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_get_problem(rep, 10, &p), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_indicator_report_get_problem(NULL, 0, &p), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_indicator_report_get_problem(rep, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
   utklar_indicator_report_free(rep);
   rep = NULL;
 
@@ -484,14 +484,14 @@ static void test_text_rows(void) {
 
   CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
   CHECK(utklar_validation_len(v) == 4);
-  CHECK_OK(utklar_validation_problem(v, 0, &p));
+  CHECK_OK(utklar_validation_get_problem(v, 0, &p));
   CHECK(p.row == 2 && p.field == UTKLAR_FIELD_READY_AT && p.reason == UTKLAR_REASON_UNPARSEABLE_DATE);
-  CHECK_OK(utklar_validation_problem(v, 1, &p));
+  CHECK_OK(utklar_validation_get_problem(v, 1, &p));
   CHECK(p.row == 3 && p.reason == UTKLAR_REASON_DUPLICATE_EPISODE_ID);
-  CHECK_OK(utklar_validation_problem(v, 2, &p));
+  CHECK_OK(utklar_validation_get_problem(v, 2, &p));
   CHECK(p.row == 4 && p.field == UTKLAR_FIELD_SIP_CALLED &&
         p.reason == UTKLAR_REASON_UNPARSEABLE_BOOLEAN);
-  CHECK_OK(utklar_validation_problem(v, 3, &p));
+  CHECK_OK(utklar_validation_get_problem(v, 3, &p));
   CHECK(p.row == 5 && p.reason == UTKLAR_REASON_DUPLICATE_EPISODE_ID);
   utklar_validation_free(v);
 
@@ -499,9 +499,9 @@ static void test_text_rows(void) {
   o.mode = UTKLAR_MODE_LENIENT;
   CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
   CHECK(utklar_indicator_report_len(rep) == 2);
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   CHECK(r.care_type == UTKLAR_CARE_TYPE_SOMATIC && r.ready_days == 5 && r.episodes == 1);
-  CHECK_OK(utklar_indicator_report_row(rep, 1, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 1, &r));
   CHECK(r.care_type == UTKLAR_CARE_TYPE_PSYCHIATRIC && r.ready_days == 5);
   utklar_indicator_report_free(rep);
   utklar_episodes_free(set);
@@ -545,9 +545,9 @@ static void test_columns(void) {
   o.mode = UTKLAR_MODE_LENIENT;
   CHECK_OK(utklar_columns_indicators(&c, &o, NULL, NULL, &rep));
   CHECK(utklar_indicator_report_len(rep) == 2);
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   CHECK(r.episodes == 2 && r.ready_days == 4 && r.day0 == 1);
-  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK_OK(utklar_indicator_report_get_exclusions(rep, &ex));
   CHECK(ex.rows_in == 5 && ex.excluded == 1 && ex.open == 1 && ex.counted == 3);
   utklar_indicator_report_free(rep);
   rep = NULL;
@@ -559,7 +559,7 @@ static void test_columns(void) {
   CHECK(utklar_episodes_len(set) == 10);
   CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
   CHECK(utklar_validation_len(v) == 2);
-  CHECK_OK(utklar_validation_problem(v, 1, &p));
+  CHECK_OK(utklar_validation_get_problem(v, 1, &p));
   CHECK(p.row == 7 && p.field == UTKLAR_FIELD_MUNICIPALITY);
   utklar_validation_free(v);
   v = NULL;
@@ -571,7 +571,7 @@ static void test_columns(void) {
   CHECK(utklar_validation_len(v) == 2 + 2 + 5);
   utklar_validation_free(v);
   CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
-  CHECK_OK(utklar_indicator_report_row(rep, 0, &r));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
   CHECK(r.episodes == 6 && r.ready_days == 12);
   utklar_indicator_report_free(rep);
   rep = NULL;

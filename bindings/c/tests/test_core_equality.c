@@ -209,7 +209,7 @@ static size_t compare(const char *dir, const char *file, const utklar_indicator_
     fprintf(stderr, "%s: bad exclusions line\n", file);
     exit(2);
   }
-  CHECK_OK(utklar_indicator_report_exclusions(rep, &ex));
+  CHECK_OK(utklar_indicator_report_get_exclusions(rep, &ex));
   CHECK(ex.rows_in == want[0] && ex.counted == want[1] && ex.open == want[2] &&
         ex.outside_age == want[3] && ex.excluded == want[4]);
   for (i = 0; i < 11; i++) {
@@ -238,7 +238,7 @@ static size_t compare(const char *dir, const char *file, const utklar_indicator_
       exit(2);
     }
     for (k = 0; k < 6; k++) v[k] = strtod(s[k], NULL);
-    CHECK_OK(utklar_indicator_report_row(rep, i, &r));
+    CHECK_OK(utklar_indicator_report_get_row(rep, i, &r));
     if (r.period.kind == UTKLAR_PERIOD_KIND_MONTH)
       snprintf(got_period, sizeof got_period, "%04d-%02u", (int)r.period.year, (unsigned)r.period.number);
     else if (r.period.kind == UTKLAR_PERIOD_KIND_QUARTER)
