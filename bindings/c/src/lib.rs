@@ -8,6 +8,44 @@
 //! The conventions (result codes, outputs, NULL, strings, ownership, panics, threads) are
 //! written at the top of the header and in `bindings/c/README.md`.
 //!
+//! ## From Rust
+//!
+//! The crate is also an rlib, so the functions can be called from Rust, as C calls them:
+//!
+//! ```
+//! use utklar::*;
+//!
+//! let mut set = std::ptr::null_mut();
+//! assert_eq!(utklar_episodes_new(&mut set), utklar_result::Ok);
+//! let mut row = std::mem::MaybeUninit::uninit();
+//! assert_eq!(utklar_episode_init(row.as_mut_ptr()), utklar_result::Ok);
+//! // SAFETY: utklar_episode_init succeeded, so the row is initialised.
+//! let mut row = unsafe { row.assume_init() };
+//! row.episode_id = utklar_str { data: b"e1".as_ptr().cast(), len: 2 };
+//! row.municipality = 880;
+//! row.ready_day = 20150; // 2025-03-03
+//! row.discharge_day = 20154; // 2025-03-07
+//! assert_eq!(utklar_episodes_push(set, &row), utklar_result::Ok);
+//!
+//! let mut options = std::mem::MaybeUninit::uninit();
+//! assert_eq!(utklar_indicator_options_init(options.as_mut_ptr()), utklar_result::Ok);
+//! // SAFETY: initialised by utklar_indicator_options_init.
+//! let options = unsafe { options.assume_init() };
+//! let mut report = std::ptr::null_mut();
+//! let r = utklar_episodes_indicators(set, &options, std::ptr::null(), std::ptr::null(), &mut report);
+//! assert_eq!(r, utklar_result::Ok);
+//! assert_eq!(utklar_indicator_report_len(report), 1);
+//! let mut out = std::mem::MaybeUninit::uninit();
+//! assert_eq!(utklar_indicator_report_get_row(report, 0, out.as_mut_ptr()), utklar_result::Ok);
+//! // SAFETY: written by the successful call above.
+//! assert_eq!(unsafe { out.assume_init() }.ready_days, 4);
+//!
+//! // NULL is an error, not a crash.
+//! assert_eq!(utklar_episodes_push(set, std::ptr::null()), utklar_result::NullArgument);
+//! utklar_indicator_report_free(report);
+//! utklar_episodes_free(set);
+//! ```
+//!
 //! ## Safety
 //!
 //! A C API cannot be written without `unsafe`: the workspace denies `unsafe_code`, and this
