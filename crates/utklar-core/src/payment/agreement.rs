@@ -426,7 +426,9 @@ impl Rate {
                         "kind = \"fixed\" needs the amount per care day in öre".into(),
                     ))
                 }
-                Some(o) if o < 0 => return Err(err("ore", format!("{o} is negative"))),
+                Some(o) if !(0..=MAX_ORE).contains(&o) => {
+                    return Err(err("ore", format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}")))
+                }
                 Some(_) => {}
             },
             RateKind::Tiers => {
@@ -462,9 +464,9 @@ impl Rate {
                 }
                 for (i, t) in tiers.iter().enumerate() {
                     match (t.ore, t.percent_of_national) {
-                        (Some(o), None) if o >= 0 => {}
+                        (Some(o), None) if (0..=MAX_ORE).contains(&o) => {}
                         (Some(o), None) => {
-                            return Err(err(&format!("tiers[{i}].ore"), format!("{o} is negative")))
+                            return Err(err(&format!("tiers[{i}].ore"), format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}")))
                         }
                         (None, Some(p)) if p <= 1000 => {}
                         (None, Some(p)) => {
@@ -488,6 +490,10 @@ impl Rate {
         Ok(())
     }
 }
+
+/// The largest amount per care day accepted, in öre (100 million kr): keeps every sum exact in
+/// 64 bits.
+pub(crate) const MAX_ORE: i64 = 10_000_000_000;
 
 /// The presets shipped with utklar: name and TOML text.
 const PRESETS: [(&str, &str); 4] = [
@@ -625,9 +631,11 @@ impl Agreement {
     }
 }
 
-/// The field named by serde's "unknown field `x`" message.
+/// The field named by serde's "unknown field `x`" or "missing field `x`" message.
 fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("missing field `"))?;
     rest.split('`').next()
 }
 

@@ -736,6 +736,13 @@ fn unknown_and_contradictory_fields_are_errors_naming_the_field() {
         field_of(Agreement::from_toml(&format!("colour = 1\n{k}"))),
         "colour"
     );
+    // A missing required field is named with its path.
+    assert_eq!(
+        field_of(Agreement::from_toml(
+            &k.replacen("basis = \"excess_per_episode\"", "", 1)
+        )),
+        "somatic.average.basis"
+    );
     // Contradictions.
     let mut a = preset("kalmar");
     a.somatic.average.as_mut().unwrap().threshold_days = 0.8001;
