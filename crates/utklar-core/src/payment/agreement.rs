@@ -127,6 +127,10 @@ pub enum Evaluation {
     /// breaks the run.
     Consecutive,
     /// Blocks of `window` periods aligned to the calendar (with months and `window = 3`: the
+    /// calendar quarters) are evaluated on their pooled mean; when above the threshold, the
+    /// periods of the **same** block are liable (a 3-month mean billing those three months).
+    BlockMean,
+    /// Blocks of `window` periods aligned to the calendar (with months and `window = 3`: the
     /// calendar quarters) are evaluated at their end on their pooled mean; when above the
     /// threshold, the periods of the **next** block are billed; billing stops after an
     /// evaluation at or below the threshold (the later VGR text: a 3-month mean every third
@@ -395,7 +399,7 @@ impl CareRule {
             if a.evaluation == Evaluation::EachPeriod && a.window != 1 {
                 return Err(err(
                     "average.window",
-                    "evaluation = \"each_period\" uses one period: set window = 1 or choose rolling_mean, consecutive or following_until_improved".into(),
+                    "evaluation = \"each_period\" uses one period: set window = 1 or choose rolling_mean, consecutive, block_mean or following_until_improved".into(),
                 ));
             }
         }
@@ -427,7 +431,10 @@ impl Rate {
                     ))
                 }
                 Some(o) if !(0..=MAX_ORE).contains(&o) => {
-                    return Err(err("ore", format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}")))
+                    return Err(err(
+                        "ore",
+                        format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
+                    ))
                 }
                 Some(_) => {}
             },
@@ -466,7 +473,10 @@ impl Rate {
                     match (t.ore, t.percent_of_national) {
                         (Some(o), None) if (0..=MAX_ORE).contains(&o) => {}
                         (Some(o), None) => {
-                            return Err(err(&format!("tiers[{i}].ore"), format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}")))
+                            return Err(err(
+                                &format!("tiers[{i}].ore"),
+                                format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
+                            ))
                         }
                         (None, Some(p)) if p <= 1000 => {}
                         (None, Some(p)) => {

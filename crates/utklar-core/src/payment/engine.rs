@@ -647,7 +647,9 @@ pub(crate) fn decide(
                 });
             }
         }
-        Evaluation::FollowingUntilImproved => {
+        Evaluation::FollowingUntilImproved | Evaluation::BlockMean => {
+            // The block deciding a period: the previous one, or its own.
+            let back = i32::from(evaluation == Evaluation::FollowingUntilImproved);
             let w = n as i32;
             let mut block_sums: HashMap<i32, (i64, i64)> = HashMap::new();
             for (i, &(s, c)) in stats.iter().enumerate() {
@@ -658,7 +660,7 @@ pub(crate) fn decide(
             }
             for i in 0..stats.len() {
                 let b = (first_ord + i as i32).div_euclid(w);
-                match block_sums.get(&(b - 1)) {
+                match block_sums.get(&(b - back)) {
                     Some(&(s, c)) => out.push(Decision {
                         triggered: above(s, c, threshold_milli),
                         deciding: Some((s, c)),
