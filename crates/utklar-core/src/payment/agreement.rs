@@ -84,9 +84,8 @@ pub enum Start {
     /// The ready notice (*underrättelse om utskrivningsklar*), the law's start.
     #[default]
     Ready,
-    /// Home-ready (*hemgångsklar*). An episode without `home_ready_at` falls back to its ready
-    /// notice (the law's start), so it is never billed more than under [`Start::Ready`] would
-    /// allow for a later home-ready time.
+    /// Home-ready (*hemgångsklar*). An episode without `home_ready_at`, or with one before its
+    /// ready notice (home-ready implies ready), starts at its ready notice, the law's start.
     HomeReady,
 }
 

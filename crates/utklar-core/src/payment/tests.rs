@@ -279,7 +279,11 @@ fn home_ready_start_falls_back_to_ready() {
     let mut with = som("a", "2024-03-01T08:00", "2024-03-10");
     with.home_ready_at = Some("2024-03-03T13:00".parse().unwrap());
     let without = som("b", "2024-03-01T08:00", "2024-03-10");
-    let inv = run(&[with, without], &a);
+    let mut earlier = som("c", "2024-03-01T08:00", "2024-03-10");
+    earlier.home_ready_at = Some("2024-02-25".parse().unwrap());
+    let inv = run(&[with, without, earlier], &a);
+    // A home-ready time before the ready notice: the ready notice starts the count.
+    assert_eq!(line(&inv, "c").unwrap().billed_days, 6.0);
     // Home-ready 3 March after noon: 7 days, g = 4: billed 3.
     assert_eq!(line(&inv, "a").unwrap().billed_days, 3.0);
     // No home-ready time: counted from the ready notice.
@@ -700,6 +704,17 @@ fn persons_unit_counts_distinct_patients() {
     assert_eq!(inv.totals[0].mean_days, Some(2.0));
     assert_eq!(inv.lines[0].billed_days, 1.0);
     assert_eq!(inv.lines[0].episodes, 3);
+    // An episode without a patient id is its own person, even when its id looks like one.
+    let mut more = eps.clone();
+    more.push(ep(
+        "p2",
+        "1480",
+        CareType::Somatic,
+        "2024-03-20",
+        "2024-03-20",
+    ));
+    let inv = run(&more, &a);
+    assert_eq!(inv.totals[0].mean_days, Some(4.0 / 3.0));
 }
 
 // ----- agreements as data ---------------------------------------------------------------------
