@@ -866,6 +866,48 @@ fn unknown_and_contradictory_fields_are_errors_naming_the_field() {
 }
 
 #[test]
+fn every_parameter_survives_toml_and_json() {
+    let mut a = preset("vgr");
+    a.name = "custom".into();
+    let r = &mut a.somatic;
+    r.day_count = DayCount::Working;
+    r.start = Start::HomeReady;
+    r.bill_discharge_day = true;
+    r.period = PeriodKind::Quarter;
+    let avg = r.average.as_mut().unwrap();
+    avg.unit = Unit::Persons;
+    avg.mean = MeanDefinition::ExclDay0;
+    avg.evaluation = Evaluation::FollowingUntilImproved;
+    avg.window = 2;
+    avg.threshold_days = 2.125;
+    a.psychiatric = CareRule::statutory();
+    a.psychiatric.date_only_after_noon = true;
+    a.psychiatric.rate = Rate {
+        kind: RateKind::Tiers,
+        ore: None,
+        tiers: Some(vec![
+            Tier {
+                from_day: 1,
+                ore: None,
+                percent_of_national: Some(50),
+            },
+            Tier {
+                from_day: 3,
+                ore: Some(900_000),
+                percent_of_national: None,
+            },
+        ]),
+    };
+    a.validate().unwrap();
+    let text = a.to_toml().unwrap();
+    assert_eq!(Agreement::from_toml(&text).unwrap(), a, "{text}");
+    let json = serde_json::to_string(&a).unwrap();
+    let back: Agreement = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, a);
+    assert!(json.contains("\"following_until_improved\""));
+}
+
+#[test]
 fn a_minimal_agreement_uses_the_documented_defaults() {
     let a = Agreement::from_toml(
         r#"
