@@ -202,6 +202,29 @@ fn bad_data_and_open_episodes_are_not_billed_with_their_reason() {
 }
 
 #[test]
+fn every_repeat_of_an_id_is_a_duplicate_and_the_first_is_kept() {
+    let a = preset("statutory");
+    let ids = ["x", "y", "x", "z", "x", "y", "", ""];
+    let eps: Vec<Episode> = ids
+        .iter()
+        .map(|id| som(id, "2024-03-01", "2024-03-10"))
+        .collect();
+    let inv = run(&eps, &a);
+    let dups: Vec<usize> = inv
+        .not_billed
+        .iter()
+        .filter(|n| n.reason == NotBilledReason::DuplicateEpisodeId)
+        .map(|n| n.index)
+        .collect();
+    assert_eq!(dups, [2, 4, 5, 7]);
+    let billed: Vec<usize> = inv.lines.iter().filter_map(|l| l.index).collect();
+    assert_eq!(billed.len(), 4);
+    for i in [0, 1, 3, 6] {
+        assert!(billed.contains(&i), "{i}");
+    }
+}
+
+#[test]
 fn working_days_holidays_and_tiers() {
     // Ready Monday 14 April 2025, discharged Wednesday 23 April. Working days in between:
     // 14, 15, 16, 17 and 22 (18 långfredagen and 21 annandag påsk are holidays) = 5.
@@ -1234,6 +1257,30 @@ proptest! {
             let total: i64 = inv.totals.iter().map(|t| t.amount_ore).sum();
             prop_assert_eq!(total, inv.amount_ore());
         }
+    }
+
+    #[test]
+    fn duplicates_match_a_hash_set(raw in prop::collection::vec(arb_episode(), 0..60), k in 1usize..9) {
+        let mut eps = build(&raw);
+        for (i, e) in eps.iter_mut().enumerate() {
+            e.episode_id = format!("id{}", i % k);
+        }
+        let inv = invoice(&eps, &preset("statutory"), &amounts_2024()).unwrap();
+        prop_assert!(inv.balances());
+        let mut seen = std::collections::HashSet::new();
+        let expected: Vec<usize> = eps
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !seen.insert(e.episode_id.clone()))
+            .map(|(i, _)| i)
+            .collect();
+        let got: Vec<usize> = inv
+            .not_billed
+            .iter()
+            .filter(|n| n.reason == NotBilledReason::DuplicateEpisodeId)
+            .map(|n| n.index)
+            .collect();
+        prop_assert_eq!(got, expected);
     }
 
     #[test]
