@@ -182,7 +182,7 @@ pub struct Total {
     pub triggered: Option<bool>,
     /// The period's own mean over its liability population (not serialized).
     pub period_mean_days: Option<f64>,
-    /// Closed episodes of the group in the input (not serialized).
+    /// Valid closed episodes of the group in the input, bad data excluded (not serialized).
     pub episodes: u64,
 }
 
