@@ -9,7 +9,7 @@ use utklar_core::{
 };
 
 use crate::fail::{self, Failure};
-use crate::input::{read_beds, read_population};
+use crate::input::{read_beds, read_population, EpisodeSource};
 use crate::output::{csv_num, opt, thousands, Format, Table};
 use crate::stream::{account, list_problems, measure_file};
 
@@ -99,7 +99,8 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             Mode::Lenient
         },
     };
-    let mut streamed = measure_file(&a.episodes, &opts, |_, _| Ok(()))?;
+    let source = EpisodeSource::open(&a.episodes)?;
+    let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();
     let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));
     let set = match set.finish(&opts) {

@@ -103,7 +103,13 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, Failure> {
         .byte_headers()
         .map_err(|e| Failure::usage(format!("{label}: cannot read the header row ({e})")))?
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .chars()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                .collect()
+        })
         .collect();
     if headers.iter().all(String::is_empty) {
         return Err(Failure::usage(format!(

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 use utklar_core::{ExclusionReport, IndicatorOptions, MeasureSet, Problem, Reason};
 
@@ -29,14 +28,13 @@ impl Streamed {
     }
 }
 
-/// Reads `path` one record at a time, classifying each under `opts` into a measure set.
+/// Reads an opened episode file one record at a time, classifying each under `opts` into a measure set.
 /// `on_problems` is called with the problems of each bad row, as they are found, and its line.
 pub fn measure_file(
-    path: &Path,
+    mut source: EpisodeSource,
     opts: &IndicatorOptions,
     mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), Failure>,
 ) -> Result<Streamed, Failure> {
-    let mut source = EpisodeSource::open(path)?;
     let mut set = MeasureSet::new(opts.period);
     let mut lines = HashMap::new();
     let mut progress = Progress::new(source.input.size, "rows");

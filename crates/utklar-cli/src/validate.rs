@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use utklar_core::{IndicatorOptions, Mode, NegativeDays, PeriodKind, Problem};
 
 use crate::fail::Failure;
+use crate::input::EpisodeSource;
 use crate::output::{thousands, Format};
 use crate::stream::{describe, measure_file};
 
@@ -56,6 +57,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         min_age: None,
         mode: Mode::Lenient,
     };
+    let source = EpisodeSource::open(&a.episodes)?;
     let mut first = true;
     match a.format {
         Format::Table => writeln!(
@@ -71,7 +73,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         Format::Json => write!(out, "{{\n  \"problems\": [")?,
     }
     let format = a.format;
-    let streamed = measure_file(&a.episodes, &opts, |problems: &[Problem], line| {
+    let streamed = measure_file(source, &opts, |problems: &[Problem], line| {
         for p in problems {
             match format {
                 Format::Table => writeln!(
