@@ -49,17 +49,10 @@ struct JsonProblem<'a> {
     hint: &'a str,
 }
 
-/// Runs `utklar validate`.
-pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    let opts = IndicatorOptions {
-        period: PeriodKind::Month,
-        negative_days: a.negative_days,
-        min_age: None,
-        mode: Mode::Lenient,
-    };
-    let source = EpisodeSource::open(&a.episodes)?;
-    let mut first = true;
-    match a.format {
+/// The opening of the output, written when the first problem is found (or at the end), so that
+/// a file found unusable part-way (exit status 2) leaves no half-written header behind.
+fn start(format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+    match format {
         Format::Table => writeln!(
             out,
             "{:>9}  {:>9}  {:<22}  {:<26}  how to fix",
@@ -72,8 +65,26 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         }
         Format::Json => write!(out, "{{\n  \"problems\": [")?,
     }
+    Ok(())
+}
+
+/// Runs `utklar validate`.
+pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let opts = IndicatorOptions {
+        period: PeriodKind::Month,
+        negative_days: a.negative_days,
+        min_age: None,
+        mode: Mode::Lenient,
+    };
+    let source = EpisodeSource::open(&a.episodes)?;
+    let mut first = true;
+    let mut started = false;
     let format = a.format;
     let streamed = measure_file(source, &opts, |problems: &[Problem], line| {
+        if !started {
+            start(format, out)?;
+            started = true;
+        }
         for p in problems {
             match format {
                 Format::Table => writeln!(
@@ -116,6 +127,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         }
         Ok(())
     })?;
+    if !started {
+        start(format, out)?;
+    }
     let r = streamed.set.report();
     let bad = r.excluded();
     match a.format {
