@@ -162,21 +162,21 @@ impl Progress {
                 let filled = (frac * 30.0) as usize;
                 write!(
                     err,
-                    "\r[{}{}] {:>3.0} %  {} {}  {:.0} rows/s ",
+                    "\r[{}{}] {:>3.0} %  {} {}  {} rows/s ",
                     "#".repeat(filled),
                     " ".repeat(30 - filled),
                     frac * 100.0,
                     thousands(rows),
                     self.what,
-                    rate
+                    thousands(rate as u64)
                 )
             }
             _ => write!(
                 err,
-                "\r{} {}  {:.0} rows/s ",
+                "\r{} {}  {} rows/s ",
                 thousands(rows),
                 self.what,
-                rate
+                thousands(rate as u64)
             ),
         };
         let _ = err.flush();
