@@ -63,6 +63,7 @@ pub mod extras;
 pub mod indicators;
 pub mod measures;
 pub mod municipality;
+pub mod payment;
 pub mod period;
 pub mod reference;
 pub mod synth;
