@@ -2,15 +2,17 @@
 
 use std::io::Write;
 
+use utklar_core::payment::{self, Agreement, Amounts, Invoice, NotBilledReason};
 use utklar_core::synth::{self, SynthOptions};
 use utklar_core::{
-    measure_columns, measure_episodes, CareType, County, Group, GroupBy, IndicatorOptions,
+    measure_columns, measure_episodes, CareType, County, Episode, Group, GroupBy, IndicatorOptions,
     IndicatorRow, Period, PeriodKind, Population,
 };
 
 use crate::fail::Failure;
 use crate::indicators::group_name;
-use crate::output::{opt, round, thousands, Table};
+use crate::output::{opt, round, round_grouped, thousands, Table};
+use crate::payment::not_billed_words;
 use crate::stream::account;
 
 /// The demo's year: 2024 has a sourced national amount per care day (SPEC §7.3), so the
@@ -190,6 +192,8 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         account("   the generated rows", month_set.report(), false)
     )?;
 
+    invoices(&episodes, out)?;
+
     writeln!(
         out,
         "The same on your own export (CSV, UTF-8, comma or semicolon; columns episode_id,\n\
@@ -200,4 +204,117 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
          `utklar <command> --help` explains every option; `utklar synth` writes a file like the one above."
     )?;
     Ok(())
+}
+
+/// The invoice half: `kalmar` and `statutory` side by side, per municipality over the year.
+fn invoices(episodes: &[Episode], out: &mut dyn Write) -> Result<(), Failure> {
+    let core = |e: utklar_core::Error| crate::fail::arg("demo", &e);
+    let national = Amounts::national();
+    let per_day = national.get(YEAR).map_err(core)?;
+    // Stays discharged in January began in December of the year before, which has no sourced
+    // national amount: the demo prices those days at the demo year's amount, and says so.
+    let amounts = national.with(YEAR - 1, per_day).map_err(core)?;
+    let names = ["kalmar", "statutory"];
+    let agreements: Vec<(&str, Agreement)> = names
+        .iter()
+        .map(|n| Agreement::preset(n).map(|a| (*n, a)))
+        .collect::<Result<_, _>>()
+        .map_err(core)?;
+    let c = payment::compare(episodes, &agreements, &amounts).map_err(core)?;
+
+    writeln!(
+        out,
+        "3. Invoices {YEAR}: the Kalmar agreement beside the law's default (statutory)\n   \
+         kalmar: when a municipality's mean incl. day 0 exceeds 0.8 days in a month (somatic)\n   \
+         or quarter (psychiatric), each patient is billed from day 4; statutory: every patient\n   \
+         from day 4 (day 5 after a notice sent after 12.00). {} kr per care day ({YEAR};\n   \
+         days in December {} priced at the same amount, an assumption: no sourced amount).\n",
+        kronor_whole(per_day),
+        YEAR - 1
+    )?;
+    let mut t = Table::new(
+        &[
+            "municipality",
+            "kalmar: liable periods",
+            "days",
+            "kr",
+            "statutory: days",
+            "kr",
+        ],
+        &[false, true, true, true, true, true],
+    );
+    let kalmar_inv = &c.invoices[0];
+    let mut sums = [(0.0f64, 0i64); 2];
+    for m in County::new(8).map_err(core)?.municipalities() {
+        let mut cells = vec![format!("{m} {}", m.name())];
+        let liable = kalmar_inv
+            .totals
+            .iter()
+            .filter(|t| t.municipality == m)
+            .map(|t| (t.care_type, t.triggered == Some(true)))
+            .fold([0u32; 2], |mut acc, (care, hit)| {
+                acc[usize::from(care == CareType::Psychiatric)] += u32::from(hit);
+                acc
+            });
+        cells.push(format!("{} mo + {} q", liable[0], liable[1]));
+        for (i, sum) in sums.iter_mut().enumerate() {
+            let (days, ore) = c
+                .rows
+                .iter()
+                .filter(|r| r.municipality == m)
+                .fold((0.0, 0i64), |(d, o), r| {
+                    (d + r.billed_days[i], o + r.amount_ore[i])
+                });
+            sum.0 += days;
+            sum.1 += ore;
+            cells.push(round_grouped(days, 0));
+            cells.push(kronor_whole(ore));
+        }
+        t.row(cells);
+    }
+    t.row(vec![
+        "Kalmar län".into(),
+        String::new(),
+        round_grouped(sums[0].0, 0),
+        kronor_whole(sums[0].1),
+        round_grouped(sums[1].0, 0),
+        kronor_whole(sums[1].1),
+    ]);
+    t.write(out)?;
+    writeln!(
+        out,
+        "   (liable periods may differ from the * in table 1: the agreement's mean leaves out\n   \
+         episodes failing the law's preconditions, which the indicators count)\n"
+    )?;
+    let mut nb = Table::new(&["episodes", "kalmar", "statutory"], &[false, true, true]);
+    nb.row(vec![
+        "billed".into(),
+        thousands(c.invoices[0].billed_episodes()),
+        thousands(c.invoices[1].billed_episodes()),
+    ]);
+    let counts: Vec<Vec<(NotBilledReason, u64)>> =
+        c.invoices.iter().map(Invoice::not_billed_counts).collect();
+    for (k, (reason, _)) in counts[0].iter().enumerate() {
+        let (a, b) = (counts[0][k].1, counts[1].get(k).map_or(0, |x| x.1));
+        if a + b > 0 {
+            nb.row(vec![
+                format!("not billed: {}", not_billed_words(*reason)),
+                thousands(a),
+                thousands(b),
+            ]);
+        }
+    }
+    nb.row(vec![
+        "all episodes".into(),
+        thousands(c.invoices[0].episodes_in),
+        thousands(c.invoices[1].episodes_in),
+    ]);
+    nb.write(out)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Öre as whole kronor, grouped: `1 234 567`.
+fn kronor_whole(ore: i64) -> String {
+    round_grouped(ore as f64 / 100.0, 0)
 }

@@ -10,6 +10,7 @@ mod fail;
 mod indicators;
 mod input;
 mod output;
+mod payment;
 mod stream;
 mod synth;
 mod validate;
@@ -52,6 +53,13 @@ enum Command {
     /// The national indicators (goal attainment, mean days, days per 1 000 inhabitants,
     /// occupied beds, bed share) per municipality, county or nation and month, quarter or year.
     Indicators(indicators::Args),
+    /// The invoice of an agreement (a preset such as kalmar or statutory, or your own TOML):
+    /// billed days and amounts per municipality and period, and why the rest was not billed.
+    Invoice(payment::InvoiceArgs),
+    /// Several agreements over the same episodes, side by side (what-if).
+    Compare(payment::CompareArgs),
+    /// List the preset agreements, or print one as TOML to start your own from.
+    Presets(payment::PresetsArgs),
     /// Check every row of an episode file and list each problem with its line, column and
     /// reason.
     Validate(validate::Args),
@@ -65,6 +73,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Demo(a) => demo::run(a, &mut out),
         Command::Indicators(a) => indicators::run(a, &mut out),
+        Command::Invoice(a) => payment::run_invoice(a, &mut out),
+        Command::Compare(a) => payment::run_compare(a, &mut out),
+        Command::Presets(a) => payment::run_presets(a, &mut out),
         Command::Validate(a) => validate::run(a, &mut out),
         Command::Synth(a) => synth::run(a, &mut out),
     }?;

@@ -24,6 +24,22 @@ pub fn round(x: f64, decimals: i32) -> String {
     format!("{r:.prec$}", prec = decimals.max(0) as usize)
 }
 
+/// Like [`round`], with the digits before the decimal point grouped by thousands (8 647.0).
+pub fn round_grouped(x: f64, decimals: i32) -> String {
+    let r = round(x, decimals);
+    let (sign, body) = r.strip_prefix('-').map_or(("", r.as_str()), |b| ("-", b));
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let grouped = int
+        .parse::<u64>()
+        .map_or_else(|_| int.to_string(), thousands);
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 /// A present value rounded, or an en dash for a value that cannot be computed.
 pub fn opt(x: Option<f64>, decimals: i32) -> String {
     match x {
@@ -203,6 +219,9 @@ mod tests {
         assert_eq!(round(4.25, 1), "4.3");
         assert_eq!(round(150.6, 0), "151");
         assert_eq!(round(-0.04, 1), "0.0");
+        assert_eq!(round_grouped(8647.04, 1), "8 647.0");
+        assert_eq!(round_grouped(-1234.0, 0), "-1 234");
+        assert_eq!(round_grouped(12.25, 1), "12.3");
         assert_eq!(opt(None, 1), "–");
         assert_eq!(opt(Some(f64::NAN), 1), "–");
     }

@@ -145,7 +145,15 @@ fn find<'a>(
 
 #[test]
 fn every_subcommand_has_help_with_an_example() {
-    for sub in ["demo", "indicators", "validate", "synth"] {
+    for sub in [
+        "demo",
+        "indicators",
+        "invoice",
+        "compare",
+        "presets",
+        "validate",
+        "synth",
+    ] {
         let o = utklar(&[sub, "--help"]);
         assert_eq!(code(&o), 0, "{sub}");
         let text = stdout(&o);
@@ -875,6 +883,490 @@ fn demo_shows_indicators_against_kalmar_and_the_nation() {
     }
     assert!(t.contains("utklar validate   --episodes your_export.csv"));
     assert!(t.contains("utklar indicators --episodes your_export.csv"));
+    assert!(t.contains("utklar invoice    --episodes your_export.csv --agreement kalmar"));
+    // The invoices under kalmar and statutory side by side, every episode accounted for.
+    assert!(t.contains("kalmar: liable periods") && t.contains("statutory: days"));
+    let all = t.lines().find(|l| l.starts_with("all episodes")).unwrap();
+    let n: Vec<&str> = all
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(n[1], n[2]);
     // Reproducible.
     assert_eq!(utklar(&["demo"]).stdout, o.stdout);
+}
+
+/// Statutory 2024 (11 600 kr a day): e1 ready before noon, 9 ready days: days 4–9 billed (6);
+/// e2 ready after noon: days 5–9 billed (5); e3 within grace; e4 open; e5 no admission notice.
+const PAY: &str = "\
+episode_id,municipality,care_type,ready_at,discharged_at,admission_notice_sent
+e1,0880,somatic,2024-03-01T09:00,2024-03-10,true
+e2,0880,somatic,2024-03-01T13:00,2024-03-10,
+e3,0880,somatic,2024-03-05,2024-03-06,1
+e4,0880,somatic,2024-03-05,,
+e5,0880,somatic,2024-03-01,2024-03-20,false
+";
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    k.sort_unstable();
+    k
+}
+
+#[test]
+fn invoice_json_has_the_spec_shape_and_values() {
+    let d = dir("invoice_json");
+    let f = write(&d.join("pay.csv"), PAY.as_bytes());
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(keys(&v), ["episodes_in", "lines", "not_billed", "totals"]);
+    assert_eq!(v["episodes_in"], 5);
+    let lines = v["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    for l in lines {
+        assert_eq!(
+            keys(l),
+            [
+                "amount_ore",
+                "billed_days",
+                "care_type",
+                "episode_id",
+                "municipality",
+                "period",
+                "rule"
+            ]
+        );
+        assert!(l["amount_ore"].is_i64() && l["billed_days"].is_number());
+    }
+    let by_id = |id: &str| lines.iter().find(|l| l["episode_id"] == id).unwrap();
+    assert_eq!(by_id("e1")["billed_days"], 6);
+    assert_eq!(by_id("e1")["amount_ore"], 6 * 1_160_000);
+    assert_eq!(by_id("e1")["rule"], "individual");
+    assert_eq!(by_id("e1")["period"], "2024-03");
+    assert_eq!(by_id("e1")["municipality"], "0880");
+    assert_eq!(by_id("e2")["billed_days"], 5);
+    let totals = v["totals"].as_array().unwrap();
+    assert_eq!(totals.len(), 1);
+    let t = &totals[0];
+    assert_eq!(
+        keys(t),
+        [
+            "amount_ore",
+            "billed_days",
+            "care_type",
+            "mean_days",
+            "municipality",
+            "period",
+            "threshold",
+            "triggered"
+        ]
+    );
+    assert_eq!(t["billed_days"], 11);
+    assert_eq!(t["amount_ore"], 11 * 1_160_000);
+    // The individual model has no evaluation.
+    assert!(t["mean_days"].is_null() && t["threshold"].is_null() && t["triggered"].is_null());
+    let nb = v["not_billed"].as_object().unwrap();
+    assert_eq!(nb.len(), 9, "every reason present");
+    assert!(nb.values().all(Value::is_u64));
+    assert_eq!(v["not_billed"]["within_grace"], 1);
+    assert_eq!(v["not_billed"]["open"], 1);
+    assert_eq!(v["not_billed"]["missing_admission_notice"], 1);
+    // billed + not billed = all episodes.
+    let not: u64 = nb.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(not + lines.len() as u64, 5);
+
+    // An average agreement fills in the evaluation.
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "kalmar",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let t = &v["totals"][0];
+    assert_eq!(t["threshold"].as_f64(), Some(0.8));
+    assert_eq!(t["triggered"], true);
+    // Mean incl. day 0 over the liability population: (9 + 9 + 1) / 3.
+    assert_eq!(t["mean_days"].as_f64(), Some(19.0 / 3.0));
+}
+
+#[test]
+fn invoice_table_and_csv() {
+    let d = dir("invoice_formats");
+    let f = write(&d.join("pay.csv"), PAY.as_bytes());
+    let o = utklar(&["invoice", "--episodes", &f, "--agreement", "statutory"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.contains("Agreement statutory"), "{t}");
+    assert!(
+        t.contains("Total: 11.0 billed days, 127 600.00 kr, 2 of 5 episodes billed."),
+        "{t}"
+    );
+    assert!(t.contains("1 within the grace days"), "{t}");
+    let row = t.lines().find(|l| l.starts_with("0880 Kalmar")).unwrap();
+    let cells: Vec<&str> = row
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "0880 Kalmar",
+            "somatic",
+            "2024-03",
+            "11.0",
+            "127 600.00",
+            "–",
+            "–",
+            "–"
+        ]
+    );
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--lines",
+    ]);
+    assert!(stdout(&o)
+        .lines()
+        .any(|l| l.starts_with("e1 ") && l.contains("69 600.00") && l.ends_with("individual")));
+
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "municipality,care_type,period,billed_days,amount_ore,mean_days,threshold,triggered\n\
+         0880,somatic,2024-03,11,12760000,,,\n"
+    );
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "kalmar",
+        "--format",
+        "csv",
+    ]);
+    // Kalmar has no noon rule: e2 is billed from day 4 too (6 days), 12 days in all.
+    assert!(stdout(&o).contains(&format!(
+        "0880,somatic,2024-03,12,13920000,{},0.8,true",
+        19.0f64 / 3.0
+    )));
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--lines",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        stdout(&o),
+        "episode_id,municipality,care_type,period,billed_days,amount_ore,rule\n\
+         e1,0880,somatic,2024-03,6,6960000,individual\n\
+         e2,0880,somatic,2024-03,5,5800000,individual\n"
+    );
+}
+
+#[test]
+fn invoice_amounts_agreement_files_and_their_errors() {
+    let d = dir("invoice_errors");
+    let one_line = |o: &Output, must: &[&str]| {
+        assert_eq!(code(o), 2, "{}", stderr(o));
+        assert_no_panic(o);
+        assert!(o.stdout.is_empty());
+        let e = stderr(o);
+        assert_eq!(e.trim_end().lines().count(), 1, "one line: {e}");
+        for m in must {
+            assert!(e.contains(m), "{m:?} in {e}");
+        }
+    };
+    let y2025 = PAY.replace("2024-", "2025-");
+    let f = write(&d.join("pay2025.csv"), y2025.as_bytes());
+    // 2025 has no sourced amount: the command names the year and the option.
+    one_line(
+        &utklar(&["invoice", "--episodes", &f, "--agreement", "statutory"]),
+        &["2025", "--amount"],
+    );
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--amount",
+        "2025=10900",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["totals"][0]["amount_ore"], 11 * 1_090_000);
+    one_line(
+        &utklar(&[
+            "invoice",
+            "--episodes",
+            &f,
+            "--agreement",
+            "statutory",
+            "--amount",
+            "2025:10900",
+        ]),
+        &["--amount"],
+    );
+    one_line(
+        &utklar(&["invoice", "--episodes", &f, "--agreement", "gotland"]),
+        &["gotland", "statutory, kalmar, vgr, sormland"],
+    );
+    let missing = d.join("nope.csv");
+    one_line(
+        &utklar(&[
+            "invoice",
+            "--episodes",
+            missing.to_str().unwrap(),
+            "--agreement",
+            "kalmar",
+        ]),
+        &["nope.csv", "no such file"],
+    );
+
+    // An agreement file: Kalmar's preset with a threshold nobody exceeds bills nothing.
+    let kalmar = stdout(&utklar(&["presets", "kalmar"]));
+    assert!(kalmar.contains("threshold_days = 0.8"));
+    let high = write(
+        &d.join("high.toml"),
+        kalmar
+            .replace("threshold_days = 0.8", "threshold_days = 100.0")
+            .as_bytes(),
+    );
+    let p = write(&d.join("pay.csv"), PAY.as_bytes());
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &p,
+        "--agreement",
+        &high,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["lines"].as_array().map(Vec::len), Some(0));
+    // e1, e2 and e3 are in the liability population of a period that is not liable.
+    assert_eq!(v["not_billed"]["average_not_exceeded"], 3);
+    // A typo in an agreement file names the file and the field.
+    let typo = write(
+        &d.join("typo.toml"),
+        kalmar.replace("grace_days", "grace_dayz").as_bytes(),
+    );
+    one_line(
+        &utklar(&["invoice", "--episodes", &p, "--agreement", &typo]),
+        &["typo.toml", "grace_dayz"],
+    );
+}
+
+#[test]
+fn invoice_reports_unreadable_rows_and_strict_stops() {
+    let d = dir("invoice_bad_rows");
+    let bad = format!("{PAY}e6,0999,somatic,2024-03-01,2024-03-20,true\n");
+    let f = write(&d.join("bad.csv"), bad.as_bytes());
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["episodes_in"], 5);
+    let e = stderr(&o);
+    assert!(e.contains("1 of 6 rows cannot be read"), "{e}");
+    assert!(e.contains("unknown municipality"), "{e}");
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--strict",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("line 7 (data row 5): municipality: unknown_municipality"));
+    assert_no_panic(&o);
+}
+
+#[test]
+fn compare_puts_agreements_side_by_side() {
+    let d = dir("compare");
+    let f = write(&d.join("pay.csv"), PAY.as_bytes());
+    let o = utklar(&[
+        "compare",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--agreement",
+        "kalmar",
+        "--agreement",
+        "vgr",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(keys(&v), ["names", "rows", "totals_ore"]);
+    assert_eq!(
+        v["names"],
+        serde_json::json!(["statutory", "kalmar", "vgr"])
+    );
+    let row = &v["rows"][0];
+    assert_eq!(
+        keys(row),
+        [
+            "amount_ore",
+            "billed_days",
+            "care_type",
+            "municipality",
+            "period"
+        ]
+    );
+    assert_eq!(row["amount_ore"][0], 11 * 1_160_000);
+    assert_eq!(v["totals_ore"][0], 11 * 1_160_000);
+    // Each column equals that agreement's own invoice.
+    for (i, name) in ["statutory", "kalmar", "vgr"].iter().enumerate() {
+        let inv: Value = serde_json::from_str(&stdout(&utklar(&[
+            "invoice",
+            "--episodes",
+            &f,
+            "--agreement",
+            name,
+            "--format",
+            "json",
+        ])))
+        .unwrap();
+        let total: i64 = inv["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["amount_ore"].as_i64().unwrap())
+            .sum();
+        assert_eq!(v["totals_ore"][i].as_i64(), Some(total), "{name}");
+    }
+    let o = utklar(&[
+        "compare",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--agreement",
+        "statutory",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        stdout(&o).lines().next(),
+        Some("municipality,care_type,period,statutory_billed_days,statutory_amount_ore,statutory#2_billed_days,statutory#2_amount_ore")
+    );
+    assert!(stdout(&o).contains("0880,somatic,2024-03,11,12760000,11,12760000"));
+    let o = utklar(&[
+        "compare",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--agreement",
+        "kalmar",
+    ]);
+    assert_eq!(code(&o), 0);
+    let t = stdout(&o);
+    assert!(t.contains("statutory kr") && t.contains("kalmar kr"));
+    assert!(t
+        .lines()
+        .any(|l| l.starts_with("Total") && l.contains("127 600.00")));
+    // No agreement at all is an argument error.
+    assert_eq!(code(&utklar(&["compare", "--episodes", &f])), 2);
+}
+
+#[test]
+fn presets_list_and_print() {
+    let o = utklar(&["presets"]);
+    assert_eq!(code(&o), 0);
+    let t = stdout(&o);
+    for name in ["statutory", "kalmar", "vgr", "sormland"] {
+        assert!(t.lines().any(|l| l.starts_with(name)), "{name}");
+    }
+    let o = utklar(&["presets", "vgr"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("name = \"vgr\""));
+    assert!(stdout(&o).contains("ceiling_days = 7"));
+    let o = utklar(&["presets", "gotland"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("gotland"));
+    assert_no_panic(&o);
+}
+
+#[test]
+fn excel_export_gives_the_same_invoice() {
+    let d = dir("excel_invoice");
+    let clean = write(&d.join("pay.csv"), PAY.as_bytes());
+    let mut excel = vec![0xEF, 0xBB, 0xBF];
+    excel.extend_from_slice(PAY.replace(',', ";").replace('\n', "\r\n").as_bytes());
+    let excel = write(&d.join("excel.csv"), &excel);
+    for format in ["json", "csv", "table"] {
+        let a = utklar(&[
+            "invoice",
+            "--episodes",
+            &clean,
+            "--agreement",
+            "kalmar",
+            "--format",
+            format,
+        ]);
+        let b = utklar(&[
+            "invoice",
+            "--episodes",
+            &excel,
+            "--agreement",
+            "kalmar",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code(&b), 0, "{}", stderr(&b));
+        assert_eq!(stdout(&a), stdout(&b), "{format}");
+    }
 }
