@@ -57,7 +57,7 @@ pub struct InvoiceArgs {
     #[arg(long)]
     pub strict: bool,
     /// table: rounded for reading (amounts in kronor); csv: the totals (or --lines) with
-    /// amounts in öre and full precision; json: SPEC §9's object with `lines`, `totals`,
+    /// amounts in öre and full precision; json: an object with `lines`, `totals`,
     /// `not_billed` (reason → count) and `episodes_in`.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -18,7 +18,7 @@ Examples:
   utklar synth --episodes 20000000 --seed 1 --output big.csv
   utklar synth --municipality 0880 --episodes 500 | utklar indicators --episodes -
 
-The file has the columns of SPEC §3: episode_id, patient_id, municipality, care_type,
+The file has the standard columns: episode_id, patient_id, municipality, care_type,
 admitted_at, ready_at, discharged_at, home_ready_at, planned_discharge_date, age,
 admission_notice_sent, sip_required, sip_called, region_blocked. The data are invented: about
 60 % discharged on day 0, a long tail of ready days, some notices after 12.00, a few open
