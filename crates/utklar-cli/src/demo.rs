@@ -283,8 +283,9 @@ fn invoices(episodes: &[Episode], out: &mut dyn Write) -> Result<(), Failure> {
     t.write(out)?;
     writeln!(
         out,
-        "   (liable periods may differ from the * in table 1: the agreement's mean leaves out\n   \
-         episodes failing the law's preconditions, which the indicators count)\n"
+        "   (liable periods: somatic months and psychiatric quarters whose mean exceeded 0.8 days.\n   \
+         They may differ from the * in table 1: the agreement's mean leaves out episodes failing\n   \
+         the law's preconditions, which the indicators count.)\n"
     )?;
     let mut nb = Table::new(&["episodes", "kalmar", "statutory"], &[false, true, true]);
     nb.row(vec![

@@ -134,6 +134,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     }
     out.flush()?;
     eprintln!("utklar: {}", account(&label, &report.exclusions, true));
+    if beds.is_some() && a.by != GroupBy::County {
+        eprintln!("utklar: --beds is used at county level only: add --by county for the bed share");
+    }
     if population.is_none() {
         eprintln!("utklar: no --population given: days per 1 000 inhabitants is empty (try --population builtin)");
     }
