@@ -84,9 +84,8 @@ pub enum Start {
     /// The ready notice (*underrättelse om utskrivningsklar*), the law's start.
     #[default]
     Ready,
-    /// Home-ready (*hemgångsklar*). An episode without `home_ready_at` falls back to its ready
-    /// notice (the law's start), so it is never billed more than under [`Start::Ready`] would
-    /// allow for a later home-ready time.
+    /// Home-ready (*hemgångsklar*). An episode without `home_ready_at`, or with one before its
+    /// ready notice (home-ready implies ready), starts at its ready notice, the law's start.
     HomeReady,
 }
 
@@ -126,6 +125,10 @@ pub enum Evaluation {
     /// mean above the threshold (Sörmland: three months in a row). A period without episodes
     /// breaks the run.
     Consecutive,
+    /// Blocks of `window` periods aligned to the calendar (with months and `window = 3`: the
+    /// calendar quarters) are evaluated on their pooled mean; when above the threshold, the
+    /// periods of the **same** block are liable (a 3-month mean billing those three months).
+    BlockMean,
     /// Blocks of `window` periods aligned to the calendar (with months and `window = 3`: the
     /// calendar quarters) are evaluated at their end on their pooled mean; when above the
     /// threshold, the periods of the **next** block are billed; billing stops after an
@@ -395,7 +398,7 @@ impl CareRule {
             if a.evaluation == Evaluation::EachPeriod && a.window != 1 {
                 return Err(err(
                     "average.window",
-                    "evaluation = \"each_period\" uses one period: set window = 1 or choose rolling_mean, consecutive or following_until_improved".into(),
+                    "evaluation = \"each_period\" uses one period: set window = 1 or choose rolling_mean, consecutive, block_mean or following_until_improved".into(),
                 ));
             }
         }
@@ -426,7 +429,12 @@ impl Rate {
                         "kind = \"fixed\" needs the amount per care day in öre".into(),
                     ))
                 }
-                Some(o) if o < 0 => return Err(err("ore", format!("{o} is negative"))),
+                Some(o) if !(0..=MAX_ORE).contains(&o) => {
+                    return Err(err(
+                        "ore",
+                        format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
+                    ))
+                }
                 Some(_) => {}
             },
             RateKind::Tiers => {
@@ -462,9 +470,12 @@ impl Rate {
                 }
                 for (i, t) in tiers.iter().enumerate() {
                     match (t.ore, t.percent_of_national) {
-                        (Some(o), None) if o >= 0 => {}
+                        (Some(o), None) if (0..=MAX_ORE).contains(&o) => {}
                         (Some(o), None) => {
-                            return Err(err(&format!("tiers[{i}].ore"), format!("{o} is negative")))
+                            return Err(err(
+                                &format!("tiers[{i}].ore"),
+                                format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
+                            ))
                         }
                         (None, Some(p)) if p <= 1000 => {}
                         (None, Some(p)) => {
@@ -488,6 +499,10 @@ impl Rate {
         Ok(())
     }
 }
+
+/// The largest amount per care day accepted, in öre (100 million kr): keeps every sum exact in
+/// 64 bits.
+pub(crate) const MAX_ORE: i64 = 10_000_000_000;
 
 /// The presets shipped with utklar: name and TOML text.
 const PRESETS: [(&str, &str); 4] = [
@@ -625,9 +640,11 @@ impl Agreement {
     }
 }
 
-/// The field named by serde's "unknown field `x`" message.
+/// The field named by serde's "unknown field `x`" or "missing field `x`" message.
 fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("missing field `"))?;
     rest.split('`').next()
 }
 

@@ -49,8 +49,8 @@ impl Amounts {
         }
     }
 
-    /// Sets (or overrides) the amount of a year in öre. A negative amount or a year outside
-    /// 1990–2100 is [`Error::InvalidArgument`].
+    /// Sets (or overrides) the amount of a year in öre. A negative amount, one above 100
+    /// million kr, or a year outside 1990–2100 is [`Error::InvalidArgument`].
     pub fn set(&mut self, year: i32, ore: i64) -> Result<&mut Self, Error> {
         if !(1990..=2100).contains(&year) {
             return Err(Error::InvalidArgument {
@@ -58,10 +58,13 @@ impl Amounts {
                 message: format!("year {year} is outside 1990–2100"),
             });
         }
-        if ore < 0 {
+        if !(0..=super::agreement::MAX_ORE).contains(&ore) {
             return Err(Error::InvalidArgument {
                 name: "amount".into(),
-                message: format!("the amount for {year} is negative ({ore} öre)"),
+                message: format!(
+                    "the amount for {year} ({ore} öre) is not an amount per day: use 0 to {} öre",
+                    super::agreement::MAX_ORE
+                ),
             });
         }
         self.by_year.insert(year, ore);

@@ -279,7 +279,11 @@ fn home_ready_start_falls_back_to_ready() {
     let mut with = som("a", "2024-03-01T08:00", "2024-03-10");
     with.home_ready_at = Some("2024-03-03T13:00".parse().unwrap());
     let without = som("b", "2024-03-01T08:00", "2024-03-10");
-    let inv = run(&[with, without], &a);
+    let mut earlier = som("c", "2024-03-01T08:00", "2024-03-10");
+    earlier.home_ready_at = Some("2024-02-25".parse().unwrap());
+    let inv = run(&[with, without, earlier], &a);
+    // A home-ready time before the ready notice: the ready notice starts the count.
+    assert_eq!(line(&inv, "c").unwrap().billed_days, 6.0);
     // Home-ready 3 March after noon: 7 days, g = 4: billed 3.
     assert_eq!(line(&inv, "a").unwrap().billed_days, 3.0);
     // No home-ready time: counted from the ready notice.
@@ -614,6 +618,45 @@ fn vgr_variant_bills_the_following_quarter_until_the_mean_improves() {
 }
 
 #[test]
+fn block_mean_bills_the_same_quarter() {
+    let mut a = preset("vgr");
+    let avg = a.somatic.average.as_mut().unwrap();
+    avg.evaluation = Evaluation::BlockMean;
+    avg.window = 3;
+    let g = |id: &str, r: &str, d: &str| ep(id, "1480", CareType::Somatic, r, d);
+    // Jan–Mar: 6, 1, 2 days: block mean 3 (not above). Apr–Jun: 6, 1, 3: mean 10 / 3 > 3:
+    // each month liable, each billed its own excess: April 6 − 3 = 3 days, May and June none.
+    let eps = vec![
+        g("jan", "2024-01-10", "2024-01-16"),
+        g("feb", "2024-02-10", "2024-02-11"),
+        g("mar", "2024-03-10", "2024-03-12"),
+        g("apr", "2024-04-10", "2024-04-16"),
+        g("may", "2024-05-10", "2024-05-11"),
+        g("jun", "2024-06-10", "2024-06-13"),
+    ];
+    let inv = run(&eps, &a);
+    let t: Vec<(String, Option<bool>)> = inv
+        .totals
+        .iter()
+        .map(|t| (t.period.to_string(), t.triggered))
+        .collect();
+    let expect = |p: &str, b: bool| (p.to_string(), Some(b));
+    assert_eq!(
+        t,
+        [
+            expect("2024-01", false),
+            expect("2024-02", false),
+            expect("2024-03", false),
+            expect("2024-04", true),
+            expect("2024-05", true),
+            expect("2024-06", true),
+        ]
+    );
+    assert_eq!(inv.amount_ore(), 3 * 1_160_000);
+    assert_eq!(inv.totals[4].mean_days, Some(10.0 / 3.0));
+}
+
+#[test]
 fn rolling_mean_window() {
     let mut a = preset("kalmar");
     let avg = a.somatic.average.as_mut().unwrap();
@@ -661,6 +704,17 @@ fn persons_unit_counts_distinct_patients() {
     assert_eq!(inv.totals[0].mean_days, Some(2.0));
     assert_eq!(inv.lines[0].billed_days, 1.0);
     assert_eq!(inv.lines[0].episodes, 3);
+    // An episode without a patient id is its own person, even when its id looks like one.
+    let mut more = eps.clone();
+    more.push(ep(
+        "p2",
+        "1480",
+        CareType::Somatic,
+        "2024-03-20",
+        "2024-03-20",
+    ));
+    let inv = run(&more, &a);
+    assert_eq!(inv.totals[0].mean_days, Some(4.0 / 3.0));
 }
 
 // ----- agreements as data ---------------------------------------------------------------------
@@ -735,6 +789,15 @@ fn unknown_and_contradictory_fields_are_errors_naming_the_field() {
     assert_eq!(
         field_of(Agreement::from_toml(&format!("colour = 1\n{k}"))),
         "colour"
+    );
+    // A missing required field is named with its path.
+    assert_eq!(
+        field_of(Agreement::from_toml(&k.replacen(
+            "basis = \"excess_per_episode\"",
+            "",
+            1
+        ))),
+        "somatic.average.basis"
     );
     // Contradictions.
     let mut a = preset("kalmar");
@@ -915,6 +978,9 @@ fn the_sweep_equals_the_invoice_of_every_variant() {
     working.somatic.day_count = DayCount::Working;
     let mut persons = preset("kalmar");
     persons.somatic.average.as_mut().unwrap().unit = Unit::Persons;
+    let mut block = preset("kalmar");
+    block.psychiatric.average.as_mut().unwrap().evaluation = Evaluation::BlockMean;
+    block.psychiatric.average.as_mut().unwrap().window = 2;
     let mut discharge_day = preset("sormland");
     discharge_day.psychiatric.bill_discharge_day = true;
     for a in [
@@ -925,6 +991,7 @@ fn the_sweep_equals_the_invoice_of_every_variant() {
         following,
         working,
         persons,
+        block,
         discharge_day,
     ] {
         let thresholds = [0.0, 0.8, 2.5, 3.0];
@@ -1036,7 +1103,8 @@ fn arb_episode() -> impl Strategy<Value = RawEp> {
 
 fn build(raw: &[RawEp]) -> Vec<Episode> {
     let munis = ["0880", "1480", "0484"];
-    let base = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    // From November 2023: stays cross New Year.
+    let base = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
     raw.iter()
         .enumerate()
         .map(|(i, &(mu, psych, off, days, t, pat, flags, open))| {
@@ -1084,6 +1152,9 @@ fn all_agreements() -> Vec<Agreement> {
     rolling.somatic.average.as_mut().unwrap().window = 2;
     let mut persons = preset("vgr");
     persons.psychiatric.average.as_mut().unwrap().unit = Unit::Persons;
+    let mut block = preset("vgr");
+    block.somatic.average.as_mut().unwrap().evaluation = Evaluation::BlockMean;
+    block.somatic.average.as_mut().unwrap().window = 3;
     let mut working = preset("sormland");
     working.somatic.day_count = DayCount::Working;
     working.somatic.bill_discharge_day = true;
@@ -1095,6 +1166,7 @@ fn all_agreements() -> Vec<Agreement> {
         following,
         rolling,
         persons,
+        block,
         working,
     ]
 }
@@ -1159,6 +1231,36 @@ proptest! {
             let base = set(t, g);
             prop_assert!(set(t + dt, g) <= base, "{}: threshold", a.name);
             prop_assert!(set(t, g + dg) <= base, "{}: grace", a.name);
+        }
+    }
+
+    #[test]
+    fn the_sweep_equals_the_invoice(
+        raw in prop::collection::vec(arb_episode(), 0..80),
+        ts in prop::collection::vec(0u32..5000, 1..4),
+        gs in prop::collection::vec(0u32..8, 1..4),
+    ) {
+        let eps = build(&raw);
+        let thresholds: Vec<f64> = ts.iter().map(|&t| f64::from(t) / 1000.0).collect();
+        for a in all_agreements() {
+            let s = sweep(&eps, &a, &amounts_2024(), &thresholds, &gs).unwrap();
+            let mut rows = s.rows.iter();
+            for &t in &thresholds {
+                for &g in &gs {
+                    let row = rows.next().unwrap();
+                    prop_assert_eq!((row.threshold_days, row.grace_days), (Some(t), Some(g)));
+                    let mut v = a.clone();
+                    for care in [CareType::Somatic, CareType::Psychiatric] {
+                        let r = v.rule_mut(care);
+                        if let Some(avg) = r.average.as_mut() { avg.threshold_days = t; }
+                        if r.grace_days.is_some() { r.grace_days = Some(g); }
+                    }
+                    let inv = invoice(&eps, &v, &amounts_2024()).unwrap();
+                    prop_assert_eq!(row.amount_ore, inv.amount_ore(), "{} {} {}", a.name, t, g);
+                    let liable = inv.totals.iter().filter(|t| t.triggered == Some(true)).count() as u64;
+                    prop_assert_eq!(row.liable_periods, liable);
+                }
+            }
         }
     }
 
