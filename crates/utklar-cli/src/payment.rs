@@ -7,7 +7,7 @@ use utklar_core::payment::{
     self, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model,
     NotBilledReason,
 };
-use utklar_core::{Episode, Error, ExclusionReport};
+use utklar_core::{Episode, Error, ExclusionReport, Problem};
 
 use crate::fail::{self, Failure};
 use crate::input::EpisodeSource;
@@ -146,10 +146,17 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
-pub fn read_episodes(path: &Path, strict: bool) -> Result<(Vec<Episode>, String), Failure> {
+/// Rows that could not be read as episodes: their problems, each naming the row.
+pub type Unreadable = Vec<Vec<Problem>>;
+
+pub fn read_episodes(
+    path: &Path,
+    strict: bool,
+) -> Result<(Vec<Episode>, Unreadable, String), Failure> {
     let mut source = EpisodeSource::open(path)?;
     let label = source.input.label.clone();
     let mut episodes = Vec::new();
+    let mut unreadable = Vec::new();
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
     let mut progress = Progress::new(source.input.size, "rows");
@@ -170,7 +177,8 @@ pub fn read_episodes(path: &Path, strict: bool) -> Result<(Vec<Episode>, String)
                         ));
                     }
                 }
-                bad.exclude(problems);
+                bad.exclude(problems.iter().cloned());
+                unreadable.push(problems);
             }
         }
         progress.tick(source.input.bytes_read(), bad.rows_in);
@@ -194,13 +202,13 @@ pub fn read_episodes(path: &Path, strict: bool) -> Result<(Vec<Episode>, String)
             )));
         }
         eprintln!(
-            "utklar: {label}: {} of {} rows cannot be read and are in no invoice ({}); `utklar validate --episodes {label}` lists them",
+            "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
             thousands(bad.excluded()),
             thousands(bad.rows_in),
             why.join(", ")
         );
     }
-    Ok((episodes, label))
+    Ok((episodes, unreadable, label))
 }
 
 /// Öre as kronor for a table: `12 345.50`.
@@ -237,6 +245,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
         NotBilledReason::RegionBlocked => "blocked by the region (5 kap. 5 §)",
         NotBilledReason::WithinGrace => "within the grace days",
         NotBilledReason::AverageNotExceeded => "average not exceeded",
+        NotBilledReason::InvalidRow => "row cannot be read (bad data)",
         _ => "other",
     }
 }
@@ -245,8 +254,12 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (episodes, _label) = read_episodes(&a.episodes, a.strict)?;
-    let inv = payment::invoice(&episodes, &agreement, &amounts).map_err(|e| core(&e))?;
+    let (episodes, unreadable, _label) = read_episodes(&a.episodes, a.strict)?;
+    let mut inv = payment::invoice(&episodes, &agreement, &amounts).map_err(|e| core(&e))?;
+    // Every input row is in the invoice: unreadable rows are not billed, as bad data.
+    for problems in &unreadable {
+        inv.add_unreadable(problems[0].row, None, problems);
+    }
     match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &inv)?;
@@ -426,7 +439,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (episodes, _label) = read_episodes(&a.episodes, a.strict)?;
+    let (episodes, _unreadable, _label) = read_episodes(&a.episodes, a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
     let c = payment::compare(&episodes, &pairs, &amounts).map_err(|e| core(&e))?;

@@ -981,7 +981,7 @@ fn invoice_json_has_the_spec_shape_and_values() {
     // The individual model has no evaluation.
     assert!(t["mean_days"].is_null() && t["threshold"].is_null() && t["triggered"].is_null());
     let nb = v["not_billed"].as_object().unwrap();
-    assert_eq!(nb.len(), 9, "every reason present");
+    assert_eq!(nb.len(), 10, "every reason present");
     assert!(nb.values().all(Value::is_u64));
     assert_eq!(v["not_billed"]["within_grace"], 1);
     assert_eq!(v["not_billed"]["open"], 1);
@@ -1212,7 +1212,9 @@ fn invoice_reports_unreadable_rows_and_strict_stops() {
     ]);
     assert_eq!(code(&o), 0);
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["episodes_in"], 5);
+    // Every row is in the invoice: the unreadable one is not billed, as bad data.
+    assert_eq!(v["episodes_in"], 6);
+    assert_eq!(v["not_billed"]["invalid_row"], 1);
     let e = stderr(&o);
     assert!(e.contains("1 of 6 rows cannot be read"), "{e}");
     assert!(e.contains("unknown municipality"), "{e}");
