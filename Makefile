@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR ?= never
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
 
-test: fmt-check clippy test-rust test-cli bench-build
+test: fmt-check clippy test-rust bench-build
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -22,7 +22,7 @@ clippy:
 test-rust:
 	$(CARGO) test --workspace
 
-# The utklar binary, run as a user runs it (tests/cli.rs).
+# The utklar binary alone, run as a user runs it (tests/cli.rs; `test-rust` runs it too).
 test-cli:
 	$(CARGO) test -p utklar-cli
 
