@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::municipality::Municipality;
 use crate::period::{Period, PeriodKind};
 use crate::time::{date_of_day, day_number};
+use crate::validate::{Problem, Reason};
 
 /// Why an episode was not billed. Serialized in snake case (`within_grace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -43,11 +44,15 @@ pub enum NotBilledReason {
     WithinGrace,
     /// Average model: the municipality's period was not liable.
     AverageNotExceeded,
+    /// Bad data: an input row that could not be read as an episode (a required field missing,
+    /// an unreadable value, an unknown municipality or care type); see
+    /// [`Invoice::add_unreadable`].
+    InvalidRow,
 }
 
 impl NotBilledReason {
     /// Every reason, in a fixed order.
-    pub const ALL: [NotBilledReason; 9] = [
+    pub const ALL: [NotBilledReason; 10] = [
         NotBilledReason::Open,
         NotBilledReason::DuplicateEpisodeId,
         NotBilledReason::NegativeDays,
@@ -57,6 +62,7 @@ impl NotBilledReason {
         NotBilledReason::RegionBlocked,
         NotBilledReason::WithinGrace,
         NotBilledReason::AverageNotExceeded,
+        NotBilledReason::InvalidRow,
     ];
 
     /// The snake-case name used in JSON (`within_grace`).
@@ -71,6 +77,7 @@ impl NotBilledReason {
             NotBilledReason::RegionBlocked => "region_blocked",
             NotBilledReason::WithinGrace => "within_grace",
             NotBilledReason::AverageNotExceeded => "average_not_exceeded",
+            NotBilledReason::InvalidRow => "invalid_row",
         }
     }
 
@@ -81,6 +88,7 @@ impl NotBilledReason {
             NotBilledReason::DuplicateEpisodeId
                 | NotBilledReason::NegativeDays
                 | NotBilledReason::InvalidDates
+                | NotBilledReason::InvalidRow
         )
     }
 
@@ -252,6 +260,44 @@ impl Invoice {
             .iter()
             .filter(|n| n.reason == reason)
             .count() as u64
+    }
+
+    /// Accounts for an input row that could not be read as an episode, with the problems
+    /// [`crate::validate::EpisodeReader`] found: it counts as an episode in, not billed as bad
+    /// data. The reason follows the first problem: a repeated id is
+    /// [`NotBilledReason::DuplicateEpisodeId`], negative days [`NotBilledReason::NegativeDays`],
+    /// a date before admission [`NotBilledReason::InvalidDates`], anything else (a required
+    /// field missing, an unreadable value, an unknown municipality or care type)
+    /// [`NotBilledReason::InvalidRow`]. `row` is the caller's row number and `episode_id` the
+    /// row's id when it has one; rows read as episodes keep their own positions.
+    ///
+    /// ```
+    /// use utklar_core::payment::{invoice, Agreement, Amounts, NotBilledReason};
+    /// use utklar_core::{Field, Problem, Reason};
+    ///
+    /// let mut inv = invoice(&[], &Agreement::statutory(), &Amounts::national())?;
+    /// let bad = Problem { row: 7, field: Field::Municipality, reason: Reason::UnknownMunicipality };
+    /// inv.add_unreadable(7, Some("E7"), &[bad]);
+    /// assert_eq!(inv.episodes_in, 1);
+    /// assert_eq!(inv.not_billed_count(NotBilledReason::InvalidRow), 1);
+    /// assert!(inv.balances());
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn add_unreadable(&mut self, row: usize, episode_id: Option<&str>, problems: &[Problem]) {
+        let reason = match problems.first().map(|p| p.reason) {
+            Some(Reason::DuplicateEpisodeId) => NotBilledReason::DuplicateEpisodeId,
+            Some(Reason::NegativeDays) => NotBilledReason::NegativeDays,
+            Some(Reason::DischargeBeforeAdmission | Reason::ReadyBeforeAdmission) => {
+                NotBilledReason::InvalidDates
+            }
+            _ => NotBilledReason::InvalidRow,
+        };
+        self.episodes_in += 1;
+        self.not_billed.push(NotBilled {
+            index: row,
+            episode_id: episode_id.unwrap_or_default().to_string(),
+            reason,
+        });
     }
 
     /// `billed episodes + not billed = episodes in`.
