@@ -154,7 +154,7 @@ static void print_invoice(const utklar_episodes *set) {
   printf("total %.2f kr for %.0f days; %llu episodes billed, %llu not billed:\n",
          sum.amount_ore / 100.0, sum.billed_days, (unsigned long long)sum.billed_episodes,
          (unsigned long long)sum.not_billed);
-  for (uint32_t r = 0; r <= UTKLAR_NOT_BILLED_REASON_AVERAGE_NOT_EXCEEDED; r++) {
+  for (uint32_t r = 0; r <= UTKLAR_NOT_BILLED_REASON_INVALID_ROW; r++) {
     uint64_t n = 0;
     utklar_str name;
     check(utklar_invoice_not_billed_by_reason(inv, r, &n), "utklar_invoice_not_billed_by_reason");

@@ -22,7 +22,8 @@ use utklar_core::synth::{self, SynthOptions};
 use utklar_core::time::{date_of_day, NoticeTime, MIN_DAY, NO_DATE};
 use utklar_core::validate::Reason;
 use utklar_core::{
-    County, Group, GroupBy, IndicatorOptions, Mode, NegativeDays, Period, PeriodKind, Population,
+    County, Field, Group, GroupBy, IndicatorOptions, Mode, NegativeDays, Period, PeriodKind,
+    Population, Problem,
 };
 
 /// The columns of `episodes.tsv`, in order.
@@ -105,11 +106,25 @@ fn main() {
         cols.admitted_minute[25] = -1;
     }
 
-    // The same rows as episode values, for the invoice: the four unreadable rows left out
-    // (the C API leaves them out in lenient mode), row 25's admission moved.
+    // The same rows as episode values, for the invoice: the four unreadable rows apart (a
+    // lenient invoice accounts for them as the command line does), row 25's admission moved.
     let mut readable = Vec::new();
+    let mut unreadable = Vec::new();
     for (row, e) in episodes.iter().enumerate() {
-        if [5, 10, 15, 20].contains(&row) {
+        if let Some(i) = [5, 10, 15, 20].iter().position(|&r| r == row) {
+            let field = [
+                Field::Municipality,
+                Field::CareType,
+                Field::ReadyAt,
+                Field::ReadyAt,
+            ][i];
+            let reason = [
+                Reason::UnknownMunicipality,
+                Reason::UnknownCareType,
+                Reason::DateOutOfRange,
+                Reason::MissingField,
+            ][i];
+            unreadable.push((row, e.episode_id.clone(), Problem { row, field, reason }));
             continue;
         }
         let mut e = e.clone();
@@ -118,7 +133,7 @@ fn main() {
         }
         readable.push((row, e));
     }
-    write_invoices(&dir, &readable);
+    write_invoices(&dir, &readable, &unreadable);
 
     let mut tsv = format!("# {COLUMNS}\n");
     for (i, e) in episodes.iter().enumerate() {
@@ -212,15 +227,37 @@ fn main() {
 }
 
 /// Writes `invoice_NAME.tsv` for each preset compared.
-fn write_invoices(dir: &std::path::Path, readable: &[(usize, utklar_core::Episode)]) {
+fn write_invoices(
+    dir: &std::path::Path,
+    readable: &[(usize, utklar_core::Episode)],
+    unreadable: &[(usize, String, Problem)],
+) {
     let episodes: Vec<_> = readable.iter().map(|(_, e)| e.clone()).collect();
     let amounts = Amounts::national()
         .with(2025, AMOUNT_2025_ORE)
         .expect("a valid amount");
     for name in ["statutory", "kalmar", "vgr"] {
         let agreement = Agreement::preset(name).expect("a preset");
-        let inv =
+        let mut inv =
             payment::invoice(&episodes, &agreement, &amounts).expect("amounts for every year");
+        // Not-billed episodes by their row in the input.
+        let mut not_billed: Vec<(usize, String, String)> = inv
+            .not_billed
+            .iter()
+            .map(|n| {
+                (
+                    readable[n.index].0,
+                    n.episode_id.clone(),
+                    n.reason.to_string(),
+                )
+            })
+            .collect();
+        for (row, id, problem) in unreadable {
+            inv.add_unreadable(*row, Some(id), std::slice::from_ref(problem));
+            let n = inv.not_billed.last().expect("just added");
+            not_billed.push((*row, n.episode_id.clone(), n.reason.to_string()));
+        }
+        not_billed.sort();
         assert!(inv.balances());
         let row_of = |i: usize| readable[i].0;
         let mut out = format!(
@@ -266,10 +303,9 @@ fn write_invoices(dir: &std::path::Path, readable: &[(usize, utklar_core::Episod
             )
             .expect("write to a string");
         }
-        writeln!(out, "not_billed\t{}", inv.not_billed.len()).expect("write to a string");
-        for n in &inv.not_billed {
-            writeln!(out, "{}\t{}\t{}", row_of(n.index), n.episode_id, n.reason)
-                .expect("write to a string");
+        writeln!(out, "not_billed\t{}", not_billed.len()).expect("write to a string");
+        for (row, id, reason) in &not_billed {
+            writeln!(out, "{row}\t{id}\t{reason}").expect("write to a string");
         }
         std::fs::write(dir.join(format!("invoice_{name}.tsv")), out).expect("write invoice");
     }

@@ -224,6 +224,9 @@ enum utklar_not_billed_reason
   UTKLAR_NOT_BILLED_REASON_WITHIN_GRACE = 7,
   // Average model: the municipality's period was not liable.
   UTKLAR_NOT_BILLED_REASON_AVERAGE_NOT_EXCEEDED = 8,
+  // Bad data: a row that could not be read as an episode (a required field missing, an
+  // unreadable value, an unknown municipality or care type); lenient invoices only.
+  UTKLAR_NOT_BILLED_REASON_INVALID_ROW = 9,
   // A reason this version of the C API does not know.
   UTKLAR_NOT_BILLED_REASON_OTHER = 255,
 };
@@ -591,14 +594,14 @@ typedef struct {
   uint64_t excluded;
 } utklar_exclusions;
 
-// The account and the sums of an invoice:
-// `billed_episodes + not_billed == episodes_in` and `episodes_in + rows_not_read == rows_in`.
+// The account and the sums of an invoice: `billed_episodes + not_billed == episodes_in ==
+// rows_in`; `rows_not_read` of the not-billed rows could not be read as episodes.
 typedef struct {
   // Rows of the episode set.
   uint64_t rows_in;
-  // Rows that could not be read as episodes (lenient mode), left out of the invoice.
+  // Rows that could not be read as episodes (lenient mode), not billed as bad data.
   uint64_t rows_not_read;
-  // Episodes invoiced.
+  // Episodes (rows) accounted for by the invoice.
   uint64_t episodes_in;
   // Episodes covered by a line.
   uint64_t billed_episodes;
@@ -863,11 +866,13 @@ void utklar_amounts_free(utklar_amounts *amounts);
 // Computes the invoice of an episode set under `agreement` into a new `*out`, pricing each
 // billed day at its own year's amount from `amounts` (NULL: the sourced national amounts).
 //
-// Every episode of the set is billed or not billed with a reason (repeated ids, negative days
+// Every row of the set is billed or not billed with a reason (repeated ids, negative days
 // and dates before admission are not-billed reasons). Rows that could not be read as episodes
 // at all (an unknown municipality, a missing or out-of-range date, …): under
 // `UTKLAR_MODE_STRICT` they fail the call with `UTKLAR_RESULT_INVALID_ROWS`; under
-// `UTKLAR_MODE_LENIENT` they are left out and counted in the summary's `rows_not_read`.
+// `UTKLAR_MODE_LENIENT` they are not billed, with the reason of their first problem
+// (`UTKLAR_NOT_BILLED_REASON_INVALID_ROW` for most), as the command line does, and counted in
+// the summary's `rows_not_read`.
 // Fails with `UTKLAR_RESULT_MISSING_AMOUNT` when a billed day falls in a year without an
 // amount (the message names the year).
 utklar_result utklar_episodes_invoice(const utklar_episodes *episodes,
@@ -906,7 +911,7 @@ utklar_result utklar_invoice_get_total(const utklar_invoice *invoice,
 size_t utklar_invoice_not_billed_count(const utklar_invoice *invoice);
 
 // Writes not-billed episode `index` (in row order) to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE`
-// past the end.
+// past the end. The id of a row that could not be read is empty when it had none.
 utklar_result utklar_invoice_get_not_billed(const utklar_invoice *invoice,
                                             size_t index,
                                             utklar_not_billed *out);

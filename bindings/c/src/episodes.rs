@@ -175,6 +175,8 @@ impl Default for utklar_columns {
 pub(crate) struct Row {
     pub(crate) episode: Option<Episode>,
     pub(crate) problems: Vec<Problem>,
+    /// The id of a row that is no episode, when it has one (for the invoice's account).
+    pub(crate) unread_id: Option<String>,
 }
 
 impl Row {
@@ -309,6 +311,7 @@ impl utklar_episodes {
         if let Some(id) = &id {
             self.note_id(row, id, &mut problems);
         }
+        let unread_id = id.clone();
         let episode = match (id, municipality, care, ready) {
             (Some(id), Some(m), Some(c), Some(r)) if only_duplicate(&problems) => {
                 let mut ep = Episode::new(id, m, c, r);
@@ -326,7 +329,12 @@ impl utklar_episodes {
             }
             _ => None,
         };
-        Ok(Row { episode, problems })
+        let unread_id = unread_id.filter(|_| episode.is_none());
+        Ok(Row {
+            episode,
+            problems,
+            unread_id,
+        })
     }
 }
 
@@ -435,6 +443,7 @@ pub extern "C" fn utklar_episodes_push_text(
                 Row {
                     episode: Some(e),
                     problems,
+                    unread_id: None,
                 }
             }
             Err(problems) => {
@@ -448,7 +457,15 @@ pub extern "C" fn utklar_episodes_push_text(
                 } else {
                     None
                 };
-                Row { episode, problems }
+                let unread_id = raw
+                    .get(Field::EpisodeId)
+                    .filter(|_| episode.is_none())
+                    .map(|s| s.trim().to_string());
+                Row {
+                    episode,
+                    problems,
+                    unread_id,
+                }
             }
         };
         set.rows.push(r);

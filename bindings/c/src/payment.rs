@@ -55,6 +55,9 @@ pub enum utklar_not_billed_reason {
     WithinGrace = 7,
     /// Average model: the municipality's period was not liable.
     AverageNotExceeded = 8,
+    /// Bad data: a row that could not be read as an episode (a required field missing, an
+    /// unreadable value, an unknown municipality or care type); lenient invoices only.
+    InvalidRow = 9,
     /// A reason this version of the C API does not know.
     Other = 255,
 }
@@ -80,6 +83,7 @@ fn reason_out(r: NotBilledReason) -> utklar_not_billed_reason {
         NotBilledReason::RegionBlocked => utklar_not_billed_reason::RegionBlocked,
         NotBilledReason::WithinGrace => utklar_not_billed_reason::WithinGrace,
         NotBilledReason::AverageNotExceeded => utklar_not_billed_reason::AverageNotExceeded,
+        NotBilledReason::InvalidRow => utklar_not_billed_reason::InvalidRow,
         _ => utklar_not_billed_reason::Other,
     }
 }
@@ -121,6 +125,8 @@ pub struct utklar_invoice {
     inner: Invoice,
     /// The set's row of each episode given to the core, by the core's index.
     rows: Vec<usize>,
+    /// The not-billed episodes in row order: `(row, index in inner.not_billed)`.
+    not_billed: Vec<(usize, usize)>,
     rows_in: u64,
     rows_not_read: u64,
 }
@@ -283,11 +289,13 @@ pub extern "C" fn utklar_amounts_free(amounts: *mut utklar_amounts) {
 /// Computes the invoice of an episode set under `agreement` into a new `*out`, pricing each
 /// billed day at its own year's amount from `amounts` (NULL: the sourced national amounts).
 ///
-/// Every episode of the set is billed or not billed with a reason (repeated ids, negative days
+/// Every row of the set is billed or not billed with a reason (repeated ids, negative days
 /// and dates before admission are not-billed reasons). Rows that could not be read as episodes
 /// at all (an unknown municipality, a missing or out-of-range date, …): under
 /// `UTKLAR_MODE_STRICT` they fail the call with `UTKLAR_RESULT_INVALID_ROWS`; under
-/// `UTKLAR_MODE_LENIENT` they are left out and counted in the summary's `rows_not_read`.
+/// `UTKLAR_MODE_LENIENT` they are not billed, with the reason of their first problem
+/// (`UTKLAR_NOT_BILLED_REASON_INVALID_ROW` for most), as the command line does, and counted in
+/// the summary's `rows_not_read`.
 /// Fails with `UTKLAR_RESULT_MISSING_AMOUNT` when a billed day falls in a year without an
 /// amount (the message names the year).
 #[no_mangle]
@@ -313,44 +321,68 @@ pub extern "C" fn utklar_episodes_invoice(
         let mut list = Vec::with_capacity(set.rows.len());
         let mut rows = Vec::with_capacity(set.rows.len());
         let mut unread = Vec::new();
-        let mut rows_not_read = 0u64;
         for (row, r) in set.rows.iter().enumerate() {
             match &r.episode {
                 Some(e) => {
                     list.push(e.clone());
                     rows.push(row);
                 }
-                None => {
-                    rows_not_read += 1;
-                    unread.extend(r.problems.iter().cloned());
-                }
+                None => unread.push(row),
             }
         }
         if mode == Mode::Strict && !unread.is_empty() {
-            return Err(CError::Core(Error::Invalid(unread)));
+            let problems = unread
+                .iter()
+                .flat_map(|&row| set.rows[row].problems.iter().cloned())
+                .collect();
+            return Err(CError::Core(Error::Invalid(problems)));
         }
-        let inner = payment::invoice(&list, &a.inner, amounts)?;
+        let mut inner = payment::invoice(&list, &a.inner, amounts)?;
+        let from_core = inner.not_billed.len();
+        for &row in &unread {
+            let r = &set.rows[row];
+            inner.add_unreadable(row, r.unread_id.as_deref(), &r.problems);
+        }
+        // The core numbers the episodes it was given; the rows it was told about afterwards
+        // carry the set's row already.
+        let mut not_billed: Vec<(usize, usize)> = inner
+            .not_billed
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                (
+                    if k < from_core {
+                        rows[n.index]
+                    } else {
+                        n.index
+                    },
+                    k,
+                )
+            })
+            .collect();
+        not_billed.sort_unstable();
         out.write(into_raw(utklar_invoice {
             inner,
             rows,
+            not_billed,
             rows_in: set.rows.len() as u64,
-            rows_not_read,
+            rows_not_read: unread.len() as u64,
         }));
         Ok(())
     })
 }
 
-/// The account and the sums of an invoice:
-/// `billed_episodes + not_billed == episodes_in` and `episodes_in + rows_not_read == rows_in`.
+/// The account and the sums of an invoice: `billed_episodes + not_billed == episodes_in ==
+/// rows_in`; `rows_not_read` of the not-billed rows could not be read as episodes.
 #[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_invoice_summary {
     /// Rows of the episode set.
     pub rows_in: u64,
-    /// Rows that could not be read as episodes (lenient mode), left out of the invoice.
+    /// Rows that could not be read as episodes (lenient mode), not billed as bad data.
     pub rows_not_read: u64,
-    /// Episodes invoiced.
+    /// Episodes (rows) accounted for by the invoice.
     pub episodes_in: u64,
     /// Episodes covered by a line.
     pub billed_episodes: u64,
@@ -557,7 +589,7 @@ pub extern "C" fn utklar_invoice_not_billed_count(invoice: *const utklar_invoice
 }
 
 /// Writes not-billed episode `index` (in row order) to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE`
-/// past the end.
+/// past the end. The id of a row that could not be read is empty when it had none.
 #[no_mangle]
 pub extern "C" fn utklar_invoice_get_not_billed(
     invoice: *const utklar_invoice,
@@ -567,13 +599,13 @@ pub extern "C" fn utklar_invoice_get_not_billed(
     boundary(|| {
         let inv = arg_ref(invoice, "invoice")?;
         let out = Out::new(out, "out")?;
-        let list = &inv.inner.not_billed;
-        let n = list.get(index).ok_or(CError::OutOfRange {
+        let &(row, k) = inv.not_billed.get(index).ok_or(CError::OutOfRange {
             index,
-            len: list.len(),
+            len: inv.not_billed.len(),
         })?;
+        let n = &inv.inner.not_billed[k];
         out.write(utklar_not_billed {
-            row: inv.rows[n.index],
+            row,
             episode_id: utklar_str::of(&n.episode_id),
             reason: reason_out(n.reason),
         });

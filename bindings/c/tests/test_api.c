@@ -750,8 +750,8 @@ static void test_invoice(void) {
 
   CHECK_OK(utklar_episodes_invoice(set, law, NULL, UTKLAR_MODE_LENIENT, &inv));
   CHECK_OK(utklar_invoice_get_summary(inv, &sum));
-  CHECK(sum.rows_in == 6 && sum.rows_not_read == 1 && sum.episodes_in == 5);
-  CHECK(sum.billed_episodes == 1 && sum.not_billed == 4);
+  CHECK(sum.rows_in == 6 && sum.rows_not_read == 1 && sum.episodes_in == 6);
+  CHECK(sum.billed_episodes == 1 && sum.not_billed == 5);
   CHECK(sum.billed_days == 5.0 && sum.amount_ore == 5 * 1160000);
   CHECK_OK(utklar_invoice_agreement(inv, &s));
   CHECK(str_eq(s, "statutory"));
@@ -776,22 +776,24 @@ static void test_invoice(void) {
   CHECK(t.triggered == -1 && isnan(t.threshold) && isnan(t.mean_days));
   CHECK_RC(utklar_invoice_get_total(inv, 1, &t), UTKLAR_RESULT_OUT_OF_RANGE);
 
-  CHECK(utklar_invoice_not_billed_count(inv) == 4);
+  CHECK(utklar_invoice_not_billed_count(inv) == 5);
   {
-    static const size_t rows[] = {1, 2, 3, 4};
+    static const size_t rows[] = {1, 2, 3, 4, 5};
     static const uint32_t reasons[] = {
         UTKLAR_NOT_BILLED_REASON_WITHIN_GRACE, UTKLAR_NOT_BILLED_REASON_OPEN,
         UTKLAR_NOT_BILLED_REASON_DUPLICATE_EPISODE_ID,
-        UTKLAR_NOT_BILLED_REASON_MISSING_ADMISSION_NOTICE};
+        UTKLAR_NOT_BILLED_REASON_MISSING_ADMISSION_NOTICE, UTKLAR_NOT_BILLED_REASON_INVALID_ROW};
     size_t i;
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 5; i++) {
       CHECK_OK(utklar_invoice_get_not_billed(inv, i, &nb));
       CHECK(nb.row == rows[i] && nb.reason == reasons[i]);
     }
     CHECK_OK(utklar_invoice_get_not_billed(inv, 2, &nb));
     CHECK(str_eq(nb.episode_id, "a"));
+    CHECK_OK(utklar_invoice_get_not_billed(inv, 4, &nb));
+    CHECK(str_eq(nb.episode_id, "f"));
   }
-  CHECK_RC(utklar_invoice_get_not_billed(inv, 4, &nb), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_invoice_get_not_billed(inv, 5, &nb), UTKLAR_RESULT_OUT_OF_RANGE);
   CHECK_OK(utklar_invoice_not_billed_by_reason(inv, UTKLAR_NOT_BILLED_REASON_OPEN, &count));
   CHECK(count == 1);
   CHECK_OK(utklar_invoice_not_billed_by_reason(inv, UTKLAR_NOT_BILLED_REASON_AVERAGE_NOT_EXCEEDED, &count));
@@ -799,7 +801,9 @@ static void test_invoice(void) {
   CHECK_RC(utklar_invoice_not_billed_by_reason(inv, 99, &count), UTKLAR_RESULT_INVALID_ARGUMENT);
   CHECK_OK(utklar_not_billed_reason_name(UTKLAR_NOT_BILLED_REASON_WITHIN_GRACE, &s));
   CHECK(str_eq(s, "within_grace"));
-  CHECK_RC(utklar_not_billed_reason_name(9, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_OK(utklar_not_billed_reason_name(UTKLAR_NOT_BILLED_REASON_INVALID_ROW, &s));
+  CHECK(str_eq(s, "invalid_row"));
+  CHECK_RC(utklar_not_billed_reason_name(10, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
   CHECK_RC(utklar_not_billed_reason_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
 
   /* NULL everywhere. */

@@ -86,7 +86,7 @@ int main() {
     CHECK(std::strstr(e.what(), "2025") != nullptr);
   }
   am.set(2025, 1090000);
-  // Strict: the unreadable row 3 fails the invoice; lenient leaves it out.
+  // Strict: the unreadable row 3 fails the invoice; lenient does not bill it (invalid_row).
   try {
     set.bill(kalmar, &am);
     CHECK(false);
@@ -96,11 +96,12 @@ int main() {
   // a: 4 ready days, b: day 0, c: 2 days; mean incl. day 0 is 2.0 > 0.8: a billed day 4.
   auto inv = set.bill(kalmar, &am, UTKLAR_MODE_LENIENT);
   utklar_invoice_summary sum = inv.summary();
-  CHECK(sum.rows_not_read == 1 && sum.episodes_in == 3 && sum.billed_episodes == 1);
+  CHECK(sum.rows_not_read == 1 && sum.episodes_in == 4 && sum.billed_episodes == 1);
   CHECK(sum.amount_ore == 1090000);
   CHECK(inv.lines().size() == 1 && utklar::view(inv.lines()[0].episode_id) == "a");
   CHECK(inv.totals().size() == 1 && inv.totals()[0].triggered == 1);
-  CHECK(inv.not_billed().size() == 2);
+  CHECK(inv.not_billed().size() == 3);
+  CHECK(inv.not_billed()[2].reason == UTKLAR_NOT_BILLED_REASON_INVALID_ROW);
 
   // Moving transfers ownership; the moved-from object is empty and safe to destroy.
   utklar::episodes moved = std::move(set);
