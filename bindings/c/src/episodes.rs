@@ -311,8 +311,7 @@ impl utklar_episodes {
         if let Some(id) = &id {
             self.note_id(row, id, &mut problems);
         }
-        let unread_id = id.clone();
-        let episode = match (id, municipality, care, ready) {
+        Ok(match (id, municipality, care, ready) {
             (Some(id), Some(m), Some(c), Some(r)) if only_duplicate(&problems) => {
                 let mut ep = Episode::new(id, m, c, r);
                 ep.patient_id = patient;
@@ -325,15 +324,17 @@ impl utklar_episodes {
                 ep.sip_required = e.sip_required != 0;
                 ep.sip_called = e.sip_called != 0;
                 ep.region_blocked = e.region_blocked != 0;
-                Some(ep)
+                Row {
+                    episode: Some(ep),
+                    problems,
+                    unread_id: None,
+                }
             }
-            _ => None,
-        };
-        let unread_id = unread_id.filter(|_| episode.is_none());
-        Ok(Row {
-            episode,
-            problems,
-            unread_id,
+            (id, ..) => Row {
+                episode: None,
+                problems,
+                unread_id: id,
+            },
         })
     }
 }
