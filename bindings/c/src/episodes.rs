@@ -513,6 +513,7 @@ pub extern "C" fn utklar_episodes_push_columns(
         let get = |col: Option<&[i32]>, i: usize, none: i32| col.map_or(none, |c| c[i]);
         let start = set.rows.len();
         set.rows.reserve(n);
+        set.ids.reserve(n);
         for i in 0..n {
             let row = start + i;
             let e = utklar_episode {
