@@ -1,0 +1,583 @@
+//! Reading episode tables through the Arrow C stream interface (`__arrow_c_stream__`).
+//!
+//! pyarrow tables and record batches, polars data frames and pandas (2.2+) data frames all
+//! export themselves as an `ArrowArrayStream` in a PyCapsule. We import the stream with
+//! arrow-array's FFI module (no pyarrow needed) and read it batch by batch, never converting a
+//! row to Python objects and never copying the table.
+//!
+//! Each cell is decoded into what the core's columnar entry point wants (day numbers, minutes,
+//! codes); text cells are parsed by the core's own functions ([`Municipality::from_str`],
+//! [`CareType::from_str`], [`time::parse_notice`], [`validate::parse_bool`],
+//! [`validate::parse_age`]). A cell that cannot be read becomes a [`Problem`] naming the row,
+//! the column and the reason.
+
+use std::str::FromStr;
+
+use arrow_array::array::{
+    Array, BooleanArray, Date32Array, Date64Array, Float32Array, Float64Array,
+    LargeStringArray, StringArray, StringViewArray,
+};
+use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
+use arrow_array::types::{
+    Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::RecordBatch;
+use arrow_schema::{DataType, SchemaRef, TimeUnit};
+use chrono::{DateTime, NaiveDate, NaiveTime};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use utklar_core::time::{self, NoticeTime, TimeError};
+use utklar_core::validate::{self, Field, Problem, Reason};
+use utklar_core::{CareType, Municipality};
+
+use crate::errors::invalid_argument;
+
+/// Opens the Arrow C stream of a table-like Python object.
+pub fn open_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<RecordBatchStreamReader> {
+    let py = obj.py();
+    if !obj.hasattr("__arrow_c_stream__")? {
+        let tname = obj
+            .get_type()
+            .name()
+            .map_or_else(|_| "?".to_string(), |n| n.to_string());
+        return Err(invalid_argument(
+            py,
+            what,
+            format!(
+                "expected a pyarrow Table, a polars DataFrame or a pandas (2.2+) DataFrame \
+                 (an object with __arrow_c_stream__), got {tname}; for a polars LazyFrame call .collect() first"
+            ),
+        ));
+    }
+    let capsule = obj.call_method0("__arrow_c_stream__")?;
+    let capsule = capsule.cast::<PyCapsule>().map_err(|_| {
+        invalid_argument(py, what, "__arrow_c_stream__ did not return a PyCapsule")
+    })?;
+    let ptr = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
+    // SAFETY: the capsule is named "arrow_array_stream", so by the Arrow PyCapsule interface
+    // its pointer is a valid, aligned, initialised `struct ArrowArrayStream`. `from_raw`
+    // moves the stream out and sets the capsule's copy's release callback to NULL, so the
+    // capsule's destructor will not release it a second time.
+    #[allow(unsafe_code)]
+    let stream = unsafe { FFI_ArrowArrayStream::from_raw(ptr.as_ptr().cast()) };
+    RecordBatchStreamReader::try_new(stream)
+        .map_err(|e| invalid_argument(py, what, format!("cannot read its Arrow stream: {e}")))
+}
+
+/// Which input column holds each field of SPEC §3.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMap {
+    index: [Option<usize>; 14],
+}
+
+impl ColumnMap {
+    /// Maps column names (case-insensitive) to fields; other columns are ignored (pandas'
+    /// index columns, the user's own columns).
+    pub fn new(schema: &SchemaRef) -> Self {
+        let mut index = [None; 14];
+        for (i, f) in schema.fields().iter().enumerate() {
+            if let Some(field) = Field::from_column(f.name()) {
+                index[field as usize].get_or_insert(i);
+            }
+        }
+        ColumnMap { index }
+    }
+
+    /// The column of a field.
+    pub fn get(&self, field: Field) -> Option<usize> {
+        self.index[field as usize]
+    }
+
+    /// Fails with an error naming every missing required column.
+    pub fn require(&self, py: Python<'_>, fields: &[Field]) -> PyResult<()> {
+        let missing: Vec<&str> = fields
+            .iter()
+            .filter(|f| self.get(**f).is_none())
+            .map(|f| f.as_str())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid_argument(
+                py,
+                "episodes",
+                format!(
+                    "missing required column(s) {}: an episode table needs episode_id, municipality, \
+                     care_type and ready_at (SPEC §3); discharged_at, admitted_at, age and the flags are optional",
+                    missing.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Text columns of the three Arrow string layouts.
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl<'a> Text<'a> {
+    fn of(a: &'a dyn Array) -> Option<Self> {
+        match a.data_type() {
+            DataType::Utf8 => Some(Text::Utf8(a.as_string::<i32>())),
+            DataType::LargeUtf8 => Some(Text::Large(a.as_string::<i64>())),
+            DataType::Utf8View => Some(Text::View(a.as_string_view())),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Text::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Text::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+/// One input column of one batch, by physical kind.
+enum Col<'a> {
+    Absent,
+    Text(Text<'a>),
+    /// A dictionary-encoded text column (pandas categoricals, polars `Categorical`/`Enum`):
+    /// per-row keys into the dictionary's values.
+    Dict {
+        keys: Vec<usize>,
+        array: &'a dyn Array,
+        values: Text<'a>,
+    },
+    Date32(&'a Date32Array),
+    Date64(&'a Date64Array),
+    /// Timestamps: raw values, their nulls, units per second, and whether they are instants
+    /// (a time zone is set) to be converted to Swedish local time.
+    Timestamp {
+        array: &'a dyn Array,
+        values: &'a [i64],
+        per_sec: i64,
+        zoned: bool,
+    },
+    Int(Vec<Option<i64>>),
+    Float(Vec<Option<f64>>),
+    Bool(&'a BooleanArray),
+}
+
+/// An integer column of any width as `i64` (u64 beyond i64 saturates).
+macro_rules! ints {
+    ($a:expr, $t:ty) => {
+        Col::Int(
+            $a.as_primitive::<$t>()
+                .iter()
+                .map(|v| v.map(|x| i64::try_from(x).unwrap_or(i64::MAX)))
+                .collect(),
+        )
+    };
+}
+
+impl<'a> Col<'a> {
+    fn of(batch: &'a RecordBatch, index: Option<usize>, field: Field) -> Result<Self, String> {
+        let Some(i) = index else {
+            return Ok(Col::Absent);
+        };
+        let a: &'a dyn Array = batch.column(i).as_ref();
+        Self::of_array(a).map_err(|t| unsupported(field, &t))
+    }
+
+    fn of_array(a: &'a dyn Array) -> Result<Self, DataType> {
+        if let Some(t) = Text::of(a) {
+            return Ok(Col::Text(t));
+        }
+        Ok(match a.data_type() {
+            DataType::Null => Col::Absent,
+            DataType::Dictionary(_, _) => {
+                let Some(d) = a.as_any_dictionary_opt() else {
+                    return Err(a.data_type().clone());
+                };
+                let values = Text::of(d.values().as_ref()).ok_or_else(|| a.data_type().clone())?;
+                Col::Dict {
+                    keys: d.normalized_keys(),
+                    array: a,
+                    values,
+                }
+            }
+            DataType::Date32 => Col::Date32(a.as_primitive()),
+            DataType::Date64 => Col::Date64(a.as_primitive()),
+            DataType::Timestamp(unit, tz) => {
+                let per_sec = match unit {
+                    TimeUnit::Second => 1,
+                    TimeUnit::Millisecond => 1_000,
+                    TimeUnit::Microsecond => 1_000_000,
+                    TimeUnit::Nanosecond => 1_000_000_000,
+                };
+                let values: &[i64] = match unit {
+                    TimeUnit::Second => a
+                        .as_primitive::<arrow_array::types::TimestampSecondType>()
+                        .values(),
+                    TimeUnit::Millisecond => a
+                        .as_primitive::<arrow_array::types::TimestampMillisecondType>()
+                        .values(),
+                    TimeUnit::Microsecond => a
+                        .as_primitive::<arrow_array::types::TimestampMicrosecondType>()
+                        .values(),
+                    TimeUnit::Nanosecond => a
+                        .as_primitive::<arrow_array::types::TimestampNanosecondType>()
+                        .values(),
+                };
+                Col::Timestamp {
+                    array: a,
+                    values,
+                    per_sec,
+                    zoned: tz.is_some(),
+                }
+            }
+            DataType::Int8 => ints!(a, Int8Type),
+            DataType::Int16 => ints!(a, Int16Type),
+            DataType::Int32 => ints!(a, Int32Type),
+            DataType::Int64 => ints!(a, Int64Type),
+            DataType::UInt8 => ints!(a, UInt8Type),
+            DataType::UInt16 => ints!(a, UInt16Type),
+            DataType::UInt32 => ints!(a, UInt32Type),
+            DataType::UInt64 => ints!(a, UInt64Type),
+            DataType::Float64 => {
+                let f: &Float64Array = a.as_primitive();
+                Col::Float(f.iter().collect())
+            }
+            DataType::Float32 => {
+                let f: &Float32Array = a.as_primitive();
+                Col::Float(f.iter().map(|v| v.map(f64::from)).collect())
+            }
+            DataType::Boolean => Col::Bool(a.as_boolean()),
+            other => return Err(other.clone()),
+        })
+    }
+
+    #[inline]
+    fn text(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Col::Text(t) => t.get(i),
+            Col::Dict {
+                keys,
+                array,
+                values,
+            } => {
+                if array.is_null(i) {
+                    None
+                } else {
+                    values.get(keys[i])
+                }
+            }
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            Col::Absent => true,
+            Col::Text(_) | Col::Dict { .. } => self.text(i).is_none_or(|s| s.trim().is_empty()),
+            Col::Date32(a) => a.is_null(i),
+            Col::Date64(a) => a.is_null(i),
+            Col::Timestamp { array, .. } => array.is_null(i),
+            Col::Int(v) => v[i].is_none(),
+            Col::Float(v) => v[i].is_none_or(f64::is_nan),
+            Col::Bool(a) => a.is_null(i),
+        }
+    }
+}
+
+fn unsupported(field: Field, t: &DataType) -> String {
+    let hint = match field {
+        Field::EpisodeId | Field::PatientId => "use text or integers",
+        Field::Municipality => "use the 4-digit code as text (\"0880\") or an integer (880)",
+        Field::CareType => "use text (somatic/psychiatric) or the code 0/1",
+        Field::PlannedDischargeDate => "use a date, a timestamp or YYYY-MM-DD text",
+        Field::Age => "use integers (or whole floats, or text)",
+        Field::AdmissionNoticeSent | Field::SipRequired | Field::SipCalled | Field::RegionBlocked => {
+            "use booleans, 0/1 or true/false text"
+        }
+        _ => "use a date, a timestamp (naive = Swedish local time, or with a time zone) or ISO text",
+    };
+    format!("column `{field}` has Arrow type {t}, which utklar cannot read: {hint}")
+}
+
+/// A notice time decoded from a cell: day number, second of the day (−1 unknown) and
+/// nanoseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    /// Days since 1970-01-01.
+    pub day: i32,
+    /// Seconds after midnight, −1 when the time of day is unknown.
+    pub sec: i32,
+    /// Nanoseconds within the second.
+    pub nano: u32,
+}
+
+impl Cell {
+    fn of_notice(t: NoticeTime) -> Self {
+        use chrono::Timelike;
+        Cell {
+            day: t.day(),
+            sec: t
+                .time
+                .map_or(-1, |t| t.num_seconds_from_midnight() as i32),
+            nano: t.time.map_or(0, |t| t.nanosecond()),
+        }
+    }
+
+    /// Minutes after midnight or [`time::NO_TIME`].
+    pub fn minute(self) -> i32 {
+        if self.sec < 0 {
+            time::NO_TIME
+        } else {
+            self.sec / 60
+        }
+    }
+
+    /// As a [`NoticeTime`] (the day must be in range).
+    pub fn notice(self) -> NoticeTime {
+        let date = time::date_of_day(self.day);
+        match (self.sec >= 0)
+            .then(|| NaiveTime::from_num_seconds_from_midnight_opt(self.sec as u32, self.nano))
+            .flatten()
+        {
+            Some(t) => NoticeTime::at(date, t),
+            None => NoticeTime::date(date),
+        }
+    }
+}
+
+fn time_reason(e: &TimeError) -> Reason {
+    if matches!(e, TimeError::OutOfRange) {
+        Reason::DateOutOfRange
+    } else {
+        Reason::UnparseableDate
+    }
+}
+
+/// Day numbers far outside i32 are reported as out of range; the core checks the 1990–2100
+/// range itself.
+fn day_of(secs: i64) -> Result<(i32, i32), Reason> {
+    let day = secs.div_euclid(86_400);
+    let sec = secs.rem_euclid(86_400) as i32;
+    i32::try_from(day)
+        .map(|d| (d, sec))
+        .map_err(|_| Reason::DateOutOfRange)
+}
+
+/// The columns of one record batch, typed, with the decoding rules of SPEC §3.
+pub struct Batch<'a> {
+    cols: [Col<'a>; 14],
+    /// Number of rows.
+    pub len: usize,
+}
+
+impl<'a> Batch<'a> {
+    /// Types the columns of a batch; an error naming a column of an unusable type.
+    pub fn new(batch: &'a RecordBatch, map: &ColumnMap) -> Result<Self, (Field, String)> {
+        let mut cols: [Col<'a>; 14] = std::array::from_fn(|_| Col::Absent);
+        for f in Field::ALL {
+            cols[f as usize] = Col::of(batch, map.get(f), f).map_err(|m| (f, m))?;
+        }
+        Ok(Batch {
+            cols,
+            len: batch.num_rows(),
+        })
+    }
+
+    fn col(&self, f: Field) -> &Col<'a> {
+        &self.cols[f as usize]
+    }
+
+    /// A text cell (ids): text as is, integers formatted.
+    pub fn text(&self, f: Field, i: usize) -> Option<std::borrow::Cow<'a, str>> {
+        match self.col(f) {
+            Col::Int(v) => v[i].map(|x| std::borrow::Cow::Owned(x.to_string())),
+            c => c
+                .text(i)
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| std::borrow::Cow::Borrowed(s.trim())),
+        }
+    }
+
+    /// The municipality's numeric code.
+    pub fn municipality(&self, i: usize) -> Result<u16, Reason> {
+        let c = self.col(Field::Municipality);
+        if c.is_null(i) {
+            return Err(Reason::MissingField);
+        }
+        match c {
+            Col::Int(v) => match v[i] {
+                Some(code) if (0..10_000).contains(&code) => Ok(code as u16),
+                _ => Err(Reason::UnknownMunicipality),
+            },
+            _ => match c.text(i).map(Municipality::from_str) {
+                Some(Ok(m)) => Ok(m.code()),
+                _ => Err(Reason::UnknownMunicipality),
+            },
+        }
+    }
+
+    /// The care type code (0 somatic, 1 psychiatric).
+    pub fn care_type(&self, i: usize) -> Result<u8, Reason> {
+        let c = self.col(Field::CareType);
+        if c.is_null(i) {
+            return Err(Reason::MissingField);
+        }
+        match c {
+            Col::Int(v) => v[i]
+                .and_then(|x| u8::try_from(x).ok())
+                .and_then(CareType::from_code)
+                .map(|c| c as u8)
+                .ok_or(Reason::UnknownCareType),
+            _ => match c.text(i).map(CareType::from_str) {
+                Some(Ok(ct)) => Ok(ct as u8),
+                _ => Err(Reason::UnknownCareType),
+            },
+        }
+    }
+
+    /// A date or datetime cell; `Ok(None)` when absent.
+    pub fn notice(&self, f: Field, i: usize) -> Result<Option<Cell>, Reason> {
+        let c = self.col(f);
+        if c.is_null(i) {
+            return Ok(None);
+        }
+        match c {
+            Col::Date32(a) => Ok(Some(Cell {
+                day: a.value(i),
+                sec: -1,
+                nano: 0,
+            })),
+            Col::Date64(a) => {
+                let (day, _) = day_of(a.value(i).div_euclid(1000))?;
+                Ok(Some(Cell {
+                    day,
+                    sec: -1,
+                    nano: 0,
+                }))
+            }
+            Col::Timestamp {
+                values,
+                per_sec,
+                zoned,
+                ..
+            } => {
+                let v = values[i];
+                let secs = v.div_euclid(*per_sec);
+                let nano = (v.rem_euclid(*per_sec) * (1_000_000_000 / per_sec)) as u32;
+                if *zoned {
+                    let utc = DateTime::from_timestamp(secs, 0)
+                        .ok_or(Reason::DateOutOfRange)?
+                        .naive_utc();
+                    let local = time::utc_to_stockholm(utc);
+                    let (day, sec) = day_of(local.and_utc().timestamp())?;
+                    Ok(Some(Cell { day, sec, nano }))
+                } else {
+                    let (day, sec) = day_of(secs)?;
+                    Ok(Some(Cell { day, sec, nano }))
+                }
+            }
+            Col::Text(_) | Col::Dict { .. } => match c.text(i).map(time::parse_notice) {
+                Some(Ok(t)) => Ok(Some(Cell::of_notice(t))),
+                Some(Err(e)) => Err(time_reason(&e)),
+                None => Ok(None),
+            },
+            _ => Err(Reason::UnparseableDate),
+        }
+    }
+
+    /// A date cell (`planned_discharge_date`); a datetime gives its date.
+    pub fn date(&self, f: Field, i: usize) -> Result<Option<NaiveDate>, Reason> {
+        let c = self.col(f);
+        if let Col::Text(_) | Col::Dict { .. } = c {
+            return match c.text(i).filter(|s| !s.trim().is_empty()) {
+                None => Ok(None),
+                Some(s) => time::parse_date(s).map(Some).map_err(|e| time_reason(&e)),
+            };
+        }
+        match self.notice(f, i)? {
+            None => Ok(None),
+            Some(cell) if time::day_in_range(cell.day) => Ok(Some(time::date_of_day(cell.day))),
+            Some(_) => Err(Reason::DateOutOfRange),
+        }
+    }
+
+    /// The age; `Ok(None)` when absent.
+    pub fn age(&self, i: usize) -> Result<Option<u16>, Reason> {
+        let c = self.col(Field::Age);
+        if c.is_null(i) {
+            return Ok(None);
+        }
+        match c {
+            Col::Int(v) => match v[i] {
+                Some(a) if (0..=150).contains(&a) => Ok(Some(a as u16)),
+                _ => Err(Reason::UnparseableInteger),
+            },
+            Col::Float(v) => match v[i] {
+                Some(a) if a.fract() == 0.0 && (0.0..=150.0).contains(&a) => Ok(Some(a as u16)),
+                _ => Err(Reason::UnparseableInteger),
+            },
+            Col::Text(_) | Col::Dict { .. } => validate::parse_age(c.text(i).unwrap_or("")),
+            _ => Err(Reason::UnparseableInteger),
+        }
+    }
+
+    /// A flag; `Ok(None)` when absent (the caller applies the default).
+    pub fn flag(&self, f: Field, i: usize) -> Result<Option<bool>, Reason> {
+        let c = self.col(f);
+        if c.is_null(i) {
+            return Ok(None);
+        }
+        match c {
+            Col::Bool(a) => Ok(Some(a.value(i))),
+            Col::Int(v) => match v[i] {
+                Some(0) => Ok(Some(false)),
+                Some(1) => Ok(Some(true)),
+                _ => Err(Reason::UnparseableBoolean),
+            },
+            Col::Float(v) => match v[i] {
+                Some(0.0) => Ok(Some(false)),
+                Some(1.0) => Ok(Some(true)),
+                _ => Err(Reason::UnparseableBoolean),
+            },
+            Col::Text(_) | Col::Dict { .. } => validate::parse_bool(c.text(i).unwrap_or("")),
+            _ => Err(Reason::UnparseableBoolean),
+        }
+    }
+}
+
+/// Pushes a problem of row `row` in `field`.
+pub fn problem(out: &mut Vec<Problem>, row: usize, field: Field, reason: Reason) {
+    out.push(Problem { row, field, reason });
+}
+
+/// The cells of a small reference column (population, beds) as text, for the core's text
+/// readers: text as is, integers and floats formatted.
+pub fn cells_as_text(a: &dyn Array) -> Result<Vec<Option<String>>, String> {
+    if let Some(t) = Text::of(a) {
+        return Ok((0..a.len()).map(|i| t.get(i).map(str::to_string)).collect());
+    }
+    let fmt_int = |v: Vec<Option<i64>>| v.into_iter().map(|x| x.map(|x| x.to_string())).collect();
+    Ok(match a.data_type() {
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8
+        | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+            let Ok(Col::Int(v)) = Col::of_array(a) else {
+                return Err(format!("cannot read a column of type {}", a.data_type()));
+            };
+            fmt_int(v)
+        }
+        DataType::Float64 | DataType::Float32 => {
+            let Ok(Col::Float(v)) = Col::of_array(a) else {
+                return Err(format!("cannot read a column of type {}", a.data_type()));
+            };
+            v.into_iter()
+                .map(|x| x.filter(|f| !f.is_nan()).map(|f| f.to_string()))
+                .collect()
+        }
+        other => return Err(format!("cannot read a column of type {other}: use numbers or text")),
+    })
+}
