@@ -12,49 +12,49 @@ use pyo3::types::PyList;
 use utklar_core::{Error, Problem};
 
 create_exception!(
-    _utklar,
+    utklar,
     UtklarError,
     PyException,
     "Base class of every error raised by utklar."
 );
 create_exception!(
-    _utklar,
+    utklar,
     InvalidRowsError,
     UtklarError,
     "Input rows failed validation (strict mode, or negative days under negative_days=\"error\").\n\n`problems` lists every offending row as (row, column, reason) tuples."
 );
 create_exception!(
-    _utklar,
+    utklar,
     UnknownMunicipalityError,
     UtklarError,
     "Not one of the 290 municipality codes: use the 4-digit SCB code, e.g. \"0880\" for Kalmar."
 );
 create_exception!(
-    _utklar,
+    utklar,
     UnknownCountyError,
     UtklarError,
     "Not one of the 21 county codes: use the 2-digit län code, e.g. \"08\"."
 );
 create_exception!(
-    _utklar,
+    utklar,
     MissingAmountError,
     UtklarError,
     "No national amount per care day for a year: pass the amount for that year. `year` names it."
 );
 create_exception!(
-    _utklar,
+    utklar,
     AgreementError,
     UtklarError,
     "An agreement is not valid. `field` names the field at fault."
 );
 create_exception!(
-    _utklar,
+    utklar,
     UnknownPresetError,
     UtklarError,
     "No preset agreement has this name; Agreement.presets() lists them."
 );
 create_exception!(
-    _utklar,
+    utklar,
     InvalidArgumentError,
     UtklarError,
     "An argument or an input column is not usable. `name` names it."
@@ -73,7 +73,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MissingAmountError", py.get_type::<MissingAmountError>())?;
     m.add("AgreementError", py.get_type::<AgreementError>())?;
     m.add("UnknownPresetError", py.get_type::<UnknownPresetError>())?;
-    m.add("InvalidArgumentError", py.get_type::<InvalidArgumentError>())?;
+    m.add(
+        "InvalidArgumentError",
+        py.get_type::<InvalidArgumentError>(),
+    )?;
     Ok(())
 }
 
@@ -87,7 +90,12 @@ pub fn problem_tuples<'py>(py: Python<'py>, problems: &[Problem]) -> PyResult<Bo
     )
 }
 
-fn with_attr<'py>(py: Python<'py>, err: PyErr, name: &str, value: impl IntoPyObjectExt<'py>) -> PyErr {
+fn with_attr<'py>(
+    py: Python<'py>,
+    err: PyErr,
+    name: &str,
+    value: impl IntoPyObjectExt<'py>,
+) -> PyErr {
     if let Err(e) = value
         .into_py_any(py)
         .and_then(|v| err.value(py).setattr(name, v))
@@ -101,7 +109,15 @@ use pyo3::IntoPyObjectExt;
 
 /// The Python exception of a core error, with the variant's data as attributes.
 pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
-    let msg = e.to_string();
+    to_py_in(py, e, None)
+}
+
+/// [`to_py`] with the message prefixed by where it happened (`"population row 3"`).
+pub fn to_py_in(py: Python<'_>, e: Error, context: Option<&str>) -> PyErr {
+    let msg = match context {
+        Some(c) => format!("{c}: {e}"),
+        None => e.to_string(),
+    };
     match e {
         Error::Invalid(problems) => {
             let err = InvalidRowsError::new_err(msg);

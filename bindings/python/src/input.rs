@@ -14,14 +14,14 @@
 use std::str::FromStr;
 
 use arrow_array::array::{
-    Array, BooleanArray, Date32Array, Date64Array, Float32Array, Float64Array,
-    LargeStringArray, StringArray, StringViewArray,
+    Array, BooleanArray, Date32Array, Date64Array, Float32Array, Float64Array, LargeStringArray,
+    StringArray, StringViewArray,
 };
+use arrow_array::cast::AsArray;
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::types::{
     Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::cast::AsArray;
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use chrono::{DateTime, NaiveDate, NaiveTime};
@@ -51,9 +51,9 @@ pub fn open_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<RecordBatchSt
         ));
     }
     let capsule = obj.call_method0("__arrow_c_stream__")?;
-    let capsule = capsule.cast::<PyCapsule>().map_err(|_| {
-        invalid_argument(py, what, "__arrow_c_stream__ did not return a PyCapsule")
-    })?;
+    let capsule = capsule
+        .cast::<PyCapsule>()
+        .map_err(|_| invalid_argument(py, what, "__arrow_c_stream__ did not return a PyCapsule"))?;
     let ptr = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
     // SAFETY: the capsule is named "arrow_array_stream", so by the Arrow PyCapsule interface
     // its pointer is a valid, aligned, initialised `struct ArrowArrayStream`. `from_raw`
@@ -184,7 +184,29 @@ impl<'a> Col<'a> {
             return Ok(Col::Absent);
         };
         let a: &'a dyn Array = batch.column(i).as_ref();
-        Self::of_array(a).map_err(|t| unsupported(field, &t))
+        let col = Self::of_array(a).map_err(|t| unsupported(field, &t))?;
+        let usable = match (&col, field) {
+            (Col::Absent | Col::Text(_) | Col::Dict { .. }, _)
+            | (
+                Col::Int(_),
+                Field::EpisodeId | Field::PatientId | Field::Municipality | Field::CareType,
+            ) => true,
+            (Col::Int(_) | Col::Float(_), f) => f == Field::Age || is_flag(f),
+            (Col::Bool(_), f) => is_flag(f),
+            (Col::Date32(_) | Col::Date64(_) | Col::Timestamp { .. }, f) => matches!(
+                f,
+                Field::AdmittedAt
+                    | Field::ReadyAt
+                    | Field::DischargedAt
+                    | Field::HomeReadyAt
+                    | Field::PlannedDischargeDate
+            ),
+        };
+        if usable {
+            Ok(col)
+        } else {
+            Err(unsupported(field, a.data_type()))
+        }
     }
 
     fn of_array(a: &'a dyn Array) -> Result<Self, DataType> {
@@ -289,6 +311,13 @@ impl<'a> Col<'a> {
     }
 }
 
+fn is_flag(f: Field) -> bool {
+    matches!(
+        f,
+        Field::AdmissionNoticeSent | Field::SipRequired | Field::SipCalled | Field::RegionBlocked
+    )
+}
+
 fn unsupported(field: Field, t: &DataType) -> String {
     let hint = match field {
         Field::EpisodeId | Field::PatientId => "use text or integers",
@@ -296,10 +325,13 @@ fn unsupported(field: Field, t: &DataType) -> String {
         Field::CareType => "use text (somatic/psychiatric) or the code 0/1",
         Field::PlannedDischargeDate => "use a date, a timestamp or YYYY-MM-DD text",
         Field::Age => "use integers (or whole floats, or text)",
-        Field::AdmissionNoticeSent | Field::SipRequired | Field::SipCalled | Field::RegionBlocked => {
-            "use booleans, 0/1 or true/false text"
+        Field::AdmissionNoticeSent
+        | Field::SipRequired
+        | Field::SipCalled
+        | Field::RegionBlocked => "use booleans, 0/1 or true/false text",
+        _ => {
+            "use a date, a timestamp (naive = Swedish local time, or with a time zone) or ISO text"
         }
-        _ => "use a date, a timestamp (naive = Swedish local time, or with a time zone) or ISO text",
     };
     format!("column `{field}` has Arrow type {t}, which utklar cannot read: {hint}")
 }
@@ -321,9 +353,7 @@ impl Cell {
         use chrono::Timelike;
         Cell {
             day: t.day(),
-            sec: t
-                .time
-                .map_or(-1, |t| t.num_seconds_from_midnight() as i32),
+            sec: t.time.map_or(-1, |t| t.num_seconds_from_midnight() as i32),
             nano: t.time.map_or(0, |t| t.nanosecond()),
         }
     }
@@ -563,8 +593,14 @@ pub fn cells_as_text(a: &dyn Array) -> Result<Vec<Option<String>>, String> {
     }
     let fmt_int = |v: Vec<Option<i64>>| v.into_iter().map(|x| x.map(|x| x.to_string())).collect();
     Ok(match a.data_type() {
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 | DataType::UInt8
-        | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => {
             let Ok(Col::Int(v)) = Col::of_array(a) else {
                 return Err(format!("cannot read a column of type {}", a.data_type()));
             };
@@ -578,6 +614,10 @@ pub fn cells_as_text(a: &dyn Array) -> Result<Vec<Option<String>>, String> {
                 .map(|x| x.filter(|f| !f.is_nan()).map(|f| f.to_string()))
                 .collect()
         }
-        other => return Err(format!("cannot read a column of type {other}: use numbers or text")),
+        other => {
+            return Err(format!(
+                "cannot read a column of type {other}: use numbers or text"
+            ))
+        }
     })
 }

@@ -20,7 +20,7 @@ use utklar_core::time::{self, NO_DATE, NO_TIME};
 use utklar_core::validate::{self, Field, Mode, NegativeDays, Problem, Reason};
 use utklar_core::{
     extras, measure_columns, synth, Beds, CareType, County, Episode, EpisodeColumns, Error,
-    ExclusionReport, GroupBy, Group, IndicatorOptions, IndicatorReport, MeasureSet, Municipality,
+    ExclusionReport, Group, GroupBy, IndicatorOptions, IndicatorReport, MeasureSet, Municipality,
     PeriodKind, Population,
 };
 
@@ -250,7 +250,12 @@ fn read_episodes(reader: RecordBatchStreamReader, map: &ColumnMap) -> Result<Rea
             }
             let municipality = match b.municipality(i) {
                 Ok(code) => Municipality::from_code(code).map_err(|_| {
-                    problem(&mut probs, row, Field::Municipality, Reason::UnknownMunicipality);
+                    problem(
+                        &mut probs,
+                        row,
+                        Field::Municipality,
+                        Reason::UnknownMunicipality,
+                    );
                 }),
                 Err(r) => {
                     problem(&mut probs, row, Field::Municipality, r);
@@ -305,7 +310,9 @@ fn read_episodes(reader: RecordBatchStreamReader, map: &ColumnMap) -> Result<Rea
                     let care_type = CareType::from_code(care).unwrap_or(CareType::Somatic);
                     out.episodes.push(Episode {
                         episode_id: id.into_owned(),
-                        patient_id: b.text(Field::PatientId, i).map(std::borrow::Cow::into_owned),
+                        patient_id: b
+                            .text(Field::PatientId, i)
+                            .map(std::borrow::Cow::into_owned),
                         municipality,
                         care_type,
                         admitted_at: admitted,
@@ -330,7 +337,10 @@ fn read_episodes(reader: RecordBatchStreamReader, map: &ColumnMap) -> Result<Rea
     Ok(out)
 }
 
-fn open(py: Python<'_>, episodes: &Bound<'_, PyAny>) -> PyResult<(RecordBatchStreamReader, ColumnMap)> {
+fn open(
+    py: Python<'_>,
+    episodes: &Bound<'_, PyAny>,
+) -> PyResult<(RecordBatchStreamReader, ColumnMap)> {
     let reader = input::open_stream(episodes, "episodes")?;
     let map = ColumnMap::new(&reader_schema(&reader));
     map.require(py, &Field::REQUIRED)?;
@@ -377,18 +387,26 @@ fn population_of(py: Python<'_>, p: Option<&Bound<'_, PyAny>>) -> PyResult<Optio
         };
     }
     let mut pop = Population::new();
-    reference_rows(py, p, "population", &["municipality", "year", "pop_total", "pop_65plus"], |v| {
-        pop.insert_text(&v[0], &v[1], &v[2], &v[3])
-    })?;
+    reference_rows(
+        py,
+        p,
+        "population",
+        &["municipality", "year", "pop_total", "pop_65plus"],
+        |v| pop.insert_text(&v[0], &v[1], &v[2], &v[3]),
+    )?;
     Ok(Some(pop))
 }
 
 fn beds_of(py: Python<'_>, b: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Beds>> {
     let Some(b) = b else { return Ok(None) };
     let mut beds = Beds::new();
-    reference_rows(py, b, "beds", &["county", "period", "available_beds"], |v| {
-        beds.insert_text(&v[0], &v[1], &v[2])
-    })?;
+    reference_rows(
+        py,
+        b,
+        "beds",
+        &["county", "period", "available_beds"],
+        |v| beds.insert_text(&v[0], &v[1], &v[2]),
+    )?;
     Ok(Some(beds))
 }
 
@@ -414,7 +432,10 @@ fn reference_rows(
                 errors::invalid_argument(
                     py,
                     what,
-                    format!("missing column `{c}`: the table needs {}", columns.join(", ")),
+                    format!(
+                        "missing column `{c}`: the table needs {}",
+                        columns.join(", ")
+                    ),
                 )
             })?;
         idx.push(i);
@@ -431,9 +452,7 @@ fn reference_rows(
                 .iter()
                 .map(|c| c[r].clone().unwrap_or_default())
                 .collect();
-            core(py, f(&row)).map_err(|e| {
-                errors::invalid_argument(py, what, format!("row {r}: {e}"))
-            })?;
+            f(&row).map_err(|e| errors::to_py_in(py, e, Some(&format!("{what} row {r}"))))?;
         }
     }
     Ok(())
@@ -444,7 +463,11 @@ fn indicator_table(report: &IndicatorReport, by: GroupBy) -> ArrowTable {
     let mut t = TableBuilder::default();
     match by {
         GroupBy::Municipality | GroupBy::County => {
-            let name = if by == GroupBy::County { "county" } else { "municipality" };
+            let name = if by == GroupBy::County {
+                "county"
+            } else {
+                "municipality"
+            };
             t.text(
                 name,
                 rows.iter().map(|r| match r.group {
@@ -457,13 +480,25 @@ fn indicator_table(report: &IndicatorReport, by: GroupBy) -> ArrowTable {
     }
     t.text("care_type", rows.iter().map(|r| Some(r.care_type.as_str())));
     t.text("period", rows.iter().map(|r| Some(r.period.to_string())));
-    t.int("episodes", rows.iter().map(|r| Some(r.measures.episodes() as i64)));
+    t.int(
+        "episodes",
+        rows.iter().map(|r| Some(r.measures.episodes() as i64)),
+    );
     t.int("day0", rows.iter().map(|r| Some(r.measures.day0 as i64)));
-    t.int("ready_ge1", rows.iter().map(|r| Some(r.measures.ready_ge1 as i64)));
-    t.int("ready_days", rows.iter().map(|r| Some(r.measures.ready_days as i64)));
+    t.int(
+        "ready_ge1",
+        rows.iter().map(|r| Some(r.measures.ready_ge1 as i64)),
+    );
+    t.int(
+        "ready_days",
+        rows.iter().map(|r| Some(r.measures.ready_days as i64)),
+    );
     t.float("goal_attainment", rows.iter().map(|r| r.goal_attainment));
     t.float("mean_days", rows.iter().map(|r| r.mean_days));
-    t.float("mean_days_incl_day0", rows.iter().map(|r| r.mean_days_incl_day0));
+    t.float(
+        "mean_days_incl_day0",
+        rows.iter().map(|r| r.mean_days_incl_day0),
+    );
     t.float("days_per_1000", rows.iter().map(|r| r.days_per_1000));
     t.float("occupied_beds", rows.iter().map(|r| r.occupied_beds));
     t.float("bed_share_pct", rows.iter().map(|r| r.bed_share_pct));
@@ -522,7 +557,10 @@ fn indicators<'py>(
                 .map(|set| set.indicators(by, population.as_ref(), beds.as_ref()))
         }),
     )?;
-    Ok((indicator_table(&report, by), report_dict(py, &report.exclusions)?))
+    Ok((
+        indicator_table(&report, by),
+        report_dict(py, &report.exclusions)?,
+    ))
 }
 
 /// Every problem of every row (see `utklar.validate`).
@@ -597,14 +635,26 @@ fn census<'py>(
     )?;
     let mut t = TableBuilder::default();
     t.int("row", waiting.iter().map(|w| Some(w.row as i64)));
-    t.text("episode_id", waiting.iter().map(|w| Some(w.episode_id.as_str())));
-    t.text("municipality", waiting.iter().map(|w| Some(w.municipality.to_string())));
-    t.text("care_type", waiting.iter().map(|w| Some(w.care_type.as_str())));
+    t.text(
+        "episode_id",
+        waiting.iter().map(|w| Some(w.episode_id.as_str())),
+    );
+    t.text(
+        "municipality",
+        waiting.iter().map(|w| Some(w.municipality.to_string())),
+    );
+    t.text(
+        "care_type",
+        waiting.iter().map(|w| Some(w.care_type.as_str())),
+    );
     t.date(
         "ready_date",
         waiting.iter().map(|w| Some(time::day_number(w.ready_date))),
     );
-    t.int("waited_days", waiting.iter().map(|w| Some(i64::from(w.waited_days))));
+    t.int(
+        "waited_days",
+        waiting.iter().map(|w| Some(i64::from(w.waited_days))),
+    );
     Ok((t.finish(), report_dict(py, &report)?))
 }
 
@@ -626,9 +676,15 @@ fn micros(t: Option<utklar_core::NoticeTime>) -> Option<i64> {
 /// Episodes as a table with the SPEC §3 columns.
 fn episode_table(eps: &[Episode]) -> ArrowTable {
     let mut t = TableBuilder::default();
-    t.text("episode_id", eps.iter().map(|e| Some(e.episode_id.as_str())));
+    t.text(
+        "episode_id",
+        eps.iter().map(|e| Some(e.episode_id.as_str())),
+    );
     t.text("patient_id", eps.iter().map(|e| e.patient_id.as_deref()));
-    t.text("municipality", eps.iter().map(|e| Some(e.municipality.to_string())));
+    t.text(
+        "municipality",
+        eps.iter().map(|e| Some(e.municipality.to_string())),
+    );
     t.text("care_type", eps.iter().map(|e| Some(e.care_type.as_str())));
     t.timestamp("admitted_at", eps.iter().map(|e| micros(e.admitted_at)));
     t.timestamp("ready_at", eps.iter().map(|e| micros(Some(e.ready_at))));
@@ -663,14 +719,29 @@ fn synth_options(
     negative_share: f64,
 ) -> PyResult<synth::SynthOptions> {
     if !(1990..=2099).contains(&year) {
-        return Err(errors::invalid_argument(py, "year", format!("{year} is outside 1990–2099")));
+        return Err(errors::invalid_argument(
+            py,
+            "year",
+            format!("{year} is outside 1990–2099"),
+        ));
     }
     if !(1..=120).contains(&months) {
-        return Err(errors::invalid_argument(py, "months", format!("{months}: use 1–120")));
+        return Err(errors::invalid_argument(
+            py,
+            "months",
+            format!("{months}: use 1–120"),
+        ));
     }
-    for (name, share) in [("open_share", open_share), ("negative_share", negative_share)] {
+    for (name, share) in [
+        ("open_share", open_share),
+        ("negative_share", negative_share),
+    ] {
         if !(0.0..=1.0).contains(&share) {
-            return Err(errors::invalid_argument(py, name, format!("{share} is not a share 0–1")));
+            return Err(errors::invalid_argument(
+                py,
+                name,
+                format!("{share} is not a share 0–1"),
+            ));
         }
     }
     let mut munis: Vec<Municipality> = Vec::new();
@@ -708,7 +779,15 @@ fn synth_episodes(
     negative_share: f64,
 ) -> PyResult<ArrowTable> {
     let opts = synth_options(
-        py, year, months, episodes, county, municipalities, seed, open_share, negative_share,
+        py,
+        year,
+        months,
+        episodes,
+        county,
+        municipalities,
+        seed,
+        open_share,
+        negative_share,
     )?;
     Ok(py.detach(|| episode_table(&synth::generate(&opts))))
 }
@@ -738,7 +817,10 @@ fn _core_indicators_of_synth<'py>(
         py,
         utklar_core::indicators(&synth::generate(&sopts), &opts, by, Some(&pop), None),
     )?;
-    Ok((indicator_table(&report, by), report_dict(py, &report.exclusions)?))
+    Ok((
+        indicator_table(&report, by),
+        report_dict(py, &report.exclusions)?,
+    ))
 }
 
 /// The 290 municipalities: code, name, county code and county name.
@@ -756,10 +838,7 @@ fn municipalities() -> ArrowTable {
 /// Every reason a row can be excluded for, with its hint.
 #[pyfunction]
 fn reasons(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
-    PyList::new(
-        py,
-        Reason::ALL.iter().map(|r| (r.as_str(), r.hint())),
-    )
+    PyList::new(py, Reason::ALL.iter().map(|r| (r.as_str(), r.hint())))
 }
 
 /// The compiled module.

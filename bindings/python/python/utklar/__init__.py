@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import _utklar
-from ._tables import Library, check_library, library_of, to_library
+from ._tables import check_library, library_of, to_library
 from ._utklar import (
     AgreementError,
     InvalidArgumentError,
@@ -140,7 +140,7 @@ _LAST: contextvars.ContextVar[ExclusionReport | None] = contextvars.ContextVar(
 def last_exclusions() -> ExclusionReport | None:
     """The exclusion report of the last call in this thread (or asyncio task), or None.
 
-    pandas results carry the report in ``df.attrs["utklar_exclusions"]`` and pyarrow results
+    pandas results carry it as a dict in ``df.attrs["utklar_exclusions"]``, pyarrow results
     in their schema metadata (``utklar.exclusions``, JSON); polars frames have no place for
     it, so this accessor is the way for every library.
 
@@ -217,12 +217,12 @@ def indicators(
     >>> out[["county", "period", "episodes", "goal_attainment", "mean_days_incl_day0"]]
       county   period  episodes  goal_attainment  mean_days_incl_day0
     0     08  2025-03         2              0.5                  2.0
-    >>> out.attrs["utklar_exclusions"].open   # e3 is still in hospital
+    >>> out.attrs["utklar_exclusions"]["open"]   # e3 is still in hospital
     1
     >>> utklar.indicators(df, period="week")
     Traceback (most recent call last):
     ...
-    utklar.InvalidArgumentError: period: "week" is not a period kind: use month, quarter or year
+    utklar.InvalidArgumentError: period: "week" is not a period: use month, quarter or year
     """
     library = library_of(episodes)
     table, report = _utklar.indicators(
@@ -338,7 +338,3 @@ def municipalities(library: str = "pyarrow") -> Any:
     'Kalmar'
     """
     return to_library(_utklar.municipalities(), check_library(library))
-
-
-def _library_name(library: Library) -> str:
-    return library

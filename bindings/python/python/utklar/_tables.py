@@ -7,16 +7,15 @@ each library imports them without a copy through Python objects.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._utklar import ArrowTable
 
-Library = Literal["pyarrow", "polars", "pandas"]
 LIBRARIES: tuple[str, ...] = ("pyarrow", "polars", "pandas")
 
 
-def library_of(obj: Any) -> Library:
+def library_of(obj: Any) -> str:
     """The library a table comes from: ``"polars"``, ``"pandas"`` or ``"pyarrow"``.
 
     Any other object with ``__arrow_c_stream__`` gets pyarrow results.
@@ -29,7 +28,7 @@ def library_of(obj: Any) -> Library:
     return "pyarrow"
 
 
-def check_library(library: str) -> Library:
+def check_library(library: str) -> str:
     """Validates a ``library=`` argument."""
     from ._utklar import InvalidArgumentError
 
@@ -37,13 +36,13 @@ def check_library(library: str) -> Library:
         raise InvalidArgumentError(
             f"library: {library!r} is not a table library: use 'pyarrow', 'polars' or 'pandas'"
         )
-    return library  # type: ignore[return-value]
+    return library
 
 
-def to_library(table: ArrowTable, library: Library, exclusions: Any = None) -> Any:
+def to_library(table: ArrowTable, library: str, exclusions: Any = None) -> Any:
     """Converts a result to ``library``'s table, attaching ``exclusions`` where it can.
 
-    pandas: ``DataFrame.attrs["utklar_exclusions"]``; pyarrow: the schema metadata key
+    pandas: ``DataFrame.attrs["utklar_exclusions"]`` (a dict); pyarrow: the schema metadata key
     ``utklar.exclusions`` (JSON); polars frames carry no metadata, use
     :func:`utklar.last_exclusions`.
     """
@@ -61,7 +60,7 @@ def to_library(table: ArrowTable, library: Library, exclusions: Any = None) -> A
 
             df = pa.table(table).to_pandas()
         if exclusions is not None:
-            df.attrs["utklar_exclusions"] = exclusions
+            df.attrs["utklar_exclusions"] = exclusions.to_dict()
         return df
     import pyarrow as pa
 
