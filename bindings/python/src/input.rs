@@ -130,6 +130,14 @@ impl<'a> Text<'a> {
         }
     }
 
+    fn len(&self) -> usize {
+        match self {
+            Text::Utf8(a) => a.len(),
+            Text::Large(a) => a.len(),
+            Text::View(a) => a.len(),
+        }
+    }
+
     #[inline]
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
@@ -380,6 +388,24 @@ impl Cell {
     }
 }
 
+/// A municipality text through the core's parser.
+fn parse_municipality(text: Option<&str>) -> Result<u16, Reason> {
+    match text.map(Municipality::from_str) {
+        Some(Ok(m)) => Ok(m.code()),
+        Some(Err(_)) => Err(Reason::UnknownMunicipality),
+        None => Err(Reason::MissingField),
+    }
+}
+
+/// A care-type text through the core's parser.
+fn parse_care_type(text: Option<&str>) -> Result<u8, Reason> {
+    match text.map(CareType::from_str) {
+        Some(Ok(c)) => Ok(c as u8),
+        Some(Err(_)) => Err(Reason::UnknownCareType),
+        None => Err(Reason::MissingField),
+    }
+}
+
 fn time_reason(e: &TimeError) -> Reason {
     if matches!(e, TimeError::OutOfRange) {
         Reason::DateOutOfRange
@@ -398,9 +424,18 @@ fn day_of(secs: i64) -> Result<(i32, i32), Reason> {
         .map_err(|_| Reason::DateOutOfRange)
 }
 
+/// Two remembered care-type texts and their decoded codes.
+type CareMemo<'a> = [Option<(&'a str, Result<u8, Reason>)>; 2];
+
 /// The columns of one record batch, typed, with the decoding rules of SPEC §3.
 pub struct Batch<'a> {
     cols: [Col<'a>; 14],
+    /// Dictionary columns: each dictionary value decoded once per slice.
+    muni_dict: Option<Vec<Result<u16, Reason>>>,
+    care_dict: Option<Vec<Result<u8, Reason>>>,
+    /// The last two distinct care-type texts seen and their codes (there are two valid ones),
+    /// so the core's parser runs once per distinct spelling rather than once per row.
+    care_memo: std::cell::RefCell<CareMemo<'a>>,
     /// Number of rows.
     pub len: usize,
 }
@@ -412,8 +447,19 @@ impl<'a> Batch<'a> {
         for f in Field::ALL {
             cols[f as usize] = Col::of(batch, map.get(f), f).map_err(|m| (f, m))?;
         }
+        let dict = |f: Field| match &cols[f as usize] {
+            Col::Dict { values, .. } => Some(*values),
+            _ => None,
+        };
+        let muni_dict = dict(Field::Municipality)
+            .map(|v| (0..v.len()).map(|k| parse_municipality(v.get(k))).collect());
+        let care_dict = dict(Field::CareType)
+            .map(|v| (0..v.len()).map(|k| parse_care_type(v.get(k))).collect());
         Ok(Batch {
             cols,
+            muni_dict,
+            care_dict,
+            care_memo: std::cell::RefCell::new([None, None]),
             len: batch.num_rows(),
         })
     }
@@ -444,10 +490,11 @@ impl<'a> Batch<'a> {
                 Some(code) if (0..10_000).contains(&code) => Ok(code as u16),
                 _ => Err(Reason::UnknownMunicipality),
             },
-            _ => match c.text(i).map(Municipality::from_str) {
-                Some(Ok(m)) => Ok(m.code()),
-                _ => Err(Reason::UnknownMunicipality),
+            Col::Dict { keys, .. } => match &self.muni_dict {
+                Some(d) => d[keys[i]],
+                None => parse_municipality(c.text(i)),
             },
+            _ => parse_municipality(c.text(i)),
         }
     }
 
@@ -463,10 +510,25 @@ impl<'a> Batch<'a> {
                 .and_then(CareType::from_code)
                 .map(|c| c as u8)
                 .ok_or(Reason::UnknownCareType),
-            _ => match c.text(i).map(CareType::from_str) {
-                Some(Ok(ct)) => Ok(ct as u8),
-                _ => Err(Reason::UnknownCareType),
+            Col::Dict { keys, .. } => match &self.care_dict {
+                Some(d) => d[keys[i]],
+                None => parse_care_type(c.text(i)),
             },
+            _ => {
+                let Some(text) = c.text(i) else {
+                    return Err(Reason::MissingField);
+                };
+                let mut memo = self.care_memo.borrow_mut();
+                for (seen, code) in memo.iter().flatten() {
+                    if *seen == text {
+                        return *code;
+                    }
+                }
+                let code = parse_care_type(Some(text));
+                memo[1] = memo[0];
+                memo[0] = Some((text, code));
+                code
+            }
         }
     }
 
@@ -522,16 +584,23 @@ impl<'a> Batch<'a> {
 
     /// A date cell (`planned_discharge_date`); a datetime gives its date.
     pub fn date(&self, f: Field, i: usize) -> Result<Option<NaiveDate>, Reason> {
+        Ok(self.date_day(f, i)?.map(time::date_of_day))
+    }
+
+    /// A date cell as a day number in 1990–2100 (checked without building a date value).
+    pub fn date_day(&self, f: Field, i: usize) -> Result<Option<i32>, Reason> {
         let c = self.col(f);
         if let Col::Text(_) | Col::Dict { .. } = c {
             return match c.text(i).filter(|s| !s.trim().is_empty()) {
                 None => Ok(None),
-                Some(s) => time::parse_date(s).map(Some).map_err(|e| time_reason(&e)),
+                Some(s) => time::parse_date(s)
+                    .map(|d| Some(time::day_number(d)))
+                    .map_err(|e| time_reason(&e)),
             };
         }
         match self.notice(f, i)? {
             None => Ok(None),
-            Some(cell) if time::day_in_range(cell.day) => Ok(Some(time::date_of_day(cell.day))),
+            Some(cell) if time::day_in_range(cell.day) => Ok(Some(cell.day)),
             Some(_) => Err(Reason::DateOutOfRange),
         }
     }

@@ -118,7 +118,7 @@ fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
     if let Err(r) = b.notice(Field::HomeReadyAt, i) {
         problem(probs, row, Field::HomeReadyAt, r);
     }
-    if let Err(r) = b.date(Field::PlannedDischargeDate, i) {
+    if let Err(r) = b.date_day(Field::PlannedDischargeDate, i) {
         problem(probs, row, Field::PlannedDischargeDate, r);
     }
     for f in [
