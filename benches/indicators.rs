@@ -16,6 +16,17 @@ fn indicators(c: &mut Criterion) {
         g.bench_function(format!("columnar/{n}"), |b| {
             b.iter(|| measure_columns(black_box(&cols.view()), &opts).unwrap());
         });
+        g.bench_function(format!("columnar_required_only/{n}"), |b| {
+            let full = cols.view();
+            let v = utklar_core::EpisodeColumns {
+                municipality: full.municipality,
+                care_type: full.care_type,
+                ready_day: full.ready_day,
+                discharge_day: full.discharge_day,
+                ..Default::default()
+            };
+            b.iter(|| measure_columns(black_box(&v), &opts).unwrap());
+        });
         // Baseline: summing the four columns the hot path reads, the machine's limit.
         g.bench_function(format!("bandwidth_baseline/{n}"), |b| {
             b.iter(|| {

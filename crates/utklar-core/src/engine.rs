@@ -308,8 +308,10 @@ const STRIDE: usize = MUNICIPALITY_COUNT * 2;
 /// Measures per period, municipality and care type, with the account of every row.
 ///
 /// A commutative monoid: [`MeasureSet::merge`] adds another set of the same period kind, in any
-/// order, with the same result as computing over all rows at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// order, with the same result as computing over all rows at once. Two sets are equal when
+/// they hold the same non-empty cells and the same account of rows (how much empty room each
+/// has reserved does not matter).
+#[derive(Debug, Clone)]
 pub struct MeasureSet {
     kind: PeriodKind,
     /// Ordinal of the first period held.
@@ -318,6 +320,14 @@ pub struct MeasureSet {
     cells: Vec<Measures>,
     report: ExclusionReport,
 }
+
+impl PartialEq for MeasureSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.report == other.report && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for MeasureSet {}
 
 impl MeasureSet {
     /// An empty set for periods of `kind`.
@@ -513,27 +523,76 @@ pub fn measure_episodes(
     episodes: &[Episode],
     opts: &IndicatorOptions,
 ) -> Result<MeasureSet, Error> {
-    let lut = month_lut();
     let mut set = MeasureSet::new(opts.period);
-    set.report.rows_in = episodes.len() as u64;
     for (row, e) in episodes.iter().enumerate() {
-        let v = RowView::of_episode(e);
-        if let Outcome::Count {
-            muni,
-            care,
-            discharge_day,
-            ready_days,
-        } = classify(row, &v, opts, &mut set.report)
-        {
-            set.add(
-                period_ordinal(opts.period, lut, discharge_day),
-                muni,
-                care,
-                ready_days,
-            );
-        }
+        set.push(row, e, opts);
     }
     set.finish(opts)
+}
+
+/// The fast path of [`measure_columns`]: from row `start`, adds every row that is plainly
+/// valid and counted (known municipality and care type, ready ≤ discharge both in range,
+/// admission — when `ADM` — absent, or not after ready and discharge by day and, on the same
+/// day, by the minutes when both are known, age ≥ `min_age` when `AGE`)
+/// and stops at the first row that is not, returning its index and the rows added. Such rows
+/// go through `classify`, the one home of the rules: this loop only skips work for rows the
+/// classifier would accept unchanged.
+#[inline(never)]
+#[allow(clippy::needless_bitwise_bool)] // branch-free on purpose: the checks are cheap, mispredictions are not
+fn fast_rows<const ADM: bool, const AGE: bool>(
+    cols: &EpisodeColumns<'_>,
+    start: usize,
+    lo: i32,
+    day_offset: &[usize],
+    codes: &[u16; 65_536],
+    min_age: i32,
+    cells: &mut [Measures],
+) -> (usize, u64) {
+    let n = cols.municipality.len();
+    let (muni, care, ready, dis) = (
+        cols.municipality,
+        cols.care_type,
+        cols.ready_day,
+        cols.discharge_day,
+    );
+    let adm = cols.admitted_day.unwrap_or(&[]);
+    let age = cols.age.unwrap_or(&[]);
+    let minute = |col: Option<&[i32]>, i: usize| col.map_or(-1, |c| c[i]);
+    // Whether an event at minute `x` of a day is not before one at minute `y` of the same day
+    // (an unknown or invalid minute never orders).
+    let not_before = |x: i32, y: i32| {
+        let known = |m: i32| (0..24 * 60).contains(&m);
+        !(known(x) & known(y) & (x < y))
+    };
+    let mut i = start;
+    while i < n {
+        let mi = codes[muni[i] as usize];
+        let c = care[i];
+        let r = ready[i];
+        let d = dis[i];
+        let mut ok = (mi != u16::MAX) & (c < 2) & (r >= MIN_DAY) & (r <= d) & (d <= MAX_DAY);
+        if ADM {
+            let a = adm[i];
+            let same_day_ok = |day: i32, col: Option<&[i32]>| {
+                (a < day)
+                    | ((a == day) & not_before(minute(col, i), minute(cols.admitted_minute, i)))
+            };
+            ok &= (a == NO_DATE)
+                | ((a >= MIN_DAY)
+                    & same_day_ok(r, cols.ready_minute)
+                    & same_day_ok(d, cols.discharge_minute));
+        }
+        if AGE {
+            ok &= age[i] >= min_age;
+        }
+        if !ok {
+            break;
+        }
+        let cell = day_offset[(d - lo) as usize] + mi as usize * 2 + c as usize;
+        cells[cell].add_episode((d - r) as u32);
+        i += 1;
+    }
+    (i, (i - start) as u64)
 }
 
 /// Measures over columns (the entry point for Arrow, C and other columnar data).
@@ -546,15 +605,74 @@ pub fn measure_columns(
     let codes = Municipality::code_index_table();
     let mut set = MeasureSet::new(opts.period);
     set.report.rows_in = n as u64;
+
+    // Pass 1: the range of valid discharge days, so the table is sized once and each day maps
+    // straight to the offset of its period's row (no growth checks in the hot loop).
+    let (lo, hi) = cols
+        .discharge_day
+        .iter()
+        .fold((i32::MAX, i32::MIN), |(lo, hi), &d| {
+            let ok = time::day_in_range(d);
+            (
+                if ok { lo.min(d) } else { lo },
+                if ok { hi.max(d) } else { hi },
+            )
+        });
+    let mut day_offset: Vec<usize> = Vec::new();
+    if lo <= hi {
+        set.slot(period_ordinal(opts.period, lut, lo));
+        set.slot(period_ordinal(opts.period, lut, hi));
+        day_offset = (lo..=hi)
+            .map(|d| (period_ordinal(opts.period, lut, d) - set.first) as usize * STRIDE)
+            .collect();
+    }
+
+    // Pass 2. The fast path takes a row that is plainly valid and counted: known municipality
+    // and care type, ready ≤ discharge both in range, admission (if any) on an earlier day than
+    // both, and old enough (if a minimum age is set). Anything else goes through `classify`,
+    // the one home of the rules; the fast path only skips work for rows it would accept as is.
     let opt = |c: Option<&[i32]>, i: usize, scale: i32| {
-        c.map_or(-1, |c| if c[i] < 0 { -1 } else { c[i] * scale })
+        c.map_or(-1, |c| {
+            if (0..24 * 60).contains(&c[i]) {
+                c[i] * scale
+            } else {
+                -1
+            }
+        })
     };
-    for i in 0..n {
+    let min_age = opts.min_age.map(i32::from);
+    let mut counted = 0u64;
+    let mut i = 0;
+    while i < n {
+        // The fast loop runs until it meets a row it does not take (or the end); monomorphised
+        // on which optional columns take part, with branch-free checks.
+        let (next, c) = match (cols.admitted_day, min_age.zip(cols.age)) {
+            (None, None) if min_age.is_none() => {
+                fast_rows::<false, false>(cols, i, lo, &day_offset, codes, 0, &mut set.cells)
+            }
+            (Some(_), None) if min_age.is_none() => {
+                fast_rows::<true, false>(cols, i, lo, &day_offset, codes, 0, &mut set.cells)
+            }
+            (None, Some((min, _))) => {
+                fast_rows::<false, true>(cols, i, lo, &day_offset, codes, min, &mut set.cells)
+            }
+            (Some(_), Some((min, _))) => {
+                fast_rows::<true, true>(cols, i, lo, &day_offset, codes, min, &mut set.cells)
+            }
+            // A minimum age without an age column: every row goes through the classifier.
+            _ => (i, 0),
+        };
+        counted += c;
+        i = next;
+        if i >= n {
+            break;
+        }
+        let mi = codes
+            .get(cols.municipality[i] as usize)
+            .copied()
+            .unwrap_or(u16::MAX);
         let v = RowView {
-            muni: codes
-                .get(cols.municipality[i] as usize)
-                .copied()
-                .unwrap_or(u16::MAX),
+            muni: mi,
             care: cols.care_type[i],
             ready_day: cols.ready_day[i],
             ready_sec: opt(cols.ready_minute, i, 60),
@@ -562,7 +680,7 @@ pub fn measure_columns(
             discharge_sec: opt(cols.discharge_minute, i, 60),
             admitted_day: cols.admitted_day.map_or(NO_DATE, |c| c[i]),
             admitted_sec: opt(cols.admitted_minute, i, 60),
-            age: opt(cols.age, i, 1),
+            age: cols.age.map_or(-1, |a| a[i].max(-1)),
         };
         if let Outcome::Count {
             muni,
@@ -578,7 +696,9 @@ pub fn measure_columns(
                 ready_days,
             );
         }
+        i += 1;
     }
+    set.report.counted += counted;
     set.finish(opts)
 }
 

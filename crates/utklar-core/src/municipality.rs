@@ -39,8 +39,8 @@ struct Entry {
 
 struct Table {
     entries: Vec<Entry>,
-    /// code (0..10000) -> dense index, or `u16::MAX`.
-    by_code: Vec<u16>,
+    /// Any `u16` code -> dense index, or `u16::MAX`.
+    by_code: Box<[u16; 65_536]>,
 }
 
 fn table() -> &'static Table {
@@ -66,7 +66,10 @@ fn table() -> &'static Table {
             });
         }
         entries.sort_by_key(|e| e.code);
-        let mut by_code = vec![u16::MAX; 10_000];
+        let mut by_code: Box<[u16; 65_536]> = vec![u16::MAX; 65_536]
+            .into_boxed_slice()
+            .try_into()
+            .expect("65 536 entries");
         for (i, e) in entries.iter().enumerate() {
             by_code[e.code as usize] = i as u16;
         }
@@ -98,13 +101,14 @@ impl Municipality {
     /// The dense index (0..290) of a numeric code, or `None` when the code is not one of the 290.
     #[inline]
     pub fn index_of_code(code: u16) -> Option<u16> {
-        let idx = *table().by_code.get(code as usize)?;
+        let idx = table().by_code[code as usize];
         (idx != u16::MAX).then_some(idx)
     }
 
-    /// The lookup table from numeric code (0..10 000) to dense index (`u16::MAX` when unknown),
-    /// for columnar code that maps many codes at once.
-    pub fn code_index_table() -> &'static [u16] {
+    /// The lookup table from any numeric code to its dense index (`u16::MAX` when the code is
+    /// not one of the 290), for columnar code that maps many codes at once: indexing it with a
+    /// `u16` never fails.
+    pub fn code_index_table() -> &'static [u16; 65_536] {
         &table().by_code
     }
 
