@@ -21,6 +21,9 @@
 //!   of patients still waiting.
 //! - [`calendar`]: Swedish public holidays and working days; [`time`]: day numbers, notice
 //!   times and the noon rule.
+//! - [`payment`]: payment liability (*betalningsansvar*): [`Agreement`]s as data (TOML),
+//!   the presets `statutory`, `kalmar`, `vgr` and `sormland`, [`Amounts`] in integer öre,
+//!   auditable [`Invoice`]s ([`invoice`]), side-by-side comparisons and parameter sweeps.
 //! - [`synth`]: a seeded generator of realistic episodes.
 //!
 //! ## Usage
@@ -40,6 +43,23 @@
 //! // Every row is accounted for.
 //! assert!(report.exclusions.balances());
 //! # Ok::<(), utklar_core::Error>(())
+//! ```
+//!
+//! ## Payments
+//!
+//! What the municipalities owe under the law, or under a county's agreement (SPEC §7): every
+//! billed episode with its days, amount and rule, every other episode with its reason.
+//!
+//! ```
+//! use utklar_core::{invoice, Agreement, Amounts, CareType, Episode};
+//!
+//! let e = Episode::new("e1", "0880".parse()?, CareType::Somatic, "2024-03-01T13:15".parse()?)
+//!     .discharged("2024-03-10".parse()?);
+//! // The law: the notice came after 12.00, so liability starts on day 5; days 5–9 are billed.
+//! let inv = invoice(&[e], &Agreement::preset("statutory")?, &Amounts::national())?;
+//! assert_eq!(inv.amount_ore(), 5 * 1_160_000); // 11 600 kr per day in 2024
+//! assert!(inv.balances());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! ## Untrusted input
@@ -63,6 +83,7 @@ pub mod extras;
 pub mod indicators;
 pub mod measures;
 pub mod municipality;
+pub mod payment;
 pub mod period;
 pub mod reference;
 pub mod synth;
@@ -75,6 +96,7 @@ pub use error::Error;
 pub use indicators::{indicators, Group, GroupBy, IndicatorReport, IndicatorRow};
 pub use measures::Measures;
 pub use municipality::{County, Municipality};
+pub use payment::{invoice, Agreement, Amounts, Invoice};
 pub use period::{Period, PeriodKind};
 pub use reference::{Beds, Population, PopulationRow};
 pub use time::NoticeTime;

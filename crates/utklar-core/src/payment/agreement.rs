@@ -1,0 +1,659 @@
+//! Agreements as data: the parameters of a payment model, per care type.
+//!
+//! An [`Agreement`] is plain data (serde): read from TOML with [`Agreement::from_toml`], written
+//! with [`Agreement::to_toml`], and serializable to JSON by any serde serializer. Unknown fields
+//! and contradictory combinations are errors ([`Error::Agreement`]) naming the field by its
+//! dotted path (`somatic.average.threshold_days`).
+//!
+//! ```
+//! use utklar_core::payment::{Agreement, Model};
+//!
+//! let kalmar = Agreement::preset("kalmar")?;
+//! assert_eq!(kalmar.somatic.model, Model::Average);
+//! // Round trip through TOML.
+//! let again = Agreement::from_toml(&kalmar.to_toml()?)?;
+//! assert_eq!(again, kalmar);
+//! // A typo is an error naming the field.
+//! let bad = kalmar.to_toml()?.replace("grace_days", "grace_dayz");
+//! let err = Agreement::from_toml(&bad).unwrap_err();
+//! assert!(err.to_string().contains("grace_dayz"), "{err}");
+//! # Ok::<(), utklar_core::Error>(())
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::episode::CareType;
+use crate::error::Error;
+use crate::period::PeriodKind;
+
+/// An agreement on payment liability (*överenskommelse om betalningsansvar*): its identity,
+/// its source and assumptions, and one [`CareRule`] per care type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// A short name (`kalmar`).
+    pub name: String,
+    /// A one-line description.
+    #[serde(default)]
+    pub title: String,
+    /// Where the rules come from (*källa*): law, agreement, web page, seed document.
+    #[serde(default)]
+    pub source: String,
+    /// Every assumption made where the source is silent.
+    #[serde(default)]
+    pub assumptions: Vec<String>,
+    /// The rule for somatic care (*somatisk vård*).
+    pub somatic: CareRule,
+    /// The rule for psychiatric care (*psykiatrisk vård*).
+    pub psychiatric: CareRule,
+}
+
+/// The three model families of SPEC §7.2 (*betalningsmodell*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Model {
+    /// Individual (*individbaserad*): each episode is billed its days past the grace days.
+    Individual,
+    /// Average (*genomsnittsmodell*): per municipality and period, liability arises when the
+    /// mean ready days exceed a threshold.
+    Average,
+    /// Mixed (*blandmodell*): an average model plus an individual ceiling (*individuellt tak*);
+    /// an episode past the ceiling is billed its days past the ceiling whatever the average,
+    /// and is left out of the average.
+    Mixed,
+}
+
+/// How days are counted (*kalenderdagar / vardagar*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayCount {
+    /// Calendar days (*kalenderdagar*), the default everywhere.
+    #[default]
+    Calendar,
+    /// Working days (*vardagar*): Monday–Friday except Swedish public holidays
+    /// ([`crate::calendar::is_working_day`]).
+    Working,
+}
+
+/// Where the count of days starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// The ready notice (*underrättelse om utskrivningsklar*), the law's start.
+    #[default]
+    Ready,
+    /// Home-ready (*hemgångsklar*). An episode without `home_ready_at`, or with one before its
+    /// ready notice (home-ready implies ready), starts at its ready notice, the law's start.
+    HomeReady,
+}
+
+/// The mean's denominator (*medelvärde*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeanDefinition {
+    /// Day-0 episodes in the denominator (*inklusive dag 0*; Kalmar, Stockholm).
+    InclDay0,
+    /// Day-0 episodes not in the denominator (*exklusive dag 0*; the national definition).
+    ExclDay0,
+}
+
+/// What the mean counts (*enhet*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// Episodes (*vårdtillfällen*).
+    #[default]
+    Episodes,
+    /// Persons (*antal personer*, VGR): distinct `patient_id` per period; an episode without a
+    /// patient id counts as its own person.
+    Persons,
+}
+
+/// How a period's liability is decided (*utvärdering*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evaluation {
+    /// Each period on its own mean (`window` must be 1).
+    #[default]
+    EachPeriod,
+    /// The pooled mean (sum of days over sum of counts) of the last `window` periods, this one
+    /// included, decides this period.
+    RollingMean,
+    /// This period is liable when each of the last `window` periods, this one included, has a
+    /// mean above the threshold (Sörmland: three months in a row). A period without episodes
+    /// breaks the run.
+    Consecutive,
+    /// Blocks of `window` periods aligned to the calendar (with months and `window = 3`: the
+    /// calendar quarters) are evaluated on their pooled mean; when above the threshold, the
+    /// periods of the **same** block are liable (a 3-month mean billing those three months).
+    BlockMean,
+    /// Blocks of `window` periods aligned to the calendar (with months and `window = 3`: the
+    /// calendar quarters) are evaluated at their end on their pooled mean; when above the
+    /// threshold, the periods of the **next** block are billed; billing stops after an
+    /// evaluation at or below the threshold (the later VGR text: a 3-month mean every third
+    /// month, billing the following months until the mean improves).
+    FollowingUntilImproved,
+}
+
+/// What is billed when a period is liable (*debiteringsgrund*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Each episode its days past the grace days (Kalmar: the patients cared for more than 3
+    /// days, billed from day 4).
+    ExcessPerEpisode,
+    /// `(mean − threshold) × count` days for the municipality and period (VGR/VästKom: "för
+    /// det man faktiskt överskridit"), possibly fractional; one line per municipality-period.
+    ExcessOverThreshold,
+}
+
+/// The average part of an average or mixed model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AverageRule {
+    /// The mean's denominator: `incl_day0` or `excl_day0` (*medelvärde inklusive / exklusive
+    /// dag 0*).
+    pub mean: MeanDefinition,
+    /// Episodes or persons (*vårdtillfällen / personer*).
+    #[serde(default)]
+    pub unit: Unit,
+    /// The threshold in days (*tröskelvärde, gränsvärde*): liability when the mean is
+    /// **strictly greater**. A multiple of 0.001 day, at least 0.
+    pub threshold_days: f64,
+    /// How a period is decided.
+    #[serde(default)]
+    pub evaluation: Evaluation,
+    /// The `n` of the evaluation window, in periods (default 1).
+    #[serde(default = "one")]
+    pub window: u32,
+    /// What a liable period bills.
+    pub basis: Basis,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The kind of rate (*ersättning per vårddygn*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateKind {
+    /// The national amount of each billed care day's own calendar year (law 5 kap. 6 §;
+    /// Socialstyrelsen's *genomsnittlig kostnad för ett vårddygn*), from [`super::Amounts`].
+    #[default]
+    National,
+    /// A fixed amount per care day, `ore`.
+    Fixed,
+    /// Tiers by day number of the episode (*trappa*): `tiers`.
+    Tiers,
+}
+
+/// The amount per billed care day.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    /// National, fixed or tiers.
+    #[serde(default)]
+    pub kind: RateKind,
+    /// The fixed amount in öre per care day (`kind = "fixed"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ore: Option<i64>,
+    /// The tiers, by increasing `from_day`, the first from day 1 (`kind = "tiers"` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<Tier>>,
+}
+
+impl Rate {
+    /// The national amount of each day's year.
+    pub fn national() -> Self {
+        Rate::default()
+    }
+
+    /// A fixed amount per care day in öre.
+    pub fn fixed(ore: i64) -> Self {
+        Rate {
+            kind: RateKind::Fixed,
+            ore: Some(ore),
+            tiers: None,
+        }
+    }
+}
+
+/// One tier of a tiered rate: from day number `from_day` of the episode (day 1 is the care day
+/// of the ready date) until the next tier. Exactly one of `ore` and `percent_of_national`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// The first day number of the tier.
+    pub from_day: u32,
+    /// A fixed amount per care day in öre.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ore: Option<i64>,
+    /// A percentage of the national amount of the day's year (Denmark: 50 for days 1–2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_of_national: Option<u32>,
+}
+
+/// The rule for one care type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CareRule {
+    /// The model family (*betalningsmodell*): `individual`, `average` or `mixed`.
+    pub model: Model,
+    /// The period (*period*: `month`, `quarter`, `year`): invoices are totalled per period of
+    /// the discharge date, and averages are computed per period. Default `month`.
+    #[serde(default)]
+    pub period: PeriodKind,
+    /// Grace days (*fristdagar*) `g`: liability from day `g + 1`. Required by the individual
+    /// model and by `excess_per_episode`; not allowed otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace_days: Option<u32>,
+    /// The noon cut-off (*klockan 12-regeln*, law 5 kap. 4 §): one more grace day when the
+    /// notice that starts the count was sent strictly after 12:00:00.
+    #[serde(default)]
+    pub noon_rule: bool,
+    /// Under the noon rule, whether a notice with no time of day counts as sent after noon
+    /// (default `false`: before noon, SPEC §7.1).
+    #[serde(default)]
+    pub date_only_after_noon: bool,
+    /// Calendar or working days (*kalenderdagar / vardagar*). Default `calendar`.
+    #[serde(default)]
+    pub day_count: DayCount,
+    /// The notice that starts the count: `ready` (*utskrivningsklar*) or `home_ready`
+    /// (*hemgångsklar*). Default `ready`.
+    #[serde(default)]
+    pub start: Start,
+    /// Whether the discharge day (*utskrivningsdagen*) is a billable day. Default `false`.
+    #[serde(default)]
+    pub bill_discharge_day: bool,
+    /// The average part; required by the average and mixed models, not allowed otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average: Option<AverageRule>,
+    /// The mixed model's individual ceiling in days (*individuellt tak*): an episode past it
+    /// is billed its days past the ceiling whatever the average, and is left out of the
+    /// average. Mixed model only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling_days: Option<u32>,
+    /// The amount per billed care day (*ersättning per vårddygn*). Default: national.
+    #[serde(default)]
+    pub rate: Rate,
+}
+
+impl CareRule {
+    /// The law's default (5 kap. 4 § and 6 §): individual, 3 grace days (4 after noon),
+    /// national amount, monthly totals.
+    pub fn statutory() -> Self {
+        CareRule {
+            model: Model::Individual,
+            period: PeriodKind::Month,
+            grace_days: Some(3),
+            noon_rule: true,
+            date_only_after_noon: false,
+            day_count: DayCount::Calendar,
+            start: Start::Ready,
+            bill_discharge_day: false,
+            average: None,
+            ceiling_days: None,
+            rate: Rate::national(),
+        }
+    }
+
+    /// The threshold in thousandths of a day, when there is an average.
+    pub(crate) fn threshold_milli(&self) -> Option<i64> {
+        self.average
+            .as_ref()
+            .map(|a| (a.threshold_days * 1000.0).round() as i64)
+    }
+
+    fn validate(&self, care: &str) -> Result<(), Error> {
+        let err = |field: &str, message: String| Error::Agreement {
+            field: format!("{care}.{field}"),
+            message,
+        };
+        let per_episode = match (self.model, &self.average) {
+            (Model::Individual, Some(_)) => {
+                return Err(err(
+                    "average",
+                    "the individual model has no average: remove [average] or use model = \"average\" or \"mixed\"".into(),
+                ))
+            }
+            (Model::Average | Model::Mixed, None) => {
+                return Err(err(
+                    "average",
+                    "the average and mixed models need an [average] table (mean, threshold_days, basis)".into(),
+                ))
+            }
+            (Model::Individual, None) => true,
+            (_, Some(a)) => a.basis == Basis::ExcessPerEpisode,
+        };
+        match (self.model, self.ceiling_days) {
+            (Model::Mixed, None) => {
+                return Err(err(
+                    "ceiling_days",
+                    "the mixed model needs an individual ceiling in days (often 7)".into(),
+                ))
+            }
+            (Model::Individual | Model::Average, Some(_)) => {
+                return Err(err(
+                    "ceiling_days",
+                    "only the mixed model has an individual ceiling: remove it or use model = \"mixed\"".into(),
+                ))
+            }
+            _ => {}
+        }
+        if per_episode && self.grace_days.is_none() {
+            return Err(err(
+                "grace_days",
+                "grace days are required by the individual model and by basis = \"excess_per_episode\"".into(),
+            ));
+        }
+        if !per_episode {
+            if self.grace_days.is_some() {
+                return Err(err(
+                    "grace_days",
+                    "basis = \"excess_over_threshold\" bills (mean − threshold) × count and has no grace days: remove grace_days".into(),
+                ));
+            }
+            if self.noon_rule {
+                return Err(err(
+                    "noon_rule",
+                    "the noon rule adds a grace day and basis = \"excess_over_threshold\" has none: remove noon_rule".into(),
+                ));
+            }
+            if self.bill_discharge_day && self.model == Model::Average {
+                return Err(err(
+                    "bill_discharge_day",
+                    "basis = \"excess_over_threshold\" bills (mean − threshold) × count, not care days: remove bill_discharge_day".into(),
+                ));
+            }
+        }
+        if self.date_only_after_noon && !self.noon_rule {
+            return Err(err(
+                "date_only_after_noon",
+                "applies only with noon_rule = true".into(),
+            ));
+        }
+        if let Some(a) = &self.average {
+            let t = a.threshold_days;
+            if !t.is_finite() || !(0.0..=100_000.0).contains(&t) {
+                return Err(err(
+                    "average.threshold_days",
+                    format!("{t} is not a threshold: use a number of days ≥ 0"),
+                ));
+            }
+            if ((t * 1000.0).round() - t * 1000.0).abs() > 1e-6 {
+                return Err(err(
+                    "average.threshold_days",
+                    format!("{t} has more than three decimals: thresholds are exact to 0.001 day"),
+                ));
+            }
+            if a.window == 0 || a.window > 120 {
+                return Err(err(
+                    "average.window",
+                    format!("{} is not a window: use 1 to 120 periods", a.window),
+                ));
+            }
+            if a.evaluation == Evaluation::EachPeriod && a.window != 1 {
+                return Err(err(
+                    "average.window",
+                    "evaluation = \"each_period\" uses one period: set window = 1 or choose rolling_mean, consecutive, block_mean or following_until_improved".into(),
+                ));
+            }
+        }
+        self.rate.validate(care, per_episode)
+    }
+}
+
+impl Rate {
+    fn validate(&self, care: &str, per_episode: bool) -> Result<(), Error> {
+        let err = |field: &str, message: String| Error::Agreement {
+            field: format!("{care}.rate.{field}"),
+            message,
+        };
+        match self.kind {
+            RateKind::National => {
+                if self.ore.is_some() {
+                    return Err(err(
+                        "ore",
+                        "a national rate takes no fixed amount: use kind = \"fixed\" or remove ore"
+                            .into(),
+                    ));
+                }
+            }
+            RateKind::Fixed => match self.ore {
+                None => {
+                    return Err(err(
+                        "ore",
+                        "kind = \"fixed\" needs the amount per care day in öre".into(),
+                    ))
+                }
+                Some(o) if !(0..=MAX_ORE).contains(&o) => {
+                    return Err(err(
+                        "ore",
+                        format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
+                    ))
+                }
+                Some(_) => {}
+            },
+            RateKind::Tiers => {
+                if self.ore.is_some() {
+                    return Err(err(
+                        "ore",
+                        "a tiered rate has its amounts in tiers: remove ore".into(),
+                    ));
+                }
+            }
+        }
+        match (self.kind, &self.tiers) {
+            (RateKind::Tiers, None) => {
+                return Err(err("tiers", "kind = \"tiers\" needs tiers".into()))
+            }
+            (RateKind::Tiers, Some(tiers)) => {
+                if !per_episode {
+                    return Err(err("tiers", "tiers price care days by day number; basis = \"excess_over_threshold\" bills days that are not numbered: use a national or fixed rate".into()));
+                }
+                if tiers.first().map(|t| t.from_day) != Some(1) {
+                    return Err(err(
+                        "tiers",
+                        "the first tier must start at from_day = 1".into(),
+                    ));
+                }
+                for (i, w) in tiers.windows(2).enumerate() {
+                    if w[1].from_day <= w[0].from_day {
+                        return Err(err(
+                            &format!("tiers[{}].from_day", i + 1),
+                            "tiers must have strictly increasing from_day".into(),
+                        ));
+                    }
+                }
+                for (i, t) in tiers.iter().enumerate() {
+                    match (t.ore, t.percent_of_national) {
+                        (Some(o), None) if (0..=MAX_ORE).contains(&o) => {}
+                        (Some(o), None) => {
+                            return Err(err(
+                                &format!("tiers[{i}].ore"),
+                                format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
+                            ))
+                        }
+                        (None, Some(p)) if p <= 1000 => {}
+                        (None, Some(p)) => {
+                            return Err(err(
+                                &format!("tiers[{i}].percent_of_national"),
+                                format!("{p} % is not plausible: use 0–1000"),
+                            ))
+                        }
+                        _ => {
+                            return Err(err(
+                                &format!("tiers[{i}]"),
+                                "give exactly one of ore and percent_of_national".into(),
+                            ))
+                        }
+                    }
+                }
+            }
+            (_, Some(_)) => return Err(err("tiers", "tiers need kind = \"tiers\"".into())),
+            (_, None) => {}
+        }
+        Ok(())
+    }
+}
+
+/// The largest amount per care day accepted, in öre (100 million kr): keeps every sum exact in
+/// 64 bits.
+pub(crate) const MAX_ORE: i64 = 10_000_000_000;
+
+/// The presets shipped with utklar: name and TOML text.
+const PRESETS: [(&str, &str); 4] = [
+    ("statutory", include_str!("../../presets/statutory.toml")),
+    ("kalmar", include_str!("../../presets/kalmar.toml")),
+    ("vgr", include_str!("../../presets/vgr.toml")),
+    ("sormland", include_str!("../../presets/sormland.toml")),
+];
+
+/// The names of the preset agreements, in a fixed order: `statutory`, `kalmar`, `vgr`,
+/// `sormland`.
+///
+/// ```
+/// assert_eq!(utklar_core::payment::preset_names(), ["statutory", "kalmar", "vgr", "sormland"]);
+/// ```
+pub fn preset_names() -> Vec<&'static str> {
+    PRESETS.iter().map(|p| p.0).collect()
+}
+
+/// The TOML text of a preset, with its source and assumptions, as shipped.
+///
+/// ```
+/// let text = utklar_core::payment::preset_text("statutory")?;
+/// assert!(text.contains("2017:612"));
+/// # Ok::<(), utklar_core::Error>(())
+/// ```
+pub fn preset_text(name: &str) -> Result<&'static str, Error> {
+    let key = name.trim().to_ascii_lowercase();
+    PRESETS
+        .iter()
+        .find(|p| p.0 == key)
+        .map(|p| p.1)
+        .ok_or_else(|| Error::UnknownPreset(name.to_string()))
+}
+
+impl Agreement {
+    /// A preset by name (`statutory`, `kalmar`, `vgr`, `sormland`; any case).
+    ///
+    /// ```
+    /// use utklar_core::{payment::Agreement, Error};
+    /// assert_eq!(Agreement::preset("VGR")?.name, "vgr");
+    /// assert!(matches!(Agreement::preset("gotland"), Err(Error::UnknownPreset(_))));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn preset(name: &str) -> Result<Self, Error> {
+        Agreement::from_toml(preset_text(name)?)
+    }
+
+    /// The law's default as an agreement (the same as the `statutory` preset).
+    pub fn statutory() -> Self {
+        Agreement {
+            name: "statutory".into(),
+            title: "The law's default (SFS 2017:612, 5 kap. 4 § and 6 §)".into(),
+            source: "Lag (2017:612) om samverkan vid utskrivning från sluten hälso- och sjukvård, 5 kap. 3–6 §§".into(),
+            assumptions: Vec::new(),
+            somatic: CareRule::statutory(),
+            psychiatric: CareRule::statutory(),
+        }
+    }
+
+    /// Reads an agreement from TOML and validates it. Unknown fields, wrong types and
+    /// contradictions are [`Error::Agreement`] naming the field.
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        let de = toml::Deserializer::new(text);
+        let agreement: Agreement = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let message = inner.message().trim().to_string();
+            let field = unknown_field_name(&message).map_or_else(
+                || path.clone(),
+                |f| {
+                    if path.is_empty() || path == "." {
+                        f.to_string()
+                    } else if path.ends_with(f) {
+                        path.clone()
+                    } else {
+                        format!("{path}.{f}")
+                    }
+                },
+            );
+            let field = if field.is_empty() || field == "." {
+                "(agreement)".to_string()
+            } else {
+                field
+            };
+            Error::Agreement { field, message }
+        })?;
+        agreement.validate()?;
+        Ok(agreement)
+    }
+
+    /// Writes the agreement as TOML (the form [`Agreement::from_toml`] reads).
+    pub fn to_toml(&self) -> Result<String, Error> {
+        toml::to_string(self).map_err(|e| Error::Agreement {
+            field: "(agreement)".into(),
+            message: format!("cannot write as TOML: {e}"),
+        })
+    }
+
+    /// Checks every rule; the first contradiction is an [`Error::Agreement`] naming its field.
+    ///
+    /// ```
+    /// use utklar_core::payment::Agreement;
+    /// let mut a = Agreement::preset("kalmar")?;
+    /// a.somatic.ceiling_days = Some(7); // only the mixed model has a ceiling
+    /// let err = a.validate().unwrap_err();
+    /// assert!(err.to_string().contains("somatic.ceiling_days"));
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::Agreement {
+                field: "name".into(),
+                message: "an agreement needs a name".into(),
+            });
+        }
+        self.somatic.validate("somatic")?;
+        self.psychiatric.validate("psychiatric")
+    }
+
+    /// The rule for a care type.
+    pub fn rule(&self, care: CareType) -> &CareRule {
+        match care {
+            CareType::Somatic => &self.somatic,
+            CareType::Psychiatric => &self.psychiatric,
+        }
+    }
+
+    /// The rule for a care type, mutably.
+    pub fn rule_mut(&mut self, care: CareType) -> &mut CareRule {
+        match care {
+            CareType::Somatic => &mut self.somatic,
+            CareType::Psychiatric => &mut self.psychiatric,
+        }
+    }
+}
+
+/// The field named by serde's "unknown field `x`" or "missing field `x`" message.
+fn unknown_field_name(message: &str) -> Option<&str> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("missing field `"))?;
+    rest.split('`').next()
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Model::Individual => "individual",
+            Model::Average => "average",
+            Model::Mixed => "mixed",
+        })
+    }
+}

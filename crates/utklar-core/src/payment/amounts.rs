@@ -1,0 +1,191 @@
+//! Amounts per care day in integer öre, and the one rounding rule.
+//!
+//! ```
+//! use utklar_core::{payment::Amounts, Error};
+//!
+//! let mut amounts = Amounts::national();
+//! assert_eq!(amounts.get(2024)?, 1_160_000); // 11 600 kr
+//! assert_eq!(amounts.get(2025), Err(Error::MissingAmount { year: 2025 }));
+//! amounts.set(2025, 1_090_000)?;
+//! amounts.parse_override("2026=11200.50")?;
+//! assert_eq!(amounts.get(2026)?, 1_120_050);
+//! # Ok::<(), Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// The national amounts per care day (law 5 kap. 6 §) that have a source: year, öre, source.
+pub const NATIONAL_AMOUNTS: [(i32, i64, &str); 4] = [
+    (2019, 780_000, "HSLF-FS 2018:67"),
+    (2020, 820_000, "county pages citing Socialstyrelsen"),
+    (2022, 930_000, "vårdsamverkanskåne.se, 2021-12-14"),
+    (2024, 1_160_000, "seed 003, citing HSLF-FS 2023:40"),
+];
+
+/// Amounts per care day by calendar year, in öre (1 kr = 100 öre).
+///
+/// [`Amounts::national`] holds only the sourced national amounts (SPEC §7.3); any other year
+/// must be given by the caller, and asking for a missing year is [`Error::MissingAmount`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Amounts {
+    by_year: BTreeMap<i32, i64>,
+}
+
+impl Amounts {
+    /// No amounts at all.
+    pub fn empty() -> Self {
+        Amounts::default()
+    }
+
+    /// The sourced national amounts: 2019 7 800 kr, 2020 8 200 kr, 2022 9 300 kr, 2024
+    /// 11 600 kr ([`NATIONAL_AMOUNTS`]).
+    pub fn national() -> Self {
+        Amounts {
+            by_year: NATIONAL_AMOUNTS.iter().map(|a| (a.0, a.1)).collect(),
+        }
+    }
+
+    /// Sets (or overrides) the amount of a year in öre. A negative amount, one above 100
+    /// million kr, or a year outside 1990–2100 is [`Error::InvalidArgument`].
+    pub fn set(&mut self, year: i32, ore: i64) -> Result<&mut Self, Error> {
+        if !(1990..=2100).contains(&year) {
+            return Err(Error::InvalidArgument {
+                name: "amount".into(),
+                message: format!("year {year} is outside 1990–2100"),
+            });
+        }
+        if !(0..=super::agreement::MAX_ORE).contains(&ore) {
+            return Err(Error::InvalidArgument {
+                name: "amount".into(),
+                message: format!(
+                    "the amount for {year} ({ore} öre) is not an amount per day: use 0 to {} öre",
+                    super::agreement::MAX_ORE
+                ),
+            });
+        }
+        self.by_year.insert(year, ore);
+        Ok(self)
+    }
+
+    /// The same amounts with one more year set.
+    pub fn with(mut self, year: i32, ore: i64) -> Result<Self, Error> {
+        self.set(year, ore)?;
+        Ok(self)
+    }
+
+    /// Sets a year from text `YEAR=KRONOR` (kronor with up to two decimals, `.` or `,`): the
+    /// form of the command line's `--amount 2025=10900`.
+    pub fn parse_override(&mut self, text: &str) -> Result<&mut Self, Error> {
+        let bad = |m: &str| Error::InvalidArgument {
+            name: "amount".into(),
+            message: format!("{text:?}: {m}; use YEAR=KRONOR, e.g. 2025=10900"),
+        };
+        let (y, kr) = text.split_once('=').ok_or_else(|| bad("no '='"))?;
+        let year: i32 = y
+            .trim()
+            .parse()
+            .map_err(|_| bad("the year is not a number"))?;
+        let ore = parse_kronor(kr.trim()).ok_or_else(|| bad("the amount is not kronor"))?;
+        self.set(year, ore)
+    }
+
+    /// The amount of a year in öre, or [`Error::MissingAmount`] naming the year.
+    pub fn get(&self, year: i32) -> Result<i64, Error> {
+        self.by_year
+            .get(&year)
+            .copied()
+            .ok_or(Error::MissingAmount { year })
+    }
+
+    /// The years with an amount and their amounts in öre, by year.
+    pub fn years(&self) -> impl Iterator<Item = (i32, i64)> + '_ {
+        self.by_year.iter().map(|(&y, &o)| (y, o))
+    }
+}
+
+/// Kronor text (`10900`, `10900.5`, `10 900,50`) to öre; `None` if not an amount.
+fn parse_kronor(s: &str) -> Option<i64> {
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let (int, frac) = match s.split_once(['.', ',']) {
+        Some((i, f)) => (i, f),
+        None => (s.as_str(), ""),
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || int.len() > 12 {
+        return None;
+    }
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut ore = int.parse::<i64>().ok()? * 100;
+    if !frac.is_empty() {
+        let f: i64 = frac.parse().ok()?;
+        ore += if frac.len() == 1 { f * 10 } else { f };
+    }
+    Some(ore)
+}
+
+/// `num / den` rounded to the nearest integer, halves away from zero (SPEC §7.4). `den > 0`.
+pub(crate) fn div_round(num: i128, den: i128) -> i128 {
+    debug_assert!(den > 0);
+    let q = num / den;
+    let r = num % den;
+    if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(div_round(5, 10), 1);
+        assert_eq!(div_round(15, 10), 2);
+        assert_eq!(div_round(14, 10), 1);
+        assert_eq!(div_round(-5, 10), -1);
+        assert_eq!(div_round(-15, 10), -2);
+        assert_eq!(div_round(-14, 10), -1);
+        assert_eq!(div_round(0, 7), 0);
+        assert_eq!(div_round(1, 3), 0);
+        assert_eq!(div_round(2, 3), 1);
+    }
+
+    #[test]
+    fn national_amounts_are_the_sourced_ones_only() {
+        let a = Amounts::national();
+        let years: Vec<(i32, i64)> = a.years().collect();
+        assert_eq!(
+            years,
+            [
+                (2019, 780_000),
+                (2020, 820_000),
+                (2022, 930_000),
+                (2024, 1_160_000)
+            ]
+        );
+        for y in [2018, 2021, 2023, 2025] {
+            assert_eq!(a.get(y), Err(Error::MissingAmount { year: y }));
+        }
+    }
+
+    #[test]
+    fn overrides() {
+        let mut a = Amounts::national();
+        a.set(2024, 1).unwrap();
+        assert_eq!(a.get(2024).unwrap(), 1);
+        assert!(a.set(2025, -1).is_err());
+        assert!(a.set(1989, 1).is_err());
+        a.parse_override("2023 = 10 500,5").unwrap();
+        assert_eq!(a.get(2023).unwrap(), 1_050_050);
+        for bad in ["2023", "x=1", "2023=", "2023=1.234", "2023=-5", "2023=1e3"] {
+            assert!(a.parse_override(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,1106 @@
+//! The invoice: classification of episodes, evaluation of averages, pricing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::{Datelike, NaiveDate};
+use serde::ser::{SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use super::agreement::{
+    Agreement, Basis, CareRule, DayCount, Evaluation, MeanDefinition, Model, RateKind, Start, Unit,
+};
+use super::amounts::{div_round, Amounts};
+use crate::calendar::is_working_day;
+use crate::episode::{CareType, Episode};
+use crate::error::Error;
+use crate::municipality::Municipality;
+use crate::period::{Period, PeriodKind};
+use crate::time::{date_of_day, day_number};
+
+/// Why an episode was not billed. Serialized in snake case (`within_grace`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NotBilledReason {
+    /// Still in hospital: no discharge yet, nothing can be billed.
+    Open,
+    /// Bad data: an `episode_id` seen earlier in the input (the first one is kept).
+    DuplicateEpisodeId,
+    /// Bad data: discharged before the ready date (*minusdagar*).
+    NegativeDays,
+    /// Bad data: discharge or ready notice before admission.
+    InvalidDates,
+    /// No admission notice (*inskrivningsmeddelande*) was sent (law 5 kap. 3 §).
+    MissingAdmissionNotice,
+    /// A SIP was required and not called (law 5 kap. 3 § second paragraph).
+    SipNotCalled,
+    /// Discharge was blocked by the region-financed open care (law 5 kap. 5 §).
+    RegionBlocked,
+    /// Discharged within the grace days (or, under a ceiling, at or under it with nothing
+    /// past the grace).
+    WithinGrace,
+    /// Average model: the municipality's period was not liable.
+    AverageNotExceeded,
+}
+
+impl NotBilledReason {
+    /// Every reason, in a fixed order.
+    pub const ALL: [NotBilledReason; 9] = [
+        NotBilledReason::Open,
+        NotBilledReason::DuplicateEpisodeId,
+        NotBilledReason::NegativeDays,
+        NotBilledReason::InvalidDates,
+        NotBilledReason::MissingAdmissionNotice,
+        NotBilledReason::SipNotCalled,
+        NotBilledReason::RegionBlocked,
+        NotBilledReason::WithinGrace,
+        NotBilledReason::AverageNotExceeded,
+    ];
+
+    /// The snake-case name used in JSON (`within_grace`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotBilledReason::Open => "open",
+            NotBilledReason::DuplicateEpisodeId => "duplicate_episode_id",
+            NotBilledReason::NegativeDays => "negative_days",
+            NotBilledReason::InvalidDates => "invalid_dates",
+            NotBilledReason::MissingAdmissionNotice => "missing_admission_notice",
+            NotBilledReason::SipNotCalled => "sip_not_called",
+            NotBilledReason::RegionBlocked => "region_blocked",
+            NotBilledReason::WithinGrace => "within_grace",
+            NotBilledReason::AverageNotExceeded => "average_not_exceeded",
+        }
+    }
+
+    /// Whether the reason is bad data (duplicate, negative days, invalid dates).
+    pub fn is_bad_data(self) -> bool {
+        matches!(
+            self,
+            NotBilledReason::DuplicateEpisodeId
+                | NotBilledReason::NegativeDays
+                | NotBilledReason::InvalidDates
+        )
+    }
+
+    /// Whether the reason is a failed precondition of the law (5 kap. 3 § and 5 §).
+    pub fn is_precondition(self) -> bool {
+        matches!(
+            self,
+            NotBilledReason::MissingAdmissionNotice
+                | NotBilledReason::SipNotCalled
+                | NotBilledReason::RegionBlocked
+        )
+    }
+}
+
+impl fmt::Display for NotBilledReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The rule that billed a line. Serialized in snake case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Rule {
+    /// Individual model: the episode's days past the grace days.
+    Individual,
+    /// Average or mixed model, liable period, `excess_per_episode`: the episode's days past
+    /// the grace days.
+    AveragePerEpisode,
+    /// Average or mixed model, liable period, `excess_over_threshold`: `(mean − threshold) ×
+    /// count` days for the municipality and period.
+    AverageOverThreshold,
+    /// Mixed model: an episode past the individual ceiling, its days past the ceiling.
+    IndividualCeiling,
+}
+
+impl Rule {
+    /// The snake-case name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Individual => "individual",
+            Rule::AveragePerEpisode => "average_per_episode",
+            Rule::AverageOverThreshold => "average_over_threshold",
+            Rule::IndividualCeiling => "individual_ceiling",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One invoice line: a billed episode, or a municipality-period under `excess_over_threshold`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The billed episode; `None` for a municipality-period line.
+    pub episode_id: Option<String>,
+    /// The municipality that pays.
+    pub municipality: Municipality,
+    /// The care type.
+    pub care_type: CareType,
+    /// The period of the discharge date (of the municipality-period).
+    pub period: Period,
+    /// Billed care days; fractional only on `average_over_threshold` lines.
+    pub billed_days: f64,
+    /// The amount in öre, rounded once for the line.
+    pub amount_ore: i64,
+    /// The rule that billed the line.
+    pub rule: Rule,
+    /// How many input episodes the line covers (1 for an episode line).
+    pub episodes: u64,
+    /// The episode's position in the input (`None` for a municipality-period line).
+    pub index: Option<usize>,
+}
+
+/// Totals and the evaluation of one municipality, care type and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Total {
+    /// The municipality.
+    pub municipality: Municipality,
+    /// The care type.
+    pub care_type: CareType,
+    /// The period.
+    pub period: Period,
+    /// Billed care days (sum of the lines).
+    pub billed_days: f64,
+    /// Amount in öre (sum of the lines).
+    pub amount_ore: i64,
+    /// The mean that decided the period (the window's mean under a window evaluation; the
+    /// previous block's under `following_until_improved`; the period's own mean when no
+    /// evaluation applied); `None` for the individual model or an empty denominator.
+    pub mean_days: Option<f64>,
+    /// The threshold; `None` for the individual model.
+    pub threshold: Option<f64>,
+    /// Whether the period was liable; `None` for the individual model (no evaluation).
+    pub triggered: Option<bool>,
+    /// The period's own mean over its liability population (not serialized).
+    pub period_mean_days: Option<f64>,
+    /// Closed episodes of the group in the input (not serialized).
+    pub episodes: u64,
+}
+
+/// An episode that was not billed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotBilled {
+    /// Position in the input.
+    pub index: usize,
+    /// The episode id.
+    pub episode_id: String,
+    /// Why.
+    pub reason: NotBilledReason,
+}
+
+/// An auditable invoice (SPEC §7.5). `lines` cover the billed episodes, `not_billed` lists
+/// every other one; [`Invoice::balances`] always holds.
+///
+/// Serializes (serde) to SPEC §9's JSON: `lines`, `totals`, `not_billed` (reason → count, every
+/// reason present), `episodes_in`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invoice {
+    /// The agreement's name.
+    pub agreement: String,
+    /// The lines, by municipality, care type, period and input order.
+    pub lines: Vec<Line>,
+    /// The totals per municipality, care type and period, in that order.
+    pub totals: Vec<Total>,
+    /// Every episode not billed, in input order.
+    pub not_billed: Vec<NotBilled>,
+    /// Episodes in.
+    pub episodes_in: u64,
+}
+
+impl Invoice {
+    /// The total amount in öre.
+    pub fn amount_ore(&self) -> i64 {
+        self.lines.iter().map(|l| l.amount_ore).sum()
+    }
+
+    /// Total billed days.
+    pub fn billed_days(&self) -> f64 {
+        self.lines.iter().map(|l| l.billed_days).sum()
+    }
+
+    /// Episodes covered by a line.
+    pub fn billed_episodes(&self) -> u64 {
+        self.lines.iter().map(|l| l.episodes).sum()
+    }
+
+    /// The not-billed count per reason, every reason present, in [`NotBilledReason::ALL`]
+    /// order.
+    pub fn not_billed_counts(&self) -> Vec<(NotBilledReason, u64)> {
+        let mut counts: BTreeMap<NotBilledReason, u64> =
+            NotBilledReason::ALL.iter().map(|&r| (r, 0)).collect();
+        for n in &self.not_billed {
+            *counts.entry(n.reason).or_default() += 1;
+        }
+        NotBilledReason::ALL
+            .iter()
+            .map(|r| (*r, counts[r]))
+            .collect()
+    }
+
+    /// The not-billed count of one reason.
+    pub fn not_billed_count(&self, reason: NotBilledReason) -> u64 {
+        self.not_billed
+            .iter()
+            .filter(|n| n.reason == reason)
+            .count() as u64
+    }
+
+    /// `billed episodes + not billed = episodes in`.
+    pub fn balances(&self) -> bool {
+        self.billed_episodes() + self.not_billed.len() as u64 == self.episodes_in
+    }
+
+    /// The total of one municipality, care type and period.
+    pub fn total(
+        &self,
+        municipality: Municipality,
+        care: CareType,
+        period: Period,
+    ) -> Option<&Total> {
+        self.totals
+            .iter()
+            .find(|t| t.municipality == municipality && t.care_type == care && t.period == period)
+    }
+}
+
+/// Serializes billed days as an integer when whole.
+fn days_value(d: f64) -> serde_json_like::Days {
+    serde_json_like::Days(d)
+}
+
+mod serde_json_like {
+    use serde::{Serialize, Serializer};
+    pub struct Days(pub f64);
+    impl Serialize for Days {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            if self.0.fract() == 0.0 && self.0.abs() < 9e15 {
+                s.serialize_i64(self.0 as i64)
+            } else {
+                s.serialize_f64(self.0)
+            }
+        }
+    }
+}
+
+impl Serialize for Line {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Line", 7)?;
+        st.serialize_field("episode_id", &self.episode_id)?;
+        st.serialize_field("municipality", &self.municipality)?;
+        st.serialize_field("care_type", &self.care_type)?;
+        st.serialize_field("period", &self.period)?;
+        st.serialize_field("billed_days", &days_value(self.billed_days))?;
+        st.serialize_field("amount_ore", &self.amount_ore)?;
+        st.serialize_field("rule", &self.rule)?;
+        st.end()
+    }
+}
+
+impl Serialize for Total {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Total", 8)?;
+        st.serialize_field("municipality", &self.municipality)?;
+        st.serialize_field("care_type", &self.care_type)?;
+        st.serialize_field("period", &self.period)?;
+        st.serialize_field("billed_days", &days_value(self.billed_days))?;
+        st.serialize_field("amount_ore", &self.amount_ore)?;
+        st.serialize_field("mean_days", &self.mean_days)?;
+        st.serialize_field("threshold", &self.threshold)?;
+        st.serialize_field("triggered", &self.triggered)?;
+        st.end()
+    }
+}
+
+struct ReasonCounts<'a>(&'a Invoice);
+
+impl Serialize for ReasonCounts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let counts = self.0.not_billed_counts();
+        let mut m = s.serialize_map(Some(counts.len()))?;
+        for (r, n) in counts {
+            m.serialize_entry(r.as_str(), &n)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Invoice {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Invoice", 4)?;
+        st.serialize_field("lines", &self.lines)?;
+        st.serialize_field("totals", &self.totals)?;
+        st.serialize_field("not_billed", &ReasonCounts(self))?;
+        st.serialize_field("episodes_in", &self.episodes_in)?;
+        st.end()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification
+
+/// A small multiplicative hasher (the Fx hash of rustc) for the maps keyed by (municipality,
+/// care type, period): a small, bounded key space that input cannot use to degrade the table,
+/// where it is several times faster than SipHash.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    #[inline]
+    fn write_u16(&mut self, x: u16) {
+        self.write_u64(u64::from(x));
+    }
+    #[inline]
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(u64::from(x));
+    }
+    #[inline]
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type Fx = BuildHasherDefault<FxHasher>;
+
+/// An episode inside the liability population or failing a precondition, with the day counts
+/// its care rule needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Prep {
+    pub group: usize,
+    /// Counted billable care days, the discharge day included when billed.
+    pub n: i64,
+    /// The noon shift: 1 when the noon rule adds a grace day.
+    pub s: i64,
+    /// Day number of the start notice's date.
+    pub start: i32,
+    /// Days past the mixed model's ceiling (0 otherwise or at/under it).
+    pub past_ceiling: i64,
+    /// In the liability population (preconditions hold).
+    pub liable: bool,
+    /// In the average (liable, and not past a ceiling).
+    pub in_average: bool,
+}
+
+/// Statistics of one municipality, care type and period.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Group {
+    pub municipality: Option<Municipality>,
+    pub care: usize,
+    pub ord: i32,
+    pub sum_days: i64,
+    pub n_incl: i64,
+    pub n_excl: i64,
+    pub persons_incl: i64,
+    pub persons_excl: i64,
+    pub population: u64,
+    pub episodes: u64,
+}
+
+impl Group {
+    pub fn count(&self, rule: &CareRule) -> i64 {
+        let Some(a) = &rule.average else { return 0 };
+        match (a.unit, a.mean) {
+            (Unit::Episodes, MeanDefinition::InclDay0) => self.n_incl,
+            (Unit::Episodes, MeanDefinition::ExclDay0) => self.n_excl,
+            (Unit::Persons, MeanDefinition::InclDay0) => self.persons_incl,
+            (Unit::Persons, MeanDefinition::ExclDay0) => self.persons_excl,
+        }
+    }
+}
+
+/// The groups of one municipality and care type, dense by period ordinal.
+#[derive(Debug, Clone)]
+pub(crate) struct Seq {
+    pub care: usize,
+    pub first_ord: i32,
+    /// Group index per ordinal from `first_ord` (`usize::MAX` for a gap).
+    pub groups: Vec<usize>,
+}
+
+/// Everything an invoice or a sweep needs, computed once.
+pub(crate) struct Prepared {
+    pub outcomes: Vec<Outcome>,
+    pub groups: Vec<Group>,
+    pub seqs: Vec<Seq>,
+    pub kinds: [PeriodKind; 2],
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome {
+    Out(NotBilledReason),
+    In(Prep),
+}
+
+fn care_index(c: CareType) -> usize {
+    match c {
+        CareType::Somatic => 0,
+        CareType::Psychiatric => 1,
+    }
+}
+
+pub(crate) const CARES: [CareType; 2] = [CareType::Somatic, CareType::Psychiatric];
+
+/// The k-th (1-based) counted day on or after `start`, as a day number.
+fn kth_working_day(start: i32, k: i64) -> i32 {
+    let mut day = start;
+    let mut seen = 0;
+    loop {
+        if is_working_day(date_of_day(day)) {
+            seen += 1;
+            if seen == k {
+                return day;
+            }
+        }
+        day += 1;
+    }
+}
+
+fn counted_days(rule: &CareRule, start: NaiveDate, discharge: NaiveDate) -> (i64, i64) {
+    let (sd, xd) = (day_number(start), day_number(discharge));
+    if sd > xd {
+        return (0, 0);
+    }
+    match rule.day_count {
+        DayCount::Calendar => {
+            let d = i64::from(xd - sd);
+            (d, d + i64::from(rule.bill_discharge_day))
+        }
+        DayCount::Working => {
+            let d = crate::calendar::working_days_between(start, discharge);
+            let extra = rule.bill_discharge_day && is_working_day(discharge);
+            (d, d + i64::from(extra))
+        }
+    }
+}
+
+pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Prepared, Error> {
+    agreement.validate()?;
+    let kinds = [agreement.somatic.period, agreement.psychiatric.period];
+    // Ids come from the caller: SipHash keeps a crafted set of ids from degrading the table.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(episodes.len());
+    let mut group_index: HashMap<(u16, usize, i32), usize, Fx> = HashMap::default();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut outcomes = Vec::with_capacity(episodes.len());
+    let any_persons = CARES.iter().any(|&c| {
+        agreement
+            .rule(c)
+            .average
+            .as_ref()
+            .is_some_and(|a| a.unit == Unit::Persons)
+    });
+    // (group, no patient id, the person, ready days ≥ 1).
+    let mut persons: Vec<(usize, bool, &str, bool)> = Vec::new();
+    for e in episodes {
+        if !seen.insert(e.episode_id.as_str()) {
+            outcomes.push(Outcome::Out(NotBilledReason::DuplicateEpisodeId));
+            continue;
+        }
+        let Some(discharged) = e.discharged_at else {
+            outcomes.push(Outcome::Out(NotBilledReason::Open));
+            continue;
+        };
+        if discharged.date < e.ready_at.date {
+            outcomes.push(Outcome::Out(NotBilledReason::NegativeDays));
+            continue;
+        }
+        if let Some(adm) = e.admitted_at {
+            if discharged.is_before(adm) || e.ready_at.is_before(adm) {
+                outcomes.push(Outcome::Out(NotBilledReason::InvalidDates));
+                continue;
+            }
+        }
+        let care = care_index(e.care_type);
+        let rule = agreement.rule(e.care_type);
+        let ord = Period::of(kinds[care], discharged.date).ordinal();
+        let key = (e.municipality.code(), care, ord);
+        let group = *group_index.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                municipality: Some(e.municipality),
+                care,
+                ord,
+                ..Group::default()
+            });
+            groups.len() - 1
+        });
+        let notice = match rule.start {
+            Start::Ready => e.ready_at,
+            // Home-ready is ready and more: never before the ready notice.
+            Start::HomeReady => e
+                .home_ready_at
+                .filter(|h| !h.is_before(e.ready_at))
+                .unwrap_or(e.ready_at),
+        };
+        let (d, n) = counted_days(rule, notice.date, discharged.date);
+        let s = i64::from(rule.noon_rule && notice.is_after_noon_or(rule.date_only_after_noon));
+        let liable = e.liability_preconditions_hold();
+        let past_ceiling = match (rule.model, rule.ceiling_days) {
+            (Model::Mixed, Some(c)) => (n - i64::from(c)).max(0),
+            _ => 0,
+        };
+        let in_average = liable && rule.model != Model::Individual && past_ceiling == 0;
+        let g = &mut groups[group];
+        g.episodes += 1;
+        if in_average {
+            g.population += 1;
+            g.sum_days += d;
+            g.n_incl += 1;
+            g.n_excl += i64::from(d >= 1);
+            if any_persons {
+                let who = e.patient_id.as_deref().unwrap_or(e.episode_id.as_str());
+                persons.push((group, e.patient_id.is_none(), who, d >= 1));
+            }
+        }
+        outcomes.push(Outcome::In(Prep {
+            group,
+            n,
+            s,
+            start: day_number(notice.date),
+            past_ceiling,
+            liable,
+            in_average,
+        }));
+    }
+    if any_persons {
+        persons.sort_unstable();
+        let mut i = 0;
+        while i < persons.len() {
+            let (g, anonymous, who, _) = persons[i];
+            let mut j = i;
+            let mut ge1 = false;
+            while j < persons.len()
+                && persons[j].0 == g
+                && persons[j].1 == anonymous
+                && persons[j].2 == who
+            {
+                ge1 |= persons[j].3;
+                j += 1;
+            }
+            groups[g].persons_incl += 1;
+            groups[g].persons_excl += i64::from(ge1);
+            i = j;
+        }
+    }
+    // Dense sequences per municipality and care type.
+    let mut by_mc: BTreeMap<(u16, usize), Vec<usize>> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        let code = g.municipality.map_or(0, Municipality::code);
+        by_mc.entry((code, g.care)).or_default().push(i);
+    }
+    let seqs = by_mc
+        .into_iter()
+        .map(|((_, care), idx)| {
+            let first = idx.iter().map(|&i| groups[i].ord).min().unwrap_or(0);
+            let last = idx.iter().map(|&i| groups[i].ord).max().unwrap_or(0);
+            let mut dense = vec![usize::MAX; (last - first + 1) as usize];
+            for &i in &idx {
+                dense[(groups[i].ord - first) as usize] = i;
+            }
+            Seq {
+                care,
+                first_ord: first,
+                groups: dense,
+            }
+        })
+        .collect();
+    Ok(Prepared {
+        outcomes,
+        groups,
+        seqs,
+        kinds,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+/// The decision for one period: liable or not, and the (days, count) whose mean decided it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Decision {
+    pub triggered: bool,
+    pub deciding: Option<(i64, i64)>,
+}
+
+fn above(sum: i64, count: i64, threshold_milli: i64) -> bool {
+    count > 0 && i128::from(sum) * 1000 > i128::from(threshold_milli) * i128::from(count)
+}
+
+/// Decides each period of a dense sequence of (days, count).
+pub(crate) fn decide(
+    stats: &[(i64, i64)],
+    first_ord: i32,
+    threshold_milli: i64,
+    evaluation: Evaluation,
+    window: u32,
+    out: &mut Vec<Decision>,
+) {
+    out.clear();
+    let n = window.max(1) as usize;
+    match evaluation {
+        Evaluation::EachPeriod => {
+            for &(s, c) in stats {
+                out.push(Decision {
+                    triggered: above(s, c, threshold_milli),
+                    deciding: Some((s, c)),
+                });
+            }
+        }
+        Evaluation::RollingMean => {
+            let (mut s, mut c) = (0i64, 0i64);
+            for i in 0..stats.len() {
+                s += stats[i].0;
+                c += stats[i].1;
+                if i >= n {
+                    s -= stats[i - n].0;
+                    c -= stats[i - n].1;
+                }
+                out.push(Decision {
+                    triggered: above(s, c, threshold_milli),
+                    deciding: Some((s, c)),
+                });
+            }
+        }
+        Evaluation::Consecutive => {
+            let mut run = 0usize;
+            for &(s, c) in stats {
+                if above(s, c, threshold_milli) {
+                    run += 1;
+                } else {
+                    run = 0;
+                }
+                out.push(Decision {
+                    triggered: run >= n,
+                    deciding: Some((s, c)),
+                });
+            }
+        }
+        Evaluation::FollowingUntilImproved | Evaluation::BlockMean => {
+            // The block deciding a period: the previous one, or its own.
+            let back = i32::from(evaluation == Evaluation::FollowingUntilImproved);
+            let w = n as i32;
+            let mut block_sums: HashMap<i32, (i64, i64)> = HashMap::new();
+            for (i, &(s, c)) in stats.iter().enumerate() {
+                let b = (first_ord + i as i32).div_euclid(w);
+                let e = block_sums.entry(b).or_default();
+                e.0 += s;
+                e.1 += c;
+            }
+            for i in 0..stats.len() {
+                let b = (first_ord + i as i32).div_euclid(w);
+                match block_sums.get(&(b - back)) {
+                    Some(&(s, c)) => out.push(Decision {
+                        triggered: above(s, c, threshold_milli),
+                        deciding: Some((s, c)),
+                    }),
+                    None => out.push(Decision {
+                        triggered: false,
+                        deciding: None,
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Decisions per group index (average and mixed models), with `threshold_milli` per care type.
+pub(crate) fn decide_groups(
+    prep: &Prepared,
+    agreement: &Agreement,
+    thresholds: [Option<i64>; 2],
+    decisions: &mut [Decision],
+) {
+    let mut stats = Vec::new();
+    let mut out = Vec::new();
+    for seq in &prep.seqs {
+        let rule = agreement.rule(CARES[seq.care]);
+        let (Some(a), Some(t)) = (&rule.average, thresholds[seq.care]) else {
+            continue;
+        };
+        stats.clear();
+        stats.extend(seq.groups.iter().map(|&g| {
+            if g == usize::MAX {
+                (0, 0)
+            } else {
+                (prep.groups[g].sum_days, prep.groups[g].count(rule))
+            }
+        }));
+        decide(&stats, seq.first_ord, t, a.evaluation, a.window, &mut out);
+        for (i, &g) in seq.groups.iter().enumerate() {
+            if g != usize::MAX {
+                decisions[g] = out[i];
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pricing
+
+/// The year of a day number.
+fn year_of(day: i32) -> i32 {
+    date_of_day(day).year()
+}
+
+fn jan1(year: i32) -> i32 {
+    day_number(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN))
+}
+
+/// Price of one day in hundredths of öre.
+fn day_price(rule: &CareRule, amounts: &Amounts, year: i32, k: i64) -> Result<i128, Error> {
+    match rule.rate.kind {
+        RateKind::National => Ok(i128::from(amounts.get(year)?) * 100),
+        RateKind::Fixed => Ok(i128::from(rule.rate.ore.unwrap_or(0)) * 100),
+        RateKind::Tiers => {
+            let tiers = rule.rate.tiers.as_deref().unwrap_or(&[]);
+            let tier = tiers
+                .iter()
+                .rev()
+                .find(|t| i64::from(t.from_day) <= k)
+                .or(tiers.first());
+            match tier {
+                Some(t) => match (t.ore, t.percent_of_national) {
+                    (Some(o), _) => Ok(i128::from(o) * 100),
+                    (None, Some(p)) => Ok(i128::from(amounts.get(year)?) * i128::from(p)),
+                    (None, None) => Ok(0),
+                },
+                None => Ok(0),
+            }
+        }
+    }
+}
+
+/// The first day number after `k` where a tier changes (`i64::MAX` when none).
+fn next_tier_start(rule: &CareRule, k: i64) -> i64 {
+    if rule.rate.kind != RateKind::Tiers {
+        return i64::MAX;
+    }
+    rule.rate
+        .tiers
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .map(|t| i64::from(t.from_day))
+        .find(|&f| f > k)
+        .unwrap_or(i64::MAX)
+}
+
+/// Prices days `first_k ..= last_k` of an episode counted from `start`; returns the amount in
+/// öre, rounded once.
+pub(crate) fn price_days(
+    rule: &CareRule,
+    amounts: &Amounts,
+    start: i32,
+    first_k: i64,
+    last_k: i64,
+) -> Result<i64, Error> {
+    if last_k < first_k {
+        return Ok(0);
+    }
+    let mut num: i128 = 0;
+    match rule.day_count {
+        DayCount::Calendar => {
+            let mut k = first_k;
+            while k <= last_k {
+                let day = start + (k - 1) as i32;
+                let year = year_of(day);
+                let year_end_k = k + i64::from(jan1(year + 1) - day) - 1;
+                let seg_end = last_k.min(year_end_k).min(next_tier_start(rule, k) - 1);
+                let len = seg_end - k + 1;
+                num += day_price(rule, amounts, year, k)? * i128::from(len);
+                k = seg_end + 1;
+            }
+        }
+        DayCount::Working => {
+            let mut day = kth_working_day(start, first_k);
+            let mut k = first_k;
+            while k <= last_k {
+                if is_working_day(date_of_day(day)) {
+                    num += day_price(rule, amounts, year_of(day), k)?;
+                    k += 1;
+                }
+                day += 1;
+            }
+        }
+    }
+    Ok(div_round(num, 100) as i64)
+}
+
+/// The amount per (fractional) day of a municipality-period under `excess_over_threshold`, in
+/// öre: the national amount of the period's year, or the fixed amount.
+pub(crate) fn period_rate(
+    rule: &CareRule,
+    amounts: &Amounts,
+    period: Period,
+) -> Result<i64, Error> {
+    match rule.rate.kind {
+        RateKind::Fixed => Ok(rule.rate.ore.unwrap_or(0)),
+        _ => amounts.get(period.year()),
+    }
+}
+
+/// A liable period's `(mean − threshold) × count = days − threshold × count` over its own
+/// episodes, as a fraction (numerator ≥ 0, denominator 1000).
+pub(crate) fn excess_fraction(own: (i64, i64), threshold_milli: i64) -> (i128, i128) {
+    let num = 1000 * i128::from(own.0) - i128::from(threshold_milli) * i128::from(own.1);
+    (num.max(0), 1000)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The invoice
+
+/// Computes the invoice of `episodes` under `agreement`, pricing days with `amounts`.
+///
+/// Episodes are classified in this order: a repeated `episode_id` (bad data), open, negative
+/// days or dates before admission (bad data), a failed precondition of the law (outside the
+/// liability population: never billed, never in an average), then the agreement's model.
+///
+/// ```
+/// use utklar_core::{payment::{self, Agreement, Amounts}, CareType, Episode};
+///
+/// let e = Episode::new("e1", "0880".parse()?, CareType::Somatic, "2024-03-01T12:00:01".parse()?)
+///     .discharged("2024-03-10".parse()?);
+/// let inv = payment::invoice(&[e], &Agreement::preset("statutory")?, &Amounts::national())?;
+/// // Notice after noon: 4 grace days; days 5–9 (5–9 March) are billed at 11 600 kr.
+/// assert_eq!(inv.lines[0].billed_days, 5.0);
+/// assert_eq!(inv.amount_ore(), 5 * 1_160_000);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn invoice(
+    episodes: &[Episode],
+    agreement: &Agreement,
+    amounts: &Amounts,
+) -> Result<Invoice, Error> {
+    let prep = prepare(episodes, agreement)?;
+    let thresholds = [
+        agreement.somatic.threshold_milli(),
+        agreement.psychiatric.threshold_milli(),
+    ];
+    let mut decisions = vec![Decision::default(); prep.groups.len()];
+    decide_groups(&prep, agreement, thresholds, &mut decisions);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let mut not_billed: Vec<NotBilled> = Vec::new();
+    let mut over_threshold_covered = vec![0u64; prep.groups.len()];
+    // Under excess_over_threshold: a liable period's own excess (days − threshold × count).
+    let excess: Vec<Option<(i128, i128)>> = prep
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let rule = agreement.rule(CARES[g.care]);
+            let avg = rule.average.as_ref()?;
+            if !decisions[gi].triggered || avg.basis != Basis::ExcessOverThreshold {
+                return None;
+            }
+            let (num, den) = excess_fraction((g.sum_days, g.count(rule)), thresholds[g.care]?);
+            (num > 0).then_some((num, den))
+        })
+        .collect();
+    let mut push_not = |index: usize, reason| {
+        not_billed.push(NotBilled {
+            index,
+            episode_id: episodes[index].episode_id.clone(),
+            reason,
+        });
+    };
+    for (index, outcome) in prep.outcomes.iter().enumerate() {
+        let p = match outcome {
+            Outcome::Out(reason) => {
+                push_not(index, *reason);
+                continue;
+            }
+            Outcome::In(p) => p,
+        };
+        let e = &episodes[index];
+        if !p.liable {
+            let reason = if !e.admission_notice_sent {
+                NotBilledReason::MissingAdmissionNotice
+            } else if e.sip_required && !e.sip_called {
+                NotBilledReason::SipNotCalled
+            } else {
+                NotBilledReason::RegionBlocked
+            };
+            push_not(index, reason);
+            continue;
+        }
+        let care = care_index(e.care_type);
+        let rule = agreement.rule(e.care_type);
+        let group = &prep.groups[p.group];
+        let period = Period::from_ordinal(prep.kinds[care], group.ord);
+        let line = |days: i64, amount: i64, rule: Rule| Line {
+            episode_id: Some(e.episode_id.clone()),
+            municipality: e.municipality,
+            care_type: e.care_type,
+            period,
+            billed_days: days as f64,
+            amount_ore: amount,
+            rule,
+            episodes: 1,
+            index: Some(index),
+        };
+        let per_episode = |rule_used: Rule| -> Result<Option<Line>, Error> {
+            let g = i64::from(rule.grace_days.unwrap_or(0)) + p.s;
+            let days = (p.n - g).max(0);
+            if days == 0 {
+                return Ok(None);
+            }
+            let amount = price_days(rule, amounts, p.start, g + 1, p.n)?;
+            Ok(Some(line(days, amount, rule_used)))
+        };
+        match rule.model {
+            Model::Individual => match per_episode(Rule::Individual)? {
+                Some(l) => lines.push(l),
+                None => push_not(index, NotBilledReason::WithinGrace),
+            },
+            Model::Average | Model::Mixed => {
+                if !p.in_average {
+                    // Past the mixed model's ceiling: its days past the ceiling.
+                    let c = i64::from(rule.ceiling_days.unwrap_or(0));
+                    let amount = price_days(rule, amounts, p.start, c + 1, p.n)?;
+                    lines.push(line(p.past_ceiling, amount, Rule::IndividualCeiling));
+                    continue;
+                }
+                if !decisions[p.group].triggered {
+                    push_not(index, NotBilledReason::AverageNotExceeded);
+                    continue;
+                }
+                let basis = rule.average.as_ref().map(|a| a.basis);
+                if basis == Some(Basis::ExcessOverThreshold) {
+                    if excess[p.group].is_some() {
+                        over_threshold_covered[p.group] += 1;
+                    } else {
+                        // Liable, but the period's own mean did not exceed the threshold.
+                        push_not(index, NotBilledReason::AverageNotExceeded);
+                    }
+                    continue;
+                }
+                match per_episode(Rule::AveragePerEpisode)? {
+                    Some(l) => lines.push(l),
+                    None => push_not(index, NotBilledReason::WithinGrace),
+                }
+            }
+        }
+    }
+    // Municipality-period lines under excess_over_threshold.
+    for (gi, g) in prep.groups.iter().enumerate() {
+        let Some((num, den)) = excess[gi] else {
+            continue;
+        };
+        let care = CARES[g.care];
+        let rule = agreement.rule(care);
+        let period = Period::from_ordinal(prep.kinds[g.care], g.ord);
+        let rate = period_rate(rule, amounts, period)?;
+        let amount = div_round(num * i128::from(rate), den) as i64;
+        lines.push(Line {
+            episode_id: None,
+            municipality: g
+                .municipality
+                .unwrap_or_else(|| Municipality::all().next().expect("municipalities")),
+            care_type: care,
+            period,
+            billed_days: num as f64 / den as f64,
+            amount_ore: amount,
+            rule: Rule::AverageOverThreshold,
+            episodes: over_threshold_covered[gi],
+            index: None,
+        });
+    }
+    lines.sort_by_key(|l| {
+        (
+            l.municipality.code(),
+            l.care_type,
+            l.period.ordinal(),
+            l.index.unwrap_or(usize::MAX),
+        )
+    });
+    // Totals.
+    let mut sums: Vec<(f64, i64)> = vec![(0.0, 0); prep.groups.len()];
+    let mut group_of: HashMap<(u16, CareType, i32), usize, Fx> =
+        HashMap::with_capacity_and_hasher(prep.groups.len(), Fx::default());
+    for (i, g) in prep.groups.iter().enumerate() {
+        if let Some(m) = g.municipality {
+            group_of.insert((m.code(), CARES[g.care], g.ord), i);
+        }
+    }
+    for l in &lines {
+        if let Some(&gi) = group_of.get(&(l.municipality.code(), l.care_type, l.period.ordinal())) {
+            sums[gi].0 += l.billed_days;
+            sums[gi].1 += l.amount_ore;
+        }
+    }
+    let mut totals: Vec<Total> = prep
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| {
+            let m = g.municipality?;
+            let care = CARES[g.care];
+            let rule = agreement.rule(care);
+            let count = g.count(rule);
+            let own_mean = (count > 0).then(|| g.sum_days as f64 / count as f64);
+            let (mean_days, threshold, triggered) = match &rule.average {
+                None => (None, None, None),
+                Some(a) => {
+                    let d = decisions[i];
+                    let mean = match d.deciding {
+                        Some((s, c)) if c > 0 => Some(s as f64 / c as f64),
+                        Some(_) => None,
+                        None => own_mean,
+                    };
+                    (mean, Some(a.threshold_days), Some(d.triggered))
+                }
+            };
+            Some(Total {
+                municipality: m,
+                care_type: care,
+                period: Period::from_ordinal(prep.kinds[g.care], g.ord),
+                billed_days: sums[i].0,
+                amount_ore: sums[i].1,
+                mean_days,
+                threshold,
+                triggered,
+                period_mean_days: if rule.average.is_some() {
+                    own_mean
+                } else {
+                    None
+                },
+                episodes: g.episodes,
+            })
+        })
+        .collect();
+    totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
+    Ok(Invoice {
+        agreement: agreement.name.clone(),
+        lines,
+        totals,
+        not_billed,
+        episodes_in: episodes.len() as u64,
+    })
+}
