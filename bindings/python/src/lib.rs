@@ -9,6 +9,7 @@
 mod errors;
 mod input;
 mod output;
+mod payment;
 
 use std::str::FromStr;
 
@@ -823,6 +824,165 @@ fn _core_indicators_of_synth<'py>(
     ))
 }
 
+/// Readable episodes, and each unreadable row with the reason of its first problem.
+#[allow(clippy::type_complexity)]
+fn read_for_payment(
+    py: Python<'_>,
+    episodes: &Bound<'_, PyAny>,
+) -> PyResult<(Read, Vec<(usize, String)>, ExclusionReport)> {
+    let (reader, map) = open(py, episodes)?;
+    let read = core(py, py.detach(|| read_episodes(reader, &map)))?;
+    let mut unreadable: Vec<(usize, String)> = Vec::new();
+    let mut report = ExclusionReport::default();
+    report.rows_in = read.rows_in;
+    report.counted = read.episodes.len() as u64;
+    let mut i = 0;
+    let problems = &read.problems;
+    while i < problems.len() {
+        let row = problems[i].row;
+        let j = problems[i..].iter().take_while(|p| p.row == row).count();
+        unreadable.push((row, problems[i].reason.as_str().to_string()));
+        report.exclude(problems[i..i + j].iter().cloned());
+        i += j;
+    }
+    Ok((read, unreadable, report))
+}
+
+/// An invoice (see `utklar.invoice`): lines, totals, not billed, a summary and the report of
+/// unreadable rows.
+#[pyfunction]
+#[pyo3(signature = (episodes, agreement, *, amounts=None))]
+#[allow(clippy::type_complexity)]
+fn invoice<'py>(
+    py: Python<'py>,
+    episodes: &Bound<'py, PyAny>,
+    agreement: &Bound<'py, PyAny>,
+    amounts: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(
+    ArrowTable,
+    ArrowTable,
+    ArrowTable,
+    Bound<'py, PyDict>,
+    Bound<'py, PyDict>,
+)> {
+    let agreement = payment::agreement_of(py, agreement)?;
+    let amounts = payment::amounts_of(py, amounts)?;
+    let (read, unreadable, report) = read_for_payment(py, episodes)?;
+    let inv = core(
+        py,
+        py.detach(|| utklar_core::payment::invoice(&read.episodes, &agreement, &amounts)),
+    )?;
+    let (lines, totals, not_billed) = payment::invoice_tables(&inv, &read.rows, &unreadable);
+    let summary = PyDict::new(py);
+    summary.set_item("agreement", &inv.agreement)?;
+    summary.set_item("episodes_in", read.rows_in)?;
+    summary.set_item("amount_ore", inv.amount_ore())?;
+    summary.set_item("billed_days", inv.billed_days())?;
+    summary.set_item("billed_episodes", inv.billed_episodes())?;
+    let counts = PyDict::new(py);
+    for (reason, n) in inv.not_billed_counts() {
+        if n > 0 {
+            counts.set_item(reason.as_str(), n)?;
+        }
+    }
+    for (_, reason) in &unreadable {
+        let n: u64 = counts.get_item(reason)?.map_or(Ok(0), |v| v.extract())?;
+        counts.set_item(reason, n + 1)?;
+    }
+    summary.set_item("not_billed", counts)?;
+    Ok((
+        lines,
+        totals,
+        not_billed,
+        summary,
+        report_dict(py, &report)?,
+    ))
+}
+
+/// Several agreements over the same episodes (see `utklar.compare`).
+#[pyfunction]
+#[pyo3(signature = (episodes, agreements, *, amounts=None))]
+fn compare<'py>(
+    py: Python<'py>,
+    episodes: &Bound<'py, PyAny>,
+    agreements: &Bound<'py, PyAny>,
+    amounts: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
+    let mut named: Vec<(String, utklar_core::payment::Agreement)> = Vec::new();
+    if let Ok(d) = agreements.cast::<PyDict>() {
+        for (k, v) in d.iter() {
+            named.push((k.str()?.to_string(), payment::agreement_of(py, &v)?));
+        }
+    } else {
+        for a in agreements.try_iter().map_err(|_| {
+            errors::invalid_argument(
+                py,
+                "agreements",
+                "give a list of agreements or a dict name -> agreement",
+            )
+        })? {
+            let a = payment::agreement_of(py, &a?)?;
+            named.push((a.name.clone(), a));
+        }
+    }
+    if named.is_empty() {
+        return Err(errors::invalid_argument(
+            py,
+            "agreements",
+            "give at least one agreement",
+        ));
+    }
+    for (i, (n, _)) in named.iter().enumerate() {
+        if named[..i].iter().any(|(m, _)| m == n) {
+            return Err(errors::invalid_argument(
+                py,
+                "agreements",
+                format!("two agreements are named {n:?}: name variants apart (variant(name=...)) or pass a dict"),
+            ));
+        }
+    }
+    let amounts = payment::amounts_of(py, amounts)?;
+    let (read, _unreadable, report) = read_for_payment(py, episodes)?;
+    let c = core(
+        py,
+        py.detach(|| utklar_core::payment::compare(&read.episodes, &named, &amounts)),
+    )?;
+    Ok((payment::comparison_table(&c), report_dict(py, &report)?))
+}
+
+/// A grid of thresholds × grace days over one agreement (see `utklar.sweep`).
+#[pyfunction]
+#[pyo3(signature = (episodes, agreement, *, thresholds=Vec::new(), grace_days=Vec::new(), amounts=None, by_municipality=false))]
+fn sweep<'py>(
+    py: Python<'py>,
+    episodes: &Bound<'py, PyAny>,
+    agreement: &Bound<'py, PyAny>,
+    thresholds: Vec<f64>,
+    grace_days: Vec<u32>,
+    amounts: Option<&Bound<'py, PyDict>>,
+    by_municipality: bool,
+) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
+    let agreement = payment::agreement_of(py, agreement)?;
+    let amounts = payment::amounts_of(py, amounts)?;
+    let (read, _unreadable, report) = read_for_payment(py, episodes)?;
+    let s = core(
+        py,
+        py.detach(|| {
+            utklar_core::payment::sweep(
+                &read.episodes,
+                &agreement,
+                &amounts,
+                &thresholds,
+                &grace_days,
+            )
+        }),
+    )?;
+    Ok((
+        payment::sweep_table(&s, by_municipality),
+        report_dict(py, &report)?,
+    ))
+}
+
 /// The 290 municipalities: code, name, county code and county name.
 #[pyfunction]
 fn municipalities() -> ArrowTable {
@@ -847,6 +1007,10 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", utklar_core::VERSION)?;
     m.add_class::<ArrowTable>()?;
+    m.add_class::<payment::Agreement>()?;
+    m.add_function(wrap_pyfunction!(invoice, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(indicators, m)?)?;
     m.add_function(wrap_pyfunction!(validate_rows, m)?)?;
     m.add_function(wrap_pyfunction!(census, m)?)?;

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 from . import _utklar
 from ._tables import check_library, library_of, to_library
 from ._utklar import (
+    Agreement,
     AgreementError,
     InvalidArgumentError,
     InvalidRowsError,
@@ -51,6 +52,7 @@ __version__: str = _utklar.__version__
 ValidationError = InvalidRowsError
 
 __all__ = [
+    "Agreement",
     "AgreementError",
     "ExclusionReport",
     "InvalidArgumentError",
@@ -62,10 +64,14 @@ __all__ = [
     "UnknownPresetError",
     "UtklarError",
     "ValidationError",
+    "Invoice",
     "census",
+    "compare",
     "indicators",
+    "invoice",
     "last_exclusions",
     "municipalities",
+    "sweep",
     "synth",
     "validate",
     "__version__",
@@ -338,3 +344,158 @@ def municipalities(library: str = "pyarrow") -> Any:
     'Kalmar'
     """
     return to_library(_utklar.municipalities(), check_library(library))
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice (SPEC section 7.5): what each episode is billed, the totals per municipality
+    and period with their evaluation, and every episode not billed with its reason.
+
+    ``lines``, ``totals`` and ``not_billed`` are tables of the caller's library:
+
+    - ``lines``: ``row``, ``episode_id``, ``municipality``, ``care_type``, ``period``,
+      ``billed_days``, ``amount_ore``, ``rule`` (one line per billed episode; under an
+      ``excess_over_threshold`` basis one line per municipality and period, without
+      ``row``/``episode_id``);
+    - ``totals``: ``municipality``, ``care_type``, ``period``, ``billed_days``,
+      ``amount_ore``, ``mean_days``, ``threshold``, ``triggered``, ``episodes``;
+    - ``not_billed``: ``row``, ``episode_id``, ``reason`` (``within_grace``,
+      ``average_not_exceeded``, ``open``, ``missing_admission_notice``, ``sip_not_called``,
+      ``region_blocked``, bad data such as ``negative_days``, and the validation reason of a
+      row that could not be read).
+
+    Money is integer öre (1 kr = 100 öre). ``billed_episodes + sum(not_billed_counts.values())
+    == episodes_in`` always.
+    """
+
+    agreement: str
+    lines: Any
+    totals: Any
+    not_billed: Any
+    episodes_in: int
+    amount_ore: int
+    billed_days: float
+    billed_episodes: int
+    not_billed_counts: dict[str, int]
+
+    def balances(self) -> bool:
+        """Whether every episode is billed or not billed with a reason."""
+        return self.billed_episodes + sum(self.not_billed_counts.values()) == self.episodes_in
+
+
+def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None) -> Invoice:
+    """The invoice of an agreement over an episode table (SPEC section 7).
+
+    Args:
+        episodes: a pyarrow, polars or pandas table with the SPEC section 3 columns (the law's
+            preconditions come from ``admission_notice_sent``, ``sip_required``,
+            ``sip_called`` and ``region_blocked``; times of day matter for the noon rule).
+        agreement: an :class:`Agreement` or a preset name (``"statutory"``, ``"kalmar"``...).
+        amounts: kronor per care day by year, on top of the sourced national amounts (2019,
+            2020, 2022, 2024): ``{2025: 10900}`` or ``{2025: "10900.50"}``. A billed day in a
+            year without an amount raises :class:`MissingAmountError` naming the year.
+
+    Returns:
+        An :class:`Invoice` whose tables are of the caller's library.
+
+    >>> import pyarrow as pa, utklar
+    >>> t = pa.table({
+    ...     "episode_id": ["a", "b", "c"],
+    ...     "municipality": ["0880", "0880", "0880"],
+    ...     "care_type": ["somatic", "somatic", "somatic"],
+    ...     "ready_at": ["2024-12-02T09:30", "2024-12-02T12:00:01", "2024-12-20"],
+    ...     "discharged_at": ["2024-12-10", "2024-12-06", None],
+    ... })
+    >>> inv = utklar.invoice(t, "statutory")
+    >>> inv.lines.select(["episode_id", "billed_days", "amount_ore", "rule"]).to_pylist()
+    [{'episode_id': 'a', 'billed_days': 5.0, 'amount_ore': 5800000, 'rule': 'individual'}]
+    >>> inv.not_billed_counts, inv.balances()
+    ({'open': 1, 'within_grace': 1}, True)
+    >>> utklar.invoice(t.set_column(3, "ready_at", pa.array(["2025-01-02"] * 3)).set_column(
+    ...     4, "discharged_at", pa.array(["2025-01-09"] * 3)).set_column(0, "episode_id", pa.array(["x", "y", "z"])),
+    ...     "statutory")
+    Traceback (most recent call last):
+    ...
+    utklar.MissingAmountError: no national amount per care day for 2025: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount for 2025 (e.g. --amount 2025=KRONOR)
+    """
+    library = library_of(episodes)
+    lines, totals, not_billed, summary, report = _utklar.invoice(episodes, agreement, amounts=amounts)
+    rep = _remember(report)
+    return Invoice(
+        agreement=summary["agreement"],
+        lines=to_library(lines, library),
+        totals=to_library(totals, library),
+        not_billed=to_library(not_billed, library, rep),
+        episodes_in=summary["episodes_in"],
+        amount_ore=summary["amount_ore"],
+        billed_days=summary["billed_days"],
+        billed_episodes=summary["billed_episodes"],
+        not_billed_counts=dict(summary["not_billed"]),
+    )
+
+
+def compare(
+    episodes: Any,
+    agreements: list[Agreement | str] | dict[str, Agreement | str],
+    *,
+    amounts: dict[int, Any] | None = None,
+) -> Any:
+    """Several agreements over the same episodes, side by side (what-if analysis).
+
+    ``agreements`` is a list (each named by its ``name``) or a dict name -> agreement. The
+    result, a table of the caller's library, has one row per municipality, care type, period
+    and agreement: ``municipality``, ``care_type``, ``period``, ``agreement``,
+    ``billed_days``, ``amount_ore``. Periods are the coarsest of the agreements' periods per
+    care type, so rows line up. Pivot it for a wide view.
+
+    >>> import polars as pl, utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=3000, library="polars")
+    >>> amounts = {2023: 10500}   # illustrative: stays discharged in January began in 2023
+    >>> c = utklar.compare(eps, ["statutory", "kalmar"], amounts=amounts)
+    >>> sorted(c["agreement"].unique())
+    ['kalmar', 'statutory']
+    >>> wide = c.pivot(on="agreement", index=["municipality", "care_type", "period"], values="amount_ore")
+    >>> bool((wide["statutory"] >= 0).all())
+    True
+    """
+    library = library_of(episodes)
+    table, report = _utklar.compare(episodes, agreements, amounts=amounts)
+    return to_library(table, library, _remember(report))
+
+
+def sweep(
+    episodes: Any,
+    agreement: Agreement | str,
+    *,
+    thresholds: list[float] | tuple[float, ...] = (),
+    grace_days: list[int] | tuple[int, ...] = (),
+    amounts: dict[int, Any] | None = None,
+    by_municipality: bool = False,
+) -> Any:
+    """A grid of thresholds x grace days over one agreement: what each variant would bill.
+
+    Each variant sets ``threshold_days`` on every average rule and ``grace_days`` on every
+    rule with grace days (an empty list keeps the agreement's own). Every row equals the
+    amount :func:`invoice` gives for that variant, computed from per-group histograms, so a
+    large grid stays fast. Columns: ``threshold_days``, ``grace_days``, ``billed_days``,
+    ``amount_ore``, ``liable_periods``; with ``by_municipality=True`` one row per variant and
+    municipality: ``threshold_days``, ``grace_days``, ``municipality``, ``amount_ore``.
+
+    >>> import pandas as pd, utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=3000, library="pandas")
+    >>> s = utklar.sweep(eps, "kalmar", thresholds=[0.5, 0.8, 1.5], amounts={2023: 10500})
+    >>> s[["threshold_days", "liable_periods"]].shape
+    (3, 2)
+    >>> bool(s["amount_ore"].is_monotonic_decreasing)   # a higher threshold never bills more
+    True
+    """
+    library = library_of(episodes)
+    table, report = _utklar.sweep(
+        episodes,
+        agreement,
+        thresholds=list(thresholds),
+        grace_days=list(grace_days),
+        amounts=amounts,
+        by_municipality=by_municipality,
+    )
+    return to_library(table, library, _remember(report))

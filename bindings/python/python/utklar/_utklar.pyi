@@ -4,6 +4,7 @@ import datetime
 from typing import Any, final
 
 __all__ = [
+    "Agreement",
     "AgreementError",
     "ArrowTable",
     "CORE_VERSION",
@@ -17,6 +18,9 @@ __all__ = [
     "__version__",
     "_core_indicators_of_synth",
     "census",
+    "compare",
+    "invoice",
+    "sweep",
     "indicators",
     "municipalities",
     "reasons",
@@ -36,6 +40,35 @@ class ArrowTable:
     def num_rows(self) -> int: ...
     @property
     def column_names(self) -> list[str]: ...
+
+@final
+class Agreement:
+    """A payment agreement."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    @staticmethod
+    def preset(name: str) -> Agreement: ...
+    @staticmethod
+    def presets() -> list[str]: ...
+    @staticmethod
+    def from_toml(text: str) -> Agreement: ...
+    def to_toml(self) -> str: ...
+    def variant(
+        self,
+        name: str | None = None,
+        *,
+        threshold_days: float | None = None,
+        grace_days: int | None = None,
+        set: dict[str, Any] | None = None,
+    ) -> Agreement: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def assumptions(self) -> list[str]: ...
 
 class UtklarError(Exception): ...
 class InvalidRowsError(UtklarError):
@@ -99,3 +132,21 @@ def _core_indicators_of_synth(
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
 def municipalities() -> ArrowTable: ...
 def reasons() -> list[tuple[str, str]]: ...
+def invoice(
+    episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None
+) -> tuple[ArrowTable, ArrowTable, ArrowTable, dict[str, Any], dict[str, Any]]: ...
+def compare(
+    episodes: Any,
+    agreements: list[Agreement | str] | dict[str, Agreement | str],
+    *,
+    amounts: dict[int, Any] | None = None,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def sweep(
+    episodes: Any,
+    agreement: Agreement | str,
+    *,
+    thresholds: list[float] = ...,
+    grace_days: list[int] = ...,
+    amounts: dict[int, Any] | None = None,
+    by_municipality: bool = False,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
