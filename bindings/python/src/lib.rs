@@ -983,6 +983,44 @@ fn sweep<'py>(
     ))
 }
 
+/// The core's own invoice over generated episode values, bypassing Arrow: the reference the
+/// test suite compares `invoice` against. Returns the amount, billed days, billed episodes and
+/// the not-billed counts.
+#[pyfunction]
+#[pyo3(signature = (agreement, *, year=2024, months=12, episodes=0, county=None, seed=2025, amounts=None))]
+#[allow(clippy::too_many_arguments)]
+fn _core_invoice_of_synth<'py>(
+    py: Python<'py>,
+    agreement: &Bound<'py, PyAny>,
+    year: i32,
+    months: u32,
+    episodes: usize,
+    county: Option<&str>,
+    seed: u64,
+    amounts: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let agreement = payment::agreement_of(py, agreement)?;
+    let amounts = payment::amounts_of(py, amounts)?;
+    let sopts = synth_options(py, year, months, episodes, county, None, seed, 0.01, 0.003)?;
+    let inv = core(
+        py,
+        utklar_core::payment::invoice(&synth::generate(&sopts), &agreement, &amounts),
+    )?;
+    let d = PyDict::new(py);
+    d.set_item("amount_ore", inv.amount_ore())?;
+    d.set_item("billed_days", inv.billed_days())?;
+    d.set_item("billed_episodes", inv.billed_episodes())?;
+    d.set_item("lines", inv.lines.len())?;
+    let counts = PyDict::new(py);
+    for (reason, n) in inv.not_billed_counts() {
+        if n > 0 {
+            counts.set_item(reason.as_str(), n)?;
+        }
+    }
+    d.set_item("not_billed", counts)?;
+    Ok(d)
+}
+
 /// The 290 municipalities: code, name, county code and county name.
 #[pyfunction]
 fn municipalities() -> ArrowTable {
@@ -1016,6 +1054,7 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(census, m)?)?;
     m.add_function(wrap_pyfunction!(synth_episodes, m)?)?;
     m.add_function(wrap_pyfunction!(_core_indicators_of_synth, m)?)?;
+    m.add_function(wrap_pyfunction!(_core_invoice_of_synth, m)?)?;
     m.add_function(wrap_pyfunction!(municipalities, m)?)?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
     errors::register(m)?;

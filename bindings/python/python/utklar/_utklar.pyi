@@ -17,6 +17,7 @@ __all__ = [
     "UtklarError",
     "__version__",
     "_core_indicators_of_synth",
+    "_core_invoice_of_synth",
     "census",
     "compare",
     "invoice",
@@ -130,6 +131,16 @@ def _core_indicators_of_synth(
     negative_days: str = "exclude",
     min_age: int | None = None,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
+def _core_invoice_of_synth(
+    agreement: Agreement | str,
+    *,
+    year: int = 2024,
+    months: int = 12,
+    episodes: int = 0,
+    county: str | None = None,
+    seed: int = 2025,
+    amounts: dict[int, Any] | None = None,
+) -> dict[str, Any]: ...
 def municipalities() -> ArrowTable: ...
 def reasons() -> list[tuple[str, str]]: ...
 def invoice(
