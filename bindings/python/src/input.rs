@@ -164,7 +164,7 @@ enum Col<'a> {
     /// Timestamps: raw values, their nulls, units per second, and whether they are instants
     /// (a time zone is set) to be converted to Swedish local time.
     Timestamp {
-        array: &'a dyn Array,
+        nulls: Option<&'a arrow_buffer::NullBuffer>,
         values: &'a [i64],
         per_sec: i64,
         zoned: bool,
@@ -258,7 +258,7 @@ impl<'a> Col<'a> {
                         .values(),
                 };
                 Col::Timestamp {
-                    array: a,
+                    nulls: a.nulls(),
                     values,
                     per_sec,
                     zoned: tz.is_some(),
@@ -311,7 +311,7 @@ impl<'a> Col<'a> {
             Col::Text(_) | Col::Dict { .. } => self.text(i).is_none_or(|s| s.trim().is_empty()),
             Col::Date32(a) => a.is_null(i),
             Col::Date64(a) => a.is_null(i),
-            Col::Timestamp { array, .. } => array.is_null(i),
+            Col::Timestamp { nulls, .. } => nulls.is_some_and(|n| n.is_null(i)),
             Col::Int(v) => v[i].is_none(),
             Col::Float(v) => v[i].is_none_or(f64::is_nan),
             Col::Bool(a) => a.is_null(i),
@@ -424,8 +424,57 @@ fn day_of(secs: i64) -> Result<(i32, i32), Reason> {
         .map_err(|_| Reason::DateOutOfRange)
 }
 
-/// Two remembered care-type texts and their decoded codes.
-type CareMemo<'a> = [Option<(&'a str, Result<u8, Reason>)>; 2];
+/// A small multiplicative hasher for the memo's integer keys.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.0 =
+            ((i as u64) ^ ((i >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+}
+
+/// The results of a core parser, remembered per distinct short text (up to 15 bytes), so the
+/// parser runs once per distinct spelling in a slice rather than once per row.
+struct Memo<T> {
+    map: std::cell::RefCell<
+        std::collections::HashMap<u128, T, std::hash::BuildHasherDefault<KeyHasher>>,
+    >,
+}
+
+impl<T: Copy> Memo<T> {
+    fn new() -> Self {
+        Memo {
+            map: std::cell::RefCell::new(std::collections::HashMap::default()),
+        }
+    }
+
+    #[inline]
+    fn get(&self, text: &str, parse: impl FnOnce(&str) -> T) -> T {
+        let b = text.as_bytes();
+        if b.len() > 15 {
+            return parse(text);
+        }
+        let mut k = [0u8; 16];
+        k[..b.len()].copy_from_slice(b);
+        k[15] = b.len() as u8;
+        let key = u128::from_le_bytes(k);
+        let mut map = self.map.borrow_mut();
+        *map.entry(key).or_insert_with(|| parse(text))
+    }
+}
 
 /// The columns of one record batch, typed, with the decoding rules of SPEC §3.
 pub struct Batch<'a> {
@@ -433,9 +482,9 @@ pub struct Batch<'a> {
     /// Dictionary columns: each dictionary value decoded once per slice.
     muni_dict: Option<Vec<Result<u16, Reason>>>,
     care_dict: Option<Vec<Result<u8, Reason>>>,
-    /// The last two distinct care-type texts seen and their codes (there are two valid ones),
-    /// so the core's parser runs once per distinct spelling rather than once per row.
-    care_memo: std::cell::RefCell<CareMemo<'a>>,
+    /// Municipality and care-type texts already parsed in this slice.
+    muni_memo: Memo<Result<u16, Reason>>,
+    care_memo: Memo<Result<u8, Reason>>,
     /// Number of rows.
     pub len: usize,
 }
@@ -459,7 +508,8 @@ impl<'a> Batch<'a> {
             cols,
             muni_dict,
             care_dict,
-            care_memo: std::cell::RefCell::new([None, None]),
+            muni_memo: Memo::new(),
+            care_memo: Memo::new(),
             len: batch.num_rows(),
         })
     }
@@ -482,6 +532,14 @@ impl<'a> Batch<'a> {
     /// The municipality's numeric code.
     pub fn municipality(&self, i: usize) -> Result<u16, Reason> {
         let c = self.col(Field::Municipality);
+        if let Col::Text(t) = c {
+            return match t.get(i) {
+                Some(s) if !s.trim().is_empty() => {
+                    self.muni_memo.get(s, |s| parse_municipality(Some(s)))
+                }
+                _ => Err(Reason::MissingField),
+            };
+        }
         if c.is_null(i) {
             return Err(Reason::MissingField);
         }
@@ -494,13 +552,24 @@ impl<'a> Batch<'a> {
                 Some(d) => d[keys[i]],
                 None => parse_municipality(c.text(i)),
             },
-            _ => parse_municipality(c.text(i)),
+            _ => match c.text(i) {
+                Some(t) => self.muni_memo.get(t, |t| parse_municipality(Some(t))),
+                None => Err(Reason::MissingField),
+            },
         }
     }
 
     /// The care type code (0 somatic, 1 psychiatric).
     pub fn care_type(&self, i: usize) -> Result<u8, Reason> {
         let c = self.col(Field::CareType);
+        if let Col::Text(t) = c {
+            return match t.get(i) {
+                Some(s) if !s.trim().is_empty() => {
+                    self.care_memo.get(s, |s| parse_care_type(Some(s)))
+                }
+                _ => Err(Reason::MissingField),
+            };
+        }
         if c.is_null(i) {
             return Err(Reason::MissingField);
         }
@@ -518,16 +587,7 @@ impl<'a> Batch<'a> {
                 let Some(text) = c.text(i) else {
                     return Err(Reason::MissingField);
                 };
-                let mut memo = self.care_memo.borrow_mut();
-                for (seen, code) in memo.iter().flatten() {
-                    if *seen == text {
-                        return *code;
-                    }
-                }
-                let code = parse_care_type(Some(text));
-                memo[1] = memo[0];
-                memo[0] = Some((text, code));
-                code
+                self.care_memo.get(text, |t| parse_care_type(Some(t)))
             }
         }
     }
@@ -623,6 +683,12 @@ impl<'a> Batch<'a> {
             Col::Text(_) | Col::Dict { .. } => validate::parse_age(c.text(i).unwrap_or("")),
             _ => Err(Reason::UnparseableInteger),
         }
+    }
+
+    /// Whether reading a field's cells can fail (text, numbers); absent columns, booleans and
+    /// Arrow dates cannot.
+    pub fn can_fail(&self, f: Field) -> bool {
+        !matches!(self.col(f), Col::Absent | Col::Bool(_) | Col::Date32(_))
     }
 
     /// A flag; `Ok(None)` when absent (the caller applies the default).

@@ -116,8 +116,10 @@ fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
     if b.text(Field::EpisodeId, i).is_none() {
         problem(probs, row, Field::EpisodeId, Reason::MissingField);
     }
-    if let Err(r) = b.notice(Field::HomeReadyAt, i) {
-        problem(probs, row, Field::HomeReadyAt, r);
+    if b.can_fail(Field::HomeReadyAt) {
+        if let Err(r) = b.notice(Field::HomeReadyAt, i) {
+            problem(probs, row, Field::HomeReadyAt, r);
+        }
     }
     if let Err(r) = b.date_day(Field::PlannedDischargeDate, i) {
         problem(probs, row, Field::PlannedDischargeDate, r);
@@ -128,13 +130,102 @@ fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
         Field::SipCalled,
         Field::RegionBlocked,
     ] {
-        if let Err(r) = b.flag(f, i) {
-            problem(probs, row, f, r);
+        if b.can_fail(f) {
+            if let Err(r) = b.flag(f, i) {
+                problem(probs, row, f, r);
+            }
         }
     }
 }
 
-/// Measures of a whole stream, slice by slice, merged (SPEC §6: measures merge by addition).
+/// Measures one slice into `total`: readable rows go to the core's columnar entry point in
+/// runs; each unreadable row is excluded with its problems, in row order.
+fn measure_slice(
+    b: &Batch<'_>,
+    offset: usize,
+    slice_opts: &IndicatorOptions,
+    total: &mut MeasureSet,
+    buf: &mut Buffers,
+    probs: &mut Vec<Problem>,
+) -> Result<(), Error> {
+    buf.clear();
+    let mut bad: Vec<(usize, Vec<Problem>)> = Vec::new();
+    for i in 0..b.len {
+        let row = offset + i;
+        let municipality = b.municipality(i).unwrap_or_else(|r| {
+            problem(probs, row, Field::Municipality, r);
+            0
+        });
+        let care = b.care_type(i).unwrap_or_else(|r| {
+            problem(probs, row, Field::CareType, r);
+            0
+        });
+        let ready = match b.notice(Field::ReadyAt, i) {
+            Ok(Some(c)) => (c.day, c.minute()),
+            Ok(None) => {
+                problem(probs, row, Field::ReadyAt, Reason::MissingField);
+                (NO_DATE, NO_TIME)
+            }
+            Err(r) => {
+                problem(probs, row, Field::ReadyAt, r);
+                (NO_DATE, NO_TIME)
+            }
+        };
+        let mut optional = |f: Field| match b.notice(f, i) {
+            Ok(c) => c.map_or((NO_DATE, NO_TIME), |c| (c.day, c.minute())),
+            Err(r) => {
+                problem(probs, row, f, r);
+                (NO_DATE, NO_TIME)
+            }
+        };
+        let discharge = optional(Field::DischargedAt);
+        let admitted = optional(Field::AdmittedAt);
+        let age = b.age(i).unwrap_or_else(|r| {
+            problem(probs, row, Field::Age, r);
+            None
+        });
+        other_cells(b, i, row, probs);
+        if !probs.is_empty() {
+            bad.push((i, std::mem::take(probs)));
+        }
+        buf.municipality.push(municipality);
+        buf.care_type.push(care);
+        buf.ready_day.push(ready.0);
+        buf.ready_minute.push(ready.1);
+        buf.discharge_day.push(discharge.0);
+        buf.discharge_minute.push(discharge.1);
+        buf.admitted_day.push(admitted.0);
+        buf.admitted_minute.push(admitted.1);
+        buf.age.push(age.map_or(-1, i32::from));
+    }
+    // Runs of readable rows go to the core's columnar entry point; each unreadable row is
+    // excluded with its problems, in row order.
+    let mut start = 0;
+    let run = |from: usize, to: usize, total: &mut MeasureSet| -> Result<(), Error> {
+        if from < to {
+            let set = measure_columns(&buf.columns(from, to, offset + from), slice_opts)?;
+            total.merge(&set)?;
+        }
+        Ok(())
+    };
+    for (i, p) in bad {
+        run(start, i, total)?;
+        total.push_problems(p);
+        start = i + 1;
+    }
+    run(start, b.len, total)
+}
+
+fn batch_err((field, message): (Field, String)) -> Error {
+    Error::InvalidArgument {
+        name: field.as_str().into(),
+        message,
+    }
+}
+
+/// Measures of a whole stream (SPEC §6: measures merge by addition). Each record batch is cut
+/// into slices of [`SLICE_ROWS`]; the slices are shared out in contiguous runs to one thread
+/// per core, each with its own decode buffers and measures, merged in row order.
 fn measure_stream(
     reader: RecordBatchStreamReader,
     map: &ColumnMap,
@@ -151,77 +242,57 @@ fn measure_stream(
         },
         ..opts.clone()
     };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut total = MeasureSet::new(opts.period);
-    let mut buf = Buffers::default();
-    let mut probs: Vec<Problem> = Vec::new();
-    for_each_slice(reader, map, |b, offset| {
-        buf.clear();
-        let mut bad: Vec<(usize, Vec<Problem>)> = Vec::new();
-        for i in 0..b.len {
-            let row = offset + i;
-            let municipality = b.municipality(i).unwrap_or_else(|r| {
-                problem(&mut probs, row, Field::Municipality, r);
-                0
-            });
-            let care = b.care_type(i).unwrap_or_else(|r| {
-                problem(&mut probs, row, Field::CareType, r);
-                0
-            });
-            let ready = match b.notice(Field::ReadyAt, i) {
-                Ok(Some(c)) => (c.day, c.minute()),
-                Ok(None) => {
-                    problem(&mut probs, row, Field::ReadyAt, Reason::MissingField);
-                    (NO_DATE, NO_TIME)
-                }
-                Err(r) => {
-                    problem(&mut probs, row, Field::ReadyAt, r);
-                    (NO_DATE, NO_TIME)
-                }
-            };
-            let mut optional = |f: Field| match b.notice(f, i) {
-                Ok(c) => c.map_or((NO_DATE, NO_TIME), |c| (c.day, c.minute())),
-                Err(r) => {
-                    problem(&mut probs, row, f, r);
-                    (NO_DATE, NO_TIME)
-                }
-            };
-            let discharge = optional(Field::DischargedAt);
-            let admitted = optional(Field::AdmittedAt);
-            let age = b.age(i).unwrap_or_else(|r| {
-                problem(&mut probs, row, Field::Age, r);
-                None
-            });
-            other_cells(b, i, row, &mut probs);
-            if !probs.is_empty() {
-                bad.push((i, std::mem::take(&mut probs)));
+    let mut offset = 0usize;
+    for batch in reader {
+        let batch = batch.map_err(|e| arrow_err(&e))?;
+        let n = batch.num_rows();
+        let slices = n.div_ceil(SLICE_ROWS);
+        let workers = threads.min(slices).max(1);
+        let per = slices.div_ceil(workers).max(1);
+        let work = |w: usize| -> Result<MeasureSet, Error> {
+            let mut set = MeasureSet::new(opts.period);
+            let mut buf = Buffers::default();
+            let mut probs = Vec::new();
+            for k in (w * per)..((w + 1) * per).min(slices) {
+                let start = k * SLICE_ROWS;
+                let slice = batch.slice(start, SLICE_ROWS.min(n - start));
+                let b = Batch::new(&slice, map).map_err(batch_err)?;
+                measure_slice(
+                    &b,
+                    offset + start,
+                    &slice_opts,
+                    &mut set,
+                    &mut buf,
+                    &mut probs,
+                )?;
             }
-            buf.municipality.push(municipality);
-            buf.care_type.push(care);
-            buf.ready_day.push(ready.0);
-            buf.ready_minute.push(ready.1);
-            buf.discharge_day.push(discharge.0);
-            buf.discharge_minute.push(discharge.1);
-            buf.admitted_day.push(admitted.0);
-            buf.admitted_minute.push(admitted.1);
-            buf.age.push(age.map_or(-1, i32::from));
-        }
-        // Runs of readable rows go to the core's columnar entry point; each unreadable row is
-        // excluded with its problems, in row order.
-        let mut start = 0;
-        let run = |from: usize, to: usize, total: &mut MeasureSet| -> Result<(), Error> {
-            if from < to {
-                let set = measure_columns(&buf.columns(from, to, offset + from), &slice_opts)?;
-                total.merge(&set)?;
-            }
-            Ok(())
+            Ok(set)
         };
-        for (i, p) in bad {
-            run(start, i, &mut total)?;
-            total.push_problems(p);
-            start = i + 1;
+        let results: Vec<Result<MeasureSet, Error>> = if workers == 1 {
+            vec![work(0)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..workers).map(|w| s.spawn(move || work(w))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(Error::InvalidArgument {
+                                name: "episodes".into(),
+                                message: "a worker thread failed".into(),
+                            })
+                        })
+                    })
+                    .collect()
+            })
+        };
+        for r in results {
+            total.merge(&r?)?;
         }
-        run(start, b.len, &mut total)
-    })?;
+        offset += n;
+    }
     total.finish(opts)
 }
 
