@@ -110,11 +110,19 @@ class ExclusionReport:
     problems: list[Problem] = field(default_factory=list)
 
     def balances(self) -> bool:
-        """Whether every row is accounted for."""
+        """Whether every row is accounted for.
+
+        >>> ExclusionReport(rows_in=2, counted=1, open=0, outside_age=0, excluded=0).balances()
+        False
+        """
         return self.rows_in == self.counted + self.open + self.outside_age + self.excluded
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (what pyarrow results carry as schema metadata)."""
+        """A JSON-ready dict (what pandas and pyarrow results carry).
+
+        >>> ExclusionReport(1, 1, 0, 0, 0).to_dict()["counted"]
+        1
+        """
         return {
             "rows_in": self.rows_in,
             "counted": self.counted,
@@ -366,6 +374,14 @@ class Invoice:
 
     Money is integer öre (1 kr = 100 öre). ``billed_episodes + sum(not_billed_counts.values())
     == episodes_in`` always.
+
+    >>> import polars as pl, utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=2000, library="polars")
+    >>> inv = utklar.invoice(eps, "kalmar", amounts={2023: 10500})
+    >>> inv.balances(), inv.lines["amount_ore"].sum() == inv.amount_ore
+    (True, True)
+    >>> inv.totals.columns
+    ['municipality', 'care_type', 'period', 'billed_days', 'amount_ore', 'mean_days', 'threshold', 'triggered', 'episodes']
     """
 
     agreement: str
@@ -379,7 +395,7 @@ class Invoice:
     not_billed_counts: dict[str, int]
 
     def balances(self) -> bool:
-        """Whether every episode is billed or not billed with a reason."""
+        """Whether every episode is billed or not billed with a reason (see the class example)."""
         return self.billed_episodes + sum(self.not_billed_counts.values()) == self.episodes_in
 
 
