@@ -4,10 +4,10 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test fmt-check clippy test-rust bench-build test-python python-venv
+.PHONY: demo test fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv
 
 demo:
-	$(CARGO) run --release -q -p utklar-core --example kalmar_indicators
+	$(CARGO) run --release -q -p utklar-cli -- demo
 
 test: fmt-check clippy test-rust bench-build test-python
 	@echo "make test: all checks passed"
@@ -22,8 +22,21 @@ clippy:
 test-rust:
 	$(CARGO) test --workspace
 
+# The utklar binary alone, run as a user runs it (tests/cli.rs; `test-rust` runs it too).
+test-cli:
+	$(CARGO) test -p utklar-cli
+
 bench-build:
 	$(CARGO) bench --workspace --no-run
+
+# Time and peak memory of `utklar indicators` over a generated 20-million-episode CSV (not part
+# of `make test`: it writes a ~2.5 GB file under $(CARGO_TARGET_DIR)).
+BIG_CSV := $(CARGO_TARGET_DIR)/synth-20m.csv
+bench-cli:
+	test -x /usr/bin/time || apt-get install -y time || sudo apt-get install -y time
+	$(CARGO) build --release -q -p utklar-cli
+	test -s $(BIG_CSV) || $(CARGO_TARGET_DIR)/release/utklar synth --episodes 20000000 --seed 1 --output $(BIG_CSV)
+	/usr/bin/time -v $(CARGO_TARGET_DIR)/release/utklar indicators --episodes $(BIG_CSV) --population builtin --format csv > /dev/null
 
 # The Python package (bindings/python, its own cargo workspace: a pyo3 extension module is not
 # linked by `cargo test --workspace`). A virtualenv in .venv gets the tools once; the package is

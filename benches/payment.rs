@@ -28,7 +28,12 @@ fn payment(c: &mut Criterion) {
     let mut g = c.benchmark_group("payment_sweep");
     g.sample_size(10);
     g.throughput(Throughput::Elements(national.len() as u64));
-    for name in ["kalmar", "vgr"] {
+    // One variant: what the classification and histograms cost, without the grid.
+    let kalmar = Agreement::preset("kalmar").expect("preset");
+    g.bench_function("kalmar/1_variant/national_year", |b| {
+        b.iter(|| sweep(black_box(&national), &kalmar, &amounts, &[0.8], &[3]).expect("sweep"));
+    });
+    for name in ["kalmar", "vgr", "statutory"] {
         let agreement = Agreement::preset(name).expect("preset");
         g.bench_function(format!("{name}/1000_variants/national_year"), |b| {
             b.iter(|| {

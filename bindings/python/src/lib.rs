@@ -302,6 +302,8 @@ struct Read {
     episodes: Vec<Episode>,
     rows: Vec<usize>,
     problems: Vec<Problem>,
+    /// The row and `episode_id` (when it has one) of each row that could not be read.
+    bad_ids: Vec<(usize, Option<String>)>,
     rows_in: u64,
 }
 
@@ -310,6 +312,7 @@ fn read_episodes(reader: RecordBatchStreamReader, map: &ColumnMap) -> Result<Rea
         episodes: Vec::new(),
         rows: Vec::new(),
         problems: Vec::new(),
+        bad_ids: Vec::new(),
         rows_in: 0,
     };
     let mut probs: Vec<Problem> = Vec::new();
@@ -400,7 +403,11 @@ fn read_episodes(reader: RecordBatchStreamReader, map: &ColumnMap) -> Result<Rea
                     });
                     out.rows.push(row);
                 }
-                _ => out.problems.append(&mut probs),
+                (id, ..) => {
+                    out.bad_ids
+                        .push((row, id.map(std::borrow::Cow::into_owned)));
+                    out.problems.append(&mut probs);
+                }
             }
             probs.clear();
         }
@@ -895,25 +902,27 @@ fn _core_indicators_of_synth<'py>(
     ))
 }
 
-/// Readable episodes, and each unreadable row with the reason of its first problem.
-#[allow(clippy::type_complexity)]
+/// An unreadable row: its number, its `episode_id` if it has one, and its problems.
+type Unreadable = (usize, Option<String>, Vec<Problem>);
+
+/// Readable episodes, each unreadable row with its problems, and the exclusion report.
 fn read_for_payment(
     py: Python<'_>,
     episodes: &Bound<'_, PyAny>,
-) -> PyResult<(Read, Vec<(usize, String)>, ExclusionReport)> {
+) -> PyResult<(Read, Vec<Unreadable>, ExclusionReport)> {
     let (reader, map) = open(py, episodes)?;
     let read = core(py, py.detach(|| read_episodes(reader, &map)))?;
-    let mut unreadable: Vec<(usize, String)> = Vec::new();
+    let mut unreadable: Vec<Unreadable> = Vec::new();
     let mut report = ExclusionReport::default();
     report.rows_in = read.rows_in;
     report.counted = read.episodes.len() as u64;
     let mut i = 0;
     let problems = &read.problems;
-    while i < problems.len() {
-        let row = problems[i].row;
-        let j = problems[i..].iter().take_while(|p| p.row == row).count();
-        unreadable.push((row, problems[i].reason.as_str().to_string()));
-        report.exclude(problems[i..i + j].iter().cloned());
+    for (row, id) in &read.bad_ids {
+        let j = problems[i..].iter().take_while(|p| p.row == *row).count();
+        let mine = problems[i..i + j].to_vec();
+        report.exclude(mine.iter().cloned());
+        unreadable.push((*row, id.clone(), mine));
         i += j;
     }
     Ok((read, unreadable, report))
@@ -939,14 +948,26 @@ fn invoice<'py>(
     let agreement = payment::agreement_of(py, agreement)?;
     let amounts = payment::amounts_of(py, amounts)?;
     let (read, unreadable, report) = read_for_payment(py, episodes)?;
-    let inv = core(
+    let mut inv = core(
         py,
         py.detach(|| utklar_core::payment::invoice(&read.episodes, &agreement, &amounts)),
     )?;
-    let (lines, totals, not_billed) = payment::invoice_tables(&inv, &read.rows, &unreadable);
+    // Positions among the readable episodes become input rows; the unreadable rows join the
+    // invoice as not billed (the core's `invalid_row` and bad-data reasons), as in the CLI.
+    for n in &mut inv.not_billed {
+        n.index = read.rows[n.index];
+    }
+    for l in &mut inv.lines {
+        l.index = l.index.map(|i| read.rows[i]);
+    }
+    for (row, id, problems) in &unreadable {
+        inv.add_unreadable(*row, id.as_deref(), problems);
+    }
+    inv.not_billed.sort_by_key(|n| n.index);
+    let (lines, totals, not_billed) = payment::invoice_tables(&inv);
     let summary = PyDict::new(py);
     summary.set_item("agreement", &inv.agreement)?;
-    summary.set_item("episodes_in", read.rows_in)?;
+    summary.set_item("episodes_in", inv.episodes_in)?;
     summary.set_item("amount_ore", inv.amount_ore())?;
     summary.set_item("billed_days", inv.billed_days())?;
     summary.set_item("billed_episodes", inv.billed_episodes())?;
@@ -955,10 +976,6 @@ fn invoice<'py>(
         if n > 0 {
             counts.set_item(reason.as_str(), n)?;
         }
-    }
-    for (_, reason) in &unreadable {
-        let n: u64 = counts.get_item(reason)?.map_or(Ok(0), |v| v.extract())?;
-        counts.set_item(reason, n + 1)?;
     }
     summary.set_item("not_billed", counts)?;
     Ok((

@@ -305,15 +305,11 @@ pub fn amounts_of(py: Python<'_>, amounts: Option<&Bound<'_, PyDict>>) -> PyResu
     Ok(a)
 }
 
-/// An invoice as three tables (lines, totals, not billed), rows mapped back to input rows.
-pub fn invoice_tables(
-    inv: &payment::Invoice,
-    rows: &[usize],
-    unreadable: &[(usize, String)],
-) -> (ArrowTable, ArrowTable, ArrowTable) {
+/// An invoice as three tables (lines, totals, not billed); indexes are input rows.
+pub fn invoice_tables(inv: &payment::Invoice) -> (ArrowTable, ArrowTable, ArrowTable) {
     let mut t = TableBuilder::default();
     let l = &inv.lines;
-    t.int("row", l.iter().map(|x| x.index.map(|i| rows[i] as i64)));
+    t.int("row", l.iter().map(|x| x.index.map(|i| i as i64)));
     t.text("episode_id", l.iter().map(|x| x.episode_id.as_deref()));
     t.text(
         "municipality",
@@ -342,24 +338,15 @@ pub fn invoice_tables(
     t.int("episodes", s.iter().map(|x| Some(x.episodes as i64)));
     let totals = t.finish();
 
-    let mut nb: Vec<(usize, &str, &str)> = inv
-        .not_billed
-        .iter()
-        .map(|n| (rows[n.index], n.episode_id.as_str(), n.reason.as_str()))
-        .collect();
-    nb.extend(
-        unreadable
-            .iter()
-            .map(|(r, reason)| (*r, "", reason.as_str())),
-    );
-    nb.sort_by_key(|x| x.0);
+    let nb = &inv.not_billed;
     let mut t = TableBuilder::default();
-    t.int("row", nb.iter().map(|x| Some(x.0 as i64)));
+    t.int("row", nb.iter().map(|x| Some(x.index as i64)));
     t.text(
         "episode_id",
-        nb.iter().map(|x| (!x.1.is_empty()).then_some(x.1)),
+        nb.iter()
+            .map(|x| (!x.episode_id.is_empty()).then_some(x.episode_id.as_str())),
     );
-    t.text("reason", nb.iter().map(|x| Some(x.2)));
+    t.text("reason", nb.iter().map(|x| Some(x.reason.as_str())));
     (lines, totals, t.finish())
 }
 

@@ -275,8 +275,24 @@ fn notice(day: i32, minute: i32) -> NoticeTime {
 /// Generates episodes as values.
 pub fn generate(opts: &SynthOptions) -> Vec<Episode> {
     let mut out = Vec::new();
+    generate_each(opts, |e| out.push(e));
+    out
+}
+
+/// Generates the same episodes as [`generate`], one at a time, without holding them: for
+/// writing files of tens of millions of rows in bounded memory.
+///
+/// ```
+/// use utklar_core::synth::{generate, generate_each, SynthOptions};
+///
+/// let opts = SynthOptions { episodes: 200, ..Default::default() };
+/// let mut streamed = Vec::new();
+/// generate_each(&opts, |e| streamed.push(e));
+/// assert_eq!(streamed, generate(&opts));
+/// ```
+pub fn generate_each(opts: &SynthOptions, mut f: impl FnMut(Episode)) {
     generate_rows(opts, |i, r| {
-        out.push(Episode {
+        f(Episode {
             episode_id: format!("E{:08}", i + 1),
             patient_id: Some(format!("P{:07}", r.patient + 1)),
             municipality: r.muni,
@@ -293,7 +309,6 @@ pub fn generate(opts: &SynthOptions) -> Vec<Episode> {
             region_blocked: r.blocked,
         });
     });
-    out
 }
 
 /// Columns owned in memory, the form [`EpisodeColumns`] borrows.

@@ -369,8 +369,8 @@ class Invoice:
       ``amount_ore``, ``mean_days``, ``threshold``, ``triggered``, ``episodes``;
     - ``not_billed``: ``row``, ``episode_id``, ``reason`` (``within_grace``,
       ``average_not_exceeded``, ``open``, ``missing_admission_notice``, ``sip_not_called``,
-      ``region_blocked``, bad data such as ``negative_days``, and the validation reason of a
-      row that could not be read).
+      ``region_blocked``, bad data such as ``negative_days``, and ``invalid_row`` for a row
+      that could not be read, whose problems :func:`last_exclusions` lists).
 
     Money is integer öre (1 kr = 100 öre). ``billed_episodes + sum(not_billed_counts.values())
     == episodes_in`` always.

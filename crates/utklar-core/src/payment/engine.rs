@@ -1,6 +1,6 @@
 //! The invoice: classification of episodes, evaluation of averages, pricing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::municipality::Municipality;
 use crate::period::{Period, PeriodKind};
 use crate::time::{date_of_day, day_number};
+use crate::validate::{Problem, Reason};
 
 /// Why an episode was not billed. Serialized in snake case (`within_grace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -43,11 +44,15 @@ pub enum NotBilledReason {
     WithinGrace,
     /// Average model: the municipality's period was not liable.
     AverageNotExceeded,
+    /// Bad data: an input row that could not be read as an episode (a required field missing,
+    /// an unreadable value, an unknown municipality or care type); see
+    /// [`Invoice::add_unreadable`].
+    InvalidRow,
 }
 
 impl NotBilledReason {
     /// Every reason, in a fixed order.
-    pub const ALL: [NotBilledReason; 9] = [
+    pub const ALL: [NotBilledReason; 10] = [
         NotBilledReason::Open,
         NotBilledReason::DuplicateEpisodeId,
         NotBilledReason::NegativeDays,
@@ -57,6 +62,7 @@ impl NotBilledReason {
         NotBilledReason::RegionBlocked,
         NotBilledReason::WithinGrace,
         NotBilledReason::AverageNotExceeded,
+        NotBilledReason::InvalidRow,
     ];
 
     /// The snake-case name used in JSON (`within_grace`).
@@ -71,6 +77,7 @@ impl NotBilledReason {
             NotBilledReason::RegionBlocked => "region_blocked",
             NotBilledReason::WithinGrace => "within_grace",
             NotBilledReason::AverageNotExceeded => "average_not_exceeded",
+            NotBilledReason::InvalidRow => "invalid_row",
         }
     }
 
@@ -81,6 +88,7 @@ impl NotBilledReason {
             NotBilledReason::DuplicateEpisodeId
                 | NotBilledReason::NegativeDays
                 | NotBilledReason::InvalidDates
+                | NotBilledReason::InvalidRow
         )
     }
 
@@ -182,7 +190,7 @@ pub struct Total {
     pub triggered: Option<bool>,
     /// The period's own mean over its liability population (not serialized).
     pub period_mean_days: Option<f64>,
-    /// Closed episodes of the group in the input (not serialized).
+    /// Valid closed episodes of the group in the input, bad data excluded (not serialized).
     pub episodes: u64,
 }
 
@@ -252,6 +260,44 @@ impl Invoice {
             .iter()
             .filter(|n| n.reason == reason)
             .count() as u64
+    }
+
+    /// Accounts for an input row that could not be read as an episode, with the problems
+    /// [`crate::validate::EpisodeReader`] found: it counts as an episode in, not billed as bad
+    /// data. The reason follows the first problem: a repeated id is
+    /// [`NotBilledReason::DuplicateEpisodeId`], negative days [`NotBilledReason::NegativeDays`],
+    /// a date before admission [`NotBilledReason::InvalidDates`], anything else (a required
+    /// field missing, an unreadable value, an unknown municipality or care type)
+    /// [`NotBilledReason::InvalidRow`]. `row` is the caller's row number and `episode_id` the
+    /// row's id when it has one; rows read as episodes keep their own positions.
+    ///
+    /// ```
+    /// use utklar_core::payment::{invoice, Agreement, Amounts, NotBilledReason};
+    /// use utklar_core::{Field, Problem, Reason};
+    ///
+    /// let mut inv = invoice(&[], &Agreement::statutory(), &Amounts::national())?;
+    /// let bad = Problem { row: 7, field: Field::Municipality, reason: Reason::UnknownMunicipality };
+    /// inv.add_unreadable(7, Some("E7"), &[bad]);
+    /// assert_eq!(inv.episodes_in, 1);
+    /// assert_eq!(inv.not_billed_count(NotBilledReason::InvalidRow), 1);
+    /// assert!(inv.balances());
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn add_unreadable(&mut self, row: usize, episode_id: Option<&str>, problems: &[Problem]) {
+        let reason = match problems.first().map(|p| p.reason) {
+            Some(Reason::DuplicateEpisodeId) => NotBilledReason::DuplicateEpisodeId,
+            Some(Reason::NegativeDays) => NotBilledReason::NegativeDays,
+            Some(Reason::DischargeBeforeAdmission | Reason::ReadyBeforeAdmission) => {
+                NotBilledReason::InvalidDates
+            }
+            _ => NotBilledReason::InvalidRow,
+        };
+        self.episodes_in += 1;
+        self.not_billed.push(NotBilled {
+            index: row,
+            episode_id: episode_id.unwrap_or_default().to_string(),
+            reason,
+        });
     }
 
     /// `billed episodes + not billed = episodes in`.
@@ -501,11 +547,61 @@ fn counted_days(rule: &CareRule, start: NaiveDate, discharge: NaiveDate) -> (i64
     }
 }
 
+/// Marks every episode whose `episode_id` appeared earlier in the input.
+///
+/// Sorting hashes and indices is several times faster than a hash set of 1 million ids (one
+/// cache miss per id); ids whose hashes agree are compared as strings, sorted, so even crafted
+/// collisions cost `O(n log n)`.
+fn duplicates(episodes: &[Episode]) -> Vec<bool> {
+    let n = episodes.len();
+    let mut dup = vec![false; n];
+    if n < 2 {
+        return dup;
+    }
+    let bits = usize::BITS - (n - 1).leading_zeros();
+    let mask = (1u64 << bits) - 1;
+    let mut keys: Vec<u64> = episodes
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut h = FxHasher::default();
+            h.write(e.episode_id.as_bytes());
+            h.write_usize(e.episode_id.len());
+            (h.finish() & !mask) | i as u64
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut run: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let mut j = i + 1;
+        while j < n && keys[j] & !mask == keys[i] & !mask {
+            j += 1;
+        }
+        if j - i > 1 {
+            run.clear();
+            run.extend(keys[i..j].iter().map(|k| (k & mask) as usize));
+            run.sort_unstable_by(|&a, &b| {
+                episodes[a]
+                    .episode_id
+                    .cmp(&episodes[b].episode_id)
+                    .then(a.cmp(&b))
+            });
+            for w in run.windows(2) {
+                if episodes[w[0]].episode_id == episodes[w[1]].episode_id {
+                    dup[w[1]] = true;
+                }
+            }
+        }
+        i = j;
+    }
+    dup
+}
+
 pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Prepared, Error> {
     agreement.validate()?;
     let kinds = [agreement.somatic.period, agreement.psychiatric.period];
-    // Ids come from the caller: SipHash keeps a crafted set of ids from degrading the table.
-    let mut seen: HashSet<&str> = HashSet::with_capacity(episodes.len());
+    let dup = duplicates(episodes);
     let mut group_index: HashMap<(u16, usize, i32), usize, Fx> = HashMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut outcomes = Vec::with_capacity(episodes.len());
@@ -518,8 +614,8 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
     });
     // (group, no patient id, the person, ready days ≥ 1).
     let mut persons: Vec<(usize, bool, &str, bool)> = Vec::new();
-    for e in episodes {
-        if !seen.insert(e.episode_id.as_str()) {
+    for (e, &dup) in episodes.iter().zip(&dup) {
+        if dup {
             outcomes.push(Outcome::Out(NotBilledReason::DuplicateEpisodeId));
             continue;
         }

@@ -27,6 +27,38 @@
 //! liability population (mixed: at or under the ceiling); liability when the mean is strictly
 //! greater than the threshold (compared exactly, in thousandths of a day).
 //!
+//! ## Where SPEC §7 leaves a choice
+//!
+//! - **Order of reasons**: a repeated `episode_id` (the first is kept), open, negative days,
+//!   discharge or ready notice before admission, then the first failed precondition (admission
+//!   notice, SIP, region), then the model. Negative days are always bad data in an invoice
+//!   (never treated as day 0, which would lower an average).
+//! - **One day count for everything**: grace, ceiling and the mean use the rule's `start` and
+//!   `day_count`; the mean never includes the discharge day. Under working days, day `k` is the
+//!   k-th working day from the start, and the discharge day is billable only on a working day.
+//! - **Home-ready start**: without a home-ready time, or with one before the ready notice, the
+//!   ready notice starts the count. The noon rule applies to the notice that starts the count.
+//! - **Ceiling**: an episode is past it when its billable days (the discharge day included when
+//!   billed) exceed it; it is billed days `ceiling + 1 …` priced by day number, without the
+//!   noon rule, and is out of the average.
+//! - **Windows**: `rolling_mean` pools days and counts of the last `n` periods (empty periods
+//!   add nothing); `consecutive` makes a period liable when it and the `n − 1` before it are each
+//!   above (an empty period breaks the run), so the first `n − 1` periods of a run are not billed
+//!   retroactively; `block_mean` and `following_until_improved` use blocks of `n` periods
+//!   aligned to the calendar (`ordinal / n`).
+//! - **`excess_over_threshold`**: a liable period bills its own `max(0, days − threshold ×
+//!   count)`, whichever window made it liable (so adding a day-0 episode never raises it); a
+//!   liable period whose own mean is not above bills nothing and its episodes are
+//!   `average_not_exceeded`. The days are priced at the amount of the period's year (or the
+//!   fixed rate); tiers are refused there.
+//! - **Persons**: distinct `patient_id` per period; an episode without one is its own person;
+//!   windows add the persons of each period.
+//! - **Totals**: one per municipality, care type and period with at least one valid closed
+//!   episode; `mean_days` is the mean that decided the period (`period_mean_days` holds the
+//!   period's own); under the individual model mean, threshold and triggered are `null`.
+//! - **Thresholds** are compared exactly: a multiple of 0.001 day, `days × 1000 > threshold ×
+//!   1000 × count`.
+//!
 //! ## An invoice under the law
 //!
 //! ```

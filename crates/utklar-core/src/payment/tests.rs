@@ -202,6 +202,29 @@ fn bad_data_and_open_episodes_are_not_billed_with_their_reason() {
 }
 
 #[test]
+fn every_repeat_of_an_id_is_a_duplicate_and_the_first_is_kept() {
+    let a = preset("statutory");
+    let ids = ["x", "y", "x", "z", "x", "y", "", ""];
+    let eps: Vec<Episode> = ids
+        .iter()
+        .map(|id| som(id, "2024-03-01", "2024-03-10"))
+        .collect();
+    let inv = run(&eps, &a);
+    let dups: Vec<usize> = inv
+        .not_billed
+        .iter()
+        .filter(|n| n.reason == NotBilledReason::DuplicateEpisodeId)
+        .map(|n| n.index)
+        .collect();
+    assert_eq!(dups, [2, 4, 5, 7]);
+    let billed: Vec<usize> = inv.lines.iter().filter_map(|l| l.index).collect();
+    assert_eq!(billed.len(), 4);
+    for i in [0, 1, 3, 6] {
+        assert!(billed.contains(&i), "{i}");
+    }
+}
+
+#[test]
 fn working_days_holidays_and_tiers() {
     // Ready Monday 14 April 2025, discharged Wednesday 23 April. Working days in between:
     // 14, 15, 16, 17 and 22 (18 långfredagen and 21 annandag påsk are holidays) = 5.
@@ -866,6 +889,48 @@ fn unknown_and_contradictory_fields_are_errors_naming_the_field() {
 }
 
 #[test]
+fn every_parameter_survives_toml_and_json() {
+    let mut a = preset("vgr");
+    a.name = "custom".into();
+    let r = &mut a.somatic;
+    r.day_count = DayCount::Working;
+    r.start = Start::HomeReady;
+    r.bill_discharge_day = true;
+    r.period = PeriodKind::Quarter;
+    let avg = r.average.as_mut().unwrap();
+    avg.unit = Unit::Persons;
+    avg.mean = MeanDefinition::ExclDay0;
+    avg.evaluation = Evaluation::FollowingUntilImproved;
+    avg.window = 2;
+    avg.threshold_days = 2.125;
+    a.psychiatric = CareRule::statutory();
+    a.psychiatric.date_only_after_noon = true;
+    a.psychiatric.rate = Rate {
+        kind: RateKind::Tiers,
+        ore: None,
+        tiers: Some(vec![
+            Tier {
+                from_day: 1,
+                ore: None,
+                percent_of_national: Some(50),
+            },
+            Tier {
+                from_day: 3,
+                ore: Some(900_000),
+                percent_of_national: None,
+            },
+        ]),
+    };
+    a.validate().unwrap();
+    let text = a.to_toml().unwrap();
+    assert_eq!(Agreement::from_toml(&text).unwrap(), a, "{text}");
+    let json = serde_json::to_string(&a).unwrap();
+    let back: Agreement = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, a);
+    assert!(json.contains("\"following_until_improved\""));
+}
+
+#[test]
 fn a_minimal_agreement_uses_the_documented_defaults() {
     let a = Agreement::from_toml(
         r#"
@@ -1192,6 +1257,30 @@ proptest! {
             let total: i64 = inv.totals.iter().map(|t| t.amount_ore).sum();
             prop_assert_eq!(total, inv.amount_ore());
         }
+    }
+
+    #[test]
+    fn duplicates_match_a_hash_set(raw in prop::collection::vec(arb_episode(), 0..60), k in 1usize..9) {
+        let mut eps = build(&raw);
+        for (i, e) in eps.iter_mut().enumerate() {
+            e.episode_id = format!("id{}", i % k);
+        }
+        let inv = invoice(&eps, &preset("statutory"), &amounts_2024()).unwrap();
+        prop_assert!(inv.balances());
+        let mut seen = std::collections::HashSet::new();
+        let expected: Vec<usize> = eps
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !seen.insert(e.episode_id.clone()))
+            .map(|(i, _)| i)
+            .collect();
+        let got: Vec<usize> = inv
+            .not_billed
+            .iter()
+            .filter(|n| n.reason == NotBilledReason::DuplicateEpisodeId)
+            .map(|n| n.index)
+            .collect();
+        prop_assert_eq!(got, expected);
     }
 
     #[test]

@@ -269,7 +269,7 @@ pub fn sweep(
         prep.groups.iter().filter_map(|g| g.municipality).collect();
     municipalities.sort_unstable_by_key(|m| m.code());
     municipalities.dedup();
-    let mut position = vec![usize::MAX; 2000];
+    let mut position = vec![usize::MAX; Municipality::all().count()];
     for (i, m) in municipalities.iter().enumerate() {
         position[m.index()] = i;
     }

@@ -1,0 +1,260 @@
+//! `utklar indicators`: the national indicators from an episode file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use utklar_core::{
+    Beds, Error, Group, GroupBy, IndicatorOptions, IndicatorRow, MeasureSet, Mode, NegativeDays,
+    PeriodKind, Population,
+};
+
+use crate::fail::{self, Failure};
+use crate::input::{read_beds, read_population, EpisodeSource};
+use crate::output::{csv_num, opt, thousands, Format, Table};
+use crate::stream::{account, list_problems, measure_file};
+
+/// Options of `utklar indicators`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  utklar indicators --episodes export.csv --population builtin
+  utklar indicators --episodes export.csv --by county --period quarter --format csv > ind.csv
+  utklar indicators --episodes export.csv --population pop.csv --beds beds.csv --by county --format json
+
+Rows that cannot be used (bad dates, unknown codes, negative days, repeated ids …) are left out
+and counted on standard error; --strict stops instead, lists them and exits with status 1.
+Exit status: 0 success; 1 data problems under --strict or --negative-days error; 2 unusable
+arguments or files.")]
+pub struct Args {
+    /// The episode file: CSV with the columns episode_id, municipality, care_type, ready_at
+    /// (required) and discharged_at, age … (optional), in any order; comma- or
+    /// semicolon-separated, UTF-8 with or without BOM. `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub episodes: PathBuf,
+    /// Population per municipality and year, a CSV with municipality,year,pop_total,pop_65plus;
+    /// or `builtin` for the embedded SCB figures of 30 September 2022 (used for later years
+    /// too). Without it, days per 1 000 inhabitants is left empty (null).
+    #[arg(long, value_name = "FILE|builtin")]
+    pub population: Option<String>,
+    /// Available staffed beds per county and period, a CSV with county,period,available_beds
+    /// (period written like 2025-03, 2025-Q1 or 2025, matching --period). Needed for the bed
+    /// share, which exists at county level only (--by county).
+    #[arg(long, value_name = "FILE")]
+    pub beds: Option<PathBuf>,
+    /// Reporting period: month, quarter or year. An episode belongs to the period of its
+    /// discharge date.
+    #[arg(long, default_value = "month", value_name = "month|quarter|year")]
+    pub period: PeriodKind,
+    /// Group by municipality (kommun), county (län: first two digits of the code) or the whole
+    /// nation. Care types are always reported separately.
+    #[arg(
+        long,
+        default_value = "municipality",
+        value_name = "municipality|county|nation"
+    )]
+    pub by: GroupBy,
+    /// Discharge before the ready date (minusdagar): exclude the row and count it (default),
+    /// treat it as day 0, or stop with an error listing the rows.
+    #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
+    pub negative_days: NegativeDays,
+    /// Stop at bad rows instead of leaving them out: every bad row is listed and the exit
+    /// status is 1.
+    #[arg(long)]
+    pub strict: bool,
+    /// Count only patients at least this old at discharge (SKR used 65 for 2014–2016); rows
+    /// with no age are then left out.
+    #[arg(long, value_name = "YEARS")]
+    pub min_age: Option<u16>,
+    /// table: aligned and rounded as SKR publishes (days and beds to one decimal, percentages
+    /// to one decimal, days per 1 000 to whole numbers); csv and json: full precision, with the
+    /// field names municipality (or county), care_type, period, episodes, day0, ready_ge1,
+    /// ready_days, goal_attainment (a share 0–1), mean_days, mean_days_incl_day0,
+    /// days_per_1000, occupied_beds, bed_share_pct.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Loads `--population` (a file, or `builtin`).
+pub fn load_population(arg: Option<&str>) -> Result<Option<Population>, Failure> {
+    match arg {
+        None => Ok(None),
+        Some(s) if s.eq_ignore_ascii_case("builtin") && !Path::new(s).exists() => {
+            Ok(Some(Population::builtin()))
+        }
+        Some(s) => read_population(Path::new(s)).map(Some),
+    }
+}
+
+/// Runs `utklar indicators`.
+pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let population = load_population(a.population.as_deref())?;
+    let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
+    let opts = IndicatorOptions {
+        period: a.period,
+        negative_days: a.negative_days,
+        min_age: a.min_age,
+        mode: if a.strict {
+            Mode::Strict
+        } else {
+            Mode::Lenient
+        },
+    };
+    let source = EpisodeSource::open(&a.episodes)?;
+    let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
+    let label = streamed.label.clone();
+    let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));
+    let set = match set.finish(&opts) {
+        Ok(set) => set,
+        Err(Error::Invalid(problems)) => {
+            eprintln!(
+                "utklar: {label}: {} problem(s) in {} row(s); nothing computed:",
+                problems.len(),
+                streamed.lines.len()
+            );
+            list_problems(&streamed, &problems, 50);
+            let why = if a.strict {
+                "drop --strict to leave bad rows out and count them"
+            } else {
+                "choose --negative-days exclude or day0 to go on"
+            };
+            return Err(Failure::Data(format!(
+                "{label}: stopped at bad rows ({why})"
+            )));
+        }
+        Err(e) => return Err(fail::arg("--episodes", &e)),
+    };
+    let report = set.indicators(a.by, population.as_ref(), beds.as_ref());
+    match a.format {
+        Format::Table => write_table(&report.rows, a.by, out)?,
+        Format::Csv => write_csv(&report.rows, a.by, out)?,
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report.rows)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    eprintln!("utklar: {}", account(&label, &report.exclusions, true));
+    if beds.is_some() && a.by != GroupBy::County {
+        eprintln!("utklar: --beds is used at county level only: add --by county for the bed share");
+    }
+    if population.is_none() {
+        eprintln!("utklar: no --population given: days per 1 000 inhabitants is empty (try --population builtin)");
+    }
+    Ok(())
+}
+
+/// The group's name for a table: `0880 Kalmar`, `08 Kalmar län`, `Sweden`.
+pub fn group_name(g: Group) -> String {
+    match g {
+        Group::Municipality(m) => format!("{m} {}", m.name()),
+        Group::County(c) => format!("{c} {}", c.name()),
+        Group::Nation => "Sweden".to_string(),
+    }
+}
+
+fn group_header(by: GroupBy) -> &'static str {
+    match by {
+        GroupBy::Municipality => "municipality",
+        GroupBy::County => "county",
+        GroupBy::Nation => "nation",
+    }
+}
+
+fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut t = Table::new(
+        &[
+            group_header(by),
+            "care type",
+            "period",
+            "episodes",
+            "day 0",
+            "≥1 day",
+            "ready days",
+            "goal %",
+            "mean days",
+            "mean incl. 0",
+            "days/1000",
+            "occupied beds",
+            "bed share %",
+        ],
+        &[
+            false, false, false, true, true, true, true, true, true, true, true, true, true,
+        ],
+    );
+    for r in rows {
+        t.row(vec![
+            group_name(r.group),
+            r.care_type.to_string(),
+            r.period.to_string(),
+            thousands(r.measures.episodes()),
+            thousands(r.measures.day0),
+            thousands(r.measures.ready_ge1),
+            thousands(r.measures.ready_days),
+            opt(r.goal_attainment.map(|g| g * 100.0), 1),
+            opt(r.mean_days, 1),
+            opt(r.mean_days_incl_day0, 1),
+            opt(r.days_per_1000, 0),
+            opt(r.occupied_beds, 1),
+            opt(r.bed_share_pct, 1),
+        ]);
+    }
+    t.write(out)?;
+    if rows.is_empty() {
+        writeln!(out, "(no discharged episodes to report)")?;
+    }
+    Ok(())
+}
+
+/// The CSV columns: the JSON field names of SPEC §9, the group column named as in the JSON
+/// (`municipality` or `county`; none for the nation).
+pub const CSV_FIELDS: [&str; 12] = [
+    "care_type",
+    "period",
+    "episodes",
+    "day0",
+    "ready_ge1",
+    "ready_days",
+    "goal_attainment",
+    "mean_days",
+    "mean_days_incl_day0",
+    "days_per_1000",
+    "occupied_beds",
+    "bed_share_pct",
+];
+
+fn write_csv(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<&str> = Vec::new();
+    match by {
+        GroupBy::Municipality => header.push("municipality"),
+        GroupBy::County => header.push("county"),
+        GroupBy::Nation => {}
+    }
+    header.extend(CSV_FIELDS);
+    w.write_record(&header)?;
+    for r in rows {
+        let mut rec: Vec<String> = Vec::with_capacity(13);
+        match r.group {
+            Group::Municipality(m) => rec.push(m.to_string()),
+            Group::County(c) => rec.push(c.to_string()),
+            Group::Nation => {}
+        }
+        rec.extend([
+            r.care_type.to_string(),
+            r.period.to_string(),
+            r.measures.episodes().to_string(),
+            r.measures.day0.to_string(),
+            r.measures.ready_ge1.to_string(),
+            r.measures.ready_days.to_string(),
+            csv_num(r.goal_attainment),
+            csv_num(r.mean_days),
+            csv_num(r.mean_days_incl_day0),
+            csv_num(r.days_per_1000),
+            csv_num(r.occupied_beds),
+            csv_num(r.bed_share_pct),
+        ]);
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,339 @@
+//! Reading CSV files as SPEC §3 describes them: UTF-8 with or without a byte-order mark,
+//! comma- or semicolon-separated (detected from the header line), CRLF or LF line ends, a header
+//! naming the columns in any order (case-insensitive), extra columns ignored.
+//!
+//! Files are read one record at a time and never held whole in memory.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use utklar_core::validate::{EpisodeReader, Field, RawEpisode};
+use utklar_core::{Beds, Episode, Population, Problem};
+
+use crate::fail::Failure;
+
+/// The name `-` reads standard input.
+pub const STDIN: &str = "-";
+
+/// An open CSV file: its reader, its header and what is needed for messages and progress.
+pub struct CsvInput {
+    /// The file name as the user gave it (for messages).
+    pub label: String,
+    /// The record reader, positioned after the header.
+    pub reader: csv::Reader<BufReader<Box<dyn Read>>>,
+    /// The column names, as written in the header.
+    pub headers: Vec<String>,
+    /// The file size in bytes, when known (for the progress bar).
+    pub size: Option<u64>,
+}
+
+fn open_error(label: &str, e: &io::Error) -> Failure {
+    let what = match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => format!("cannot be read ({e})"),
+    };
+    Failure::usage(format!("{label}: {what}"))
+}
+
+/// Picks the delimiter from the header line: the most frequent of `,`, `;` and tab outside
+/// quotes (comma when none occurs).
+fn detect_delimiter(header: &[u8]) -> u8 {
+    let (mut comma, mut semi, mut tab) = (0usize, 0usize, 0usize);
+    let mut quoted = false;
+    for &b in header {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => comma += 1,
+            b';' if !quoted => semi += 1,
+            b'\t' if !quoted => tab += 1,
+            b'\n' if !quoted => break,
+            _ => {}
+        }
+    }
+    if semi > comma && semi >= tab {
+        b';'
+    } else if tab > comma && tab > semi {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Opens `path` (or standard input for `-`), skips a byte-order mark, detects the delimiter and
+/// reads the header. Exit status 2 with one line naming the file when that fails.
+pub fn open_csv(path: &Path) -> Result<CsvInput, Failure> {
+    let label = path.display().to_string();
+    let (source, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == STDIN {
+        (Box::new(io::stdin()), None)
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| open_error(&label, &e))?;
+        if meta.is_dir() {
+            return Err(Failure::usage(format!(
+                "{label}: is a directory, not a CSV file"
+            )));
+        }
+        let file = File::open(path).map_err(|e| open_error(&label, &e))?;
+        (Box::new(file), Some(meta.len()))
+    };
+    let mut buf = BufReader::with_capacity(1 << 16, source);
+    let head = buf.fill_buf().map_err(|e| open_error(&label, &e))?;
+    let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(Failure::usage(format!(
+            "{label}: the file is UTF-16; save it as CSV UTF-8"
+        )));
+    }
+    let start = if bom { 3 } else { 0 };
+    let delimiter = detect_delimiter(&head[start..]);
+    let empty = head[start..].iter().all(u8::is_ascii_whitespace);
+    if empty {
+        return Err(Failure::usage(format!(
+            "{label}: the file is empty; it needs a header row naming the columns"
+        )));
+    }
+    buf.consume(start);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(buf);
+    let headers: Vec<String> = reader
+        .byte_headers()
+        .map_err(|e| Failure::usage(format!("{label}: cannot read the header row ({e})")))?
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .chars()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                .collect()
+        })
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(Failure::usage(format!(
+            "{label}: no header row; the first line must name the columns"
+        )));
+    }
+    Ok(CsvInput {
+        label,
+        reader,
+        headers,
+        size,
+    })
+}
+
+impl CsvInput {
+    /// The index of each wanted column (matched case-insensitively, surrounding spaces
+    /// ignored); exit status 2 naming the first required column that is missing.
+    pub fn columns(
+        &self,
+        wanted: &[&str],
+        required: &[&str],
+    ) -> Result<Vec<Option<usize>>, Failure> {
+        let mut out = vec![None; wanted.len()];
+        for (i, h) in self.headers.iter().enumerate() {
+            if let Some(w) = wanted.iter().position(|w| w.eq_ignore_ascii_case(h)) {
+                if out[w].is_some() {
+                    return Err(Failure::usage(format!(
+                        "{}: column `{}` appears twice in the header",
+                        self.label, wanted[w]
+                    )));
+                }
+                out[w] = Some(i);
+            }
+        }
+        for r in required {
+            let w = wanted
+                .iter()
+                .position(|w| w == r)
+                .expect("required ⊆ wanted");
+            if out[w].is_none() {
+                return Err(self.missing_column(r));
+            }
+        }
+        Ok(out)
+    }
+
+    fn missing_column(&self, name: &str) -> Failure {
+        let found = self.headers.join(", ");
+        let found = if found.chars().count() > 120 {
+            format!("{}…", found.chars().take(120).collect::<String>())
+        } else {
+            found
+        };
+        Failure::usage(format!(
+            "{}: required column `{name}` is missing (the header has: {found})",
+            self.label
+        ))
+    }
+
+    /// An error reading record data, naming the file and line.
+    pub fn read_error(&self, e: &csv::Error) -> Failure {
+        match e.kind() {
+            csv::ErrorKind::Io(io) => Failure::usage(format!("{}: read error: {io}", self.label)),
+            _ => Failure::usage(format!("{}: {e}", self.label)),
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+/// Turns the records of an episode file into episodes or problems, one at a time.
+pub struct EpisodeSource {
+    /// The open file.
+    pub input: CsvInput,
+    fields: Vec<(usize, Field)>,
+    reader: EpisodeReader,
+    record: csv::ByteRecord,
+    row: usize,
+}
+
+/// One record read: its 0-based data-row number, its line in the file (1-based, the header is
+/// line 1) and the episode or the problems found in it.
+pub struct Item {
+    /// 0-based data row (the header is not a row).
+    pub row: usize,
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    /// The episode, or every problem of the row.
+    pub result: Result<Episode, Vec<Problem>>,
+}
+
+impl EpisodeSource {
+    /// Opens an episode file and checks its header for the required columns of SPEC §3.
+    pub fn open(path: &Path) -> Result<Self, Failure> {
+        let input = open_csv(path)?;
+        let mut fields = Vec::new();
+        let mut seen = Vec::new();
+        for (i, h) in input.headers.iter().enumerate() {
+            if let Some(f) = Field::from_column(h) {
+                if seen.contains(&f) {
+                    return Err(Failure::usage(format!(
+                        "{}: column `{f}` appears twice in the header",
+                        input.label
+                    )));
+                }
+                seen.push(f);
+                fields.push((i, f));
+            }
+        }
+        for r in Field::REQUIRED {
+            if !seen.contains(&r) {
+                return Err(input.missing_column(r.as_str()));
+            }
+        }
+        Ok(EpisodeSource {
+            input,
+            fields,
+            reader: EpisodeReader::new(),
+            record: csv::ByteRecord::new(),
+            row: 0,
+        })
+    }
+
+    /// The next record, `None` at the end of the file.
+    pub fn next_item(&mut self) -> Result<Option<Item>, Failure> {
+        match self.input.reader.read_byte_record(&mut self.record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => return Err(self.input.read_error(&e)),
+        }
+        let row = self.row;
+        self.row += 1;
+        let line = self
+            .record
+            .position()
+            .map_or(row as u64 + 2, csv::Position::line);
+        let mut raw = RawEpisode::default();
+        for &(i, f) in &self.fields {
+            if let Some(bytes) = self.record.get(i) {
+                let text = std::str::from_utf8(bytes).map_err(|_| {
+                    Failure::usage(format!(
+                        "{}: line {line}, column `{f}` is not UTF-8 text; save the file as CSV UTF-8",
+                        self.input.label
+                    ))
+                })?;
+                raw.set(f, text);
+            }
+        }
+        let result = self.reader.read(row, &raw);
+        Ok(Some(Item { row, line, result }))
+    }
+}
+
+/// Reads a population file (`municipality,year,pop_total,pop_65plus`).
+pub fn read_population(path: &Path) -> Result<Population, Failure> {
+    let mut input = open_csv(path)?;
+    let names = ["municipality", "year", "pop_total", "pop_65plus"];
+    let cols = input.columns(&names, &names)?;
+    let cols: Vec<usize> = cols.into_iter().map(|c| c.expect("required")).collect();
+    let mut pop = Population::new();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match input.reader.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(input.read_error(&e)),
+        }
+        let line = rec.position().map_or(0, csv::Position::line);
+        let cell = |i: usize| String::from_utf8_lossy(rec.get(cols[i]).unwrap_or_default());
+        pop.insert_text(&cell(0), &cell(1), &cell(2), &cell(3))
+            .map_err(|e| Failure::usage(format!("{}: line {line}: {e}", input.label)))?;
+    }
+    if pop.is_empty() {
+        return Err(Failure::usage(format!(
+            "{}: no population rows after the header",
+            input.label
+        )));
+    }
+    Ok(pop)
+}
+
+/// Reads a beds file (`county,period,available_beds`).
+pub fn read_beds(path: &Path) -> Result<Beds, Failure> {
+    let mut input = open_csv(path)?;
+    let names = ["county", "period", "available_beds"];
+    let cols = input.columns(&names, &names)?;
+    let cols: Vec<usize> = cols.into_iter().map(|c| c.expect("required")).collect();
+    let mut beds = Beds::new();
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = 0usize;
+    loop {
+        match input.reader.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(input.read_error(&e)),
+        }
+        rows += 1;
+        let line = rec.position().map_or(0, csv::Position::line);
+        let cell = |i: usize| String::from_utf8_lossy(rec.get(cols[i]).unwrap_or_default());
+        beds.insert_text(&cell(0), &cell(1), &cell(2))
+            .map_err(|e| Failure::usage(format!("{}: line {line}: {e}", input.label)))?;
+    }
+    if rows == 0 {
+        return Err(Failure::usage(format!(
+            "{}: no beds rows after the header",
+            input.label
+        )));
+    }
+    Ok(beds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::detect_delimiter;
+
+    #[test]
+    fn delimiter_is_detected_from_the_header() {
+        assert_eq!(detect_delimiter(b"a,b,c\n1;2;3"), b',');
+        assert_eq!(detect_delimiter(b"a;b;c\r\n1,5;2,5;3"), b';');
+        assert_eq!(detect_delimiter(b"\"a;x\",b,c\n"), b',');
+        assert_eq!(detect_delimiter(b"a\tb\tc\n"), b'\t');
+        assert_eq!(detect_delimiter(b"single\n"), b',');
+    }
+}

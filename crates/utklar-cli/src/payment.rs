@@ -1,0 +1,564 @@
+//! `utklar invoice`, `utklar compare` and `utklar presets`: the payment engine of the core.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use utklar_core::payment::{
+    self, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model,
+    NotBilledReason,
+};
+use utklar_core::{Episode, Error, ExclusionReport, Problem};
+
+use crate::fail::{self, Failure};
+use crate::input::EpisodeSource;
+use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
+use crate::stream::describe;
+
+const AMOUNT_HELP: &str = "\
+The amount per care day for a year, in kronor: YEAR=KRONOR (e.g. 2025=10900). Repeat for
+several years. Built in are only the sourced national amounts: 2019 7 800, 2020 8 200,
+2022 9 300 and 2024 11 600 kr; a billed day in any other year needs its amount here (the
+command stops and names the year otherwise). Overrides a built-in year too.";
+
+/// Options of `utklar invoice`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  utklar invoice --episodes export.csv --agreement kalmar
+  utklar invoice --episodes export.csv --agreement statutory --amount 2025=10900 --format json
+  utklar invoice --episodes export.csv --agreement our_agreement.toml --lines --format csv
+
+The invoice has, per municipality, care type and period: billed days, the amount, and the
+evaluation (the mean that decided the period, the threshold, liable or not); with --lines, each
+billed episode and the rule that billed it; and the count of episodes not billed per reason
+(open, within grace, average not exceeded, missing admission notice, SIP not called, region
+blocked, bad data). Billed + not billed = every episode read.
+The invoice needs all episodes at once (averages are per municipality and period): the file is
+held in memory, about 200 bytes per episode. Rows that cannot be read (see `utklar validate`)
+are in no invoice; they are counted on standard error, and --strict stops instead (exit 1).
+Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
+day in a year without an amount.")]
+pub struct InvoiceArgs {
+    /// The episode file (CSV, the columns of `utklar indicators --help`); `-` reads standard
+    /// input.
+    #[arg(long, value_name = "FILE")]
+    pub episodes: PathBuf,
+    /// The agreement: a preset name (statutory, kalmar, vgr, sormland; `utklar presets` lists
+    /// them) or a TOML file written like `utklar presets kalmar` prints.
+    #[arg(long, value_name = "PRESET|FILE")]
+    pub agreement: String,
+    #[arg(long = "amount", value_name = "YEAR=KRONOR", long_help = AMOUNT_HELP, help = "Amount per care day for a year, in kronor (e.g. 2025=10900); repeatable")]
+    pub amounts: Vec<String>,
+    /// List each billed episode (and each municipality-period billed as a whole) instead of the
+    /// totals (csv), or after them (table). JSON always has both.
+    #[arg(long)]
+    pub lines: bool,
+    /// Stop at rows that cannot be read, listing them, instead of leaving them out.
+    #[arg(long)]
+    pub strict: bool,
+    /// table: rounded for reading (amounts in kronor); csv: the totals (or --lines) with
+    /// amounts in öre and full precision; json: an object with `lines`, `totals`,
+    /// `not_billed` (reason → count) and `episodes_in`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Options of `utklar compare`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  utklar compare --episodes export.csv --agreement statutory --agreement kalmar
+  utklar compare --episodes export.csv --agreement kalmar --agreement vgr --agreement mine.toml --format csv
+
+One row per municipality, care type and period, with each agreement's billed days and amount
+side by side. Where the agreements' periods differ (Kalmar bills psychiatric care per quarter),
+the rows use the coarsest, so every agreement's amounts add up in the same rows.
+Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
+day in a year without an amount.")]
+pub struct CompareArgs {
+    /// The episode file (CSV); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub episodes: PathBuf,
+    /// An agreement to compare: a preset name or a TOML file. Give two or more.
+    #[arg(
+        long = "agreement",
+        value_name = "PRESET|FILE",
+        required = true,
+        num_args = 1
+    )]
+    pub agreements: Vec<String>,
+    #[arg(long = "amount", value_name = "YEAR=KRONOR", long_help = AMOUNT_HELP, help = "Amount per care day for a year, in kronor (e.g. 2025=10900); repeatable")]
+    pub amounts: Vec<String>,
+    /// Stop at rows that cannot be read, listing them, instead of leaving them out.
+    #[arg(long)]
+    pub strict: bool,
+    /// table: amounts in kronor; csv: `<name>_billed_days` and `<name>_amount_ore` per
+    /// agreement, full precision; json: `names` and `rows` (each municipality, care_type,
+    /// period, billed_days and amount_ore as arrays in the order of `names`) and `totals_ore`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Options of `utklar presets`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  utklar presets                      # list them
+  utklar presets kalmar               # print Kalmar's agreement as TOML
+  utklar presets vgr > mine.toml      # start your own agreement from VGR's, then
+  utklar invoice --episodes export.csv --agreement mine.toml
+
+Each preset states its source and every assumption made where the source is silent.")]
+pub struct PresetsArgs {
+    /// A preset to print as TOML (the form --agreement FILE reads); without it, the list.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// Reads `--agreement`: a TOML file when one exists at that path, else a preset name.
+pub fn load_agreement(arg: &str) -> Result<Agreement, Failure> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::usage(format!("{arg}: cannot be read as UTF-8 text ({e})")))?;
+        return Agreement::from_toml(&text).map_err(|e| Failure::usage(format!("{arg}: {e}")));
+    }
+    match Agreement::preset(arg) {
+        Ok(a) => Ok(a),
+        Err(Error::UnknownPreset(_)) => Err(Failure::usage(format!(
+            "--agreement {arg}: no such file, and no preset of that name (presets: {})",
+            preset_names().join(", ")
+        ))),
+        Err(e) => Err(fail::arg("--agreement", &e)),
+    }
+}
+
+/// The amounts: the sourced national ones, with the `--amount` overrides.
+pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
+    let mut amounts = Amounts::national();
+    for a in args {
+        amounts
+            .parse_override(a)
+            .map_err(|e| fail::arg("--amount", &e))?;
+    }
+    Ok(amounts)
+}
+
+/// Reads every readable episode of a file; the rows that cannot be read are accounted for in
+/// the report (and listed, with `strict`, as an exit-status-1 failure).
+/// Rows that could not be read as episodes: their problems, each naming the row.
+pub type Unreadable = Vec<Vec<Problem>>;
+
+pub fn read_episodes(
+    path: &Path,
+    strict: bool,
+) -> Result<(Vec<Episode>, Unreadable, String), Failure> {
+    let mut source = EpisodeSource::open(path)?;
+    let label = source.input.label.clone();
+    let mut episodes = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut bad = ExclusionReport::default();
+    let mut listed = Vec::new();
+    let mut progress = Progress::new(source.input.size, "rows");
+    while let Some(item) = source.next_item()? {
+        bad.rows_in += 1;
+        match item.result {
+            Ok(e) => episodes.push(e),
+            Err(problems) => {
+                if strict && listed.len() < 50 {
+                    for p in &problems {
+                        listed.push(format!(
+                            "  line {} (data row {}): {}: {} ({})",
+                            item.line,
+                            p.row,
+                            p.field,
+                            p.reason,
+                            p.reason.hint()
+                        ));
+                    }
+                }
+                bad.exclude(problems.iter().cloned());
+                unreadable.push(problems);
+            }
+        }
+        progress.tick(source.input.bytes_read(), bad.rows_in);
+    }
+    progress.finish();
+    if bad.excluded() > 0 {
+        let why: Vec<String> = bad
+            .reasons()
+            .map(|(r, n)| format!("{} {}", thousands(n), describe(r)))
+            .collect();
+        if strict {
+            eprintln!("utklar: {label}: rows that cannot be read:");
+            for l in &listed {
+                eprintln!("{l}");
+            }
+            return Err(Failure::Data(format!(
+                "{label}: {} of {} rows cannot be read ({}); nothing computed (drop --strict to leave them out)",
+                thousands(bad.excluded()),
+                thousands(bad.rows_in),
+                why.join(", ")
+            )));
+        }
+        eprintln!(
+            "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
+            thousands(bad.excluded()),
+            thousands(bad.rows_in),
+            why.join(", ")
+        );
+    }
+    Ok((episodes, unreadable, label))
+}
+
+/// Öre as kronor for a table: `12 345.50`.
+pub fn kronor(ore: i64) -> String {
+    let sign = if ore < 0 { "-" } else { "" };
+    let a = ore.unsigned_abs();
+    format!("{sign}{}.{:02}", thousands(a / 100), a % 100)
+}
+
+fn core(e: &Error) -> Failure {
+    match e {
+        Error::Invalid(_) => Failure::Data(e.to_string()),
+        _ => Failure::usage(e.to_string()),
+    }
+}
+
+fn yes_no(t: Option<bool>) -> String {
+    match t {
+        Some(true) => "yes".into(),
+        Some(false) => "no".into(),
+        None => "–".into(),
+    }
+}
+
+/// A reason in words, for tables.
+pub fn not_billed_words(r: NotBilledReason) -> &'static str {
+    match r {
+        NotBilledReason::Open => "still in hospital",
+        NotBilledReason::DuplicateEpisodeId => "repeated episode_id (bad data)",
+        NotBilledReason::NegativeDays => "negative days (bad data)",
+        NotBilledReason::InvalidDates => "dates before admission (bad data)",
+        NotBilledReason::MissingAdmissionNotice => "no admission notice (5 kap. 3 §)",
+        NotBilledReason::SipNotCalled => "SIP required, not called (5 kap. 3 §)",
+        NotBilledReason::RegionBlocked => "blocked by the region (5 kap. 5 §)",
+        NotBilledReason::WithinGrace => "within the grace days",
+        NotBilledReason::AverageNotExceeded => "average not exceeded",
+        NotBilledReason::InvalidRow => "row cannot be read (bad data)",
+        _ => "other",
+    }
+}
+
+/// Runs `utklar invoice`.
+pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let agreement = load_agreement(&a.agreement)?;
+    let amounts = load_amounts(&a.amounts)?;
+    let (episodes, unreadable, _label) = read_episodes(&a.episodes, a.strict)?;
+    let mut inv = payment::invoice(&episodes, &agreement, &amounts).map_err(|e| core(&e))?;
+    // Every input row is in the invoice: unreadable rows are not billed, as bad data.
+    for problems in &unreadable {
+        inv.add_unreadable(problems[0].row, None, problems);
+    }
+    match a.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &inv)?;
+            writeln!(out)?;
+        }
+        Format::Csv if a.lines => write_lines_csv(&inv, out)?,
+        Format::Csv => write_totals_csv(&inv, out)?,
+        Format::Table => write_invoice_table(&inv, &agreement, a.lines, out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "episode_id",
+        "municipality",
+        "care_type",
+        "period",
+        "billed_days",
+        "amount_ore",
+        "rule",
+    ])?;
+    for l in &inv.lines {
+        w.write_record([
+            l.episode_id.as_deref().unwrap_or(""),
+            &l.municipality.to_string(),
+            l.care_type.as_str(),
+            &l.period.to_string(),
+            &l.billed_days.to_string(),
+            &l.amount_ore.to_string(),
+            l.rule.as_str(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "municipality",
+        "care_type",
+        "period",
+        "billed_days",
+        "amount_ore",
+        "mean_days",
+        "threshold",
+        "triggered",
+    ])?;
+    for t in &inv.totals {
+        w.write_record([
+            t.municipality.to_string().as_str(),
+            t.care_type.as_str(),
+            &t.period.to_string(),
+            &t.billed_days.to_string(),
+            &t.amount_ore.to_string(),
+            &csv_num(t.mean_days),
+            &csv_num(t.threshold),
+            t.triggered.map_or("", |b| if b { "true" } else { "false" }),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_invoice_table(
+    inv: &Invoice,
+    agreement: &Agreement,
+    lines: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    writeln!(out, "Agreement {}: {}\n", agreement.name, agreement.title)?;
+    let mut t = Table::new(
+        &[
+            "municipality",
+            "care type",
+            "period",
+            "billed days",
+            "amount (kr)",
+            "mean days",
+            "threshold",
+            "liable",
+        ],
+        &[false, false, false, true, true, true, true, false],
+    );
+    for x in &inv.totals {
+        t.row(vec![
+            format!("{} {}", x.municipality, x.municipality.name()),
+            x.care_type.to_string(),
+            x.period.to_string(),
+            round_grouped(x.billed_days, 1),
+            kronor(x.amount_ore),
+            opt(x.mean_days, 2),
+            opt(x.threshold, 2),
+            yes_no(x.triggered),
+        ]);
+    }
+    t.write(out)?;
+    if lines {
+        writeln!(out)?;
+        let mut l = Table::new(
+            &[
+                "episode",
+                "municipality",
+                "care type",
+                "period",
+                "billed days",
+                "amount (kr)",
+                "rule",
+            ],
+            &[false, false, false, false, true, true, false],
+        );
+        for x in &inv.lines {
+            l.row(vec![
+                x.episode_id
+                    .clone()
+                    .unwrap_or_else(|| format!("({} episodes)", x.episodes)),
+                x.municipality.to_string(),
+                x.care_type.to_string(),
+                x.period.to_string(),
+                round_grouped(x.billed_days, 1),
+                kronor(x.amount_ore),
+                x.rule.to_string(),
+            ]);
+        }
+        l.write(out)?;
+    }
+    writeln!(
+        out,
+        "\nTotal: {} billed days, {} kr, {} of {} episodes billed.",
+        round_grouped(inv.billed_days(), 1),
+        kronor(inv.amount_ore()),
+        thousands(inv.billed_episodes()),
+        thousands(inv.episodes_in)
+    )?;
+    let not: Vec<String> = inv
+        .not_billed_counts()
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("{} {}", thousands(n), not_billed_words(r)))
+        .collect();
+    if !not.is_empty() {
+        writeln!(out, "Not billed: {}.", not.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Names for the compared agreements: each agreement's name, made unique with `#2`, `#3`.
+fn unique_names(agreements: &[Agreement]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for a in agreements {
+        let mut name = a.name.clone();
+        let mut k = 2;
+        while names.contains(&name) {
+            name = format!("{}#{k}", a.name);
+            k += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+#[derive(serde::Serialize)]
+struct CompareJson<'a> {
+    #[serde(flatten)]
+    comparison: &'a Comparison,
+    totals_ore: Vec<i64>,
+}
+
+/// Runs `utklar compare`.
+pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let agreements: Vec<Agreement> = a
+        .agreements
+        .iter()
+        .map(|s| load_agreement(s))
+        .collect::<Result<_, _>>()?;
+    let amounts = load_amounts(&a.amounts)?;
+    let (episodes, _unreadable, _label) = read_episodes(&a.episodes, a.strict)?;
+    let names = unique_names(&agreements);
+    let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
+    let c = payment::compare(&episodes, &pairs, &amounts).map_err(|e| core(&e))?;
+    let totals: Vec<i64> = (0..names.len()).map(|i| c.total_ore(i)).collect();
+    match a.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &CompareJson {
+                    comparison: &c,
+                    totals_ore: totals,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            let mut header = vec![
+                "municipality".to_string(),
+                "care_type".into(),
+                "period".into(),
+            ];
+            for n in &names {
+                header.push(format!("{n}_billed_days"));
+                header.push(format!("{n}_amount_ore"));
+            }
+            w.write_record(&header)?;
+            for r in &c.rows {
+                let mut rec = vec![
+                    r.municipality.to_string(),
+                    r.care_type.to_string(),
+                    r.period.to_string(),
+                ];
+                for i in 0..names.len() {
+                    rec.push(r.billed_days[i].to_string());
+                    rec.push(r.amount_ore[i].to_string());
+                }
+                w.write_record(&rec)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut headers = vec![
+                "municipality".to_string(),
+                "care type".into(),
+                "period".into(),
+            ];
+            for n in &names {
+                headers.push(format!("{n} days"));
+                headers.push(format!("{n} kr"));
+            }
+            let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let mut right = vec![true; refs.len()];
+            right[..3].fill(false);
+            let mut t = Table::new(&refs, &right);
+            for r in &c.rows {
+                let mut cells = vec![
+                    format!("{} {}", r.municipality, r.municipality.name()),
+                    r.care_type.to_string(),
+                    r.period.to_string(),
+                ];
+                for i in 0..names.len() {
+                    cells.push(round_grouped(r.billed_days[i], 1));
+                    cells.push(kronor(r.amount_ore[i]));
+                }
+                t.row(cells);
+            }
+            let mut cells = vec!["Total".to_string(), String::new(), String::new()];
+            for (i, inv) in c.invoices.iter().enumerate() {
+                cells.push(round_grouped(inv.billed_days(), 1));
+                cells.push(kronor(totals[i]));
+            }
+            t.row(cells);
+            t.write(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn model_text(m: Model) -> String {
+    m.to_string()
+}
+
+/// Runs `utklar presets`.
+pub fn run_presets(a: &PresetsArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    if let Some(name) = &a.name {
+        let text = preset_text(name).map_err(|_| {
+            Failure::usage(format!(
+                "no preset named {name:?} (presets: {})",
+                preset_names().join(", ")
+            ))
+        })?;
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            writeln!(out)?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
+    let mut t = Table::new(
+        &["name", "somatic", "psychiatric", "description"],
+        &[false, false, false, false],
+    );
+    for name in preset_names() {
+        let a = Agreement::preset(name).map_err(|e| core(&e))?;
+        t.row(vec![
+            name.to_string(),
+            model_text(a.somatic.model),
+            model_text(a.psychiatric.model),
+            a.title.clone(),
+        ]);
+    }
+    t.write(out)?;
+    writeln!(
+        out,
+        "\n`utklar presets NAME` prints one as TOML, with its source and assumptions;\n\
+         save it, change any parameter, and pass the file to --agreement."
+    )?;
+    out.flush()?;
+    Ok(())
+}
