@@ -308,7 +308,7 @@ impl<'a> Col<'a> {
     fn is_null(&self, i: usize) -> bool {
         match self {
             Col::Absent => true,
-            Col::Text(_) | Col::Dict { .. } => self.text(i).is_none_or(|s| s.trim().is_empty()),
+            Col::Text(_) | Col::Dict { .. } => self.text(i).is_none_or(blank),
             Col::Date32(a) => a.is_null(i),
             Col::Date64(a) => a.is_null(i),
             Col::Timestamp { nulls, .. } => nulls.is_some_and(|n| n.is_null(i)),
@@ -406,6 +406,71 @@ fn parse_care_type(text: Option<&str>) -> Result<u8, Reason> {
     }
 }
 
+/// The arguments of [`naive_timestamps`]: nulls, values, first row, field, required.
+type TimestampArgs<'a> = (
+    Option<&'a arrow_buffer::NullBuffer>,
+    &'a [i64],
+    usize,
+    Field,
+    bool,
+);
+
+/// Naive timestamps (`PER_SEC` units per second) to day numbers and minutes; the constant unit
+/// lets the compiler turn the divisions into multiplications.
+fn naive_timestamps<const PER_SEC: i64>(
+    (nulls, values, offset, f, required): TimestampArgs<'_>,
+    days: &mut Vec<i32>,
+    minutes: &mut Vec<i32>,
+    probs: &mut Vec<Problem>,
+) {
+    let per_day = 86_400 * PER_SEC;
+    let per_min = 60 * PER_SEC;
+    for (i, &v) in values.iter().enumerate() {
+        if nulls.is_some_and(|n| n.is_null(i)) {
+            if required {
+                problem(probs, offset + i, f, Reason::MissingField);
+            }
+            days.push(time::NO_DATE);
+            minutes.push(time::NO_TIME);
+        } else if let Ok(d) = i32::try_from(v.div_euclid(per_day)) {
+            days.push(d);
+            minutes.push((v.rem_euclid(per_day) / per_min) as i32);
+        } else {
+            problem(probs, offset + i, f, Reason::DateOutOfRange);
+            days.push(time::NO_DATE);
+            minutes.push(time::NO_TIME);
+        }
+    }
+}
+
+/// Decodes a text column through a memo: `get` reads a cell, `parse` decodes a spelling not
+/// seen yet, `push` takes each row's result. Generic, so each Arrow layout gets its own loop.
+fn text_column<'a, T: Copy>(
+    len: usize,
+    get: impl Fn(usize) -> Option<&'a str>,
+    slots: &mut [(u128, Result<T, Reason>)],
+    parse: impl Fn(&str) -> Result<T, Reason>,
+    push: &mut impl FnMut(usize, Result<T, Reason>),
+) {
+    for i in 0..len {
+        let r = match get(i) {
+            Some(s) => Memo::lookup(slots, s, &parse),
+            None => Err(Reason::MissingField),
+        };
+        push(i, r);
+    }
+}
+
+/// Whether a text cell is blank (empty or whitespace), quickly for the usual non-blank cell.
+#[inline]
+pub fn blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_graphic() => false,
+        Some(_) => s.trim().is_empty(),
+    }
+}
+
 fn time_reason(e: &TimeError) -> Reason {
     if matches!(e, TimeError::OutOfRange) {
         Reason::DateOutOfRange
@@ -424,55 +489,48 @@ fn day_of(secs: i64) -> Result<(i32, i32), Reason> {
         .map_err(|_| Reason::DateOutOfRange)
 }
 
-/// A small multiplicative hasher for the memo's integer keys.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write_u128(&mut self, i: u128) {
-        self.0 =
-            ((i as u64) ^ ((i >> 64) as u64).rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-}
-
-/// The results of a core parser, remembered per distinct short text (up to 15 bytes), so the
-/// parser runs once per distinct spelling in a slice rather than once per row.
+/// The results of a core parser, remembered per distinct short text (up to 15 bytes) in a
+/// small direct-mapped cache, so the parser runs about once per distinct spelling in a slice
+/// rather than once per row.
 struct Memo<T> {
-    map: std::cell::RefCell<
-        std::collections::HashMap<u128, T, std::hash::BuildHasherDefault<KeyHasher>>,
-    >,
+    slots: std::cell::RefCell<Vec<(u128, T)>>,
 }
+
+const MEMO_BITS: u32 = 10;
 
 impl<T: Copy> Memo<T> {
-    fn new() -> Self {
+    fn new(empty: T) -> Self {
         Memo {
-            map: std::cell::RefCell::new(std::collections::HashMap::default()),
+            slots: std::cell::RefCell::new(vec![(0, empty); 1 << MEMO_BITS]),
         }
     }
 
+    /// The cached result for `text`, computing it with `parse` on a miss.
     #[inline]
-    fn get(&self, text: &str, parse: impl FnOnce(&str) -> T) -> T {
+    fn lookup(slots: &mut [(u128, T)], text: &str, parse: impl FnOnce(&str) -> T) -> T {
         let b = text.as_bytes();
-        if b.len() > 15 {
+        if b.is_empty() || b.len() > 15 {
             return parse(text);
         }
         let mut k = [0u8; 16];
         k[..b.len()].copy_from_slice(b);
-        k[15] = b.len() as u8;
+        k[15] = b.len() as u8; // never 0 for a non-empty text: 0 marks an empty slot
         let key = u128::from_le_bytes(k);
-        let mut map = self.map.borrow_mut();
-        *map.entry(key).or_insert_with(|| parse(text))
+        let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> (64 - MEMO_BITS);
+        let slot = &mut slots[h as usize];
+        if slot.0 == key {
+            return slot.1;
+        }
+        let v = parse(text);
+        *slot = (key, v);
+        v
+    }
+
+    #[inline]
+    fn get(&self, text: &str, parse: impl FnOnce(&str) -> T) -> T {
+        Self::lookup(&mut self.slots.borrow_mut(), text, parse)
     }
 }
 
@@ -508,8 +566,8 @@ impl<'a> Batch<'a> {
             cols,
             muni_dict,
             care_dict,
-            muni_memo: Memo::new(),
-            care_memo: Memo::new(),
+            muni_memo: Memo::new(Err(Reason::MissingField)),
+            care_memo: Memo::new(Err(Reason::MissingField)),
             len: batch.num_rows(),
         })
     }
@@ -518,13 +576,21 @@ impl<'a> Batch<'a> {
         &self.cols[f as usize]
     }
 
+    /// Whether a text cell (an id) has a value: not null, not blank.
+    pub fn has_text(&self, f: Field, i: usize) -> bool {
+        match self.col(f) {
+            Col::Int(v) => v[i].is_some(),
+            c => c.text(i).is_some_and(|s| !blank(s)),
+        }
+    }
+
     /// A text cell (ids): text as is, integers formatted.
     pub fn text(&self, f: Field, i: usize) -> Option<std::borrow::Cow<'a, str>> {
         match self.col(f) {
             Col::Int(v) => v[i].map(|x| std::borrow::Cow::Owned(x.to_string())),
             c => c
                 .text(i)
-                .filter(|s| !s.trim().is_empty())
+                .filter(|s| !blank(s))
                 .map(|s| std::borrow::Cow::Borrowed(s.trim())),
         }
     }
@@ -682,6 +748,179 @@ impl<'a> Batch<'a> {
             },
             Col::Text(_) | Col::Dict { .. } => validate::parse_age(c.text(i).unwrap_or("")),
             _ => Err(Reason::UnparseableInteger),
+        }
+    }
+
+    /// Decodes the municipality column into `out` (numeric codes; 0 where a problem is
+    /// pushed), a tight loop per Arrow layout.
+    pub fn municipality_column(&self, offset: usize, out: &mut Vec<u16>, probs: &mut Vec<Problem>) {
+        let f = Field::Municipality;
+        if let Col::Text(t) = self.col(f) {
+            let mut slots = self.muni_memo.slots.borrow_mut();
+            let parse = |s: &str| {
+                if blank(s) {
+                    Err(Reason::MissingField)
+                } else {
+                    parse_municipality(Some(s))
+                }
+            };
+            let mut push = |i: usize, r: Result<u16, Reason>| {
+                out.push(r.unwrap_or_else(|r| {
+                    problem(probs, offset + i, f, r);
+                    0
+                }));
+            };
+            match *t {
+                Text::Utf8(a) => text_column(
+                    self.len,
+                    |i| a.is_valid(i).then(|| a.value(i)),
+                    &mut slots,
+                    parse,
+                    &mut push,
+                ),
+                Text::Large(a) => text_column(
+                    self.len,
+                    |i| a.is_valid(i).then(|| a.value(i)),
+                    &mut slots,
+                    parse,
+                    &mut push,
+                ),
+                Text::View(a) => text_column(
+                    self.len,
+                    |i| a.is_valid(i).then(|| a.value(i)),
+                    &mut slots,
+                    parse,
+                    &mut push,
+                ),
+            }
+            return;
+        }
+        for i in 0..self.len {
+            out.push(self.municipality(i).unwrap_or_else(|r| {
+                problem(probs, offset + i, f, r);
+                0
+            }));
+        }
+    }
+
+    /// Decodes the care-type column into `out` (0/1; 0 where a problem is pushed).
+    pub fn care_type_column(&self, offset: usize, out: &mut Vec<u8>, probs: &mut Vec<Problem>) {
+        let f = Field::CareType;
+        if let Col::Text(t) = self.col(f) {
+            let mut slots = self.care_memo.slots.borrow_mut();
+            let parse = |s: &str| {
+                if blank(s) {
+                    Err(Reason::MissingField)
+                } else {
+                    parse_care_type(Some(s))
+                }
+            };
+            let mut push = |i: usize, r: Result<u8, Reason>| {
+                out.push(r.unwrap_or_else(|r| {
+                    problem(probs, offset + i, f, r);
+                    0
+                }));
+            };
+            match *t {
+                Text::Utf8(a) => text_column(
+                    self.len,
+                    |i| a.is_valid(i).then(|| a.value(i)),
+                    &mut slots,
+                    parse,
+                    &mut push,
+                ),
+                Text::Large(a) => text_column(
+                    self.len,
+                    |i| a.is_valid(i).then(|| a.value(i)),
+                    &mut slots,
+                    parse,
+                    &mut push,
+                ),
+                Text::View(a) => text_column(
+                    self.len,
+                    |i| a.is_valid(i).then(|| a.value(i)),
+                    &mut slots,
+                    parse,
+                    &mut push,
+                ),
+            }
+            return;
+        }
+        for i in 0..self.len {
+            out.push(self.care_type(i).unwrap_or_else(|r| {
+                problem(probs, offset + i, f, r);
+                0
+            }));
+        }
+    }
+
+    /// Decodes a date/datetime column into day numbers and minutes ([`time::NO_DATE`] /
+    /// [`time::NO_TIME`] when absent); a missing required value or an unreadable cell pushes a
+    /// problem. Arrow dates and naive timestamps decode in a tight loop.
+    pub fn notice_column(
+        &self,
+        f: Field,
+        required: bool,
+        offset: usize,
+        days: &mut Vec<i32>,
+        minutes: &mut Vec<i32>,
+        probs: &mut Vec<Problem>,
+    ) {
+        let missing = |probs: &mut Vec<Problem>, i: usize| {
+            if required {
+                problem(probs, offset + i, f, Reason::MissingField);
+            }
+        };
+        match self.col(f) {
+            Col::Absent => {
+                for i in 0..self.len {
+                    missing(probs, i);
+                }
+                days.resize(days.len() + self.len, time::NO_DATE);
+                minutes.resize(minutes.len() + self.len, time::NO_TIME);
+            }
+            Col::Date32(a) => {
+                for i in 0..self.len {
+                    if a.is_null(i) {
+                        missing(probs, i);
+                        days.push(time::NO_DATE);
+                    } else {
+                        days.push(a.value(i));
+                    }
+                }
+                minutes.resize(minutes.len() + self.len, time::NO_TIME);
+            }
+            Col::Timestamp {
+                nulls,
+                values,
+                per_sec,
+                zoned: false,
+            } => {
+                let args = (*nulls, &values[..self.len], offset, f, required);
+                match *per_sec {
+                    1 => naive_timestamps::<1>(args, days, minutes, probs),
+                    1_000 => naive_timestamps::<1_000>(args, days, minutes, probs),
+                    1_000_000 => naive_timestamps::<1_000_000>(args, days, minutes, probs),
+                    _ => naive_timestamps::<1_000_000_000>(args, days, minutes, probs),
+                }
+            }
+            _ => {
+                for i in 0..self.len {
+                    let (d, m) = match self.notice(f, i) {
+                        Ok(Some(c)) => (c.day, c.minute()),
+                        Ok(None) => {
+                            missing(probs, i);
+                            (time::NO_DATE, time::NO_TIME)
+                        }
+                        Err(r) => {
+                            problem(probs, offset + i, f, r);
+                            (time::NO_DATE, time::NO_TIME)
+                        }
+                    };
+                    days.push(d);
+                    minutes.push(m);
+                }
+            }
         }
     }
 

@@ -17,7 +17,7 @@ use arrow_array::ffi_stream::RecordBatchStreamReader;
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use utklar_core::time::{self, NO_DATE, NO_TIME};
+use utklar_core::time;
 use utklar_core::validate::{self, Field, Mode, NegativeDays, Problem, Reason};
 use utklar_core::{
     extras, measure_columns, synth, Beds, CareType, County, Episode, EpisodeColumns, Error,
@@ -113,7 +113,7 @@ impl Buffers {
 /// planned dates), as the core's text reader does, so a row excluded from the CLI's result is
 /// excluded here too.
 fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
-    if b.text(Field::EpisodeId, i).is_none() {
+    if !b.has_text(Field::EpisodeId, i) {
         problem(probs, row, Field::EpisodeId, Reason::MissingField);
     }
     if b.can_fail(Field::HomeReadyAt) {
@@ -149,54 +149,53 @@ fn measure_slice(
     probs: &mut Vec<Problem>,
 ) -> Result<(), Error> {
     buf.clear();
-    let mut bad: Vec<(usize, Vec<Problem>)> = Vec::new();
+    // Column by column into the buffers; every problem found is pushed with its row.
+    probs.clear();
+    b.municipality_column(offset, &mut buf.municipality, probs);
+    b.care_type_column(offset, &mut buf.care_type, probs);
+    b.notice_column(
+        Field::ReadyAt,
+        true,
+        offset,
+        &mut buf.ready_day,
+        &mut buf.ready_minute,
+        probs,
+    );
+    b.notice_column(
+        Field::DischargedAt,
+        false,
+        offset,
+        &mut buf.discharge_day,
+        &mut buf.discharge_minute,
+        probs,
+    );
+    b.notice_column(
+        Field::AdmittedAt,
+        false,
+        offset,
+        &mut buf.admitted_day,
+        &mut buf.admitted_minute,
+        probs,
+    );
     for i in 0..b.len {
         let row = offset + i;
-        let municipality = b.municipality(i).unwrap_or_else(|r| {
-            problem(probs, row, Field::Municipality, r);
-            0
-        });
-        let care = b.care_type(i).unwrap_or_else(|r| {
-            problem(probs, row, Field::CareType, r);
-            0
-        });
-        let ready = match b.notice(Field::ReadyAt, i) {
-            Ok(Some(c)) => (c.day, c.minute()),
-            Ok(None) => {
-                problem(probs, row, Field::ReadyAt, Reason::MissingField);
-                (NO_DATE, NO_TIME)
-            }
-            Err(r) => {
-                problem(probs, row, Field::ReadyAt, r);
-                (NO_DATE, NO_TIME)
-            }
-        };
-        let mut optional = |f: Field| match b.notice(f, i) {
-            Ok(c) => c.map_or((NO_DATE, NO_TIME), |c| (c.day, c.minute())),
-            Err(r) => {
-                problem(probs, row, f, r);
-                (NO_DATE, NO_TIME)
-            }
-        };
-        let discharge = optional(Field::DischargedAt);
-        let admitted = optional(Field::AdmittedAt);
         let age = b.age(i).unwrap_or_else(|r| {
             problem(probs, row, Field::Age, r);
             None
         });
-        other_cells(b, i, row, probs);
-        if !probs.is_empty() {
-            bad.push((i, std::mem::take(probs)));
-        }
-        buf.municipality.push(municipality);
-        buf.care_type.push(care);
-        buf.ready_day.push(ready.0);
-        buf.ready_minute.push(ready.1);
-        buf.discharge_day.push(discharge.0);
-        buf.discharge_minute.push(discharge.1);
-        buf.admitted_day.push(admitted.0);
-        buf.admitted_minute.push(admitted.1);
         buf.age.push(age.map_or(-1, i32::from));
+        other_cells(b, i, row, probs);
+    }
+    // The problems of each row together, in row order (a stable sort keeps the order of the
+    // checks within a row).
+    probs.sort_by_key(|p| p.row);
+    let mut bad: Vec<(usize, Vec<Problem>)> = Vec::new();
+    let mut k = 0;
+    while k < probs.len() {
+        let row = probs[k].row;
+        let n = probs[k..].iter().take_while(|p| p.row == row).count();
+        bad.push((row - offset, probs[k..k + n].to_vec()));
+        k += n;
     }
     // Runs of readable rows go to the core's columnar entry point; each unreadable row is
     // excluded with its problems, in row order.
