@@ -32,6 +32,9 @@ use crate::output::{ArrowTable, TableBuilder};
 /// the input table.
 const SLICE_ROWS: usize = 65_536;
 
+/// Most worker threads one `indicators` call uses.
+const MAX_THREADS: usize = 8;
+
 fn arrow_err(e: &arrow_schema::ArrowError) -> Error {
     Error::InvalidArgument {
         name: "episodes".into(),
@@ -224,7 +227,8 @@ fn batch_err((field, message): (Field, String)) -> Error {
 
 /// Measures of a whole stream (SPEC §6: measures merge by addition). Each record batch is cut
 /// into slices of [`SLICE_ROWS`]; the slices are shared out in contiguous runs to one thread
-/// per core, each with its own decode buffers and measures, merged in row order.
+/// per core (at most [`MAX_THREADS`]), each with its own decode buffers and measures, merged
+/// in row order.
 fn measure_stream(
     reader: RecordBatchStreamReader,
     map: &ColumnMap,
@@ -241,7 +245,11 @@ fn measure_stream(
         },
         ..opts.clone()
     };
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    // At most MAX_THREADS workers: each holds a slice's decode buffers (about 2 MB), which
+    // bounds the memory used beside the input table whatever the machine.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(MAX_THREADS);
     let mut total = MeasureSet::new(opts.period);
     let mut offset = 0usize;
     for batch in reader {
