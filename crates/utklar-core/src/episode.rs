@@ -55,13 +55,17 @@ impl FromStr for CareType {
     /// `somatic` / `psychiatric` in any case; the Swedish `somatisk` / `psykiatrisk` (and
     /// `psykiatri`) are accepted too.
     fn from_str(s: &str) -> Result<Self, Error> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "somatic" | "somatisk" | "somatik" => Ok(CareType::Somatic),
-            "psychiatric" | "psykiatrisk" | "psykiatri" => Ok(CareType::Psychiatric),
-            _ => Err(Error::InvalidArgument {
+        let t = s.trim();
+        let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+        if is(&["somatic", "somatisk", "somatik"]) {
+            Ok(CareType::Somatic)
+        } else if is(&["psychiatric", "psykiatrisk", "psykiatri"]) {
+            Ok(CareType::Psychiatric)
+        } else {
+            Err(Error::InvalidArgument {
                 name: "care_type".into(),
                 message: format!("{s:?} is not a care type: use somatic or psychiatric"),
-            }),
+            })
         }
     }
 }
