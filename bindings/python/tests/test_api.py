@@ -302,3 +302,29 @@ def test_exceptions_hierarchy() -> None:
         assert issubclass(cls, utklar.UtklarError)
         assert cls.__module__ == "utklar"
     assert not math.isnan(0.0)
+
+
+def test_polars_users_do_not_need_pyarrow() -> None:
+    import subprocess
+    import sys
+
+    script = """
+import sys
+sys.modules["pyarrow"] = None  # any import of pyarrow now fails
+import polars as pl
+import utklar
+df = utklar.synth(county="08", year=2024, episodes=3000, library="polars")
+assert isinstance(df, pl.DataFrame)
+out = utklar.indicators(df, population="builtin")
+assert isinstance(out, pl.DataFrame) and out.height > 0
+assert isinstance(utklar.validate(df), pl.DataFrame)
+assert isinstance(utklar.census(df, on="2024-06-30"), pl.DataFrame)
+inv = utklar.invoice(df, "kalmar", amounts={2023: 10500})
+assert isinstance(inv.lines, pl.DataFrame) and inv.balances()
+assert isinstance(utklar.compare(df, ["statutory", "kalmar"], amounts={2023: 10500}), pl.DataFrame)
+assert isinstance(utklar.sweep(df, "kalmar", thresholds=[0.8], amounts={2023: 10500}), pl.DataFrame)
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
