@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use utklar_core::validate::{EpisodeReader, Field, RawEpisode};
+use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Beds, Episode, Population, Problem};
 
 use crate::fail::Failure;
@@ -21,7 +21,7 @@ pub struct CsvInput {
     /// The file name as the user gave it (for messages).
     pub label: String,
     /// The record reader, positioned after the header.
-    pub reader: csv::Reader<BufReader<Box<dyn Read>>>,
+    pub reader: csv::Reader<BufReader<Box<dyn Read + Send>>>,
     /// The column names, as written in the header.
     pub headers: Vec<String>,
     /// The file size in bytes, when known (for the progress bar).
@@ -65,7 +65,7 @@ fn detect_delimiter(header: &[u8]) -> u8 {
 /// reads the header. Exit status 2 with one line naming the file when that fails.
 pub fn open_csv(path: &Path) -> Result<CsvInput, Failure> {
     let label = path.display().to_string();
-    let (source, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == STDIN {
+    let (source, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == STDIN {
         (Box::new(io::stdin()), None)
     } else {
         let meta = std::fs::metadata(path).map_err(|e| open_error(&label, &e))?;
@@ -238,6 +238,16 @@ impl EpisodeSource {
 
     /// The next record, `None` at the end of the file.
     pub fn next_item(&mut self) -> Result<Option<Item>, Failure> {
+        let Some((row, line)) = self.advance()? else {
+            return Ok(None);
+        };
+        let raw = raw_of(&self.record, &self.fields, &self.input.label, line)?;
+        let result = self.reader.read(row, &raw);
+        Ok(Some(Item { row, line, result }))
+    }
+
+    /// Reads the next record into `self.record`: its data row and file line, `None` at the end.
+    fn advance(&mut self) -> Result<Option<(usize, u64)>, Failure> {
         match self.input.reader.read_byte_record(&mut self.record) {
             Ok(false) => return Ok(None),
             Ok(true) => {}
@@ -249,21 +259,101 @@ impl EpisodeSource {
             .record
             .position()
             .map_or(row as u64 + 2, csv::Position::line);
-        let mut raw = RawEpisode::default();
-        for &(i, f) in &self.fields {
-            if let Some(bytes) = self.record.get(i) {
-                let text = std::str::from_utf8(bytes).map_err(|_| {
-                    Failure::usage(format!(
-                        "{}: line {line}, column `{f}` is not UTF-8 text; save the file as CSV UTF-8",
-                        self.input.label
-                    ))
-                })?;
-                raw.set(f, text);
-            }
-        }
-        let result = self.reader.read(row, &raw);
-        Ok(Some(Item { row, line, result }))
+        Ok(Some((row, line)))
     }
+
+    /// Reads up to `max` records into `batch` (emptied first) with
+    /// [`EpisodeReader::read_facts`]: every check but the repeated ids, which
+    /// [`Batch`]'s consumer makes in row order. Returns `true` when the file is done: at its
+    /// end, or at an error, which is put in `batch.end` after the rows read before it.
+    pub fn fill(&mut self, batch: &mut Batch, max: usize) -> bool {
+        batch.rows.clear();
+        batch.problems.clear();
+        batch.end = None;
+        batch.first_row = self.row;
+        let mut done = false;
+        while batch.rows.len() < max {
+            let (row, line) = match self.advance() {
+                Ok(Some(at)) => at,
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    batch.end = Some(e);
+                    done = true;
+                    break;
+                }
+            };
+            let raw = match raw_of(&self.record, &self.fields, &self.input.label, line) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    batch.end = Some(e);
+                    done = true;
+                    break;
+                }
+            };
+            let (id, facts) = EpisodeReader::read_facts(row, &raw, &mut batch.problems);
+            batch.rows.push(BatchRow {
+                line,
+                id,
+                facts,
+                problems_end: batch.problems.len(),
+            });
+        }
+        batch.bytes = self.input.bytes_read();
+        done
+    }
+}
+
+/// The fields of the current record, as text; exit status 2 naming the line and column when
+/// one is not UTF-8.
+fn raw_of<'r>(
+    record: &'r csv::ByteRecord,
+    fields: &[(usize, Field)],
+    label: &str,
+    line: u64,
+) -> Result<RawEpisode<'r>, Failure> {
+    let mut raw = RawEpisode::default();
+    for &(i, f) in fields {
+        if let Some(bytes) = record.get(i) {
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Failure::usage(format!(
+                    "{label}: line {line}, column `{f}` is not UTF-8 text; save the file as CSV UTF-8"
+                ))
+            })?;
+            raw.set(f, text);
+        }
+    }
+    Ok(raw)
+}
+
+/// Records read by [`EpisodeSource::fill`], checked but for repeated ids; reused from batch to
+/// batch, so reading allocates nothing per row.
+#[derive(Default)]
+pub struct Batch {
+    /// The 0-based data row of `rows[0]`.
+    pub first_row: usize,
+    /// Bytes of the file read after the last row (for the progress bar).
+    pub bytes: u64,
+    /// The rows, in file order.
+    pub rows: Vec<BatchRow>,
+    /// The problems of every row, in order (`BatchRow::problems_end` marks each row's end).
+    pub problems: Vec<Problem>,
+    /// The error that stopped reading after these rows (exit status 2).
+    pub end: Option<Failure>,
+}
+
+/// One row of a [`Batch`].
+pub struct BatchRow {
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    /// The hash of its episode id, when it has one.
+    pub id: Option<IdHash>,
+    /// Its values, when no problem was found (repeated ids are not checked yet).
+    pub facts: Option<EpisodeFacts>,
+    /// The end of its problems in `Batch::problems` (they start where the previous row's end).
+    pub problems_end: usize,
 }
 
 /// Reads a population file (`municipality,year,pop_total,pop_65plus`).

@@ -32,6 +32,7 @@ use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::episode::{CareType, Episode};
@@ -422,7 +423,17 @@ impl<'a> RawEpisode<'a> {
 
     /// A field's text, `None` when absent or blank.
     pub fn get(&self, field: Field) -> Option<&'a str> {
-        self.values[field as usize].filter(|s| !s.trim().is_empty())
+        self.values[field as usize].filter(|s| !is_blank(s))
+    }
+}
+
+/// `s.trim().is_empty()`, without trimming when the first byte is plainly not white space.
+#[inline]
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !(b as char).is_whitespace() => false,
+        Some(_) => s.trim().is_empty(),
     }
 }
 
@@ -466,140 +477,265 @@ impl EpisodeReader {
     }
 
     fn seen_before(&mut self, id: &str) -> bool {
-        let mut h = DefaultHasher::new();
-        id.hash(&mut h);
-        !self.seen.insert(h.finish())
+        !self.seen.insert(IdHash::of(id).0)
     }
 
     /// Reads row `row`: the episode, or every problem found in it.
     pub fn read(&mut self, row: usize, raw: &RawEpisode<'_>) -> Result<Episode, Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
-
-        let episode_id = raw.get(Field::EpisodeId).map(str::trim);
-        if episode_id.is_none() {
-            bad(Field::EpisodeId, Reason::MissingField);
-        }
-        let municipality = match raw.get(Field::Municipality) {
-            None => {
-                bad(Field::Municipality, Reason::MissingField);
-                None
-            }
-            Some(s) => match s.parse::<Municipality>() {
-                Ok(m) => Some(m),
-                Err(_) => {
-                    bad(Field::Municipality, Reason::UnknownMunicipality);
-                    None
-                }
-            },
-        };
-        let care_type = match raw.get(Field::CareType) {
-            None => {
-                bad(Field::CareType, Reason::MissingField);
-                None
-            }
-            Some(s) => match s.parse::<CareType>() {
-                Ok(c) => Some(c),
-                Err(_) => {
-                    bad(Field::CareType, Reason::UnknownCareType);
-                    None
-                }
-            },
-        };
-        let mut notice = |field: Field, required: bool| -> Option<NoticeTime> {
-            match raw.get(field) {
-                None => {
-                    if required {
-                        bad(field, Reason::MissingField);
-                    }
-                    None
-                }
-                Some(s) => match time::parse_notice(s) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        bad(field, time_reason(&e));
-                        None
-                    }
-                },
-            }
-        };
-        let ready_at = notice(Field::ReadyAt, true);
-        let admitted_at = notice(Field::AdmittedAt, false);
-        let discharged_at = notice(Field::DischargedAt, false);
-        let home_ready_at = notice(Field::HomeReadyAt, false);
-        let planned_discharge_date = match raw.get(Field::PlannedDischargeDate) {
-            None => None,
-            Some(s) => match time::parse_date(s) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    bad(Field::PlannedDischargeDate, time_reason(&e));
-                    None
-                }
-            },
-        };
-        let age = raw.get(Field::Age).and_then(|s| match parse_age(s) {
-            Ok(a) => a,
-            Err(r) => {
-                bad(Field::Age, r);
-                None
-            }
-        });
-        let mut flag = |field: Field, default: bool| -> bool {
-            match raw.get(field).map(parse_bool) {
-                None | Some(Ok(None)) => default,
-                Some(Ok(Some(b))) => b,
-                Some(Err(r)) => {
-                    bad(field, r);
-                    default
-                }
-            }
-        };
-        let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
-        let sip_required = flag(Field::SipRequired, false);
-        let sip_called = flag(Field::SipCalled, false);
-        let region_blocked = flag(Field::RegionBlocked, false);
-
-        if let Some(adm) = admitted_at {
-            if let Some(dis) = discharged_at {
-                if dis.is_before(adm) {
-                    bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
-                }
-            }
-            if let Some(r) = ready_at {
-                if r.is_before(adm) {
-                    bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
-                }
-            }
-        }
+        let (episode_id, facts) = parse_row(row, raw, &mut problems);
         if let Some(id) = episode_id {
             if self.seen_before(id) {
-                bad(Field::EpisodeId, Reason::DuplicateEpisodeId);
+                problems.push(Problem {
+                    row,
+                    field: Field::EpisodeId,
+                    reason: Reason::DuplicateEpisodeId,
+                });
             }
         }
-        match (episode_id, municipality, care_type, ready_at) {
-            (Some(id), Some(municipality), Some(care_type), Some(ready_at))
-                if problems.is_empty() =>
-            {
-                Ok(Episode {
-                    episode_id: id.to_string(),
-                    patient_id: raw.get(Field::PatientId).map(|s| s.trim().to_string()),
-                    municipality,
-                    care_type,
-                    admitted_at,
-                    ready_at,
-                    discharged_at,
-                    home_ready_at,
-                    planned_discharge_date,
-                    age,
-                    admission_notice_sent,
-                    sip_required,
-                    sip_called,
-                    region_blocked,
-                })
-            }
+        match (episode_id, facts) {
+            (Some(id), Some(f)) if problems.is_empty() => Ok(Episode {
+                episode_id: id.to_string(),
+                patient_id: raw.get(Field::PatientId).map(|s| s.trim().to_string()),
+                municipality: f.municipality,
+                care_type: f.care_type,
+                admitted_at: f.admitted_at,
+                ready_at: f.ready_at,
+                discharged_at: f.discharged_at,
+                home_ready_at: f.home_ready_at,
+                planned_discharge_date: f.planned_discharge_date,
+                age: f.age,
+                admission_notice_sent: f.admission_notice_sent,
+                sip_required: f.sip_required,
+                sip_called: f.sip_called,
+                region_blocked: f.region_blocked,
+            }),
             _ => Err(problems),
         }
     }
+
+    /// Reads row `row` as [`read`](Self::read) does, in two halves that may run on different
+    /// threads, without allocating: this half checks everything but repeated ids, pushes the
+    /// problems it finds onto `problems`, and returns the id's [`IdHash`] (when the id is
+    /// present) and the row's [`EpisodeFacts`] (when it found no problem). The other half,
+    /// [`check_duplicate`](Self::check_duplicate), is called with the hash, in row order.
+    ///
+    /// The row is an episode exactly when this finds no problem and `check_duplicate` finds
+    /// none either; the problems, in order, are those `read` returns.
+    ///
+    /// ```
+    /// use utklar_core::validate::{EpisodeReader, Field, RawEpisode, Reason};
+    ///
+    /// let mut raw = RawEpisode::default();
+    /// raw.set(Field::EpisodeId, "e1");
+    /// raw.set(Field::Municipality, "0880");
+    /// raw.set(Field::CareType, "somatic");
+    /// raw.set(Field::ReadyAt, "2025-03-03");
+    /// let mut problems = Vec::new();
+    /// let (id, facts) = EpisodeReader::read_facts(0, &raw, &mut problems);
+    /// assert!(problems.is_empty());
+    /// assert_eq!(facts.unwrap().ready_at.day(), "2025-03-03".parse::<utklar_core::NoticeTime>()?.day());
+    ///
+    /// let mut reader = EpisodeReader::new();
+    /// assert!(!reader.check_duplicate(0, id.unwrap(), &mut problems));
+    /// assert!(reader.check_duplicate(1, id.unwrap(), &mut problems));
+    /// assert_eq!(problems[0].reason, Reason::DuplicateEpisodeId);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_facts(
+        row: usize,
+        raw: &RawEpisode<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> (Option<IdHash>, Option<EpisodeFacts>) {
+        let start = problems.len();
+        let (id, facts) = parse_row(row, raw, problems);
+        let facts = facts.filter(|_| problems.len() == start);
+        (id.map(IdHash::of), facts)
+    }
+
+    /// The duplicate check of [`read`](Self::read) for row `row`, by its id's hash (from
+    /// [`read_facts`](Self::read_facts)): remembers the id and, when an earlier row had it,
+    /// pushes the `duplicate_episode_id` problem and returns `true`. Call it for every row
+    /// with an id, in row order, whatever its other problems (as `read` does).
+    pub fn check_duplicate(&mut self, row: usize, id: IdHash, problems: &mut Vec<Problem>) -> bool {
+        let repeated = !self.seen.insert(id.0);
+        if repeated {
+            problems.push(Problem {
+                row,
+                field: Field::EpisodeId,
+                reason: Reason::DuplicateEpisodeId,
+            });
+        }
+        repeated
+    }
+}
+
+/// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (SipHash of the trimmed id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IdHash(u64);
+
+impl IdHash {
+    /// The hash of an id (as [`EpisodeReader::read`] sees it: already trimmed).
+    pub fn of(id: &str) -> Self {
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        IdHash(h.finish())
+    }
+}
+
+/// Everything an [`Episode`] holds but its ids, read and checked by
+/// [`EpisodeReader::read_facts`]; plain values, no allocation. What the measures need
+/// ([`crate::MeasureSet::push_facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpisodeFacts {
+    /// See [`Episode::municipality`].
+    pub municipality: Municipality,
+    /// See [`Episode::care_type`].
+    pub care_type: CareType,
+    /// See [`Episode::admitted_at`].
+    pub admitted_at: Option<NoticeTime>,
+    /// See [`Episode::ready_at`].
+    pub ready_at: NoticeTime,
+    /// See [`Episode::discharged_at`].
+    pub discharged_at: Option<NoticeTime>,
+    /// See [`Episode::home_ready_at`].
+    pub home_ready_at: Option<NoticeTime>,
+    /// See [`Episode::planned_discharge_date`].
+    pub planned_discharge_date: Option<NaiveDate>,
+    /// See [`Episode::age`].
+    pub age: Option<u16>,
+    /// See [`Episode::admission_notice_sent`].
+    pub admission_notice_sent: bool,
+    /// See [`Episode::sip_required`].
+    pub sip_required: bool,
+    /// See [`Episode::sip_called`].
+    pub sip_called: bool,
+    /// See [`Episode::region_blocked`].
+    pub region_blocked: bool,
+}
+
+/// Every check of [`EpisodeReader::read`] but the duplicate id: pushes the problems found and
+/// returns the trimmed id (when present) and the facts (when the required fields read).
+fn parse_row<'a>(
+    row: usize,
+    raw: &RawEpisode<'a>,
+    problems: &mut Vec<Problem>,
+) -> (Option<&'a str>, Option<EpisodeFacts>) {
+    let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
+
+    let episode_id = raw.get(Field::EpisodeId).map(str::trim);
+    if episode_id.is_none() {
+        bad(Field::EpisodeId, Reason::MissingField);
+    }
+    let municipality = match raw.get(Field::Municipality) {
+        None => {
+            bad(Field::Municipality, Reason::MissingField);
+            None
+        }
+        Some(s) => match s.parse::<Municipality>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                bad(Field::Municipality, Reason::UnknownMunicipality);
+                None
+            }
+        },
+    };
+    let care_type = match raw.get(Field::CareType) {
+        None => {
+            bad(Field::CareType, Reason::MissingField);
+            None
+        }
+        Some(s) => match s.parse::<CareType>() {
+            Ok(c) => Some(c),
+            Err(_) => {
+                bad(Field::CareType, Reason::UnknownCareType);
+                None
+            }
+        },
+    };
+    let mut notice = |field: Field, required: bool| -> Option<NoticeTime> {
+        match raw.get(field) {
+            None => {
+                if required {
+                    bad(field, Reason::MissingField);
+                }
+                None
+            }
+            Some(s) => match time::parse_notice(s) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    bad(field, time_reason(&e));
+                    None
+                }
+            },
+        }
+    };
+    let ready_at = notice(Field::ReadyAt, true);
+    let admitted_at = notice(Field::AdmittedAt, false);
+    let discharged_at = notice(Field::DischargedAt, false);
+    let home_ready_at = notice(Field::HomeReadyAt, false);
+    let planned_discharge_date = match raw.get(Field::PlannedDischargeDate) {
+        None => None,
+        Some(s) => match time::parse_date(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                bad(Field::PlannedDischargeDate, time_reason(&e));
+                None
+            }
+        },
+    };
+    let age = raw.get(Field::Age).and_then(|s| match parse_age(s) {
+        Ok(a) => a,
+        Err(r) => {
+            bad(Field::Age, r);
+            None
+        }
+    });
+    let mut flag = |field: Field, default: bool| -> bool {
+        match raw.get(field).map(parse_bool) {
+            None | Some(Ok(None)) => default,
+            Some(Ok(Some(b))) => b,
+            Some(Err(r)) => {
+                bad(field, r);
+                default
+            }
+        }
+    };
+    let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
+    let sip_required = flag(Field::SipRequired, false);
+    let sip_called = flag(Field::SipCalled, false);
+    let region_blocked = flag(Field::RegionBlocked, false);
+
+    if let Some(adm) = admitted_at {
+        if let Some(dis) = discharged_at {
+            if dis.is_before(adm) {
+                bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
+            }
+        }
+        if let Some(r) = ready_at {
+            if r.is_before(adm) {
+                bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
+            }
+        }
+    }
+    let facts = match (municipality, care_type, ready_at) {
+        (Some(municipality), Some(care_type), Some(ready_at)) => Some(EpisodeFacts {
+            municipality,
+            care_type,
+            admitted_at,
+            ready_at,
+            discharged_at,
+            home_ready_at,
+            planned_discharge_date,
+            age,
+            admission_notice_sent,
+            sip_required,
+            sip_called,
+            region_blocked,
+        }),
+        _ => None,
+    };
+    (episode_id, facts)
 }
 
 /// Checks episode values built in code: dates in range, discharge and ready not before
