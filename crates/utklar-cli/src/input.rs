@@ -315,6 +315,21 @@ fn raw_of<'r>(
     line: u64,
 ) -> Result<RawEpisode<'r>, Failure> {
     let mut raw = RawEpisode::default();
+    // Fast path: one UTF-8 check of the whole record, then each field sliced out of it (a
+    // slice of valid text cut at character boundaries is valid text, so this accepts exactly
+    // what checking field by field accepts). Otherwise field by field, for the message.
+    if let Ok(text) = std::str::from_utf8(record.as_slice()) {
+        let cut = fields.iter().try_for_each(|&(i, f)| {
+            if let Some(range) = record.range(i) {
+                raw.set(f, text.get(range).ok_or(())?);
+            }
+            Ok::<(), ()>(())
+        });
+        if cut.is_ok() {
+            return Ok(raw);
+        }
+        raw.clear();
+    }
     for &(i, f) in fields {
         if let Some(bytes) = record.get(i) {
             let text = std::str::from_utf8(bytes).map_err(|_| {

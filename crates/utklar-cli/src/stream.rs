@@ -136,6 +136,7 @@ fn consume(
     let mut rows = 0u64;
     let mut repeated = Vec::new();
     for mut batch in full {
+        reader.prefetch(batch.rows.iter().filter_map(|r| r.id));
         let mut start = 0;
         for (i, r) in batch.rows.iter().enumerate() {
             let row = batch.first_row + i;

@@ -80,6 +80,7 @@ pub mod engine;
 pub mod episode;
 pub mod error;
 pub mod extras;
+mod idset;
 pub mod indicators;
 pub mod measures;
 pub mod municipality;

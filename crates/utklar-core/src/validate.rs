@@ -27,15 +27,15 @@
 //! ```
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::episode::{CareType, Episode};
+use crate::idset::IdSet;
 use crate::municipality::Municipality;
 use crate::time::{self, NoticeTime, TimeError};
 
@@ -369,7 +369,7 @@ impl ExclusionReport {
 /// Reads a boolean as SPEC §3 writes it: `true`/`false`/`1`/`0` in any case (also `yes`/`no`,
 /// `ja`/`nej`). `Ok(None)` for an empty cell.
 pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
-    let t = s.trim();
+    let t = trim(s);
     if t.is_empty() {
         return Ok(None);
     }
@@ -386,7 +386,7 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
 /// Reads an age: a whole number 0–150 (`"81"`, also `"81.0"` from spreadsheets).
 /// `Ok(None)` for an empty cell.
 pub fn parse_age(s: &str) -> Result<Option<u16>, Reason> {
-    let t = s.trim();
+    let t = trim(s);
     if t.is_empty() {
         return Ok(None);
     }
@@ -427,6 +427,18 @@ impl<'a> RawEpisode<'a> {
     }
 }
 
+/// `s.trim()`, without looking further when the first and last bytes are ASCII and not white
+/// space (the common case of a cell with nothing around its value).
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let plain = |b: u8| b.is_ascii() && !(b as char).is_whitespace();
+    match s.as_bytes() {
+        [first, .., last] if plain(*first) && plain(*last) => s,
+        [only] if plain(*only) => s,
+        _ => s.trim(),
+    }
+}
+
 /// `s.trim().is_empty()`, without trimming when the first byte is plainly not white space.
 #[inline]
 fn is_blank(s: &str) -> bool {
@@ -443,31 +455,13 @@ fn is_blank(s: &str) -> bool {
 /// booleans, age, discharge before admission, ready before admission, and duplicate ids. (The
 /// negative-days check depends on the policy of the call and is done by the engine.)
 ///
-/// Duplicate ids are remembered as 64-bit SipHash values (8 bytes a row, about 20 bytes a row
-/// at the table's peak), so reading tens of millions of rows stays within a few hundred
-/// megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
+/// Duplicate ids are remembered as 64-bit SipHash values in an open-addressing table at most
+/// three quarters full (8 bytes a slot: 11–21 bytes a row, 32 for a moment while the table
+/// doubles), so reading tens of millions of rows stays within a few hundred megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
 /// rows).
 #[derive(Debug, Default)]
 pub struct EpisodeReader {
-    seen: HashSet<u64, BuildHasherDefault<PreHashed>>,
-}
-
-/// The hasher of a set whose keys are hashes already: passes the `u64` through.
-#[derive(Debug, Default, Clone, Copy)]
-struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
+    seen: IdSet,
 }
 
 impl EpisodeReader {
@@ -568,6 +562,18 @@ impl EpisodeReader {
         }
         repeated
     }
+
+    /// Reads, all at once, the memory that [`check_duplicate`](Self::check_duplicate) will
+    /// look at for these ids, so that the calls that follow do not each wait for it (with tens
+    /// of millions of ids the set is far larger than the cache). Changes nothing else; call it
+    /// for a batch of rows just before checking them.
+    pub fn prefetch(&self, ids: impl IntoIterator<Item = IdHash>) {
+        let mut any = 0u64;
+        for id in ids {
+            any ^= self.seen.touch(id.0);
+        }
+        std::hint::black_box(any);
+    }
 }
 
 /// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (SipHash of the trimmed id).
@@ -623,7 +629,7 @@ fn parse_row<'a>(
 ) -> (Option<&'a str>, Option<EpisodeFacts>) {
     let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
 
-    let episode_id = raw.get(Field::EpisodeId).map(str::trim);
+    let episode_id = raw.get(Field::EpisodeId).map(trim);
     if episode_id.is_none() {
         bad(Field::EpisodeId, Reason::MissingField);
     }
