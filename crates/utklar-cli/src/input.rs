@@ -94,7 +94,10 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, Failure> {
         )));
     }
     buf.consume(start);
+    // The CSV reader's own buffer is larger than `buf`'s, so once the header's bytes are used
+    // it reads the file straight into it instead of through a second copy.
     let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 18)
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
@@ -262,47 +265,48 @@ impl EpisodeSource {
         Ok(Some((row, line)))
     }
 
-    /// Reads up to `max` records into `batch` (emptied first) with
-    /// [`EpisodeReader::read_facts`]: every check but the repeated ids, which
-    /// [`Batch`]'s consumer makes in row order. Returns `true` when the file is done: at its
-    /// end, or at an error, which is put in `batch.end` after the rows read before it.
-    pub fn fill(&mut self, batch: &mut Batch, max: usize) -> bool {
+    /// Reads up to `max` records into `batch` (emptied first) and checks the first `parse` of
+    /// them (see [`Batch::parse_rest`] for the others). Returns `true` when the file is done: at
+    /// its end, or at an error, which is put in `batch.end` after the rows read before it.
+    pub fn fill(&mut self, batch: &mut Batch, max: usize, parse: usize) -> bool {
+        batch.len = 0;
         batch.rows.clear();
         batch.problems.clear();
         batch.end = None;
         batch.first_row = self.row;
         let mut done = false;
-        while batch.rows.len() < max {
-            let (row, line) = match self.advance() {
-                Ok(Some(at)) => at,
-                Ok(None) => {
+        while batch.len < max {
+            if batch.records.len() == batch.len {
+                batch.records.push((0, csv::ByteRecord::new()));
+            }
+            let record = &mut batch.records[batch.len].1;
+            match self.input.reader.read_byte_record(record) {
+                Ok(true) => {}
+                Ok(false) => {
                     done = true;
                     break;
                 }
                 Err(e) => {
-                    batch.end = Some(e);
+                    batch.end = Some(self.input.read_error(&e));
                     done = true;
                     break;
                 }
-            };
-            let raw = match raw_of(&self.record, &self.fields, &self.input.label, line) {
-                Ok(raw) => raw,
-                Err(e) => {
-                    batch.end = Some(e);
-                    done = true;
-                    break;
-                }
-            };
-            let (id, facts) = EpisodeReader::read_facts(row, &raw, &mut batch.problems);
-            batch.rows.push(BatchRow {
-                line,
-                id,
-                facts,
-                problems_end: batch.problems.len(),
-            });
+            }
+            let row = self.row;
+            self.row += 1;
+            batch.records[batch.len].0 = record
+                .position()
+                .map_or(row as u64 + 2, csv::Position::line);
+            batch.len += 1;
         }
         batch.bytes = self.input.bytes_read();
-        done
+        batch.parse_until(parse.min(batch.len), &self.fields, &self.input.label);
+        done || batch.end.is_some()
+    }
+
+    /// The columns read, and the file name: what [`Batch::parse_rest`] needs.
+    pub fn layout(&self) -> (Vec<(usize, Field)>, String) {
+        (self.fields.clone(), self.input.label.clone())
     }
 }
 
@@ -343,23 +347,60 @@ fn raw_of<'r>(
     Ok(raw)
 }
 
-/// Records read by [`EpisodeSource::fill`], checked but for repeated ids; reused from batch to
-/// batch, so reading allocates nothing per row.
+/// Records read by [`EpisodeSource::fill`] and checked but for repeated ids, by the reading
+/// thread or, for the rest, by [`Batch::parse_rest`]; reused from batch to batch, so reading
+/// allocates nothing per row.
 #[derive(Default)]
 pub struct Batch {
-    /// The 0-based data row of `rows[0]`.
+    /// The 0-based data row of the first record.
     pub first_row: usize,
-    /// Bytes of the file read after the last row (for the progress bar).
+    /// Bytes of the file read after the last record (for the progress bar).
     pub bytes: u64,
-    /// The rows, in file order.
+    /// The records (their first `len`), each with the 1-based line where it starts.
+    records: Vec<(u64, csv::ByteRecord)>,
+    /// Records read.
+    len: usize,
+    /// The rows checked so far, in file order.
     pub rows: Vec<BatchRow>,
     /// The problems of every row, in order (`BatchRow::problems_end` marks each row's end).
     pub problems: Vec<Problem>,
-    /// The error that stopped reading after these rows (exit status 2).
+    /// The error that stopped reading after these records (exit status 2).
     pub end: Option<Failure>,
 }
 
-/// One row of a [`Batch`].
+impl Batch {
+    /// Checks the records from `rows.len()` up to `until`; at a cell that is not UTF-8 text,
+    /// drops that record and those after it and ends the batch with the error.
+    fn parse_until(&mut self, until: usize, fields: &[(usize, Field)], label: &str) {
+        while self.rows.len() < until {
+            let i = self.rows.len();
+            let (line, record) = &self.records[i];
+            let raw = match raw_of(record, fields, label, *line) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    self.len = i;
+                    self.end = Some(e);
+                    return;
+                }
+            };
+            let (id, facts) =
+                EpisodeReader::read_facts(self.first_row + i, &raw, &mut self.problems);
+            self.rows.push(BatchRow {
+                line: *line,
+                id,
+                facts,
+                problems_end: self.problems.len(),
+            });
+        }
+    }
+
+    /// Checks the records the reading thread left unchecked, so that `rows` holds them all.
+    pub fn parse_rest(&mut self, fields: &[(usize, Field)], label: &str) {
+        self.parse_until(self.len, fields, label);
+    }
+}
+
+/// One checked row of a [`Batch`].
 pub struct BatchRow {
     /// 1-based line in the file where the record starts.
     pub line: u64,

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use utklar_core::validate::EpisodeReader;
+use utklar_core::validate::{EpisodeReader, Field};
 use utklar_core::{ExclusionReport, IndicatorOptions, MeasureSet, Problem, Reason};
 
 use crate::fail::Failure;
@@ -33,26 +34,31 @@ impl Streamed {
 /// Rows per batch handed from the reading thread to the measuring one.
 const BATCH_ROWS: usize = 2048;
 
+/// How far the reading thread's share of the checking moves at a time.
+const SHARE_STEP: usize = BATCH_ROWS / 32;
+
 /// Batches in flight between the two threads (the memory held is bounded by this).
 const BATCHES_IN_FLIGHT: usize = 4;
 
-/// Whether to read on a second thread: when the machine has more than one core, unless the
-/// environment variable `UTKLAR_THREADS` is `1` (the single-threaded path, kept as the
-/// reference the tests compare the pipelined one with).
+/// Whether to read on a second thread: when the machine has more than one core. The
+/// environment variable `UTKLAR_THREADS` overrides that: `1` takes the single-threaded path
+/// (kept as the reference the tests compare the pipelined one with), any other value the
+/// pipelined one.
 fn pipelined() -> bool {
-    if std::env::var_os("UTKLAR_THREADS").is_some_and(|v| v == "1") {
-        return false;
+    match std::env::var_os("UTKLAR_THREADS") {
+        Some(v) => v != "1",
+        None => std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
     }
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
 /// Reads an opened episode file one record at a time, classifying each under `opts` into a measure set.
 /// `on_problems` is called with the problems of each bad row, as they are found, and its line.
 ///
 /// On a machine with two cores or more the work is split in two: a reading thread parses the
-/// CSV records and checks each row (everything but repeated ids), in batches sent over a
-/// bounded channel and recycled; this thread checks the ids in row order and adds the rows to
-/// the measures. The results, the problems and the order `on_problems` sees them in are those
+/// CSV records, in batches sent over a bounded channel and recycled, and checks a share of each
+/// batch's rows (everything but repeated ids); this thread checks the rest, then the ids in row
+/// order, and adds the rows to the measures. The share moves towards whichever thread waits
+/// for the other. The results, the problems and the order `on_problems` sees them in are those
 /// of the single-threaded path.
 pub fn measure_file(
     source: EpisodeSource,
@@ -102,29 +108,64 @@ fn measure_pipelined(
     opts: &IndicatorOptions,
     on_problems: impl FnMut(&[Problem], u64) -> Result<(), Failure>,
 ) -> Result<Streamed, Failure> {
-    let label = source.input.label.clone();
     let size = source.input.size;
+    let (fields, label) = source.layout();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    let starved = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        scope.spawn(move || loop {
-            let mut batch = empty_rx.try_recv().unwrap_or_default();
-            let done = source.fill(&mut batch, BATCH_ROWS);
-            // A closed channel means the consumer stopped (an error): stop reading too.
-            if full_tx.send(batch).is_err() || done {
-                break;
+        let starved = &starved;
+        scope.spawn(move || {
+            // Rows of each batch this thread checks; the rest are checked by the consumer.
+            // Moved towards whichever thread waits for the other.
+            let mut share = BATCH_ROWS / 2;
+            loop {
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                let done = source.fill(&mut batch, BATCH_ROWS, share);
+                match full_tx.try_send(batch) {
+                    Ok(()) => {}
+                    Err(mpsc::TrySendError::Full(batch)) => {
+                        share = (share + SHARE_STEP).min(BATCH_ROWS);
+                        // A closed channel means the consumer stopped (an error): stop too.
+                        if full_tx.send(batch).is_err() {
+                            break;
+                        }
+                    }
+                    Err(mpsc::TrySendError::Disconnected(_)) => break,
+                }
+                if starved.swap(false, Ordering::Relaxed) {
+                    share = share.saturating_sub(SHARE_STEP);
+                }
+                if done {
+                    break;
+                }
             }
         });
-        consume(full_rx, &empty_tx, label, size, opts, on_problems)
+        let mut next = || match full_rx.try_recv() {
+            Ok(batch) => Some(batch),
+            Err(mpsc::TryRecvError::Empty) => {
+                starved.store(true, Ordering::Relaxed);
+                full_rx.recv().ok()
+            }
+            Err(mpsc::TryRecvError::Disconnected) => None,
+        };
+        consume(
+            &mut next,
+            &empty_tx,
+            (&fields, label),
+            size,
+            opts,
+            on_problems,
+        )
     })
 }
 
-/// The measuring half of [`measure_pipelined`]. It owns the receiving end, so returning early
-/// closes the channel and stops the reading thread.
+/// The measuring half of [`measure_pipelined`]: takes batches from `next` until it gives
+/// none. Returning early drops the receiving end, which stops the reading thread.
 fn consume(
-    full: mpsc::Receiver<Batch>,
+    next: &mut dyn FnMut() -> Option<Batch>,
     empty: &mpsc::Sender<Batch>,
-    label: String,
+    (fields, label): (&[(usize, Field)], String),
     size: Option<u64>,
     opts: &IndicatorOptions,
     mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), Failure>,
@@ -135,7 +176,8 @@ fn consume(
     let mut progress = Progress::new(size, "rows");
     let mut rows = 0u64;
     let mut repeated = Vec::new();
-    for mut batch in full {
+    while let Some(mut batch) = next() {
+        batch.parse_rest(fields, &label);
         reader.prefetch(batch.rows.iter().filter_map(|r| r.id));
         let mut start = 0;
         for (i, r) in batch.rows.iter().enumerate() {
