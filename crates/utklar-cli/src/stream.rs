@@ -141,7 +141,10 @@ fn measure_pipelined(
                 }
             }
         });
-        let mut next = || match full_rx.try_recv() {
+        // `next` owns the receiving end: it is dropped when `consume` returns, before the
+        // scope waits for the reading thread, so a reader blocked on a full channel wakes up
+        // to a closed one and stops.
+        let mut next = move || match full_rx.try_recv() {
             Ok(batch) => Some(batch),
             Err(mpsc::TryRecvError::Empty) => {
                 starved.store(true, Ordering::Relaxed);
@@ -149,19 +152,21 @@ fn measure_pipelined(
             }
             Err(mpsc::TryRecvError::Disconnected) => None,
         };
-        consume(
+        let result = consume(
             &mut next,
             &empty_tx,
             (&fields, label),
             size,
             opts,
             on_problems,
-        )
+        );
+        drop(next);
+        result
     })
 }
 
 /// The measuring half of [`measure_pipelined`]: takes batches from `next` until it gives
-/// none. Returning early drops the receiving end, which stops the reading thread.
+/// none.
 fn consume(
     next: &mut dyn FnMut() -> Option<Batch>,
     empty: &mpsc::Sender<Batch>,

@@ -932,6 +932,33 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_trim_is_the_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            " a ",
+            "ab",
+            "\u{a0}a",
+            "a\u{a0}",
+            "\u{85}",
+            "\u{b}a",
+            "a\u{c}",
+            "\u{2003}",
+            "é",
+            " é ",
+            "\té\r\n",
+            "0880",
+            "\u{1f600}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+        }
+    }
+
+    #[test]
     fn field_names_round_trip() {
         for f in Field::ALL {
             assert_eq!(Field::from_column(f.as_str()), Some(f));
