@@ -225,9 +225,8 @@ fn a_cell_that_is_not_utf8_stops_both_paths_at_the_same_line() {
     let (text, _) = file();
     // Row 20 000 (past several batches) gets a Latin-1 "ö" in its patient id.
     let mut bytes = Vec::new();
-    let mut line = 1u64;
     let mut target = 0u64;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
+    for (line, l) in (1u64..).zip(text.split_inclusive('\n')) {
         if l.starts_with("E20000,") {
             bytes.extend_from_slice(b"E20000,P\xF6");
             bytes.extend_from_slice(&l.as_bytes()[8..]);
@@ -235,8 +234,6 @@ fn a_cell_that_is_not_utf8_stops_both_paths_at_the_same_line() {
         } else {
             bytes.extend_from_slice(l.as_bytes());
         }
-        let _ = i;
-        line += 1;
     }
     assert!(target > 20_000);
     let path = d.join("latin1.csv");
