@@ -4,12 +4,12 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test fmt-check clippy test-rust test-cli bench-build bench-cli
+.PHONY: demo test fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv
 
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
 
-test: fmt-check clippy test-rust bench-build
+test: fmt-check clippy test-rust bench-build test-python
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -37,3 +37,29 @@ bench-cli:
 	$(CARGO) build --release -q -p utklar-cli
 	test -s $(BIG_CSV) || $(CARGO_TARGET_DIR)/release/utklar synth --episodes 20000000 --seed 1 --output $(BIG_CSV)
 	/usr/bin/time -v $(CARGO_TARGET_DIR)/release/utklar indicators --episodes $(BIG_CSV) --population builtin --format csv > /dev/null
+
+# The Python package (bindings/python, its own cargo workspace: a pyo3 extension module is not
+# linked by `cargo test --workspace`). A virtualenv in .venv gets the tools once; the package is
+# built in release mode with maturin and installed, then: stubtest against the compiled module,
+# mypy, pytest, the doctests of the installed package and the example script.
+VENV ?= $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+PY_DEPS := maturin pyarrow polars pandas matplotlib hypothesis pytest mypy
+
+$(VENV)/.deps-installed:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(PY_DEPS)
+	touch $@
+
+python-venv: $(VENV)/.deps-installed
+
+test-python: python-venv
+	cd bindings/python && $(CARGO) fmt -- --check
+	cd bindings/python && $(CARGO) clippy --all-targets -- -D warnings
+	PATH="$(VENV)/bin:$$PATH" $(PY) -m pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	cd bindings/python && $(PY) -m mypy.stubtest utklar --mypy-config-file pyproject.toml
+	cd bindings/python && $(PY) -m mypy --config-file pyproject.toml python/utklar
+	cd bindings/python && $(PY) -m pytest -q -p no:cacheprovider tests
+	cd bindings/python && $(PY) -m pytest -q -p no:cacheprovider --doctest-modules --pyargs utklar
+	MPLBACKEND=Agg $(PY) examples/python/kalmar.py --out out/kalmar_mean_days.png

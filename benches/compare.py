@@ -1,0 +1,158 @@
+"""utklar.indicators next to the same query written in polars and in pandas.
+
+Generates N episodes (default 5 000 000) with utklar.synth as a pyarrow table (naive
+timestamps, text codes), converts it once to polars and to pandas (not timed), then times
+monthly indicators per municipality and care type three ways, checks that the three agree
+on every group, and prints the times and ratios (best of --repeat runs).
+
+    python benches/compare.py [N] [--repeat 3]
+
+The polars and pandas queries implement the SPEC's rules as an analyst would: open episodes
+out, ready days = discharge date - ready date, negative days excluded, period of the
+discharge date, the ratios with a zero denominator null. (They do not validate codes or
+dates; utklar does, and still reports every excluded row.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import time
+from typing import Any, Callable
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+import utklar
+
+
+def with_utklar(table: Any) -> pa.Table:
+    return utklar.indicators(table)
+
+
+def with_polars(df: pl.DataFrame) -> pl.DataFrame:
+    days = (pl.col("discharged_at").dt.date() - pl.col("ready_at").dt.date()).dt.total_days()
+    return (
+        df.lazy()
+        .filter(pl.col("discharged_at").is_not_null())
+        .with_columns(days=days, month=pl.col("discharged_at").dt.truncate("1mo"))
+        .filter(pl.col("days") >= 0)
+        .group_by("municipality", "care_type", "month")
+        .agg(
+            episodes=pl.len(),
+            day0=(pl.col("days") == 0).sum(),
+            ready_ge1=(pl.col("days") > 0).sum(),
+            ready_days=pl.col("days").sum(),
+        )
+        .with_columns(
+            period=pl.col("month").dt.strftime("%Y-%m"),
+            goal_attainment=pl.col("day0") / pl.col("episodes"),
+            mean_days=pl.when(pl.col("ready_ge1") > 0).then(pl.col("ready_days") / pl.col("ready_ge1")),
+            mean_days_incl_day0=pl.col("ready_days") / pl.col("episodes"),
+            occupied_beds=pl.col("ready_days") / pl.col("month").dt.month_end().dt.day(),
+        )
+        .drop("month")
+        .sort("period", "municipality", "care_type")
+        .collect()
+    )
+
+
+def with_pandas(df: pd.DataFrame) -> pd.DataFrame:
+    d = df.loc[df["discharged_at"].notna(), ["municipality", "care_type", "ready_at", "discharged_at"]]
+    days = (d["discharged_at"].dt.normalize() - d["ready_at"].dt.normalize()).dt.days
+    keep = days >= 0
+    d = d[keep].assign(
+        days=days[keep],
+        day0=days[keep] == 0,
+        ge1=days[keep] > 0,
+        period=d.loc[keep, "discharged_at"].dt.to_period("M"),
+    )
+    g = (
+        d.groupby(["period", "municipality", "care_type"], observed=True)
+        .agg(episodes=("days", "size"), day0=("day0", "sum"), ready_ge1=("ge1", "sum"), ready_days=("days", "sum"))
+        .reset_index()
+    )
+    g["goal_attainment"] = g["day0"] / g["episodes"]
+    g["mean_days"] = (g["ready_days"] / g["ready_ge1"]).where(g["ready_ge1"] > 0)
+    g["mean_days_incl_day0"] = g["ready_days"] / g["episodes"]
+    g["occupied_beds"] = g["ready_days"] / g["period"].dt.days_in_month
+    g["period"] = g["period"].astype(str)
+    return g
+
+
+def best(f: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = f()
+        times.append(time.perf_counter() - t0)
+    return min(times), out
+
+
+COLS = ["period", "municipality", "care_type", "episodes", "day0", "ready_ge1", "ready_days",
+        "goal_attainment", "mean_days", "mean_days_incl_day0", "occupied_beds"]
+
+
+def normalised(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    out = []
+    for r in rows:
+        out.append(tuple(None if (isinstance(r[c], float) and r[c] != r[c]) else r[c] for c in COLS))
+    return sorted(out, key=lambda t: (t[0], t[1], t[2]))
+
+
+def agree(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        for u, v in zip(x, y):
+            if isinstance(u, float) or isinstance(v, float):
+                if (u is None) != (v is None) or (u is not None and abs(u - v) > 1e-9 * max(1, abs(v))):
+                    return False
+            elif u != v:
+                return False
+    return True
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("n", nargs="?", type=int, default=5_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    assert calendar.isleap(2024)
+
+    t0 = time.perf_counter()
+    table = utklar.synth(episodes=a.n, seed=1)
+    gen = time.perf_counter() - t0
+    pl_df = pl.from_arrow(table)
+    assert isinstance(pl_df, pl.DataFrame)
+    pd_df = table.to_pandas()
+    print(f"{a.n:,} episodes generated in {gen:.1f} s; pyarrow table {table.nbytes / 1e6:.0f} MB")
+
+    t_u, r_u = best(lambda: with_utklar(table), a.repeat)
+    t_pl, r_pl = best(lambda: with_polars(pl_df), a.repeat)
+    t_pd, r_pd = best(lambda: with_pandas(pd_df), a.repeat)
+    t_upl, _ = best(lambda: with_utklar(pl_df), a.repeat)
+    t_upd, _ = best(lambda: with_utklar(pd_df), a.repeat)
+
+    u = normalised(r_u.to_pylist())
+    p = normalised(r_pl.to_dicts())
+    d = normalised(r_pd.to_dict("records"))
+    ok = agree(u, p) and agree(u, d)
+    print(f"groups: utklar {len(u)}, polars {len(p)}, pandas {len(d)}; all three agree: {ok}")
+    print(f"{'query':<42} {'seconds':>8} {'vs utklar':>10}")
+    for name, t in [
+        ("utklar.indicators(pyarrow table)", t_u),
+        ("polars lazy query (polars DataFrame)", t_pl),
+        ("pandas groupby (pandas DataFrame)", t_pd),
+        ("utklar.indicators(polars DataFrame)", t_upl),
+        ("utklar.indicators(pandas DataFrame)*", t_upd),
+    ]:
+        print(f"{name:<42} {t:>8.3f} {t / t_u:>9.1f}x")
+    print("* includes pandas' own export to Arrow (a copy) inside __arrow_c_stream__")
+    if not ok:
+        raise SystemExit("the three results differ")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,517 @@
+"""utklar: indicators and municipal payments for Swedish hospital patients ready for discharge.
+
+Give it the episode table you already have -- a pandas, polars or pyarrow table with the
+columns of SPEC section 3 -- and get a table of the same library back::
+
+    >>> import pyarrow as pa, utklar
+    >>> episodes = pa.table({
+    ...     "episode_id": ["e1", "e2", "e3"],
+    ...     "municipality": ["0880", "0880", "0880"],
+    ...     "care_type": ["somatic", "somatic", "somatic"],
+    ...     "ready_at": ["2025-03-03", "2025-03-10T14:00", "2025-03-20"],
+    ...     "discharged_at": ["2025-03-03", "2025-03-14", "2025-03-19"],
+    ... })
+    >>> result = utklar.indicators(episodes)
+    >>> result.select(["municipality", "period", "episodes", "day0", "mean_days"]).to_pylist()
+    [{'municipality': '0880', 'period': '2025-03', 'episodes': 2, 'day0': 1, 'mean_days': 4.0}]
+    >>> utklar.last_exclusions().by_reason   # e3 was discharged before it was ready
+    {'negative_days': 1}
+
+Every computation happens in the Rust core (``utklar-core``); this package converts tables and
+errors. Tables are read through the Arrow PyCapsule interface (``__arrow_c_stream__``) in
+slices, without converting rows to Python objects and without copying the table, and the GIL
+is released while the core works.
+
+Errors derive from :class:`UtklarError`, one class per kind of error of the core.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from . import _utklar
+from ._tables import check_library, library_of, to_library
+from ._utklar import (
+    Agreement,
+    AgreementError,
+    InvalidArgumentError,
+    InvalidRowsError,
+    MissingAmountError,
+    UnknownCountyError,
+    UnknownMunicipalityError,
+    UnknownPresetError,
+    UtklarError,
+)
+
+__version__: str = _utklar.__version__
+
+#: Alias of :class:`InvalidRowsError`: rows failed validation.
+ValidationError = InvalidRowsError
+
+__all__ = [
+    "Agreement",
+    "AgreementError",
+    "ExclusionReport",
+    "InvalidArgumentError",
+    "InvalidRowsError",
+    "MissingAmountError",
+    "Problem",
+    "UnknownCountyError",
+    "UnknownMunicipalityError",
+    "UnknownPresetError",
+    "UtklarError",
+    "ValidationError",
+    "Invoice",
+    "census",
+    "compare",
+    "indicators",
+    "invoice",
+    "last_exclusions",
+    "municipalities",
+    "sweep",
+    "synth",
+    "validate",
+    "__version__",
+]
+
+
+class Problem(NamedTuple):
+    """One problem with one input row: its 0-based row, the column, and the reason."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExclusionReport:
+    """What happened to every input row of a call (SPEC section 8: nothing is dropped silently).
+
+    ``rows_in == counted + open + outside_age + excluded`` always. ``by_reason`` counts the
+    excluded rows by their first problem; ``problems`` lists every problem found, with row and
+    column.
+
+    >>> r = ExclusionReport(rows_in=3, counted=2, open=0, outside_age=0, excluded=1,
+    ...                     by_reason={"negative_days": 1},
+    ...                     problems=[Problem(2, "discharged_at", "negative_days")])
+    >>> r.balances()
+    True
+    """
+
+    rows_in: int
+    counted: int
+    open: int
+    outside_age: int
+    excluded: int
+    by_reason: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def balances(self) -> bool:
+        """Whether every row is accounted for.
+
+        >>> ExclusionReport(rows_in=2, counted=1, open=0, outside_age=0, excluded=0).balances()
+        False
+        """
+        return self.rows_in == self.counted + self.open + self.outside_age + self.excluded
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (what pandas and pyarrow results carry).
+
+        >>> ExclusionReport(1, 1, 0, 0, 0).to_dict()["counted"]
+        1
+        """
+        return {
+            "rows_in": self.rows_in,
+            "counted": self.counted,
+            "open": self.open,
+            "outside_age": self.outside_age,
+            "excluded": self.excluded,
+            "by_reason": dict(self.by_reason),
+            "problems": [list(p) for p in self.problems],
+        }
+
+    @classmethod
+    def _of(cls, d: dict[str, Any]) -> ExclusionReport:
+        return cls(
+            rows_in=d["rows_in"],
+            counted=d["counted"],
+            open=d["open"],
+            outside_age=d["outside_age"],
+            excluded=d["excluded"],
+            by_reason=dict(d["by_reason"]),
+            problems=[Problem(*p) for p in d["problems"]],
+        )
+
+
+_LAST: contextvars.ContextVar[ExclusionReport | None] = contextvars.ContextVar(
+    "utklar_last_exclusions", default=None
+)
+
+
+def last_exclusions() -> ExclusionReport | None:
+    """The exclusion report of the last call in this thread (or asyncio task), or None.
+
+    pandas results carry it as a dict in ``df.attrs["utklar_exclusions"]``, pyarrow results
+    in their schema metadata (``utklar.exclusions``, JSON); polars frames have no place for
+    it, so this accessor is the way for every library.
+
+    >>> import polars as pl, utklar
+    >>> df = pl.DataFrame({"episode_id": ["a", "b"], "municipality": ["0880", "9999"],
+    ...                    "care_type": ["somatic", "somatic"],
+    ...                    "ready_at": ["2025-01-02", "2025-01-02"],
+    ...                    "discharged_at": ["2025-01-04", "2025-01-04"]})
+    >>> _ = utklar.indicators(df)
+    >>> report = utklar.last_exclusions()
+    >>> report.rows_in, report.counted, report.problems
+    (2, 1, [Problem(row=1, column='municipality', reason='unknown_municipality')])
+    """
+    return _LAST.get()
+
+
+def _remember(d: dict[str, Any]) -> ExclusionReport:
+    report = ExclusionReport._of(d)
+    _LAST.set(report)
+    return report
+
+
+def indicators(
+    episodes: Any,
+    *,
+    period: str = "month",
+    by: str = "municipality",
+    negative_days: str = "exclude",
+    population: Any = None,
+    beds: Any = None,
+    strict: bool = False,
+    min_age: int | None = None,
+) -> Any:
+    """The national indicators per group, care type and period (SPEC sections 5-6).
+
+    Args:
+        episodes: a pyarrow Table, polars DataFrame or pandas DataFrame with the columns of
+            SPEC section 3 (``episode_id``, ``municipality``, ``care_type``, ``ready_at``
+            required; ``discharged_at``, ``admitted_at``, ``age``... optional). Dates may be
+            Arrow dates, naive timestamps (Swedish local time), zoned timestamps (converted to
+            Swedish local time) or ISO text; municipalities text (``"0880"``) or integers
+            (``880``); care types ``somatic``/``psychiatric`` or 0/1.
+        period: ``"month"``, ``"quarter"`` or ``"year"``; an episode belongs to the period of
+            its discharge date.
+        by: ``"municipality"``, ``"county"`` or ``"nation"``.
+        negative_days: discharge before the ready date: ``"exclude"`` (reported),
+            ``"day0"`` (counted as day 0) or ``"error"`` (raises :class:`InvalidRowsError`).
+        population: ``"builtin"`` (SCB, 30 Sep 2022) or a table with ``municipality, year,
+            pop_total, pop_65plus``; needed for ``days_per_1000``.
+        beds: a table with ``county, period, available_beds``; needed for ``bed_share_pct``
+            (county level only).
+        strict: raise :class:`InvalidRowsError` listing every bad row instead of excluding.
+        min_age: only episodes of patients at least this old (SKR used 65 for 2014-2016).
+
+    Returns:
+        A table of the caller's library with the columns ``municipality`` (or ``county``;
+        none for the nation), ``care_type``, ``period``, ``episodes``, ``day0``,
+        ``ready_ge1``, ``ready_days``, ``goal_attainment``, ``mean_days``,
+        ``mean_days_incl_day0``, ``days_per_1000``, ``occupied_beds``, ``bed_share_pct``. A
+        value that cannot be computed is null (NaN in pandas), never 0. The exclusion
+        report is attached (see :func:`last_exclusions`).
+
+    Unlike :func:`validate`, this fast path does not check that episode ids are unique.
+
+    >>> import pandas as pd, utklar
+    >>> df = pd.DataFrame({
+    ...     "episode_id": ["e1", "e2", "e3"],
+    ...     "municipality": ["0880", "0880", "0840"],
+    ...     "care_type": ["somatic", "somatic", "somatic"],
+    ...     "ready_at": pd.to_datetime(["2025-03-03 10:00", "2025-03-10 14:00", "2025-03-20 09:00"]),
+    ...     "discharged_at": pd.to_datetime(["2025-03-03", "2025-03-14", None]),
+    ... })
+    >>> out = utklar.indicators(df, by="county", population="builtin")
+    >>> out[["county", "period", "episodes", "goal_attainment", "mean_days_incl_day0"]]
+      county   period  episodes  goal_attainment  mean_days_incl_day0
+    0     08  2025-03         2              0.5                  2.0
+    >>> out.attrs["utklar_exclusions"]["open"]   # e3 is still in hospital
+    1
+    >>> utklar.indicators(df, period="week")
+    Traceback (most recent call last):
+    ...
+    utklar.InvalidArgumentError: period: "week" is not a period: use month, quarter or year
+    """
+    library = library_of(episodes)
+    table, report = _utklar.indicators(
+        episodes,
+        period=period,
+        by=by,
+        negative_days=negative_days,
+        population=population,
+        beds=beds,
+        strict=strict,
+        min_age=min_age,
+    )
+    return to_library(table, library, _remember(report))
+
+
+def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
+    """Every problem of every row (SPEC section 8), as a table of the caller's library.
+
+    Columns: ``row`` (0-based), ``column``, ``reason``, ``hint`` (how to fix it). An empty
+    table means the episodes are clean. Checks every cell with the core's parsers, dates in
+    1990-2100, known municipality codes and care types, discharge and ready notice not before
+    admission, unique ``episode_id``, and negative days unless ``negative_days="day0"``.
+
+    >>> import polars as pl, utklar
+    >>> df = pl.DataFrame({
+    ...     "episode_id": ["e1", "e1", "e3"],
+    ...     "municipality": ["0880", "0880", "880"],
+    ...     "care_type": ["somatic", "dental", "psychiatric"],
+    ...     "ready_at": ["2025-03-03", "2025-03-10", "2025-02-30"],
+    ... })
+    >>> utklar.validate(df).select(["row", "column", "reason"]).rows()
+    [(1, 'care_type', 'unknown_care_type'), (2, 'ready_at', 'unparseable_date')]
+    """
+    library = library_of(episodes)
+    table, _rows = _utklar.validate_rows(episodes, negative_days=negative_days)
+    return to_library(table, library)
+
+
+def census(episodes: Any, on: _dt.date | str) -> Any:
+    """The patients ready and not yet discharged on date ``on`` (SPEC section 5).
+
+    Columns: ``row``, ``episode_id``, ``municipality``, ``care_type``, ``ready_date``,
+    ``waited_days`` (``on`` minus the ready date). Rows that cannot be read are left out and
+    reported (see :func:`last_exclusions`).
+
+    >>> import pyarrow as pa, datetime, utklar
+    >>> t = pa.table({"episode_id": ["a", "b"], "municipality": ["0880", "0880"],
+    ...               "care_type": ["somatic", "somatic"],
+    ...               "ready_at": [datetime.date(2025, 1, 2), datetime.date(2025, 1, 5)],
+    ...               "discharged_at": [None, datetime.date(2025, 1, 6)]})
+    >>> utklar.census(t, on="2025-01-10").select(["episode_id", "waited_days"]).to_pylist()
+    [{'episode_id': 'a', 'waited_days': 8}]
+    """
+    if isinstance(on, str):
+        try:
+            on = _dt.date.fromisoformat(on)
+        except ValueError:
+            raise InvalidArgumentError(f"on: {on!r} is not a date: use YYYY-MM-DD") from None
+    elif isinstance(on, _dt.datetime):
+        on = on.date()
+    library = library_of(episodes)
+    table, report = _utklar.census(episodes, on)
+    return to_library(table, library, _remember(report))
+
+
+def synth(
+    *,
+    year: int = 2025,
+    months: int = 12,
+    episodes: int = 0,
+    county: str | None = None,
+    municipalities: list[str] | None = None,
+    seed: int = 2025,
+    open_share: float = 0.01,
+    negative_share: float = 0.003,
+    library: str = "pyarrow",
+) -> Any:
+    """Generated, reproducible episodes with the SPEC section 3 columns.
+
+    Volumes follow the 65+ population; about 60 % are discharged on day 0; some negative days
+    and open episodes are included. ``episodes=0`` gives the realistic volume of the chosen
+    municipalities (``county="08"`` for Kalmar län; all 290 by default) over ``months``.
+    Datetimes are naive timestamps in Swedish local time (a notice whose time of day the
+    generator left unknown shows as midnight).
+
+    >>> import utklar
+    >>> df = utklar.synth(county="08", episodes=1000, library="polars")
+    >>> df.height, df["municipality"].str.slice(0, 2).unique().to_list()
+    (1000, ['08'])
+    """
+    lib = check_library(library)
+    table = _utklar.synth_episodes(
+        year=year,
+        months=months,
+        episodes=episodes,
+        county=county,
+        municipalities=municipalities,
+        seed=seed,
+        open_share=open_share,
+        negative_share=negative_share,
+    )
+    return to_library(table, lib)
+
+
+def municipalities(library: str = "pyarrow") -> Any:
+    """The 290 municipalities: ``municipality`` code, ``name``, ``county``, ``county_name``.
+
+    Join it to a result for names:
+
+    >>> import utklar
+    >>> m = utklar.municipalities(library="pandas")
+    >>> m[m.municipality == "0880"].name.item()
+    'Kalmar'
+    """
+    return to_library(_utklar.municipalities(), check_library(library))
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice (SPEC section 7.5): what each episode is billed, the totals per municipality
+    and period with their evaluation, and every episode not billed with its reason.
+
+    ``lines``, ``totals`` and ``not_billed`` are tables of the caller's library:
+
+    - ``lines``: ``row``, ``episode_id``, ``municipality``, ``care_type``, ``period``,
+      ``billed_days``, ``amount_ore``, ``rule`` (one line per billed episode; under an
+      ``excess_over_threshold`` basis one line per municipality and period, without
+      ``row``/``episode_id``);
+    - ``totals``: ``municipality``, ``care_type``, ``period``, ``billed_days``,
+      ``amount_ore``, ``mean_days``, ``threshold``, ``triggered``, ``episodes``;
+    - ``not_billed``: ``row``, ``episode_id``, ``reason`` (``within_grace``,
+      ``average_not_exceeded``, ``open``, ``missing_admission_notice``, ``sip_not_called``,
+      ``region_blocked``, bad data such as ``negative_days``, and ``invalid_row`` for a row
+      that could not be read, whose problems :func:`last_exclusions` lists).
+
+    Money is integer öre (1 kr = 100 öre). ``billed_episodes + sum(not_billed_counts.values())
+    == episodes_in`` always.
+
+    >>> import polars as pl, utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=2000, library="polars")
+    >>> inv = utklar.invoice(eps, "kalmar", amounts={2023: 10500})
+    >>> inv.balances(), inv.lines["amount_ore"].sum() == inv.amount_ore
+    (True, True)
+    >>> inv.totals.columns
+    ['municipality', 'care_type', 'period', 'billed_days', 'amount_ore', 'mean_days', 'threshold', 'triggered', 'episodes']
+    """
+
+    agreement: str
+    lines: Any
+    totals: Any
+    not_billed: Any
+    episodes_in: int
+    amount_ore: int
+    billed_days: float
+    billed_episodes: int
+    not_billed_counts: dict[str, int]
+
+    def balances(self) -> bool:
+        """Whether every episode is billed or not billed with a reason (see the class example)."""
+        return self.billed_episodes + sum(self.not_billed_counts.values()) == self.episodes_in
+
+
+def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None) -> Invoice:
+    """The invoice of an agreement over an episode table (SPEC section 7).
+
+    Args:
+        episodes: a pyarrow, polars or pandas table with the SPEC section 3 columns (the law's
+            preconditions come from ``admission_notice_sent``, ``sip_required``,
+            ``sip_called`` and ``region_blocked``; times of day matter for the noon rule).
+        agreement: an :class:`Agreement` or a preset name (``"statutory"``, ``"kalmar"``...).
+        amounts: kronor per care day by year, on top of the sourced national amounts (2019,
+            2020, 2022, 2024): ``{2025: 10900}`` or ``{2025: "10900.50"}``. A billed day in a
+            year without an amount raises :class:`MissingAmountError` naming the year.
+
+    Returns:
+        An :class:`Invoice` whose tables are of the caller's library.
+
+    >>> import pyarrow as pa, utklar
+    >>> t = pa.table({
+    ...     "episode_id": ["a", "b", "c"],
+    ...     "municipality": ["0880", "0880", "0880"],
+    ...     "care_type": ["somatic", "somatic", "somatic"],
+    ...     "ready_at": ["2024-12-02T09:30", "2024-12-02T12:00:01", "2024-12-20"],
+    ...     "discharged_at": ["2024-12-10", "2024-12-06", None],
+    ... })
+    >>> inv = utklar.invoice(t, "statutory")
+    >>> inv.lines.select(["episode_id", "billed_days", "amount_ore", "rule"]).to_pylist()
+    [{'episode_id': 'a', 'billed_days': 5.0, 'amount_ore': 5800000, 'rule': 'individual'}]
+    >>> inv.not_billed_counts, inv.balances()
+    ({'open': 1, 'within_grace': 1}, True)
+    >>> utklar.invoice(t.set_column(3, "ready_at", pa.array(["2025-01-02"] * 3)).set_column(
+    ...     4, "discharged_at", pa.array(["2025-01-09"] * 3)).set_column(0, "episode_id", pa.array(["x", "y", "z"])),
+    ...     "statutory")
+    Traceback (most recent call last):
+    ...
+    utklar.MissingAmountError: no national amount per care day for 2025: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount for 2025 (e.g. --amount 2025=KRONOR)
+    """
+    library = library_of(episodes)
+    lines, totals, not_billed, summary, report = _utklar.invoice(episodes, agreement, amounts=amounts)
+    rep = _remember(report)
+    return Invoice(
+        agreement=summary["agreement"],
+        lines=to_library(lines, library),
+        totals=to_library(totals, library),
+        not_billed=to_library(not_billed, library, rep),
+        episodes_in=summary["episodes_in"],
+        amount_ore=summary["amount_ore"],
+        billed_days=summary["billed_days"],
+        billed_episodes=summary["billed_episodes"],
+        not_billed_counts=dict(summary["not_billed"]),
+    )
+
+
+def compare(
+    episodes: Any,
+    agreements: list[Agreement | str] | dict[str, Agreement | str],
+    *,
+    amounts: dict[int, Any] | None = None,
+) -> Any:
+    """Several agreements over the same episodes, side by side (what-if analysis).
+
+    ``agreements`` is a list (each named by its ``name``) or a dict name -> agreement. The
+    result, a table of the caller's library, has one row per municipality, care type, period
+    and agreement: ``municipality``, ``care_type``, ``period``, ``agreement``,
+    ``billed_days``, ``amount_ore``. Periods are the coarsest of the agreements' periods per
+    care type, so rows line up. Pivot it for a wide view.
+
+    >>> import polars as pl, utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=3000, library="polars")
+    >>> amounts = {2023: 10500}   # illustrative: stays discharged in January began in 2023
+    >>> c = utklar.compare(eps, ["statutory", "kalmar"], amounts=amounts)
+    >>> sorted(c["agreement"].unique())
+    ['kalmar', 'statutory']
+    >>> wide = c.pivot(on="agreement", index=["municipality", "care_type", "period"], values="amount_ore")
+    >>> bool((wide["statutory"] >= 0).all())
+    True
+    """
+    library = library_of(episodes)
+    table, report = _utklar.compare(episodes, agreements, amounts=amounts)
+    return to_library(table, library, _remember(report))
+
+
+def sweep(
+    episodes: Any,
+    agreement: Agreement | str,
+    *,
+    thresholds: list[float] | tuple[float, ...] = (),
+    grace_days: list[int] | tuple[int, ...] = (),
+    amounts: dict[int, Any] | None = None,
+    by_municipality: bool = False,
+) -> Any:
+    """A grid of thresholds x grace days over one agreement: what each variant would bill.
+
+    Each variant sets ``threshold_days`` on every average rule and ``grace_days`` on every
+    rule with grace days (an empty list keeps the agreement's own). Every row equals the
+    amount :func:`invoice` gives for that variant, computed from per-group histograms, so a
+    large grid stays fast. Columns: ``threshold_days``, ``grace_days``, ``billed_days``,
+    ``amount_ore``, ``liable_periods``; with ``by_municipality=True`` one row per variant and
+    municipality: ``threshold_days``, ``grace_days``, ``municipality``, ``amount_ore``.
+
+    >>> import pandas as pd, utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=3000, library="pandas")
+    >>> s = utklar.sweep(eps, "kalmar", thresholds=[0.5, 0.8, 1.5], amounts={2023: 10500})
+    >>> s[["threshold_days", "liable_periods"]].shape
+    (3, 2)
+    >>> bool(s["amount_ore"].is_monotonic_decreasing)   # a higher threshold never bills more
+    True
+    """
+    library = library_of(episodes)
+    table, report = _utklar.sweep(
+        episodes,
+        agreement,
+        thresholds=list(thresholds),
+        grace_days=list(grace_days),
+        amounts=amounts,
+        by_municipality=by_municipality,
+    )
+    return to_library(table, library, _remember(report))

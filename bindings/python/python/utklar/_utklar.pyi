@@ -1,0 +1,163 @@
+"""Type stubs of the compiled module ``utklar._utklar`` (checked with mypy's stubtest)."""
+
+import datetime
+from typing import Any, final
+
+__all__ = [
+    "Agreement",
+    "AgreementError",
+    "ArrowTable",
+    "CORE_VERSION",
+    "InvalidArgumentError",
+    "InvalidRowsError",
+    "MissingAmountError",
+    "UnknownCountyError",
+    "UnknownMunicipalityError",
+    "UnknownPresetError",
+    "UtklarError",
+    "__version__",
+    "_core_indicators_of_synth",
+    "_core_invoice_of_synth",
+    "census",
+    "compare",
+    "invoice",
+    "sweep",
+    "indicators",
+    "municipalities",
+    "reasons",
+    "synth_episodes",
+    "validate_rows",
+]
+
+__version__: str
+CORE_VERSION: str
+
+@final
+class ArrowTable:
+    """A result table exporting itself through ``__arrow_c_stream__``."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+
+@final
+class Agreement:
+    """A payment agreement."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    @staticmethod
+    def preset(name: str) -> Agreement: ...
+    @staticmethod
+    def presets() -> list[str]: ...
+    @staticmethod
+    def from_toml(text: str) -> Agreement: ...
+    def to_toml(self) -> str: ...
+    def variant(
+        self,
+        name: str | None = None,
+        *,
+        threshold_days: float | None = None,
+        grace_days: int | None = None,
+        set: dict[str, Any] | None = None,
+    ) -> Agreement: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def assumptions(self) -> list[str]: ...
+
+class UtklarError(Exception): ...
+class InvalidRowsError(UtklarError):
+    problems: list[tuple[int, str, str]]
+
+class UnknownMunicipalityError(UtklarError):
+    code: str
+
+class UnknownCountyError(UtklarError):
+    code: str
+
+class MissingAmountError(UtklarError):
+    year: int
+
+class AgreementError(UtklarError):
+    field: str
+
+class UnknownPresetError(UtklarError):
+    name: str
+
+class InvalidArgumentError(UtklarError):
+    name: str
+
+def indicators(
+    episodes: Any,
+    *,
+    period: str = "month",
+    by: str = "municipality",
+    negative_days: str = "exclude",
+    population: Any | None = None,
+    beds: Any | None = None,
+    strict: bool = False,
+    min_age: int | None = None,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def validate_rows(
+    episodes: Any, *, negative_days: str = "exclude"
+) -> tuple[ArrowTable, int]: ...
+def census(episodes: Any, on: datetime.date) -> tuple[ArrowTable, dict[str, Any]]: ...
+def synth_episodes(
+    *,
+    year: int = 2025,
+    months: int = 12,
+    episodes: int = 0,
+    county: str | None = None,
+    municipalities: list[str] | None = None,
+    seed: int = 2025,
+    open_share: float = 0.01,
+    negative_share: float = 0.003,
+) -> ArrowTable: ...
+def _core_indicators_of_synth(
+    *,
+    year: int = 2025,
+    months: int = 12,
+    episodes: int = 0,
+    county: str | None = None,
+    seed: int = 2025,
+    period: str = "month",
+    by: str = "municipality",
+    negative_days: str = "exclude",
+    min_age: int | None = None,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def _core_invoice_of_synth(
+    agreement: Agreement | str,
+    *,
+    year: int = 2024,
+    months: int = 12,
+    episodes: int = 0,
+    county: str | None = None,
+    seed: int = 2025,
+    amounts: dict[int, Any] | None = None,
+) -> dict[str, Any]: ...
+def municipalities() -> ArrowTable: ...
+def reasons() -> list[tuple[str, str]]: ...
+def invoice(
+    episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None
+) -> tuple[ArrowTable, ArrowTable, ArrowTable, dict[str, Any], dict[str, Any]]: ...
+def compare(
+    episodes: Any,
+    agreements: list[Agreement | str] | dict[str, Agreement | str],
+    *,
+    amounts: dict[int, Any] | None = None,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def sweep(
+    episodes: Any,
+    agreement: Agreement | str,
+    *,
+    thresholds: list[float] = ...,
+    grace_days: list[int] = ...,
+    amounts: dict[int, Any] | None = None,
+    by_municipality: bool = False,
+) -> tuple[ArrowTable, dict[str, Any]]: ...

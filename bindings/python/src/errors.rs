@@ -1,0 +1,156 @@
+//! The exception hierarchy: one Python class per variant of [`utklar_core::Error`].
+//!
+//! Every class derives from `utklar.UtklarError`, so `except utklar.UtklarError` catches all
+//! of them. Where a variant carries data, the exception carries it as attributes too
+//! (`problems`, `year`, `field`, `name`), so a notebook can act on it without parsing the
+//! message.
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use utklar_core::{Error, Problem};
+
+create_exception!(
+    utklar,
+    UtklarError,
+    PyException,
+    "Base class of every error raised by utklar."
+);
+create_exception!(
+    utklar,
+    InvalidRowsError,
+    UtklarError,
+    "Input rows failed validation (strict mode, or negative days under negative_days=\"error\").\n\n`problems` lists every offending row as (row, column, reason) tuples."
+);
+create_exception!(
+    utklar,
+    UnknownMunicipalityError,
+    UtklarError,
+    "Not one of the 290 municipality codes: use the 4-digit SCB code, e.g. \"0880\" for Kalmar."
+);
+create_exception!(
+    utklar,
+    UnknownCountyError,
+    UtklarError,
+    "Not one of the 21 county codes: use the 2-digit län code, e.g. \"08\"."
+);
+create_exception!(
+    utklar,
+    MissingAmountError,
+    UtklarError,
+    "No national amount per care day for a year: pass the amount for that year. `year` names it."
+);
+create_exception!(
+    utklar,
+    AgreementError,
+    UtklarError,
+    "An agreement is not valid. `field` names the field at fault."
+);
+create_exception!(
+    utklar,
+    UnknownPresetError,
+    UtklarError,
+    "No preset agreement has this name; Agreement.presets() lists them."
+);
+create_exception!(
+    utklar,
+    InvalidArgumentError,
+    UtklarError,
+    "An argument or an input column is not usable. `name` names it."
+);
+
+/// Registers the exception classes on the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("UtklarError", py.get_type::<UtklarError>())?;
+    m.add("InvalidRowsError", py.get_type::<InvalidRowsError>())?;
+    m.add(
+        "UnknownMunicipalityError",
+        py.get_type::<UnknownMunicipalityError>(),
+    )?;
+    m.add("UnknownCountyError", py.get_type::<UnknownCountyError>())?;
+    m.add("MissingAmountError", py.get_type::<MissingAmountError>())?;
+    m.add("AgreementError", py.get_type::<AgreementError>())?;
+    m.add("UnknownPresetError", py.get_type::<UnknownPresetError>())?;
+    m.add(
+        "InvalidArgumentError",
+        py.get_type::<InvalidArgumentError>(),
+    )?;
+    Ok(())
+}
+
+/// `(row, column, reason)` tuples of problems, for Python.
+pub fn problem_tuples<'py>(py: Python<'py>, problems: &[Problem]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(
+        py,
+        problems
+            .iter()
+            .map(|p| (p.row, p.field.as_str(), p.reason.as_str())),
+    )
+}
+
+fn with_attr<'py>(
+    py: Python<'py>,
+    err: PyErr,
+    name: &str,
+    value: impl IntoPyObjectExt<'py>,
+) -> PyErr {
+    if let Err(e) = value
+        .into_py_any(py)
+        .and_then(|v| err.value(py).setattr(name, v))
+    {
+        return e;
+    }
+    err
+}
+
+use pyo3::IntoPyObjectExt;
+
+/// The Python exception of a core error, with the variant's data as attributes.
+pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
+    to_py_in(py, e, None)
+}
+
+/// [`to_py`] with the message prefixed by where it happened (`"population row 3"`).
+pub fn to_py_in(py: Python<'_>, e: Error, context: Option<&str>) -> PyErr {
+    let msg = match context {
+        Some(c) => format!("{c}: {e}"),
+        None => e.to_string(),
+    };
+    match e {
+        Error::Invalid(problems) => {
+            let err = InvalidRowsError::new_err(msg);
+            match problem_tuples(py, &problems) {
+                Ok(list) => with_attr(py, err, "problems", list),
+                Err(e) => e,
+            }
+        }
+        Error::UnknownMunicipality(code) => {
+            with_attr(py, UnknownMunicipalityError::new_err(msg), "code", code)
+        }
+        Error::UnknownCounty(code) => with_attr(py, UnknownCountyError::new_err(msg), "code", code),
+        Error::MissingAmount { year } => {
+            with_attr(py, MissingAmountError::new_err(msg), "year", year)
+        }
+        Error::Agreement { field, .. } => {
+            with_attr(py, AgreementError::new_err(msg), "field", field)
+        }
+        Error::UnknownPreset(name) => with_attr(py, UnknownPresetError::new_err(msg), "name", name),
+        Error::InvalidArgument { name, .. } => {
+            with_attr(py, InvalidArgumentError::new_err(msg), "name", name)
+        }
+        _ => UtklarError::new_err(msg),
+    }
+}
+
+/// An [`InvalidArgumentError`] about argument or column `name`.
+pub fn invalid_argument(py: Python<'_>, name: &str, message: impl Into<String>) -> PyErr {
+    to_py(
+        py,
+        Error::InvalidArgument {
+            name: name.into(),
+            message: message.into(),
+        },
+    )
+}
