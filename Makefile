@@ -4,12 +4,12 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install
+.PHONY: demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install
 
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
 
-test: fmt-check clippy test-rust bench-build test-python test-c
+test: fmt-check clippy test-rust doc bench-build test-python test-c
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -25,6 +25,10 @@ test-rust:
 # The utklar binary alone, run as a user runs it (tests/cli.rs; `test-rust` runs it too).
 test-cli:
 	$(CARGO) test -p utklar-cli
+
+# The crate docs build without a warning (broken links fail).
+doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace
 
 bench-build:
 	$(CARGO) bench --workspace --no-run

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use utklar_core::validate::{EpisodeReader, Field, RawEpisode};
+use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Beds, Episode, Population, Problem};
 
 use crate::fail::Failure;
@@ -21,7 +21,7 @@ pub struct CsvInput {
     /// The file name as the user gave it (for messages).
     pub label: String,
     /// The record reader, positioned after the header.
-    pub reader: csv::Reader<BufReader<Box<dyn Read>>>,
+    pub reader: csv::Reader<BufReader<Box<dyn Read + Send>>>,
     /// The column names, as written in the header.
     pub headers: Vec<String>,
     /// The file size in bytes, when known (for the progress bar).
@@ -65,7 +65,7 @@ fn detect_delimiter(header: &[u8]) -> u8 {
 /// reads the header. Exit status 2 with one line naming the file when that fails.
 pub fn open_csv(path: &Path) -> Result<CsvInput, Failure> {
     let label = path.display().to_string();
-    let (source, size): (Box<dyn Read>, Option<u64>) = if path.as_os_str() == STDIN {
+    let (source, size): (Box<dyn Read + Send>, Option<u64>) = if path.as_os_str() == STDIN {
         (Box::new(io::stdin()), None)
     } else {
         let meta = std::fs::metadata(path).map_err(|e| open_error(&label, &e))?;
@@ -94,7 +94,10 @@ pub fn open_csv(path: &Path) -> Result<CsvInput, Failure> {
         )));
     }
     buf.consume(start);
+    // The CSV reader's own buffer is larger than `buf`'s, so once the header's bytes are used
+    // it reads the file straight into it instead of through a second copy.
     let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(1 << 18)
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
@@ -238,6 +241,16 @@ impl EpisodeSource {
 
     /// The next record, `None` at the end of the file.
     pub fn next_item(&mut self) -> Result<Option<Item>, Failure> {
+        let Some((row, line)) = self.advance()? else {
+            return Ok(None);
+        };
+        let raw = raw_of(&self.record, &self.fields, &self.input.label, line)?;
+        let result = self.reader.read(row, &raw);
+        Ok(Some(Item { row, line, result }))
+    }
+
+    /// Reads the next record into `self.record`: its data row and file line, `None` at the end.
+    fn advance(&mut self) -> Result<Option<(usize, u64)>, Failure> {
         match self.input.reader.read_byte_record(&mut self.record) {
             Ok(false) => return Ok(None),
             Ok(true) => {}
@@ -249,21 +262,154 @@ impl EpisodeSource {
             .record
             .position()
             .map_or(row as u64 + 2, csv::Position::line);
-        let mut raw = RawEpisode::default();
-        for &(i, f) in &self.fields {
-            if let Some(bytes) = self.record.get(i) {
-                let text = std::str::from_utf8(bytes).map_err(|_| {
-                    Failure::usage(format!(
-                        "{}: line {line}, column `{f}` is not UTF-8 text; save the file as CSV UTF-8",
-                        self.input.label
-                    ))
-                })?;
-                raw.set(f, text);
-            }
-        }
-        let result = self.reader.read(row, &raw);
-        Ok(Some(Item { row, line, result }))
+        Ok(Some((row, line)))
     }
+
+    /// Reads up to `max` records into `batch` (emptied first) and checks the first `parse` of
+    /// them (see [`Batch::parse_rest`] for the others). Returns `true` when the file is done: at
+    /// its end, or at an error, which is put in `batch.end` after the rows read before it.
+    pub fn fill(&mut self, batch: &mut Batch, max: usize, parse: usize) -> bool {
+        batch.len = 0;
+        batch.rows.clear();
+        batch.problems.clear();
+        batch.end = None;
+        batch.first_row = self.row;
+        let mut done = false;
+        while batch.len < max {
+            if batch.records.len() == batch.len {
+                batch.records.push((0, csv::ByteRecord::new()));
+            }
+            let record = &mut batch.records[batch.len].1;
+            match self.input.reader.read_byte_record(record) {
+                Ok(true) => {}
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    batch.end = Some(self.input.read_error(&e));
+                    done = true;
+                    break;
+                }
+            }
+            let row = self.row;
+            self.row += 1;
+            batch.records[batch.len].0 = record
+                .position()
+                .map_or(row as u64 + 2, csv::Position::line);
+            batch.len += 1;
+        }
+        batch.bytes = self.input.bytes_read();
+        batch.parse_until(parse.min(batch.len), &self.fields, &self.input.label);
+        done || batch.end.is_some()
+    }
+
+    /// The columns read, and the file name: what [`Batch::parse_rest`] needs.
+    pub fn layout(&self) -> (Vec<(usize, Field)>, String) {
+        (self.fields.clone(), self.input.label.clone())
+    }
+}
+
+/// The fields of the current record, as text; exit status 2 naming the line and column when
+/// one is not UTF-8.
+fn raw_of<'r>(
+    record: &'r csv::ByteRecord,
+    fields: &[(usize, Field)],
+    label: &str,
+    line: u64,
+) -> Result<RawEpisode<'r>, Failure> {
+    let mut raw = RawEpisode::default();
+    // Fast path: one UTF-8 check of the whole record, then each field sliced out of it (a
+    // slice of valid text cut at character boundaries is valid text, so this accepts exactly
+    // what checking field by field accepts). Otherwise field by field, for the message.
+    if let Ok(text) = std::str::from_utf8(record.as_slice()) {
+        let cut = fields.iter().try_for_each(|&(i, f)| {
+            if let Some(range) = record.range(i) {
+                raw.set(f, text.get(range).ok_or(())?);
+            }
+            Ok::<(), ()>(())
+        });
+        if cut.is_ok() {
+            return Ok(raw);
+        }
+        raw.clear();
+    }
+    for &(i, f) in fields {
+        if let Some(bytes) = record.get(i) {
+            let text = std::str::from_utf8(bytes).map_err(|_| {
+                Failure::usage(format!(
+                    "{label}: line {line}, column `{f}` is not UTF-8 text; save the file as CSV UTF-8"
+                ))
+            })?;
+            raw.set(f, text);
+        }
+    }
+    Ok(raw)
+}
+
+/// Records read by [`EpisodeSource::fill`] and checked but for repeated ids, by the reading
+/// thread or, for the rest, by [`Batch::parse_rest`]; reused from batch to batch, so reading
+/// allocates nothing per row.
+#[derive(Default)]
+pub struct Batch {
+    /// The 0-based data row of the first record.
+    pub first_row: usize,
+    /// Bytes of the file read after the last record (for the progress bar).
+    pub bytes: u64,
+    /// The records (their first `len`), each with the 1-based line where it starts.
+    records: Vec<(u64, csv::ByteRecord)>,
+    /// Records read.
+    len: usize,
+    /// The rows checked so far, in file order.
+    pub rows: Vec<BatchRow>,
+    /// The problems of every row, in order (`BatchRow::problems_end` marks each row's end).
+    pub problems: Vec<Problem>,
+    /// The error that stopped reading after these records (exit status 2).
+    pub end: Option<Failure>,
+}
+
+impl Batch {
+    /// Checks the records from `rows.len()` up to `until`; at a cell that is not UTF-8 text,
+    /// drops that record and those after it and ends the batch with the error.
+    fn parse_until(&mut self, until: usize, fields: &[(usize, Field)], label: &str) {
+        while self.rows.len() < until {
+            let i = self.rows.len();
+            let (line, record) = &self.records[i];
+            let raw = match raw_of(record, fields, label, *line) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    self.len = i;
+                    self.end = Some(e);
+                    return;
+                }
+            };
+            let (id, facts) =
+                EpisodeReader::read_facts(self.first_row + i, &raw, &mut self.problems);
+            self.rows.push(BatchRow {
+                line: *line,
+                id,
+                facts,
+                problems_end: self.problems.len(),
+            });
+        }
+    }
+
+    /// Checks the records the reading thread left unchecked, so that `rows` holds them all.
+    pub fn parse_rest(&mut self, fields: &[(usize, Field)], label: &str) {
+        self.parse_until(self.len, fields, label);
+    }
+}
+
+/// One checked row of a [`Batch`].
+pub struct BatchRow {
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    /// The hash of its episode id, when it has one.
+    pub id: Option<IdHash>,
+    /// Its values, when no problem was found (repeated ids are not checked yet).
+    pub facts: Option<EpisodeFacts>,
+    /// The end of its problems in `Batch::problems` (they start where the previous row's end).
+    pub problems_end: usize,
 }
 
 /// Reads a population file (`municipality,year,pop_total,pop_65plus`).

@@ -35,7 +35,7 @@ use crate::measures::Measures;
 use crate::municipality::{Municipality, MUNICIPALITY_COUNT};
 use crate::period::{Period, PeriodKind};
 use crate::time::{self, NoticeTime, MAX_DAY, MIN_DAY, NO_DATE};
-use crate::validate::{ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
+use crate::validate::{EpisodeFacts, ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
 
 /// Options of an indicator computation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,22 +175,48 @@ fn before(day_a: i32, sec_a: i32, day_b: i32, sec_b: i32) -> bool {
 
 impl RowView {
     fn of_episode(e: &Episode) -> Self {
-        let (dd, ds) = e
-            .discharged_at
-            .map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
-        let (ad, asec) = e
-            .admitted_at
-            .map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
+        RowView::of_parts(
+            e.municipality,
+            e.care_type,
+            e.ready_at,
+            e.discharged_at,
+            e.admitted_at,
+            e.age,
+        )
+    }
+
+    fn of_facts(f: &EpisodeFacts) -> Self {
+        RowView::of_parts(
+            f.municipality,
+            f.care_type,
+            f.ready_at,
+            f.discharged_at,
+            f.admitted_at,
+            f.age,
+        )
+    }
+
+    #[inline]
+    fn of_parts(
+        municipality: Municipality,
+        care_type: CareType,
+        ready_at: NoticeTime,
+        discharged_at: Option<NoticeTime>,
+        admitted_at: Option<NoticeTime>,
+        age: Option<u16>,
+    ) -> Self {
+        let (dd, ds) = discharged_at.map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
+        let (ad, asec) = admitted_at.map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
         RowView {
-            muni: e.municipality.index() as u16,
-            care: e.care_type as u8,
-            ready_day: e.ready_at.day(),
-            ready_sec: sec_of(e.ready_at),
+            muni: municipality.index() as u16,
+            care: care_type as u8,
+            ready_day: ready_at.day(),
+            ready_sec: sec_of(ready_at),
             discharge_day: dd,
             discharge_sec: ds,
             admitted_day: ad,
             admitted_sec: asec,
-            age: e.age.map_or(-1, i32::from),
+            age: age.map_or(-1, i32::from),
         }
     }
 }
@@ -466,14 +492,25 @@ impl MeasureSet {
     /// # Ok::<(), utklar_core::Error>(())
     /// ```
     pub fn push(&mut self, row: usize, episode: &Episode, opts: &IndicatorOptions) {
+        self.push_view(row, &RowView::of_episode(episode), opts);
+    }
+
+    /// Streams in row `row` read as [`EpisodeFacts`] (by
+    /// [`crate::validate::EpisodeReader::read_facts`], with no problem found): the same as
+    /// [`push`](Self::push) of the episode those facts belong to, without its ids.
+    pub fn push_facts(&mut self, row: usize, facts: &EpisodeFacts, opts: &IndicatorOptions) {
+        self.push_view(row, &RowView::of_facts(facts), opts);
+    }
+
+    #[inline]
+    fn push_view(&mut self, row: usize, v: &RowView, opts: &IndicatorOptions) {
         self.report.rows_in += 1;
-        let v = RowView::of_episode(episode);
         if let Outcome::Count {
             muni,
             care,
             discharge_day,
             ready_days,
-        } = classify(row, &v, opts, &mut self.report)
+        } = classify(row, v, opts, &mut self.report)
         {
             self.add(
                 period_ordinal(self.kind, month_lut(), discharge_day),

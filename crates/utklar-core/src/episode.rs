@@ -55,7 +55,7 @@ impl FromStr for CareType {
     /// `somatic` / `psychiatric` in any case; the Swedish `somatisk` / `psykiatrisk` (and
     /// `psykiatri`) are accepted too.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let t = s.trim();
+        let t = crate::validate::trim(s);
         let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
         if is(&["somatic", "somatisk", "somatik"]) {
             Ok(CareType::Somatic)

@@ -14,7 +14,7 @@
 //! - [`measure_episodes`] and [`measure_columns`]: the two entry points (values, or slices that
 //!   Arrow and C arrays map onto) producing a [`MeasureSet`], the three measures per period,
 //!   municipality and care type, which merges by addition.
-//! - [`MeasureSet::indicators`] / [`indicators`]: the national indicators per municipality,
+//! - [`MeasureSet::indicators`] / [`indicators()`]: the national indicators per municipality,
 //!   county or nation: goal attainment, mean days (without and with day 0 in the denominator),
 //!   days per 1 000 inhabitants, occupied beds and bed share.
 //! - [`extras`]: per-person counts, planned-date accuracy, 30-day readmissions and the census
@@ -80,6 +80,7 @@ pub mod engine;
 pub mod episode;
 pub mod error;
 pub mod extras;
+mod idset;
 pub mod indicators;
 pub mod measures;
 pub mod municipality;

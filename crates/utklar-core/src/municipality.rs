@@ -178,7 +178,7 @@ impl FromStr for Municipality {
     /// Parses a 4-digit code (`"0880"`). A 3-digit code (`"880"`, a spreadsheet that dropped
     /// the leading zero) is accepted too.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let t = s.trim();
+        let t = crate::validate::trim(s);
         if !(3..=4).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::UnknownMunicipality(s.to_string()));
         }

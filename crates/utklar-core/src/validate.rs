@@ -27,14 +27,15 @@
 //! ```
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::episode::{CareType, Episode};
+use crate::idset::IdSet;
 use crate::municipality::Municipality;
 use crate::time::{self, NoticeTime, TimeError};
 
@@ -368,7 +369,7 @@ impl ExclusionReport {
 /// Reads a boolean as SPEC §3 writes it: `true`/`false`/`1`/`0` in any case (also `yes`/`no`,
 /// `ja`/`nej`). `Ok(None)` for an empty cell.
 pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
-    let t = s.trim();
+    let t = trim(s);
     if t.is_empty() {
         return Ok(None);
     }
@@ -385,7 +386,7 @@ pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
 /// Reads an age: a whole number 0–150 (`"81"`, also `"81.0"` from spreadsheets).
 /// `Ok(None)` for an empty cell.
 pub fn parse_age(s: &str) -> Result<Option<u16>, Reason> {
-    let t = s.trim();
+    let t = trim(s);
     if t.is_empty() {
         return Ok(None);
     }
@@ -422,7 +423,29 @@ impl<'a> RawEpisode<'a> {
 
     /// A field's text, `None` when absent or blank.
     pub fn get(&self, field: Field) -> Option<&'a str> {
-        self.values[field as usize].filter(|s| !s.trim().is_empty())
+        self.values[field as usize].filter(|s| !is_blank(s))
+    }
+}
+
+/// `s.trim()`, without looking further when the first and last bytes are ASCII and not white
+/// space (the common case of a cell with nothing around its value).
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let plain = |b: u8| b.is_ascii() && !(b as char).is_whitespace();
+    match s.as_bytes() {
+        [first, .., last] if plain(*first) && plain(*last) => s,
+        [only] if plain(*only) => s,
+        _ => s.trim(),
+    }
+}
+
+/// `s.trim().is_empty()`, without trimming when the first byte is plainly not white space.
+#[inline]
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !(b as char).is_whitespace() => false,
+        Some(_) => s.trim().is_empty(),
     }
 }
 
@@ -432,31 +455,13 @@ impl<'a> RawEpisode<'a> {
 /// booleans, age, discharge before admission, ready before admission, and duplicate ids. (The
 /// negative-days check depends on the policy of the call and is done by the engine.)
 ///
-/// Duplicate ids are remembered as 64-bit SipHash values (8 bytes a row, about 20 bytes a row
-/// at the table's peak), so reading tens of millions of rows stays within a few hundred
-/// megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
+/// Duplicate ids are remembered as 64-bit SipHash values in an open-addressing table at most
+/// three quarters full (8 bytes a slot: 11–21 bytes a row, 32 for a moment while the table
+/// doubles), so reading tens of millions of rows stays within a few hundred megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
 /// rows).
 #[derive(Debug, Default)]
 pub struct EpisodeReader {
-    seen: HashSet<u64, BuildHasherDefault<PreHashed>>,
-}
-
-/// The hasher of a set whose keys are hashes already: passes the `u64` through.
-#[derive(Debug, Default, Clone, Copy)]
-struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
+    seen: IdSet,
 }
 
 impl EpisodeReader {
@@ -466,140 +471,277 @@ impl EpisodeReader {
     }
 
     fn seen_before(&mut self, id: &str) -> bool {
-        let mut h = DefaultHasher::new();
-        id.hash(&mut h);
-        !self.seen.insert(h.finish())
+        !self.seen.insert(IdHash::of(id).0)
     }
 
     /// Reads row `row`: the episode, or every problem found in it.
     pub fn read(&mut self, row: usize, raw: &RawEpisode<'_>) -> Result<Episode, Vec<Problem>> {
         let mut problems = Vec::new();
-        let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
-
-        let episode_id = raw.get(Field::EpisodeId).map(str::trim);
-        if episode_id.is_none() {
-            bad(Field::EpisodeId, Reason::MissingField);
-        }
-        let municipality = match raw.get(Field::Municipality) {
-            None => {
-                bad(Field::Municipality, Reason::MissingField);
-                None
-            }
-            Some(s) => match s.parse::<Municipality>() {
-                Ok(m) => Some(m),
-                Err(_) => {
-                    bad(Field::Municipality, Reason::UnknownMunicipality);
-                    None
-                }
-            },
-        };
-        let care_type = match raw.get(Field::CareType) {
-            None => {
-                bad(Field::CareType, Reason::MissingField);
-                None
-            }
-            Some(s) => match s.parse::<CareType>() {
-                Ok(c) => Some(c),
-                Err(_) => {
-                    bad(Field::CareType, Reason::UnknownCareType);
-                    None
-                }
-            },
-        };
-        let mut notice = |field: Field, required: bool| -> Option<NoticeTime> {
-            match raw.get(field) {
-                None => {
-                    if required {
-                        bad(field, Reason::MissingField);
-                    }
-                    None
-                }
-                Some(s) => match time::parse_notice(s) {
-                    Ok(t) => Some(t),
-                    Err(e) => {
-                        bad(field, time_reason(&e));
-                        None
-                    }
-                },
-            }
-        };
-        let ready_at = notice(Field::ReadyAt, true);
-        let admitted_at = notice(Field::AdmittedAt, false);
-        let discharged_at = notice(Field::DischargedAt, false);
-        let home_ready_at = notice(Field::HomeReadyAt, false);
-        let planned_discharge_date = match raw.get(Field::PlannedDischargeDate) {
-            None => None,
-            Some(s) => match time::parse_date(s) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    bad(Field::PlannedDischargeDate, time_reason(&e));
-                    None
-                }
-            },
-        };
-        let age = raw.get(Field::Age).and_then(|s| match parse_age(s) {
-            Ok(a) => a,
-            Err(r) => {
-                bad(Field::Age, r);
-                None
-            }
-        });
-        let mut flag = |field: Field, default: bool| -> bool {
-            match raw.get(field).map(parse_bool) {
-                None | Some(Ok(None)) => default,
-                Some(Ok(Some(b))) => b,
-                Some(Err(r)) => {
-                    bad(field, r);
-                    default
-                }
-            }
-        };
-        let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
-        let sip_required = flag(Field::SipRequired, false);
-        let sip_called = flag(Field::SipCalled, false);
-        let region_blocked = flag(Field::RegionBlocked, false);
-
-        if let Some(adm) = admitted_at {
-            if let Some(dis) = discharged_at {
-                if dis.is_before(adm) {
-                    bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
-                }
-            }
-            if let Some(r) = ready_at {
-                if r.is_before(adm) {
-                    bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
-                }
-            }
-        }
+        let (episode_id, facts) = parse_row(row, raw, &mut problems);
         if let Some(id) = episode_id {
             if self.seen_before(id) {
-                bad(Field::EpisodeId, Reason::DuplicateEpisodeId);
+                problems.push(Problem {
+                    row,
+                    field: Field::EpisodeId,
+                    reason: Reason::DuplicateEpisodeId,
+                });
             }
         }
-        match (episode_id, municipality, care_type, ready_at) {
-            (Some(id), Some(municipality), Some(care_type), Some(ready_at))
-                if problems.is_empty() =>
-            {
-                Ok(Episode {
-                    episode_id: id.to_string(),
-                    patient_id: raw.get(Field::PatientId).map(|s| s.trim().to_string()),
-                    municipality,
-                    care_type,
-                    admitted_at,
-                    ready_at,
-                    discharged_at,
-                    home_ready_at,
-                    planned_discharge_date,
-                    age,
-                    admission_notice_sent,
-                    sip_required,
-                    sip_called,
-                    region_blocked,
-                })
-            }
+        match (episode_id, facts) {
+            (Some(id), Some(f)) if problems.is_empty() => Ok(Episode {
+                episode_id: id.to_string(),
+                patient_id: raw.get(Field::PatientId).map(|s| s.trim().to_string()),
+                municipality: f.municipality,
+                care_type: f.care_type,
+                admitted_at: f.admitted_at,
+                ready_at: f.ready_at,
+                discharged_at: f.discharged_at,
+                home_ready_at: f.home_ready_at,
+                planned_discharge_date: f.planned_discharge_date,
+                age: f.age,
+                admission_notice_sent: f.admission_notice_sent,
+                sip_required: f.sip_required,
+                sip_called: f.sip_called,
+                region_blocked: f.region_blocked,
+            }),
             _ => Err(problems),
         }
     }
+
+    /// Reads row `row` as [`read`](Self::read) does, in two halves that may run on different
+    /// threads, without allocating: this half checks everything but repeated ids, pushes the
+    /// problems it finds onto `problems`, and returns the id's [`IdHash`] (when the id is
+    /// present) and the row's [`EpisodeFacts`] (when it found no problem). The other half,
+    /// [`check_duplicate`](Self::check_duplicate), is called with the hash, in row order.
+    ///
+    /// The row is an episode exactly when this finds no problem and `check_duplicate` finds
+    /// none either; the problems, in order, are those `read` returns.
+    ///
+    /// ```
+    /// use utklar_core::validate::{EpisodeReader, Field, RawEpisode, Reason};
+    ///
+    /// let mut raw = RawEpisode::default();
+    /// raw.set(Field::EpisodeId, "e1");
+    /// raw.set(Field::Municipality, "0880");
+    /// raw.set(Field::CareType, "somatic");
+    /// raw.set(Field::ReadyAt, "2025-03-03");
+    /// let mut problems = Vec::new();
+    /// let (id, facts) = EpisodeReader::read_facts(0, &raw, &mut problems);
+    /// assert!(problems.is_empty());
+    /// assert_eq!(facts.unwrap().ready_at.day(), "2025-03-03".parse::<utklar_core::NoticeTime>()?.day());
+    ///
+    /// let mut reader = EpisodeReader::new();
+    /// assert!(!reader.check_duplicate(0, id.unwrap(), &mut problems));
+    /// assert!(reader.check_duplicate(1, id.unwrap(), &mut problems));
+    /// assert_eq!(problems[0].reason, Reason::DuplicateEpisodeId);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_facts(
+        row: usize,
+        raw: &RawEpisode<'_>,
+        problems: &mut Vec<Problem>,
+    ) -> (Option<IdHash>, Option<EpisodeFacts>) {
+        let start = problems.len();
+        let (id, facts) = parse_row(row, raw, problems);
+        let facts = facts.filter(|_| problems.len() == start);
+        (id.map(IdHash::of), facts)
+    }
+
+    /// The duplicate check of [`read`](Self::read) for row `row`, by its id's hash (from
+    /// [`read_facts`](Self::read_facts)): remembers the id and, when an earlier row had it,
+    /// pushes the `duplicate_episode_id` problem and returns `true`. Call it for every row
+    /// with an id, in row order, whatever its other problems (as `read` does).
+    pub fn check_duplicate(&mut self, row: usize, id: IdHash, problems: &mut Vec<Problem>) -> bool {
+        let repeated = !self.seen.insert(id.0);
+        if repeated {
+            problems.push(Problem {
+                row,
+                field: Field::EpisodeId,
+                reason: Reason::DuplicateEpisodeId,
+            });
+        }
+        repeated
+    }
+
+    /// Reads, all at once, the memory that [`check_duplicate`](Self::check_duplicate) will
+    /// look at for these ids, so that the calls that follow do not each wait for it (with tens
+    /// of millions of ids the set is far larger than the cache). Changes nothing else; call it
+    /// for a batch of rows just before checking them.
+    pub fn prefetch(&self, ids: impl IntoIterator<Item = IdHash>) {
+        let mut any = 0u64;
+        for id in ids {
+            any ^= self.seen.touch(id.0);
+        }
+        std::hint::black_box(any);
+    }
+}
+
+/// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (SipHash of the trimmed id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IdHash(u64);
+
+impl IdHash {
+    /// The hash of an id (as [`EpisodeReader::read`] sees it: already trimmed).
+    pub fn of(id: &str) -> Self {
+        let mut h = DefaultHasher::new();
+        id.hash(&mut h);
+        IdHash(h.finish())
+    }
+}
+
+/// Everything an [`Episode`] holds but its ids, read and checked by
+/// [`EpisodeReader::read_facts`]; plain values, no allocation. What the measures need
+/// ([`crate::MeasureSet::push_facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpisodeFacts {
+    /// See [`Episode::municipality`].
+    pub municipality: Municipality,
+    /// See [`Episode::care_type`].
+    pub care_type: CareType,
+    /// See [`Episode::admitted_at`].
+    pub admitted_at: Option<NoticeTime>,
+    /// See [`Episode::ready_at`].
+    pub ready_at: NoticeTime,
+    /// See [`Episode::discharged_at`].
+    pub discharged_at: Option<NoticeTime>,
+    /// See [`Episode::home_ready_at`].
+    pub home_ready_at: Option<NoticeTime>,
+    /// See [`Episode::planned_discharge_date`].
+    pub planned_discharge_date: Option<NaiveDate>,
+    /// See [`Episode::age`].
+    pub age: Option<u16>,
+    /// See [`Episode::admission_notice_sent`].
+    pub admission_notice_sent: bool,
+    /// See [`Episode::sip_required`].
+    pub sip_required: bool,
+    /// See [`Episode::sip_called`].
+    pub sip_called: bool,
+    /// See [`Episode::region_blocked`].
+    pub region_blocked: bool,
+}
+
+/// Every check of [`EpisodeReader::read`] but the duplicate id: pushes the problems found and
+/// returns the trimmed id (when present) and the facts (when the required fields read).
+fn parse_row<'a>(
+    row: usize,
+    raw: &RawEpisode<'a>,
+    problems: &mut Vec<Problem>,
+) -> (Option<&'a str>, Option<EpisodeFacts>) {
+    let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
+
+    let episode_id = raw.get(Field::EpisodeId).map(trim);
+    if episode_id.is_none() {
+        bad(Field::EpisodeId, Reason::MissingField);
+    }
+    let municipality = match raw.get(Field::Municipality) {
+        None => {
+            bad(Field::Municipality, Reason::MissingField);
+            None
+        }
+        Some(s) => match s.parse::<Municipality>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                bad(Field::Municipality, Reason::UnknownMunicipality);
+                None
+            }
+        },
+    };
+    let care_type = match raw.get(Field::CareType) {
+        None => {
+            bad(Field::CareType, Reason::MissingField);
+            None
+        }
+        Some(s) => match s.parse::<CareType>() {
+            Ok(c) => Some(c),
+            Err(_) => {
+                bad(Field::CareType, Reason::UnknownCareType);
+                None
+            }
+        },
+    };
+    let mut notice = |field: Field, required: bool| -> Option<NoticeTime> {
+        match raw.get(field) {
+            None => {
+                if required {
+                    bad(field, Reason::MissingField);
+                }
+                None
+            }
+            Some(s) => match time::parse_notice(s) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    bad(field, time_reason(&e));
+                    None
+                }
+            },
+        }
+    };
+    let ready_at = notice(Field::ReadyAt, true);
+    let admitted_at = notice(Field::AdmittedAt, false);
+    let discharged_at = notice(Field::DischargedAt, false);
+    let home_ready_at = notice(Field::HomeReadyAt, false);
+    let planned_discharge_date = match raw.get(Field::PlannedDischargeDate) {
+        None => None,
+        Some(s) => match time::parse_date(s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                bad(Field::PlannedDischargeDate, time_reason(&e));
+                None
+            }
+        },
+    };
+    let age = raw.get(Field::Age).and_then(|s| match parse_age(s) {
+        Ok(a) => a,
+        Err(r) => {
+            bad(Field::Age, r);
+            None
+        }
+    });
+    let mut flag = |field: Field, default: bool| -> bool {
+        match raw.get(field).map(parse_bool) {
+            None | Some(Ok(None)) => default,
+            Some(Ok(Some(b))) => b,
+            Some(Err(r)) => {
+                bad(field, r);
+                default
+            }
+        }
+    };
+    let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
+    let sip_required = flag(Field::SipRequired, false);
+    let sip_called = flag(Field::SipCalled, false);
+    let region_blocked = flag(Field::RegionBlocked, false);
+
+    if let Some(adm) = admitted_at {
+        if let Some(dis) = discharged_at {
+            if dis.is_before(adm) {
+                bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
+            }
+        }
+        if let Some(r) = ready_at {
+            if r.is_before(adm) {
+                bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
+            }
+        }
+    }
+    let facts = match (municipality, care_type, ready_at) {
+        (Some(municipality), Some(care_type), Some(ready_at)) => Some(EpisodeFacts {
+            municipality,
+            care_type,
+            admitted_at,
+            ready_at,
+            discharged_at,
+            home_ready_at,
+            planned_discharge_date,
+            age,
+            admission_notice_sent,
+            sip_required,
+            sip_called,
+            region_blocked,
+        }),
+        _ => None,
+    };
+    (episode_id, facts)
 }
 
 /// Checks episode values built in code: dates in range, discharge and ready not before
@@ -787,6 +929,33 @@ mod tests {
         raw.set(Field::RegionBlocked, "1");
         let e = EpisodeReader::new().read(0, &raw).unwrap();
         assert!(!e.admission_notice_sent && e.sip_required && !e.sip_called && e.region_blocked);
+    }
+
+    #[test]
+    fn the_quick_trim_is_the_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            " a ",
+            "ab",
+            "\u{a0}a",
+            "a\u{a0}",
+            "\u{85}",
+            "\u{b}a",
+            "a\u{c}",
+            "\u{2003}",
+            "é",
+            " é ",
+            "\té\r\n",
+            "0880",
+            "\u{1f600}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,223 @@
+//! Reading a row in two halves (`EpisodeReader::read_facts` then `check_duplicate`, as the
+//! command line's reading thread and measuring thread do) gives exactly what `read` gives:
+//! the same problems in the same order, the same values, the same measures.
+
+use utklar_core::validate::{EpisodeReader, Field, RawEpisode};
+use utklar_core::{IndicatorOptions, MeasureSet, Mode, NegativeDays, PeriodKind, Problem};
+
+/// A small deterministic generator (xorshift).
+struct Rng(u64);
+
+impl Rng {
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        from[(self.0 % from.len() as u64) as usize]
+    }
+}
+
+/// Rows of text: mostly good (with padding, Unicode white space and repeated ids), every
+/// fifth row with any kind of bad cell too.
+fn rows(n: usize) -> Vec<[String; 14]> {
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let messy = i % 5 == 0;
+        // A good value, or on a messy row one that may be bad too.
+        let mut cell = |good: &[&str], bad: &[&str]| {
+            let all: Vec<&str> = good
+                .iter()
+                .chain(if messy { bad } else { &[] })
+                .copied()
+                .collect();
+            rng.pick(&all).to_string()
+        };
+        let id = match cell(&["new", "new", "new", "new", "repeat", "pad"], &["blank"]).as_str() {
+            "new" => format!("E{i}"),
+            "repeat" => format!("E{}", i / 3),
+            "blank" => " ".to_string(),
+            _ => format!("\u{a0}E{i} "),
+        };
+        let ready = format!(
+            "{}{}",
+            cell(&["2025-03-", "2025-01-", " 2025-03-"], &["2101-01-", "x"]),
+            cell(
+                &[
+                    "03",
+                    "04",
+                    "05",
+                    "28",
+                    "03T10:15",
+                    "04T23:59:30",
+                    "05T01:00+02:00"
+                ],
+                &[]
+            )
+        );
+        out.push([
+            id,
+            cell(&["P1", "", " P2 "], &[]),
+            cell(
+                &["0880", " 0880", "880", "0180\t", "1480"],
+                &["0999", "", "08x0"],
+            ),
+            cell(
+                &["somatic", "psychiatric", " Somatisk", "\u{2003}somatic"],
+                &["dental", ""],
+            ),
+            cell(
+                &["", "", "2025-01-01T08:00", "2025-03-03"],
+                &["1989-01-01", "bad", "2025-04-01"],
+            ),
+            ready,
+            cell(
+                &[
+                    "",
+                    "2025-03-05",
+                    "2025-03-03T09:00",
+                    "2025-02-27",
+                    "2025-04-01Z",
+                ],
+                &["2025-02-30"],
+            ),
+            cell(&["", "2025-03-04"], &["x"]),
+            cell(&["", "2025-03-06"], &["soon"]),
+            cell(&["", "81", "81.0", " 66", "40"], &["151", "x"]),
+            cell(&["", "true", "0", "FALSE "], &["maybe"]),
+            cell(&["", "1", "no"], &["\u{85}"]),
+            cell(&["", "ja", "nej"], &[]),
+            cell(&["", "false"], &["2"]),
+        ]);
+    }
+    out
+}
+
+fn raw(cells: &[String; 14]) -> RawEpisode<'_> {
+    let mut raw = RawEpisode::default();
+    for (f, c) in Field::ALL.into_iter().zip(cells) {
+        raw.set(f, c);
+    }
+    raw
+}
+
+#[test]
+fn the_two_halves_read_exactly_what_read_reads() {
+    let rows = rows(20_000);
+    let kinds = [
+        (NegativeDays::Exclude, Mode::Lenient, None),
+        (NegativeDays::Day0, Mode::Lenient, Some(65)),
+        (NegativeDays::Error, Mode::Strict, None),
+    ];
+    for (negative_days, mode, min_age) in kinds {
+        let opts = IndicatorOptions {
+            period: PeriodKind::Month,
+            negative_days,
+            min_age,
+            mode,
+        };
+        let mut whole = EpisodeReader::new();
+        let mut halves = EpisodeReader::new();
+        let mut by_read = MeasureSet::new(opts.period);
+        let mut by_halves = MeasureSet::new(opts.period);
+        let (mut good, mut bad) = (0, 0);
+        for (row, cells) in rows.iter().enumerate() {
+            let raw = raw(cells);
+            let expected = whole.read(row, &raw);
+            let mut problems: Vec<Problem> = Vec::new();
+            let (id, facts) = EpisodeReader::read_facts(row, &raw, &mut problems);
+            let clean = problems.is_empty();
+            if let Some(id) = id {
+                halves.check_duplicate(row, id, &mut problems);
+            }
+            match (&expected, facts) {
+                (Ok(e), Some(f)) if problems.is_empty() && clean => {
+                    assert_eq!(
+                        (e.municipality, e.care_type, e.ready_at, e.discharged_at),
+                        (f.municipality, f.care_type, f.ready_at, f.discharged_at),
+                        "row {row}"
+                    );
+                    assert_eq!(
+                        (
+                            e.admitted_at,
+                            e.home_ready_at,
+                            e.planned_discharge_date,
+                            e.age
+                        ),
+                        (
+                            f.admitted_at,
+                            f.home_ready_at,
+                            f.planned_discharge_date,
+                            f.age
+                        ),
+                        "row {row}"
+                    );
+                    assert_eq!(
+                        (
+                            e.admission_notice_sent,
+                            e.sip_required,
+                            e.sip_called,
+                            e.region_blocked
+                        ),
+                        (
+                            f.admission_notice_sent,
+                            f.sip_required,
+                            f.sip_called,
+                            f.region_blocked
+                        ),
+                        "row {row}"
+                    );
+                    by_read.push(row, e, &opts);
+                    by_halves.push_facts(row, &f, &opts);
+                    good += 1;
+                }
+                (Err(p), _) => {
+                    assert_eq!(p, &problems, "row {row}: {cells:?}");
+                    by_read.push_problems(p.clone());
+                    by_halves.push_problems(problems);
+                    bad += 1;
+                }
+                (Ok(_), _) => panic!("row {row}: read gave an episode, the halves {problems:?}"),
+            }
+        }
+        // The generator makes plenty of both, and of repeated ids.
+        assert!(good > 2_000 && bad > 2_000, "{good} good, {bad} bad");
+        assert!(by_read
+            .report()
+            .problems
+            .iter()
+            .any(|p| p.reason == utklar_core::Reason::DuplicateEpisodeId));
+        assert_eq!(by_read, by_halves);
+        assert_eq!(
+            by_read.clone().finish(&opts).map(|s| s.report().clone()),
+            by_halves.clone().finish(&opts).map(|s| s.report().clone())
+        );
+    }
+}
+
+#[test]
+fn prefetching_changes_nothing() {
+    let rows = rows(5_000);
+    let mut plain = EpisodeReader::new();
+    let mut warmed = EpisodeReader::new();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for chunk in rows.chunks(700).enumerate() {
+        let (c, chunk) = chunk;
+        let ids: Vec<_> = chunk
+            .iter()
+            .map(|cells| EpisodeReader::read_facts(0, &raw(cells), &mut Vec::new()).0)
+            .collect();
+        warmed.prefetch(ids.iter().flatten().copied());
+        for (i, id) in ids.into_iter().enumerate() {
+            let row = c * 700 + i;
+            if let Some(id) = id {
+                assert_eq!(
+                    plain.check_duplicate(row, id, &mut a),
+                    warmed.check_duplicate(row, id, &mut b)
+                );
+            }
+        }
+    }
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+}
