@@ -114,19 +114,11 @@ impl Buffers {
 
 /// Checks the cells the columnar entry point does not read (ids, flags, home-ready and
 /// planned dates), as the core's text reader does, so a row excluded from the CLI's result is
-/// excluded here too.
-fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
-    if !b.has_text(Field::EpisodeId, i) {
-        problem(probs, row, Field::EpisodeId, Reason::MissingField);
-    }
-    if b.can_fail(Field::HomeReadyAt) {
-        if let Err(r) = b.notice(Field::HomeReadyAt, i) {
-            problem(probs, row, Field::HomeReadyAt, r);
-        }
-    }
-    if let Err(r) = b.date_day(Field::PlannedDischargeDate, i) {
-        problem(probs, row, Field::PlannedDischargeDate, r);
-    }
+/// excluded here too. Column by column; the problems of a row keep this order once sorted.
+fn other_cells(b: &Batch<'_>, offset: usize, probs: &mut Vec<Problem>) {
+    b.check_present(Field::EpisodeId, offset, probs);
+    b.check_notice(Field::HomeReadyAt, offset, probs);
+    b.check_date(Field::PlannedDischargeDate, offset, probs);
     for f in [
         Field::AdmissionNoticeSent,
         Field::SipRequired,
@@ -134,8 +126,10 @@ fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
         Field::RegionBlocked,
     ] {
         if b.can_fail(f) {
-            if let Err(r) = b.flag(f, i) {
-                problem(probs, row, f, r);
+            for i in 0..b.len {
+                if let Err(r) = b.flag(f, i) {
+                    problem(probs, offset + i, f, r);
+                }
             }
         }
     }
@@ -180,15 +174,8 @@ fn measure_slice(
         &mut buf.admitted_minute,
         probs,
     );
-    for i in 0..b.len {
-        let row = offset + i;
-        let age = b.age(i).unwrap_or_else(|r| {
-            problem(probs, row, Field::Age, r);
-            None
-        });
-        buf.age.push(age.map_or(-1, i32::from));
-        other_cells(b, i, row, probs);
-    }
+    b.age_column(offset, &mut buf.age, probs);
+    other_cells(b, offset, probs);
     // The problems of each row together, in row order (a stable sort keeps the order of the
     // checks within a row).
     probs.sort_by_key(|p| p.row);
