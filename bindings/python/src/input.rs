@@ -460,27 +460,40 @@ fn naive_timestamps<const PER_SEC: i64>(
 ) {
     let per_day = 86_400 * PER_SEC;
     let per_min = 60 * PER_SEC;
-    if let Some(lo) = timestamps_fit::<PER_SEC>(values) {
-        // The usual column: every day number fits (null slots included), so no check per
-        // row; then the null rows, if any, are marked absent. The divisors are constants
-        // written out in the loop, so they compile to multiplications; values from 1970 on
-        // (the usual case) divide as unsigned, without the floor correction.
-        let from = days.len();
-        days.resize(from + values.len(), 0);
-        minutes.resize(from + values.len(), 0);
-        let out = days[from..].iter_mut().zip(&mut minutes[from..]);
-        if lo >= 0 {
-            for ((d, m), &v) in out.zip(values) {
-                let v = v as u64;
-                *d = (v / (86_400 * PER_SEC) as u64) as i32;
-                *m = ((v % (86_400 * PER_SEC) as u64) / (60 * PER_SEC) as u64) as i32;
-            }
-        } else {
-            for ((d, m), &v) in out.zip(values) {
+    let from = days.len();
+    days.resize(from + values.len(), 0);
+    minutes.resize(from + values.len(), 0);
+    // One pass that assumes the usual column, every value (null slots included) from 1970 on:
+    // unsigned division by constants written out in the loop (multiplications once compiled),
+    // no check per row. The OR of all values then tells whether the assumption held and every
+    // day number fits; if not, the column is decoded again with floor division or row by row.
+    let mut all = 0u64;
+    for ((d, m), &v) in days[from..]
+        .iter_mut()
+        .zip(&mut minutes[from..])
+        .zip(values)
+    {
+        let v = v as u64;
+        all |= v;
+        *d = (v / (86_400 * PER_SEC) as u64) as i32;
+        *m = ((v % (86_400 * PER_SEC) as u64) / (60 * PER_SEC) as u64) as i32;
+    }
+    let fast = nonnegative_fit::<PER_SEC>(all) || {
+        let fit = timestamps_fit::<PER_SEC>(values);
+        if fit {
+            for ((d, m), &v) in days[from..]
+                .iter_mut()
+                .zip(&mut minutes[from..])
+                .zip(values)
+            {
                 *d = v.div_euclid(86_400 * PER_SEC) as i32;
                 *m = (v.rem_euclid(86_400 * PER_SEC) / (60 * PER_SEC)) as i32;
             }
         }
+        fit
+    };
+    if fast {
+        // The null rows, if any, are marked absent.
         if let Some(n) = nulls {
             for i in (0..values.len()).filter(|&i| n.is_null(i)) {
                 if required {
@@ -492,6 +505,8 @@ fn naive_timestamps<const PER_SEC: i64>(
         }
         return;
     }
+    days.truncate(from);
+    minutes.truncate(from);
     for (i, &v) in values.iter().enumerate() {
         if nulls.is_some_and(|n| n.is_null(i)) {
             if required {
@@ -512,17 +527,24 @@ fn naive_timestamps<const PER_SEC: i64>(
 
 /// Whether the day number of every value (`PER_SEC` units per second) fits an `i32`: the
 /// smallest and the largest do (day numbers grow with the value).
-/// Returns the smallest value then (0 for none), else `None`.
-fn timestamps_fit<const PER_SEC: i64>(values: &[i64]) -> Option<i64> {
+fn timestamps_fit<const PER_SEC: i64>(values: &[i64]) -> bool {
     let (lo, hi) = values
         .iter()
         .fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let fits = |v: i64| i32::try_from(v.div_euclid(86_400 * PER_SEC)).is_ok();
-    if values.is_empty() {
-        Some(0)
-    } else {
-        (fits(lo) && fits(hi)).then_some(lo)
-    }
+    values.is_empty() || (fits(lo) && fits(hi))
+}
+
+/// Whether values whose bitwise OR is `all` are all non-negative with day numbers that fit
+/// an `i32`: the OR is at least each of them, and has the sign bit of any negative one.
+fn nonnegative_fit<const PER_SEC: i64>(all: u64) -> bool {
+    i64::try_from(all).is_ok_and(|a| i32::try_from(a / (86_400 * PER_SEC)).is_ok())
+}
+
+/// [`nonnegative_fit`], else [`timestamps_fit`], of a whole column.
+fn column_fits<const PER_SEC: i64>(values: &[i64]) -> bool {
+    nonnegative_fit::<PER_SEC>(values.iter().fold(0, |a, &v| a | v as u64))
+        || timestamps_fit::<PER_SEC>(values)
 }
 
 /// A text of 1 to 16 bytes as a value compared in a few integer comparisons (no `memcmp`):
@@ -622,7 +644,9 @@ fn day_of(secs: i64) -> Result<(i32, i32), Reason> {
 /// The results of a core parser, remembered per distinct short text (up to 15 bytes) in a
 /// small direct-mapped cache, so the parser runs about once per distinct spelling in a slice
 /// rather than once per row.
+/// The slots are allocated on first use (most slices never need them).
 struct Memo<T> {
+    empty: T,
     slots: std::cell::RefCell<Vec<(u128, T)>>,
 }
 
@@ -631,7 +655,8 @@ const MEMO_BITS: u32 = 10;
 impl<T: Copy> Memo<T> {
     fn new(empty: T) -> Self {
         Memo {
-            slots: std::cell::RefCell::new(vec![(0, empty); 1 << MEMO_BITS]),
+            empty,
+            slots: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -660,7 +685,11 @@ impl<T: Copy> Memo<T> {
 
     #[inline]
     fn get(&self, text: &str, parse: impl FnOnce(&str) -> T) -> T {
-        Self::lookup(&mut self.slots.borrow_mut(), text, parse)
+        let mut slots = self.slots.borrow_mut();
+        if slots.is_empty() {
+            slots.resize(1 << MEMO_BITS, (0, self.empty));
+        }
+        Self::lookup(&mut slots, text, parse)
     }
 }
 
@@ -925,24 +954,24 @@ impl<'a> Batch<'a> {
             let t = *t;
             // The results for the last two distinct spellings met: a care-type column has
             // about two, so the core's parser runs a few times per slice.
-            let mut recent: [(Option<ShortKey>, Result<u8, Reason>); 2] =
-                [(None, Err(Reason::MissingField)); 2];
+            // Only readable spellings are remembered; the pick between the two is branch-free
+            // (the care types of consecutive rows alternate unpredictably).
+            let mut recent: [(Option<ShortKey>, u8); 2] = [(None, 0); 2];
             for_text(t, |i, bytes| {
                 let key = bytes.and_then(ShortKey::of);
-                let r = match key {
-                    Some(k) if recent[0].0 == Some(k) => recent[0].1,
-                    Some(k) if recent[1].0 == Some(k) => recent[1].1,
-                    _ => {
-                        let r = match t.get(i) {
-                            Some(s) if !blank(s) => parse_care_type(Some(s)),
-                            _ => Err(Reason::MissingField),
-                        };
-                        if key.is_some() {
-                            recent[1] = recent[0];
-                            recent[0] = (key, r);
-                        }
-                        r
+                let (hit0, hit1) = (key == recent[0].0, key == recent[1].0);
+                let r = if key.is_some() && (hit0 | hit1) {
+                    Ok(if hit0 { recent[0].1 } else { recent[1].1 })
+                } else {
+                    let r = match t.get(i) {
+                        Some(s) if !blank(s) => parse_care_type(Some(s)),
+                        _ => Err(Reason::MissingField),
+                    };
+                    if let (Some(_), Ok(code)) = (key, r) {
+                        recent[1] = recent[0];
+                        recent[0] = (key, code);
                     }
+                    r
                 };
                 out.push(r.unwrap_or_else(|r| {
                     problem(probs, offset + i, f, r);
@@ -1022,12 +1051,12 @@ impl<'a> Batch<'a> {
         } = self.col(f)
         {
             let fit = match *per_sec {
-                1 => timestamps_fit::<1>(values),
-                1_000 => timestamps_fit::<1_000>(values),
-                1_000_000 => timestamps_fit::<1_000_000>(values),
-                _ => timestamps_fit::<1_000_000_000>(values),
+                1 => column_fits::<1>(values),
+                1_000 => column_fits::<1_000>(values),
+                1_000_000 => column_fits::<1_000_000>(values),
+                _ => column_fits::<1_000_000_000>(values),
             };
-            if fit.is_some() {
+            if fit {
                 return;
             }
         }

@@ -30,7 +30,7 @@ use crate::output::{ArrowTable, TableBuilder};
 
 /// Rows per slice of a record batch: the decode buffers stay this small whatever the size of
 /// the input table.
-const SLICE_ROWS: usize = 65_536;
+const SLICE_ROWS: usize = 16_384;
 
 /// Most worker threads one `indicators` call uses.
 const MAX_THREADS: usize = 8;
@@ -232,7 +232,7 @@ fn measure_stream(
         },
         ..opts.clone()
     };
-    // At most MAX_THREADS workers: each holds a slice's decode buffers (about 2 MB), which
+    // At most MAX_THREADS workers: each holds a slice's decode buffers (about 0.5 MB), which
     // bounds the memory used beside the input table whatever the machine.
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
