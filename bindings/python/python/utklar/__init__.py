@@ -28,6 +28,7 @@ Errors derive from :class:`UtklarError`, one class per kind of error of the core
 from __future__ import annotations
 
 import contextvars
+import json
 import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -123,6 +124,9 @@ class ExclusionReport:
         >>> ExclusionReport(1, 1, 0, 0, 0).to_dict()["counted"]
         1
         """
+        return self._dict([list(p) for p in self.problems])
+
+    def _dict(self, problems: list[Any]) -> dict[str, Any]:
         return {
             "rows_in": self.rows_in,
             "counted": self.counted,
@@ -130,8 +134,12 @@ class ExclusionReport:
             "outside_age": self.outside_age,
             "excluded": self.excluded,
             "by_reason": dict(self.by_reason),
-            "problems": [list(p) for p in self.problems],
+            "problems": problems,
         }
+
+    def _json(self) -> str:
+        """``json.dumps(self.to_dict())``; the problems (tuples) are written as arrays as they are."""
+        return json.dumps(self._dict(self.problems))
 
     @classmethod
     def _of(cls, d: dict[str, Any]) -> ExclusionReport:
@@ -142,7 +150,7 @@ class ExclusionReport:
             outside_age=d["outside_age"],
             excluded=d["excluded"],
             by_reason=dict(d["by_reason"]),
-            problems=[Problem(*p) for p in d["problems"]],
+            problems=list(map(Problem._make, d["problems"])),
         )
 
 

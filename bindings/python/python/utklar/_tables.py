@@ -6,7 +6,6 @@ each library imports them without a copy through Python objects.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,6 +66,6 @@ def to_library(table: ArrowTable, library: str, exclusions: Any = None) -> Any:
     t = pa.table(table)
     if exclusions is not None:
         t = t.replace_schema_metadata(
-            {b"utklar.exclusions": json.dumps(exclusions.to_dict()).encode()}
+            {b"utklar.exclusions": exclusions._json().encode()}
         )
     return t
