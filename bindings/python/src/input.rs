@@ -919,23 +919,27 @@ impl<'a> Batch<'a> {
         if let Col::Text(t) = self.col(f) {
             let known = Municipality::code_index_table();
             let t = *t;
-            for_text(t, |i, bytes| {
-                // A cell of 3–4 digits naming a known code (the core's digit rule and table)
-                // needs no string; anything else goes through the core's parser.
-                let r = match bytes.and_then(Municipality::code_of_digits) {
-                    Some(code) if known[code as usize] != u16::MAX => Ok(code),
-                    _ => match t.get(i) {
-                        Some(s) if !blank(s) => {
-                            self.muni_memo.get(s, |s| parse_municipality(Some(s)))
-                        }
-                        _ => Err(Reason::MissingField),
-                    },
-                };
-                out.push(r.unwrap_or_else(|r| {
-                    problem(probs, offset + i, f, r);
-                    0
-                }));
-            });
+            for_text(
+                t,
+                #[inline(always)]
+                |i, bytes| {
+                    // A cell of 3–4 digits naming a known code (the core's digit rule and table)
+                    // needs no string; anything else goes through the core's parser.
+                    let r = match bytes.and_then(Municipality::code_of_digits) {
+                        Some(code) if known[code as usize] != u16::MAX => Ok(code),
+                        _ => match t.get(i) {
+                            Some(s) if !blank(s) => {
+                                self.muni_memo.get(s, |s| parse_municipality(Some(s)))
+                            }
+                            _ => Err(Reason::MissingField),
+                        },
+                    };
+                    out.push(r.unwrap_or_else(|r| {
+                        problem(probs, offset + i, f, r);
+                        0
+                    }));
+                },
+            );
             return;
         }
         for i in 0..self.len {
@@ -957,27 +961,31 @@ impl<'a> Batch<'a> {
             // Only readable spellings are remembered; the pick between the two is branch-free
             // (the care types of consecutive rows alternate unpredictably).
             let mut recent: [(Option<ShortKey>, u8); 2] = [(None, 0); 2];
-            for_text(t, |i, bytes| {
-                let key = bytes.and_then(ShortKey::of);
-                let (hit0, hit1) = (key == recent[0].0, key == recent[1].0);
-                let r = if key.is_some() && (hit0 | hit1) {
-                    Ok(if hit0 { recent[0].1 } else { recent[1].1 })
-                } else {
-                    let r = match t.get(i) {
-                        Some(s) if !blank(s) => parse_care_type(Some(s)),
-                        _ => Err(Reason::MissingField),
+            for_text(
+                t,
+                #[inline(always)]
+                |i, bytes| {
+                    let key = bytes.and_then(ShortKey::of);
+                    let (hit0, hit1) = (key == recent[0].0, key == recent[1].0);
+                    let r = if key.is_some() && (hit0 | hit1) {
+                        Ok(if hit0 { recent[0].1 } else { recent[1].1 })
+                    } else {
+                        let r = match t.get(i) {
+                            Some(s) if !blank(s) => parse_care_type(Some(s)),
+                            _ => Err(Reason::MissingField),
+                        };
+                        if let (Some(_), Ok(code)) = (key, r) {
+                            recent[1] = recent[0];
+                            recent[0] = (key, code);
+                        }
+                        r
                     };
-                    if let (Some(_), Ok(code)) = (key, r) {
-                        recent[1] = recent[0];
-                        recent[0] = (key, code);
-                    }
-                    r
-                };
-                out.push(r.unwrap_or_else(|r| {
-                    problem(probs, offset + i, f, r);
-                    0
-                }));
-            });
+                    out.push(r.unwrap_or_else(|r| {
+                        problem(probs, offset + i, f, r);
+                        0
+                    }));
+                },
+            );
             return;
         }
         for i in 0..self.len {
@@ -1019,14 +1027,18 @@ impl<'a> Batch<'a> {
     /// Pushes a missing-field problem for every row whose text cell (an id) has no value.
     pub fn check_present(&self, f: Field, offset: usize, probs: &mut Vec<Problem>) {
         if let Col::Text(t) = self.col(f) {
-            for_text(*t, |i, bytes| {
-                // A cell starting with a visible ASCII character is not blank.
-                if !bytes.is_some_and(|b| b.first().is_some_and(u8::is_ascii_graphic))
-                    && !self.has_text(f, i)
-                {
-                    problem(probs, offset + i, f, Reason::MissingField);
-                }
-            });
+            for_text(
+                *t,
+                #[inline(always)]
+                |i, bytes| {
+                    // A cell starting with a visible ASCII character is not blank.
+                    if !bytes.is_some_and(|b| b.first().is_some_and(u8::is_ascii_graphic))
+                        && !self.has_text(f, i)
+                    {
+                        problem(probs, offset + i, f, Reason::MissingField);
+                    }
+                },
+            );
             return;
         }
         for i in 0..self.len {
