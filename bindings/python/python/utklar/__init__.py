@@ -257,7 +257,7 @@ def indicators(
         strict=strict,
         min_age=min_age,
     )
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
 
 
 def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
@@ -307,7 +307,7 @@ def census(episodes: Any, on: _dt.date | str) -> Any:
         on = on.date()
     library = library_of(episodes)
     table, report = _utklar.census(episodes, on)
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
 
 
 def synth(
@@ -484,7 +484,7 @@ def compare(
     """
     library = library_of(episodes)
     table, report = _utklar.compare(episodes, agreements, amounts=amounts)
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
 
 
 def sweep(
@@ -522,4 +522,4 @@ def sweep(
         amounts=amounts,
         by_municipality=by_municipality,
     )
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
