@@ -8,7 +8,7 @@
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyList, PyString};
 use utklar_core::{Error, Problem};
 
 create_exception!(
@@ -82,12 +82,22 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// `(row, column, reason)` tuples of problems, for Python.
 pub fn problem_tuples<'py>(py: Python<'py>, problems: &[Problem]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(
-        py,
-        problems
-            .iter()
-            .map(|p| (p.row, p.field.as_str(), p.reason.as_str())),
-    )
+    // One Python string per distinct column or reason name, shared by every tuple (a report
+    // can list many thousands of problems with a handful of names).
+    let mut names: Vec<(&'static str, Bound<'py, PyString>)> = Vec::new();
+    let mut name = |s: &'static str| {
+        if let Some((_, o)) = names.iter().find(|(k, _)| std::ptr::eq(*k, s)) {
+            return o.clone();
+        }
+        let o = PyString::new(py, s);
+        names.push((s, o.clone()));
+        o
+    };
+    let tuples: Vec<_> = problems
+        .iter()
+        .map(|p| (p.row, name(p.field.as_str()), name(p.reason.as_str())))
+        .collect();
+    PyList::new(py, tuples)
 }
 
 fn with_attr<'py>(

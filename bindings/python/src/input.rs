@@ -169,20 +169,52 @@ enum Col<'a> {
         per_sec: i64,
         zoned: bool,
     },
-    Int(Vec<Option<i64>>),
+    Int(Ints<'a>),
     Float(Vec<Option<f64>>),
     Bool(&'a BooleanArray),
+}
+
+/// An integer column as `i64`: an `int64` column borrowed as is, other widths converted.
+struct Ints<'a> {
+    values: std::borrow::Cow<'a, [i64]>,
+    /// The null mask, `None` when there is no null.
+    nulls: Option<&'a arrow_buffer::NullBuffer>,
+}
+
+impl Ints<'_> {
+    #[inline]
+    fn get(&self, i: usize) -> Option<i64> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            None
+        } else {
+            Some(self.values[i])
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+}
+
+/// The null mask of an array, `None` when it has no null (the Arrow C interface may export
+/// an all-valid mask).
+fn nulls_of(a: &dyn Array) -> Option<&arrow_buffer::NullBuffer> {
+    a.nulls().filter(|n| n.null_count() > 0)
 }
 
 /// An integer column of any width as `i64` (u64 beyond i64 saturates).
 macro_rules! ints {
     ($a:expr, $t:ty) => {
-        Col::Int(
-            $a.as_primitive::<$t>()
-                .iter()
-                .map(|v| v.map(|x| i64::try_from(x).unwrap_or(i64::MAX)))
-                .collect(),
-        )
+        Col::Int(Ints {
+            values: std::borrow::Cow::Owned(
+                $a.as_primitive::<$t>()
+                    .values()
+                    .iter()
+                    .map(|&x| i64::try_from(x).unwrap_or(i64::MAX))
+                    .collect(),
+            ),
+            nulls: nulls_of($a),
+        })
     };
 }
 
@@ -258,7 +290,7 @@ impl<'a> Col<'a> {
                         .values(),
                 };
                 Col::Timestamp {
-                    nulls: a.nulls(),
+                    nulls: nulls_of(a),
                     values,
                     per_sec,
                     zoned: tz.is_some(),
@@ -267,7 +299,10 @@ impl<'a> Col<'a> {
             DataType::Int8 => ints!(a, Int8Type),
             DataType::Int16 => ints!(a, Int16Type),
             DataType::Int32 => ints!(a, Int32Type),
-            DataType::Int64 => ints!(a, Int64Type),
+            DataType::Int64 => Col::Int(Ints {
+                values: std::borrow::Cow::Borrowed(a.as_primitive::<Int64Type>().values()),
+                nulls: nulls_of(a),
+            }),
             DataType::UInt8 => ints!(a, UInt8Type),
             DataType::UInt16 => ints!(a, UInt16Type),
             DataType::UInt32 => ints!(a, UInt32Type),
@@ -312,7 +347,7 @@ impl<'a> Col<'a> {
             Col::Date32(a) => a.is_null(i),
             Col::Date64(a) => a.is_null(i),
             Col::Timestamp { nulls, .. } => nulls.is_some_and(|n| n.is_null(i)),
-            Col::Int(v) => v[i].is_none(),
+            Col::Int(v) => v.get(i).is_none(),
             Col::Float(v) => v[i].is_none_or(f64::is_nan),
             Col::Bool(a) => a.is_null(i),
         }
@@ -425,6 +460,53 @@ fn naive_timestamps<const PER_SEC: i64>(
 ) {
     let per_day = 86_400 * PER_SEC;
     let per_min = 60 * PER_SEC;
+    let from = days.len();
+    days.resize(from + values.len(), 0);
+    minutes.resize(from + values.len(), 0);
+    // One pass that assumes the usual column, every value (null slots included) from 1970 on:
+    // unsigned division by constants written out in the loop (multiplications once compiled),
+    // no check per row. The OR of all values then tells whether the assumption held and every
+    // day number fits; if not, the column is decoded again with floor division or row by row.
+    let mut all = 0u64;
+    for ((d, m), &v) in days[from..]
+        .iter_mut()
+        .zip(&mut minutes[from..])
+        .zip(values)
+    {
+        let v = v as u64;
+        all |= v;
+        *d = (v / (86_400 * PER_SEC) as u64) as i32;
+        *m = ((v % (86_400 * PER_SEC) as u64) / (60 * PER_SEC) as u64) as i32;
+    }
+    let fast = nonnegative_fit::<PER_SEC>(all) || {
+        let fit = timestamps_fit::<PER_SEC>(values);
+        if fit {
+            for ((d, m), &v) in days[from..]
+                .iter_mut()
+                .zip(&mut minutes[from..])
+                .zip(values)
+            {
+                *d = v.div_euclid(86_400 * PER_SEC) as i32;
+                *m = (v.rem_euclid(86_400 * PER_SEC) / (60 * PER_SEC)) as i32;
+            }
+        }
+        fit
+    };
+    if fast {
+        // The null rows, if any, are marked absent.
+        if let Some(n) = nulls {
+            for i in (0..values.len()).filter(|&i| n.is_null(i)) {
+                if required {
+                    problem(probs, offset + i, f, Reason::MissingField);
+                }
+                days[from + i] = time::NO_DATE;
+                minutes[from + i] = time::NO_TIME;
+            }
+        }
+        return;
+    }
+    days.truncate(from);
+    minutes.truncate(from);
     for (i, &v) in values.iter().enumerate() {
         if nulls.is_some_and(|n| n.is_null(i)) {
             if required {
@@ -443,21 +525,91 @@ fn naive_timestamps<const PER_SEC: i64>(
     }
 }
 
-/// Decodes a text column through a memo: `get` reads a cell, `parse` decodes a spelling not
-/// seen yet, `push` takes each row's result. Generic, so each Arrow layout gets its own loop.
-fn text_column<'a, T: Copy>(
-    len: usize,
-    get: impl Fn(usize) -> Option<&'a str>,
-    slots: &mut [(u128, Result<T, Reason>)],
-    parse: impl Fn(&str) -> Result<T, Reason>,
-    push: &mut impl FnMut(usize, Result<T, Reason>),
-) {
-    for i in 0..len {
-        let r = match get(i) {
-            Some(s) => Memo::lookup(slots, s, &parse),
-            None => Err(Reason::MissingField),
+/// Whether the day number of every value (`PER_SEC` units per second) fits an `i32`: the
+/// smallest and the largest do (day numbers grow with the value).
+fn timestamps_fit<const PER_SEC: i64>(values: &[i64]) -> bool {
+    let (lo, hi) = values
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let fits = |v: i64| i32::try_from(v.div_euclid(86_400 * PER_SEC)).is_ok();
+    values.is_empty() || (fits(lo) && fits(hi))
+}
+
+/// Whether values whose bitwise OR is `all` are all non-negative with day numbers that fit
+/// an `i32`: the OR is at least each of them, and has the sign bit of any negative one.
+fn nonnegative_fit<const PER_SEC: i64>(all: u64) -> bool {
+    i64::try_from(all).is_ok_and(|a| i32::try_from(a / (86_400 * PER_SEC)).is_ok())
+}
+
+/// [`nonnegative_fit`], else [`timestamps_fit`], of a whole column.
+fn column_fits<const PER_SEC: i64>(values: &[i64]) -> bool {
+    nonnegative_fit::<PER_SEC>(values.iter().fold(0, |a, &v| a | v as u64))
+        || timestamps_fit::<PER_SEC>(values)
+}
+
+/// A text of 1 to 16 bytes as a value compared in a few integer comparisons (no `memcmp`):
+/// its length and its first and last 8 (or 4) bytes, which overlap when shorter than 16 (or 8).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ShortKey(u64, u64, usize);
+
+impl ShortKey {
+    #[inline]
+    fn of(b: &[u8]) -> Option<Self> {
+        let n = b.len();
+        let u64_at = |i: usize| {
+            b.get(i..i + 8)
+                .and_then(|s| s.try_into().ok())
+                .map(u64::from_le_bytes)
         };
-        push(i, r);
+        let u32_at = |i: usize| {
+            b.get(i..i + 4)
+                .and_then(|s| s.try_into().ok())
+                .map(u32::from_le_bytes)
+        };
+        match n {
+            8..=16 => Some(ShortKey(u64_at(0)?, u64_at(n - 8)?, n)),
+            4..=7 => Some(ShortKey(
+                u64::from(u32_at(0)?),
+                u64::from(u32_at(n - 4)?),
+                n,
+            )),
+            1..=3 => Some(ShortKey(
+                u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+                0,
+                n,
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Calls `f(i, bytes)` for every row of a text column (`None` for a null): one loop per Arrow
+/// layout, reading the offsets directly and skipping the null checks when there is no null.
+#[inline]
+fn for_text<'a>(t: Text<'a>, mut f: impl FnMut(usize, Option<&'a [u8]>)) {
+    fn offsets<'a, O: arrow_array::OffsetSizeTrait>(
+        a: &'a arrow_array::GenericStringArray<O>,
+        f: &mut impl FnMut(usize, Option<&'a [u8]>),
+    ) {
+        if a.null_count() == 0 {
+            let data = a.value_data();
+            for (i, w) in a.value_offsets().windows(2).enumerate() {
+                f(i, data.get(w[0].as_usize()..w[1].as_usize()));
+            }
+        } else {
+            for i in 0..a.len() {
+                f(i, a.is_valid(i).then(|| a.value(i).as_bytes()));
+            }
+        }
+    }
+    match t {
+        Text::Utf8(a) => offsets(a, &mut f),
+        Text::Large(a) => offsets(a, &mut f),
+        Text::View(a) => {
+            for i in 0..a.len() {
+                f(i, a.is_valid(i).then(|| a.value(i).as_bytes()));
+            }
+        }
     }
 }
 
@@ -492,7 +644,9 @@ fn day_of(secs: i64) -> Result<(i32, i32), Reason> {
 /// The results of a core parser, remembered per distinct short text (up to 15 bytes) in a
 /// small direct-mapped cache, so the parser runs about once per distinct spelling in a slice
 /// rather than once per row.
+/// The slots are allocated on first use (most slices never need them).
 struct Memo<T> {
+    empty: T,
     slots: std::cell::RefCell<Vec<(u128, T)>>,
 }
 
@@ -501,7 +655,8 @@ const MEMO_BITS: u32 = 10;
 impl<T: Copy> Memo<T> {
     fn new(empty: T) -> Self {
         Memo {
-            slots: std::cell::RefCell::new(vec![(0, empty); 1 << MEMO_BITS]),
+            empty,
+            slots: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -530,7 +685,11 @@ impl<T: Copy> Memo<T> {
 
     #[inline]
     fn get(&self, text: &str, parse: impl FnOnce(&str) -> T) -> T {
-        Self::lookup(&mut self.slots.borrow_mut(), text, parse)
+        let mut slots = self.slots.borrow_mut();
+        if slots.is_empty() {
+            slots.resize(1 << MEMO_BITS, (0, self.empty));
+        }
+        Self::lookup(&mut slots, text, parse)
     }
 }
 
@@ -579,7 +738,7 @@ impl<'a> Batch<'a> {
     /// Whether a text cell (an id) has a value: not null, not blank.
     pub fn has_text(&self, f: Field, i: usize) -> bool {
         match self.col(f) {
-            Col::Int(v) => v[i].is_some(),
+            Col::Int(v) => v.get(i).is_some(),
             c => c.text(i).is_some_and(|s| !blank(s)),
         }
     }
@@ -587,7 +746,7 @@ impl<'a> Batch<'a> {
     /// A text cell (ids): text as is, integers formatted.
     pub fn text(&self, f: Field, i: usize) -> Option<std::borrow::Cow<'a, str>> {
         match self.col(f) {
-            Col::Int(v) => v[i].map(|x| std::borrow::Cow::Owned(x.to_string())),
+            Col::Int(v) => v.get(i).map(|x| std::borrow::Cow::Owned(x.to_string())),
             c => c
                 .text(i)
                 .filter(|s| !blank(s))
@@ -610,7 +769,7 @@ impl<'a> Batch<'a> {
             return Err(Reason::MissingField);
         }
         match c {
-            Col::Int(v) => match v[i] {
+            Col::Int(v) => match v.get(i) {
                 Some(code) if (0..10_000).contains(&code) => Ok(code as u16),
                 _ => Err(Reason::UnknownMunicipality),
             },
@@ -640,7 +799,8 @@ impl<'a> Batch<'a> {
             return Err(Reason::MissingField);
         }
         match c {
-            Col::Int(v) => v[i]
+            Col::Int(v) => v
+                .get(i)
                 .and_then(|x| u8::try_from(x).ok())
                 .and_then(CareType::from_code)
                 .map(|c| c as u8)
@@ -738,7 +898,7 @@ impl<'a> Batch<'a> {
             return Ok(None);
         }
         match c {
-            Col::Int(v) => match v[i] {
+            Col::Int(v) => match v.get(i) {
                 Some(a) if (0..=150).contains(&a) => Ok(Some(a as u16)),
                 _ => Err(Reason::UnparseableInteger),
             },
@@ -755,44 +915,31 @@ impl<'a> Batch<'a> {
     /// pushed), a tight loop per Arrow layout.
     pub fn municipality_column(&self, offset: usize, out: &mut Vec<u16>, probs: &mut Vec<Problem>) {
         let f = Field::Municipality;
+        out.reserve(self.len);
         if let Col::Text(t) = self.col(f) {
-            let mut slots = self.muni_memo.slots.borrow_mut();
-            let parse = |s: &str| {
-                if blank(s) {
-                    Err(Reason::MissingField)
-                } else {
-                    parse_municipality(Some(s))
-                }
-            };
-            let mut push = |i: usize, r: Result<u16, Reason>| {
-                out.push(r.unwrap_or_else(|r| {
-                    problem(probs, offset + i, f, r);
-                    0
-                }));
-            };
-            match *t {
-                Text::Utf8(a) => text_column(
-                    self.len,
-                    |i| a.is_valid(i).then(|| a.value(i)),
-                    &mut slots,
-                    parse,
-                    &mut push,
-                ),
-                Text::Large(a) => text_column(
-                    self.len,
-                    |i| a.is_valid(i).then(|| a.value(i)),
-                    &mut slots,
-                    parse,
-                    &mut push,
-                ),
-                Text::View(a) => text_column(
-                    self.len,
-                    |i| a.is_valid(i).then(|| a.value(i)),
-                    &mut slots,
-                    parse,
-                    &mut push,
-                ),
-            }
+            let known = Municipality::code_index_table();
+            let t = *t;
+            for_text(
+                t,
+                #[inline(always)]
+                |i, bytes| {
+                    // A cell of 3–4 digits naming a known code (the core's digit rule and table)
+                    // needs no string; anything else goes through the core's parser.
+                    let r = match bytes.and_then(Municipality::code_of_digits) {
+                        Some(code) if known[code as usize] != u16::MAX => Ok(code),
+                        _ => match t.get(i) {
+                            Some(s) if !blank(s) => {
+                                self.muni_memo.get(s, |s| parse_municipality(Some(s)))
+                            }
+                            _ => Err(Reason::MissingField),
+                        },
+                    };
+                    out.push(r.unwrap_or_else(|r| {
+                        problem(probs, offset + i, f, r);
+                        0
+                    }));
+                },
+            );
             return;
         }
         for i in 0..self.len {
@@ -806,44 +953,39 @@ impl<'a> Batch<'a> {
     /// Decodes the care-type column into `out` (0/1; 0 where a problem is pushed).
     pub fn care_type_column(&self, offset: usize, out: &mut Vec<u8>, probs: &mut Vec<Problem>) {
         let f = Field::CareType;
+        out.reserve(self.len);
         if let Col::Text(t) = self.col(f) {
-            let mut slots = self.care_memo.slots.borrow_mut();
-            let parse = |s: &str| {
-                if blank(s) {
-                    Err(Reason::MissingField)
-                } else {
-                    parse_care_type(Some(s))
-                }
-            };
-            let mut push = |i: usize, r: Result<u8, Reason>| {
-                out.push(r.unwrap_or_else(|r| {
-                    problem(probs, offset + i, f, r);
-                    0
-                }));
-            };
-            match *t {
-                Text::Utf8(a) => text_column(
-                    self.len,
-                    |i| a.is_valid(i).then(|| a.value(i)),
-                    &mut slots,
-                    parse,
-                    &mut push,
-                ),
-                Text::Large(a) => text_column(
-                    self.len,
-                    |i| a.is_valid(i).then(|| a.value(i)),
-                    &mut slots,
-                    parse,
-                    &mut push,
-                ),
-                Text::View(a) => text_column(
-                    self.len,
-                    |i| a.is_valid(i).then(|| a.value(i)),
-                    &mut slots,
-                    parse,
-                    &mut push,
-                ),
-            }
+            let t = *t;
+            // The results for the last two distinct spellings met: a care-type column has
+            // about two, so the core's parser runs a few times per slice.
+            // Only readable spellings are remembered; the pick between the two is branch-free
+            // (the care types of consecutive rows alternate unpredictably).
+            let mut recent: [(Option<ShortKey>, u8); 2] = [(None, 0); 2];
+            for_text(
+                t,
+                #[inline(always)]
+                |i, bytes| {
+                    let key = bytes.and_then(ShortKey::of);
+                    let (hit0, hit1) = (key == recent[0].0, key == recent[1].0);
+                    let r = if key.is_some() && (hit0 | hit1) {
+                        Ok(if hit0 { recent[0].1 } else { recent[1].1 })
+                    } else {
+                        let r = match t.get(i) {
+                            Some(s) if !blank(s) => parse_care_type(Some(s)),
+                            _ => Err(Reason::MissingField),
+                        };
+                        if let (Some(_), Ok(code)) = (key, r) {
+                            recent[1] = recent[0];
+                            recent[0] = (key, code);
+                        }
+                        r
+                    };
+                    out.push(r.unwrap_or_else(|r| {
+                        problem(probs, offset + i, f, r);
+                        0
+                    }));
+                },
+            );
             return;
         }
         for i in 0..self.len {
@@ -851,6 +993,113 @@ impl<'a> Batch<'a> {
                 problem(probs, offset + i, f, r);
                 0
             }));
+        }
+    }
+
+    /// Decodes the age column into `out` (−1 when absent or unreadable; a problem is pushed
+    /// for an unreadable cell): an `int64` column without nulls, all in 0–150, is copied in
+    /// one pass.
+    pub fn age_column(&self, offset: usize, out: &mut Vec<i32>, probs: &mut Vec<Problem>) {
+        out.reserve(self.len);
+        match self.col(Field::Age) {
+            Col::Absent => {
+                out.resize(out.len() + self.len, -1);
+                return;
+            }
+            Col::Int(Ints {
+                values,
+                nulls: None,
+            }) if values.iter().all(|a| (0..=150).contains(a)) => {
+                out.extend(values.iter().map(|&a| a as i32));
+                return;
+            }
+            _ => {}
+        }
+        for i in 0..self.len {
+            let age = self.age(i).unwrap_or_else(|r| {
+                problem(probs, offset + i, Field::Age, r);
+                None
+            });
+            out.push(age.map_or(-1, i32::from));
+        }
+    }
+
+    /// Pushes a missing-field problem for every row whose text cell (an id) has no value.
+    pub fn check_present(&self, f: Field, offset: usize, probs: &mut Vec<Problem>) {
+        if let Col::Text(t) = self.col(f) {
+            for_text(
+                *t,
+                #[inline(always)]
+                |i, bytes| {
+                    // A cell starting with a visible ASCII character is not blank.
+                    if !bytes.is_some_and(|b| b.first().is_some_and(u8::is_ascii_graphic))
+                        && !self.has_text(f, i)
+                    {
+                        problem(probs, offset + i, f, Reason::MissingField);
+                    }
+                },
+            );
+            return;
+        }
+        for i in 0..self.len {
+            if !self.has_text(f, i) {
+                problem(probs, offset + i, f, Reason::MissingField);
+            }
+        }
+    }
+
+    /// Pushes a problem for every date/datetime cell that cannot be read (an absent cell is
+    /// no problem): naive timestamps whose day numbers all fit (null slots included) are
+    /// checked at once.
+    pub fn check_notice(&self, f: Field, offset: usize, probs: &mut Vec<Problem>) {
+        if !self.can_fail(f) {
+            return;
+        }
+        if let Col::Timestamp {
+            values,
+            per_sec,
+            zoned: false,
+            ..
+        } = self.col(f)
+        {
+            // Any i64 count of microseconds or nanoseconds is a day number that fits an i32
+            // (±106 751 991 days at most): such a column cannot fail and is not read.
+            let fit = match *per_sec {
+                1 => column_fits::<1>(values),
+                1_000 => column_fits::<1_000>(values),
+                _ => true,
+            };
+            if fit {
+                return;
+            }
+        }
+        for i in 0..self.len {
+            if let Err(r) = self.notice(f, i) {
+                problem(probs, offset + i, f, r);
+            }
+        }
+    }
+
+    /// Pushes a problem for every date cell that cannot be read or is out of range: an Arrow
+    /// `date32` column without nulls is checked by its smallest and largest day.
+    pub fn check_date(&self, f: Field, offset: usize, probs: &mut Vec<Problem>) {
+        match self.col(f) {
+            Col::Absent => return,
+            Col::Date32(a) if a.null_count() == 0 => {
+                let v = a.values();
+                let (lo, hi) = v
+                    .iter()
+                    .fold((i32::MAX, i32::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+                if v.is_empty() || (time::day_in_range(lo) && time::day_in_range(hi)) {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        for i in 0..self.len {
+            if let Err(r) = self.date_day(f, i) {
+                problem(probs, offset + i, f, r);
+            }
         }
     }
 
@@ -938,7 +1187,7 @@ impl<'a> Batch<'a> {
         }
         match c {
             Col::Bool(a) => Ok(Some(a.value(i))),
-            Col::Int(v) => match v[i] {
+            Col::Int(v) => match v.get(i) {
                 Some(0) => Ok(Some(false)),
                 Some(1) => Ok(Some(true)),
                 _ => Err(Reason::UnparseableBoolean),
@@ -978,7 +1227,7 @@ pub fn cells_as_text(a: &dyn Array) -> Result<Vec<Option<String>>, String> {
             let Ok(Col::Int(v)) = Col::of_array(a) else {
                 return Err(format!("cannot read a column of type {}", a.data_type()));
             };
-            fmt_int(v)
+            fmt_int((0..v.len()).map(|i| v.get(i)).collect())
         }
         DataType::Float64 | DataType::Float32 => {
             let Ok(Col::Float(v)) = Col::of_array(a) else {

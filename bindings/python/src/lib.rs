@@ -30,7 +30,7 @@ use crate::output::{ArrowTable, TableBuilder};
 
 /// Rows per slice of a record batch: the decode buffers stay this small whatever the size of
 /// the input table.
-const SLICE_ROWS: usize = 65_536;
+const SLICE_ROWS: usize = 16_384;
 
 /// Most worker threads one `indicators` call uses.
 const MAX_THREADS: usize = 8;
@@ -114,19 +114,11 @@ impl Buffers {
 
 /// Checks the cells the columnar entry point does not read (ids, flags, home-ready and
 /// planned dates), as the core's text reader does, so a row excluded from the CLI's result is
-/// excluded here too.
-fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
-    if !b.has_text(Field::EpisodeId, i) {
-        problem(probs, row, Field::EpisodeId, Reason::MissingField);
-    }
-    if b.can_fail(Field::HomeReadyAt) {
-        if let Err(r) = b.notice(Field::HomeReadyAt, i) {
-            problem(probs, row, Field::HomeReadyAt, r);
-        }
-    }
-    if let Err(r) = b.date_day(Field::PlannedDischargeDate, i) {
-        problem(probs, row, Field::PlannedDischargeDate, r);
-    }
+/// excluded here too. Column by column; the problems of a row keep this order once sorted.
+fn other_cells(b: &Batch<'_>, offset: usize, probs: &mut Vec<Problem>) {
+    b.check_present(Field::EpisodeId, offset, probs);
+    b.check_notice(Field::HomeReadyAt, offset, probs);
+    b.check_date(Field::PlannedDischargeDate, offset, probs);
     for f in [
         Field::AdmissionNoticeSent,
         Field::SipRequired,
@@ -134,8 +126,10 @@ fn other_cells(b: &Batch<'_>, i: usize, row: usize, probs: &mut Vec<Problem>) {
         Field::RegionBlocked,
     ] {
         if b.can_fail(f) {
-            if let Err(r) = b.flag(f, i) {
-                problem(probs, row, f, r);
+            for i in 0..b.len {
+                if let Err(r) = b.flag(f, i) {
+                    problem(probs, offset + i, f, r);
+                }
             }
         }
     }
@@ -180,15 +174,8 @@ fn measure_slice(
         &mut buf.admitted_minute,
         probs,
     );
-    for i in 0..b.len {
-        let row = offset + i;
-        let age = b.age(i).unwrap_or_else(|r| {
-            problem(probs, row, Field::Age, r);
-            None
-        });
-        buf.age.push(age.map_or(-1, i32::from));
-        other_cells(b, i, row, probs);
-    }
+    b.age_column(offset, &mut buf.age, probs);
+    other_cells(b, offset, probs);
     // The problems of each row together, in row order (a stable sort keeps the order of the
     // checks within a row).
     probs.sort_by_key(|p| p.row);
@@ -245,7 +232,7 @@ fn measure_stream(
         },
         ..opts.clone()
     };
-    // At most MAX_THREADS workers: each holds a slice's decode buffers (about 2 MB), which
+    // At most MAX_THREADS workers: each holds a slice's decode buffers (about 0.5 MB), which
     // bounds the memory used beside the input table whatever the machine.
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
@@ -456,7 +443,67 @@ fn report_dict<'py>(py: Python<'py>, r: &ExclusionReport) -> PyResult<Bound<'py,
     }
     d.set_item("by_reason", by)?;
     d.set_item("problems", errors::problem_tuples(py, &r.problems)?)?;
+    d.set_item("json", report_json(r))?;
     Ok(d)
+}
+
+/// The report as Python's `json.dumps(ExclusionReport.to_dict())` writes it (the metadata a
+/// pyarrow result carries), written here because many thousand problems take Python's
+/// encoder milliseconds. Same keys in the same order, `", "` and `": "` separators, strings
+/// escaped to ASCII.
+fn report_json(r: &ExclusionReport) -> String {
+    use std::fmt::Write;
+    fn text(out: &mut String, s: &str) {
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                ' '..='~' => out.push(c),
+                _ => {
+                    for u in c.encode_utf16(&mut [0; 2]) {
+                        let _ = write!(out, "\\u{u:04x}");
+                    }
+                }
+            }
+        }
+        out.push('"');
+    }
+    let mut s = String::with_capacity(160 + r.problems.len() * 48);
+    let _ = write!(
+        s,
+        "{{\"rows_in\": {}, \"counted\": {}, \"open\": {}, \"outside_age\": {}, \"excluded\": {}, \"by_reason\": {{",
+        r.rows_in,
+        r.counted,
+        r.open,
+        r.outside_age,
+        r.excluded()
+    );
+    for (k, (reason, n)) in r.reasons().enumerate() {
+        if k > 0 {
+            s.push_str(", ");
+        }
+        text(&mut s, reason.as_str());
+        let _ = write!(s, ": {n}");
+    }
+    s.push_str("}, \"problems\": [");
+    for (k, p) in r.problems.iter().enumerate() {
+        if k > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "[{}, ", p.row);
+        text(&mut s, p.field.as_str());
+        s.push_str(", ");
+        text(&mut s, p.reason.as_str());
+        s.push(']');
+    }
+    s.push_str("]}");
+    s
 }
 
 fn population_of(py: Python<'_>, p: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Population>> {

@@ -81,6 +81,10 @@ def test_exclusions_are_attached() -> None:
     meta = json.loads(t.schema.metadata[b"utklar.exclusions"])
     assert meta["by_reason"] == {"negative_days": 1}
     assert meta["problems"] == [[5, "discharged_at", "negative_days"]]
+    # The metadata is the JSON of the report's dict, written without copying each problem.
+    assert t.schema.metadata[b"utklar.exclusions"].decode() == json.dumps(
+        utklar.last_exclusions().to_dict()
+    )
     df = utklar.indicators(small().to_pandas())
     assert df.attrs["utklar_exclusions"]["excluded"] == 1
 

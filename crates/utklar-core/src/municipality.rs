@@ -105,6 +105,32 @@ impl Municipality {
         (idx != u16::MAX).then_some(idx)
     }
 
+    /// The numeric code written in `text` when it is 3 or 4 ASCII digits and nothing else
+    /// (`b"0880"` and `b"880"` give `880`), else `None`. This is the digit rule of
+    /// [`Municipality::from_str`](std::str::FromStr), which first trims white space and then
+    /// checks the code against the table ([`Municipality::index_of_code`]); columnar readers
+    /// use it on raw cell bytes to skip building a string per cell.
+    ///
+    /// ```
+    /// # use utklar_core::Municipality;
+    /// assert_eq!(Municipality::code_of_digits(b"0880"), Some(880));
+    /// assert_eq!(Municipality::code_of_digits(b"880"), Some(880));
+    /// assert_eq!(Municipality::code_of_digits(b"08800"), None);
+    /// assert_eq!(Municipality::code_of_digits(b" 880"), None);
+    /// ```
+    #[inline]
+    pub fn code_of_digits(text: &[u8]) -> Option<u16> {
+        let digit = |b: u8| {
+            let d = b.wrapping_sub(b'0');
+            (d < 10).then_some(u16::from(d))
+        };
+        match *text {
+            [a, b, c] => Some(digit(a)? * 100 + digit(b)? * 10 + digit(c)?),
+            [a, b, c, d] => Some(digit(a)? * 1000 + digit(b)? * 100 + digit(c)? * 10 + digit(d)?),
+            _ => None,
+        }
+    }
+
     /// The lookup table from any numeric code to its dense index (`u16::MAX` when the code is
     /// not one of the 290), for columnar code that maps many codes at once: indexing it with a
     /// `u16` never fails.
@@ -179,13 +205,8 @@ impl FromStr for Municipality {
     /// the leading zero) is accepted too.
     fn from_str(s: &str) -> Result<Self, Error> {
         let t = crate::validate::trim(s);
-        if !(3..=4).contains(&t.len()) || !t.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::UnknownMunicipality(s.to_string()));
-        }
-        let code: u16 = t
-            .parse()
-            .map_err(|_| Error::UnknownMunicipality(s.to_string()))?;
-        Self::index_of_code(code)
+        Self::code_of_digits(t.as_bytes())
+            .and_then(Self::index_of_code)
             .map(Municipality)
             .ok_or_else(|| Error::UnknownMunicipality(s.to_string()))
     }
@@ -288,6 +309,59 @@ impl<'de> Deserialize<'de> for County {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digit rule as it was written before [`Municipality::code_of_digits`]: 3–4 ASCII
+    /// digits parsed with `str::parse`.
+    fn reference_code(t: &str) -> Option<u16> {
+        ((3..=4).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    }
+
+    #[test]
+    fn code_of_digits_agrees_with_the_parse_rule_on_every_short_string_of_digits() {
+        let mut known = 0;
+        for width in 1..=5 {
+            for n in 0..10u32.pow(width) {
+                let t = format!("{n:0w$}", w = width as usize);
+                let code = Municipality::code_of_digits(t.as_bytes());
+                assert_eq!(code, reference_code(&t), "{t}");
+                let parsed = t.parse::<Municipality>().ok().map(Municipality::code);
+                assert_eq!(
+                    parsed,
+                    code.filter(|c| Municipality::index_of_code(*c).is_some()),
+                    "{t}"
+                );
+                known += usize::from(parsed.is_some());
+            }
+        }
+        // Every code parses in its 4-digit form; those below 1000 also in 3 digits ("880").
+        let below_1000 = Municipality::all().filter(|m| m.code() < 1000).count();
+        assert_eq!(known, 290 + below_1000);
+        for garbage in [
+            "", "88", "88a", "0x80", "+880", "-880", "８８0", "880 ", " 0880", "0880\n", "1e3",
+            "08 0", "\u{0}880", "٠٨٨٠",
+        ] {
+            assert_eq!(
+                Municipality::code_of_digits(garbage.as_bytes()),
+                reference_code(garbage),
+                "{garbage:?}"
+            );
+            assert_eq!(
+                Municipality::code_of_digits(garbage.as_bytes()),
+                None,
+                "{garbage:?}"
+            );
+        }
+        // White space around the digits is the parser's business (it trims), not this rule's.
+        assert_eq!(
+            " 0880 "
+                .parse::<Municipality>()
+                .map(Municipality::code)
+                .ok(),
+            Some(880)
+        );
+    }
 
     #[test]
     fn table_has_290_municipalities_in_21_counties() {

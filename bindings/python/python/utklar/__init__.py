@@ -28,6 +28,7 @@ Errors derive from :class:`UtklarError`, one class per kind of error of the core
 from __future__ import annotations
 
 import contextvars
+import json
 import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -123,6 +124,9 @@ class ExclusionReport:
         >>> ExclusionReport(1, 1, 0, 0, 0).to_dict()["counted"]
         1
         """
+        return self._dict([list(p) for p in self.problems])
+
+    def _dict(self, problems: list[Any]) -> dict[str, Any]:
         return {
             "rows_in": self.rows_in,
             "counted": self.counted,
@@ -130,8 +134,12 @@ class ExclusionReport:
             "outside_age": self.outside_age,
             "excluded": self.excluded,
             "by_reason": dict(self.by_reason),
-            "problems": [list(p) for p in self.problems],
+            "problems": problems,
         }
+
+    def _json(self) -> str:
+        """``json.dumps(self.to_dict())``; the problems (tuples) are written as arrays as they are."""
+        return json.dumps(self._dict(self.problems))
 
     @classmethod
     def _of(cls, d: dict[str, Any]) -> ExclusionReport:
@@ -142,7 +150,7 @@ class ExclusionReport:
             outside_age=d["outside_age"],
             excluded=d["excluded"],
             by_reason=dict(d["by_reason"]),
-            problems=[Problem(*p) for p in d["problems"]],
+            problems=list(map(Problem._make, d["problems"])),
         )
 
 
@@ -249,7 +257,7 @@ def indicators(
         strict=strict,
         min_age=min_age,
     )
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
 
 
 def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
@@ -299,7 +307,7 @@ def census(episodes: Any, on: _dt.date | str) -> Any:
         on = on.date()
     library = library_of(episodes)
     table, report = _utklar.census(episodes, on)
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
 
 
 def synth(
@@ -476,7 +484,7 @@ def compare(
     """
     library = library_of(episodes)
     table, report = _utklar.compare(episodes, agreements, amounts=amounts)
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))
 
 
 def sweep(
@@ -514,4 +522,4 @@ def sweep(
         amounts=amounts,
         by_municipality=by_municipality,
     )
-    return to_library(table, library, _remember(report))
+    return to_library(table, library, _remember(report), report.get("json"))

@@ -6,7 +6,6 @@ each library imports them without a copy through Python objects.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -39,11 +38,14 @@ def check_library(library: str) -> str:
     return library
 
 
-def to_library(table: ArrowTable, library: str, exclusions: Any = None) -> Any:
+def to_library(
+    table: ArrowTable, library: str, exclusions: Any = None, exclusions_json: str | None = None
+) -> Any:
     """Converts a result to ``library``'s table, attaching ``exclusions`` where it can.
 
     pandas: ``DataFrame.attrs["utklar_exclusions"]`` (a dict); pyarrow: the schema metadata key
-    ``utklar.exclusions`` (JSON); polars frames carry no metadata, use
+    ``utklar.exclusions`` (JSON: ``exclusions_json`` when the compiled module wrote it, the
+    same text as ``json.dumps(exclusions.to_dict())``); polars frames carry no metadata, use
     :func:`utklar.last_exclusions`.
     """
     if library == "polars":
@@ -67,6 +69,6 @@ def to_library(table: ArrowTable, library: str, exclusions: Any = None) -> Any:
     t = pa.table(table)
     if exclusions is not None:
         t = t.replace_schema_metadata(
-            {b"utklar.exclusions": json.dumps(exclusions.to_dict()).encode()}
+            {b"utklar.exclusions": (exclusions_json or exclusions._json()).encode()}
         )
     return t
