@@ -205,22 +205,9 @@ fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
-/// The CSV columns: the JSON field names of SPEC §9, the group column named as in the JSON
-/// (`municipality` or `county`; none for the nation).
-pub const CSV_FIELDS: [&str; 12] = [
-    "care_type",
-    "period",
-    "episodes",
-    "day0",
-    "ready_ge1",
-    "ready_days",
-    "goal_attainment",
-    "mean_days",
-    "mean_days_incl_day0",
-    "days_per_1000",
-    "occupied_beds",
-    "bed_share_pct",
-];
+/// The CSV columns: the JSON field names of SPEC §9 (after the group column, named as in the
+/// JSON: `municipality` or `county`; none for the nation).
+pub const CSV_FIELDS: [&str; 12] = IndicatorRow::FIELDS;
 
 fn write_csv(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);

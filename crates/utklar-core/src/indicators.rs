@@ -132,6 +132,23 @@ pub struct IndicatorRow {
 }
 
 impl IndicatorRow {
+    /// The names of SPEC §9's fields after the group (`municipality` or `county`, absent for
+    /// the nation), in the order [`Serialize`] writes them; tables and CSV headers use them.
+    pub const FIELDS: [&'static str; 12] = [
+        "care_type",
+        "period",
+        "episodes",
+        "day0",
+        "ready_ge1",
+        "ready_days",
+        "goal_attainment",
+        "mean_days",
+        "mean_days_incl_day0",
+        "days_per_1000",
+        "occupied_beds",
+        "bed_share_pct",
+    ];
+
     /// Computes the indicators of a group's measures.
     pub fn compute(
         group: Group,

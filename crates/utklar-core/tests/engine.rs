@@ -507,6 +507,15 @@ fn json_of_an_indicator_row_has_the_spec_fields() {
         "occupied_beds",
         "bed_share_pct",
     ];
+    // Serialize writes the group, then `IndicatorRow::FIELDS` in that order.
+    let text = serde_json::to_string(&r.rows[0]).unwrap();
+    let mut in_order = vec!["municipality"];
+    in_order.extend(utklar_core::IndicatorRow::FIELDS);
+    let positions: Vec<usize> = in_order
+        .iter()
+        .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
     let mut keys_sorted = keys.clone();
     keys_sorted.sort_unstable();
     expected.sort_unstable();
