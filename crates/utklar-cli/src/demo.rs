@@ -19,9 +19,6 @@ use crate::stream::account;
 /// invoices need no `--amount`.
 pub const YEAR: i32 = 2024;
 
-/// Kalmar's indicator: mean ready days including day-0 episodes, 0.8 days.
-const KALMAR_THRESHOLD: f64 = 0.8;
-
 /// Options of `utklar demo`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -57,6 +54,14 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         ..IndicatorOptions::default()
     };
     let core = |e: utklar_core::Error| crate::fail::arg("demo", &e);
+    // Kalmar's indicator (mean ready days incl. day 0, somatic care) is the `kalmar` preset's
+    // threshold: the agreement is its one home.
+    let kalmar_threshold = Agreement::preset("kalmar")
+        .map_err(core)?
+        .rule(CareType::Somatic)
+        .average
+        .as_ref()
+        .map_or(f64::NAN, |a| a.threshold_days);
     let month_set = measure_episodes(&episodes, &monthly).map_err(core)?;
     let year_set = measure_episodes(&episodes, &yearly).map_err(core)?;
     let nation_cols = synth::generate_columns(&SynthOptions {
@@ -79,7 +84,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     writeln!(
         out,
         "1. Mean ready days including day 0, somatic care, per municipality and month,\n   \
-         against {}'s indicator of {KALMAR_THRESHOLD} days (* = above it)\n",
+         against {}'s indicator of {kalmar_threshold} days (* = above it)\n",
         kalmar_lan.name()
     )?;
     let by_muni = month_set.indicators(GroupBy::Municipality, Some(&population), None);
@@ -116,7 +121,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                 .find(|r| r.period == *p)
                 .and_then(|r| r.mean_days_incl_day0);
             cells.push(match v {
-                Some(x) if x > KALMAR_THRESHOLD => {
+                Some(x) if x > kalmar_threshold => {
                     above += 1;
                     format!("{}*", round(x, 2))
                 }
