@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::validate::Problem;
+use crate::problem::Problem;
 
 /// Everything that can go wrong in utklar. Each variant says what to fix.
 ///

@@ -75,21 +75,21 @@
 //! through a lookup table. See ARCHITECTURE.md and the benches.
 #![deny(missing_docs)]
 
-pub mod calendar;
-pub mod engine;
-pub mod episode;
+// The layers, bottom to top; each imports only from the ones above it in this list.
 pub mod error;
-pub mod extras;
-mod idset;
-pub mod indicators;
-pub mod measures;
-pub mod municipality;
+pub mod input;
+pub mod measure;
+pub mod model;
 pub mod payment;
-pub mod period;
-pub mod reference;
+pub mod problem;
 pub mod synth;
-pub mod time;
-pub mod validate;
+mod text;
+
+// The modules of the model and of the measures, at the crate's root as well.
+/// The input layer under its former name.
+pub use input as validate;
+pub use measure::{engine, extras, indicators, measures};
+pub use model::{calendar, episode, municipality, period, reference, time};
 
 pub use engine::{measure_columns, measure_episodes, EpisodeColumns, IndicatorOptions, MeasureSet};
 pub use episode::{CareType, Episode};

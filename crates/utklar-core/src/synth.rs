@@ -20,11 +20,11 @@
 
 use chrono::NaiveDate;
 
-use crate::engine::EpisodeColumns;
-use crate::episode::{CareType, Episode};
-use crate::municipality::{County, Municipality};
-use crate::reference::Population;
-use crate::time::{self, NoticeTime, NO_DATE, NO_TIME};
+use crate::measure::engine::EpisodeColumns;
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::{County, Municipality};
+use crate::model::reference::Population;
+use crate::model::time::{self, NoticeTime, NO_DATE, NO_TIME};
 
 /// Episodes per inhabitant aged 65+ and year, nationally: about 850 000 episodes a year over
 /// 2.17 million people aged 65+.

@@ -24,9 +24,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::episode::CareType;
 use crate::error::Error;
-use crate::period::PeriodKind;
+use crate::model::episode::CareType;
+use crate::model::period::PeriodKind;
 
 /// An agreement on payment liability (*överenskommelse om betalningsansvar*): its identity,
 /// its source and assumptions, and one [`CareRule`] per care type.
@@ -73,7 +73,7 @@ pub enum DayCount {
     #[default]
     Calendar,
     /// Working days (*vardagar*): Monday–Friday except Swedish public holidays
-    /// ([`crate::calendar::is_working_day`]).
+    /// ([`crate::model::calendar::is_working_day`]).
     Working,
 }
 

@@ -12,13 +12,13 @@ use super::agreement::{
     Agreement, Basis, CareRule, DayCount, Evaluation, MeanDefinition, Model, RateKind, Start, Unit,
 };
 use super::amounts::{div_round, Amounts};
-use crate::calendar::is_working_day;
-use crate::episode::{CareType, Episode};
 use crate::error::Error;
-use crate::municipality::Municipality;
-use crate::period::{Period, PeriodKind};
-use crate::time::{date_of_day, day_number};
-use crate::validate::{Problem, Reason};
+use crate::input::{Problem, Reason};
+use crate::model::calendar::is_working_day;
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::Municipality;
+use crate::model::period::{Period, PeriodKind};
+use crate::model::time::{date_of_day, day_number};
 
 /// Why an episode was not billed. Serialized in snake case (`within_grace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -263,7 +263,7 @@ impl Invoice {
     }
 
     /// Accounts for an input row that could not be read as an episode, with the problems
-    /// [`crate::validate::EpisodeReader`] found: it counts as an episode in, not billed as bad
+    /// [`crate::input::EpisodeReader`] found: it counts as an episode in, not billed as bad
     /// data. The reason follows the first problem: a repeated id is
     /// [`NotBilledReason::DuplicateEpisodeId`], negative days [`NotBilledReason::NegativeDays`],
     /// a date before admission [`NotBilledReason::InvalidDates`], anything else (a required
@@ -540,7 +540,7 @@ fn counted_days(rule: &CareRule, start: NaiveDate, discharge: NaiveDate) -> (i64
             (d, d + i64::from(rule.bill_discharge_day))
         }
         DayCount::Working => {
-            let d = crate::calendar::working_days_between(start, discharge);
+            let d = crate::model::calendar::working_days_between(start, discharge);
             let extra = rule.bill_discharge_day && is_working_day(discharge);
             (d, d + i64::from(extra))
         }

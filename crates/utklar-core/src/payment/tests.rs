@@ -3,10 +3,10 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::episode::{CareType, Episode};
 use crate::error::Error;
-use crate::municipality::Municipality;
-use crate::period::{Period, PeriodKind};
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::Municipality;
+use crate::model::period::{Period, PeriodKind};
 
 const KR: i64 = 100;
 

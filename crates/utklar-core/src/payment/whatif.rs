@@ -11,11 +11,11 @@ use super::engine::{
     decide_groups, excess_fraction, invoice, period_rate, prepare, price_days, Decision, Invoice,
     Outcome, CARES,
 };
-use crate::episode::{CareType, Episode};
 use crate::error::Error;
-use crate::municipality::Municipality;
-use crate::period::{Period, PeriodKind};
-use crate::time::day_number;
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::Municipality;
+use crate::model::period::{Period, PeriodKind};
+use crate::model::time::day_number;
 
 /// Several agreements over the same episodes: one row per municipality, care type and period,
 /// with each agreement's billed days and amount side by side (in the order of `names`).
@@ -342,7 +342,7 @@ pub fn sweep(
         values[p.group].push(e);
         // Billed days never pass the discharge date, which lies in the group's period.
         let last_year = Period::from_ordinal(prep.kinds[g.care], g.ord).year();
-        let first_year = crate::time::date_of_day(p.start).year();
+        let first_year = crate::model::time::date_of_day(p.start).year();
         for y in (first_year + 1)..=last_year {
             let jan = day_number(
                 chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(chrono::NaiveDate::MIN),

@@ -24,14 +24,14 @@ use std::str::FromStr;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::engine::{measure_episodes, IndicatorOptions, MeasureSet};
-use crate::episode::{CareType, Episode};
 use crate::error::Error;
-use crate::measures::Measures;
-use crate::municipality::{County, Municipality};
-use crate::period::Period;
-use crate::reference::{Beds, Population};
-use crate::validate::ExclusionReport;
+use crate::input::ExclusionReport;
+use crate::measure::engine::{measure_episodes, IndicatorOptions, MeasureSet};
+use crate::measure::measures::Measures;
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::{County, Municipality};
+use crate::model::period::Period;
+use crate::model::reference::{Beds, Population};
 
 /// How to group: municipality, county (first two digits) or the nation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -82,7 +82,11 @@ impl Group {
     }
 
     /// The population of the group in `year`; `None` when a member has no figure.
-    fn population(self, pop: &Population, year: i32) -> Option<crate::reference::PopulationRow> {
+    fn population(
+        self,
+        pop: &Population,
+        year: i32,
+    ) -> Option<crate::model::reference::PopulationRow> {
         match self {
             Group::Municipality(m) => pop.get(m, year),
             Group::County(c) => pop.sum(c.municipalities(), year),

@@ -28,7 +28,7 @@ use crate::error::Error;
 /// Number of municipalities in Sweden (and in the embedded table).
 pub const MUNICIPALITY_COUNT: usize = 290;
 
-const KOMMUNER_CSV: &str = include_str!("../data/kommuner.csv");
+const KOMMUNER_CSV: &str = include_str!("../../data/kommuner.csv");
 
 struct Entry {
     code: u16,
@@ -204,7 +204,7 @@ impl FromStr for Municipality {
     /// Parses a 4-digit code (`"0880"`). A 3-digit code (`"880"`, a spreadsheet that dropped
     /// the leading zero) is accepted too.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let t = crate::validate::trim(s);
+        let t = crate::text::trim(s);
         Self::code_of_digits(t.as_bytes())
             .and_then(Self::index_of_code)
             .map(Municipality)

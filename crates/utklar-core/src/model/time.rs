@@ -249,13 +249,13 @@ fn parse_ymd(b: &[u8]) -> Result<NaiveDate, TimeError> {
 /// # Ok::<(), TimeError>(())
 /// ```
 pub fn parse_date(s: &str) -> Result<NaiveDate, TimeError> {
-    parse_ymd(crate::validate::trim(s).as_bytes())
+    parse_ymd(crate::text::trim(s).as_bytes())
 }
 
 /// Parses a date or a local datetime; an offset (`Z`, `+02:00`, `+0200`) is converted to
 /// Swedish local time.
 pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
-    let b = crate::validate::trim(s).as_bytes();
+    let b = crate::text::trim(s).as_bytes();
     if b.len() < 10 {
         return Err(TimeError::Unparseable);
     }

@@ -23,7 +23,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use crate::time::is_weekend;
+use crate::model::time::is_weekend;
 
 /// Easter Sunday of a year (Gregorian computus, the anonymous algorithm of Meeus/Jones/Butcher).
 pub fn easter_sunday(year: i32) -> NaiveDate {

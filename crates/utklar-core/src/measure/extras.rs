@@ -23,12 +23,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::engine::{for_each_counted, IndicatorOptions};
-use crate::episode::{CareType, Episode};
-use crate::indicators::{Group, GroupBy};
-use crate::municipality::Municipality;
-use crate::period::Period;
-use crate::time;
+use crate::measure::engine::{for_each_counted, IndicatorOptions};
+use crate::measure::indicators::{Group, GroupBy};
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::Municipality;
+use crate::model::period::Period;
+use crate::model::time;
 
 /// Distinct persons of a group, care type and period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -206,7 +206,7 @@ pub fn census(episodes: &[Episode], on: NaiveDate) -> Vec<Waiting> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::parse_notice;
+    use crate::model::time::parse_notice;
 
     fn ep(id: &str, pid: &str, adm: &str, ready: &str, dis: Option<&str>) -> Episode {
         let mut e = Episode::new(

@@ -24,10 +24,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::municipality::{County, Municipality};
-use crate::period::Period;
+use crate::model::municipality::{County, Municipality};
+use crate::model::period::Period;
 
-const POPULATION_CSV: &str = include_str!("../data/population.csv");
+const POPULATION_CSV: &str = include_str!("../../data/population.csv");
 
 /// The population of one municipality in one year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! The set of episode-id hashes behind the duplicate check of
-//! [`EpisodeReader`](crate::validate::EpisodeReader).
+//! [`EpisodeReader`](crate::input::EpisodeReader).
 //!
 //! Open addressing with linear probing over one `Vec<u64>` (8 bytes a slot, at most three
 //! quarters full): a lookup touches one cache line, where a general hash set touches two (its

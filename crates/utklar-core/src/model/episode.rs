@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::municipality::Municipality;
-use crate::time::NoticeTime;
+use crate::model::municipality::Municipality;
+use crate::model::time::NoticeTime;
 
 /// Somatic or psychiatric care (*somatisk / psykiatrisk vård*), always followed separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ impl FromStr for CareType {
     /// `somatic` / `psychiatric` in any case; the Swedish `somatisk` / `psykiatrisk` (and
     /// `psykiatri`) are accepted too.
     fn from_str(s: &str) -> Result<Self, Error> {
-        let t = crate::validate::trim(s);
+        let t = crate::text::trim(s);
         let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
         if is(&["somatic", "somatisk", "somatik"]) {
             Ok(CareType::Somatic)

@@ -26,238 +26,22 @@
 //! assert_eq!(problems[0].reason, Reason::UnknownMunicipality);
 //! ```
 
+use crate::text::{is_blank, trim};
 use std::collections::hash_map::DefaultHasher;
-use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::episode::{CareType, Episode};
-use crate::idset::IdSet;
-use crate::municipality::Municipality;
-use crate::time::{self, NoticeTime, TimeError};
+use crate::model::episode::{CareType, Episode};
+use idset::IdSet;
 
-/// The columns of SPEC §3, in that order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Field {
-    /// `episode_id`
-    EpisodeId,
-    /// `patient_id`
-    PatientId,
-    /// `municipality`
-    Municipality,
-    /// `care_type`
-    CareType,
-    /// `admitted_at`
-    AdmittedAt,
-    /// `ready_at`
-    ReadyAt,
-    /// `discharged_at`
-    DischargedAt,
-    /// `home_ready_at`
-    HomeReadyAt,
-    /// `planned_discharge_date`
-    PlannedDischargeDate,
-    /// `age`
-    Age,
-    /// `admission_notice_sent`
-    AdmissionNoticeSent,
-    /// `sip_required`
-    SipRequired,
-    /// `sip_called`
-    SipCalled,
-    /// `region_blocked`
-    RegionBlocked,
-}
+pub use crate::problem::{Field, Problem, Reason};
 
-impl Field {
-    /// All columns in SPEC §3 order.
-    pub const ALL: [Field; 14] = [
-        Field::EpisodeId,
-        Field::PatientId,
-        Field::Municipality,
-        Field::CareType,
-        Field::AdmittedAt,
-        Field::ReadyAt,
-        Field::DischargedAt,
-        Field::HomeReadyAt,
-        Field::PlannedDischargeDate,
-        Field::Age,
-        Field::AdmissionNoticeSent,
-        Field::SipRequired,
-        Field::SipCalled,
-        Field::RegionBlocked,
-    ];
-
-    /// The columns that must be present: `episode_id`, `municipality`, `care_type`, `ready_at`.
-    pub const REQUIRED: [Field; 4] = [
-        Field::EpisodeId,
-        Field::Municipality,
-        Field::CareType,
-        Field::ReadyAt,
-    ];
-
-    /// The column name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::EpisodeId => "episode_id",
-            Field::PatientId => "patient_id",
-            Field::Municipality => "municipality",
-            Field::CareType => "care_type",
-            Field::AdmittedAt => "admitted_at",
-            Field::ReadyAt => "ready_at",
-            Field::DischargedAt => "discharged_at",
-            Field::HomeReadyAt => "home_ready_at",
-            Field::PlannedDischargeDate => "planned_discharge_date",
-            Field::Age => "age",
-            Field::AdmissionNoticeSent => "admission_notice_sent",
-            Field::SipRequired => "sip_required",
-            Field::SipCalled => "sip_called",
-            Field::RegionBlocked => "region_blocked",
-        }
-    }
-
-    /// The field of a column name (exact, case-insensitive, surrounding spaces ignored).
-    pub fn from_column(name: &str) -> Option<Field> {
-        let n = name.trim();
-        Field::ALL
-            .into_iter()
-            .find(|f| f.as_str().eq_ignore_ascii_case(n))
-    }
-}
-
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Why a row was excluded or rejected (SPEC §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Reason {
-    /// A required field is empty or its column is missing.
-    MissingField,
-    /// A date or datetime that cannot be read.
-    UnparseableDate,
-    /// A date outside 1990-01-01 … 2100-12-31.
-    DateOutOfRange,
-    /// Not one of the 290 municipality codes.
-    UnknownMunicipality,
-    /// Not `somatic` or `psychiatric`.
-    UnknownCareType,
-    /// A boolean that is not `true`/`false`/`1`/`0`.
-    UnparseableBoolean,
-    /// An age that is not a whole number 0–150.
-    UnparseableInteger,
-    /// Discharge date before the ready date (*minusdagar*), under the `exclude` or `error`
-    /// policy.
-    NegativeDays,
-    /// Discharge before admission.
-    DischargeBeforeAdmission,
-    /// Ready notice before admission.
-    ReadyBeforeAdmission,
-    /// An `episode_id` seen on an earlier row.
-    DuplicateEpisodeId,
-}
-
-impl Reason {
-    /// All reasons, in order.
-    pub const ALL: [Reason; 11] = [
-        Reason::MissingField,
-        Reason::UnparseableDate,
-        Reason::DateOutOfRange,
-        Reason::UnknownMunicipality,
-        Reason::UnknownCareType,
-        Reason::UnparseableBoolean,
-        Reason::UnparseableInteger,
-        Reason::NegativeDays,
-        Reason::DischargeBeforeAdmission,
-        Reason::ReadyBeforeAdmission,
-        Reason::DuplicateEpisodeId,
-    ];
-
-    /// The snake_case name used in reports and JSON (`"negative_days"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::MissingField => "missing_field",
-            Reason::UnparseableDate => "unparseable_date",
-            Reason::DateOutOfRange => "date_out_of_range",
-            Reason::UnknownMunicipality => "unknown_municipality",
-            Reason::UnknownCareType => "unknown_care_type",
-            Reason::UnparseableBoolean => "unparseable_boolean",
-            Reason::UnparseableInteger => "unparseable_integer",
-            Reason::NegativeDays => "negative_days",
-            Reason::DischargeBeforeAdmission => "discharge_before_admission",
-            Reason::ReadyBeforeAdmission => "ready_before_admission",
-            Reason::DuplicateEpisodeId => "duplicate_episode_id",
-        }
-    }
-
-    /// A sentence saying how to fix it.
-    pub fn hint(self) -> &'static str {
-        match self {
-            Reason::MissingField => "fill in the field; it is required",
-            Reason::UnparseableDate => {
-                "write dates as YYYY-MM-DD and times as YYYY-MM-DDTHH:MM[:SS]"
-            }
-            Reason::DateOutOfRange => "dates must lie in 1990-01-01 … 2100-12-31",
-            Reason::UnknownMunicipality => "use one of the 290 4-digit SCB codes, e.g. 0880",
-            Reason::UnknownCareType => "use somatic or psychiatric",
-            Reason::UnparseableBoolean => "use true/false/1/0 or leave empty",
-            Reason::UnparseableInteger => "use a whole number of years 0–150 or leave empty",
-            Reason::NegativeDays => {
-                "discharge is before the ready date; correct it, or choose --negative-days day0"
-            }
-            Reason::DischargeBeforeAdmission => {
-                "discharge is before admission; correct either date"
-            }
-            Reason::ReadyBeforeAdmission => {
-                "the ready notice is before admission; correct either date"
-            }
-            Reason::DuplicateEpisodeId => "episode ids must be unique; remove the repeated row",
-        }
-    }
-
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One problem with one input row: which row (0-based, data rows only), which field, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    /// 0-based index of the data row (the header is not a row; CSV line = row + 2).
-    pub row: usize,
-    /// The field at fault.
-    pub field: Field,
-    /// Why.
-    pub reason: Reason,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "row {}: {}: {} ({})",
-            self.row,
-            self.field,
-            self.reason,
-            self.reason.hint()
-        )
-    }
-}
+pub(crate) mod idset;
+use crate::model::municipality::Municipality;
+use crate::model::time::{self, NoticeTime, TimeError};
 
 /// Strict or lenient handling of bad rows (SPEC §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -424,28 +208,6 @@ impl<'a> RawEpisode<'a> {
     /// A field's text, `None` when absent or blank.
     pub fn get(&self, field: Field) -> Option<&'a str> {
         self.values[field as usize].filter(|s| !is_blank(s))
-    }
-}
-
-/// `s.trim()`, without looking further when the first and last bytes are ASCII and not white
-/// space (the common case of a cell with nothing around its value).
-#[inline]
-pub(crate) fn trim(s: &str) -> &str {
-    let plain = |b: u8| b.is_ascii() && !(b as char).is_whitespace();
-    match s.as_bytes() {
-        [first, .., last] if plain(*first) && plain(*last) => s,
-        [only] if plain(*only) => s,
-        _ => s.trim(),
-    }
-}
-
-/// `s.trim().is_empty()`, without trimming when the first byte is plainly not white space.
-#[inline]
-fn is_blank(s: &str) -> bool {
-    match s.as_bytes().first() {
-        None => true,
-        Some(&b) if b.is_ascii() && !(b as char).is_whitespace() => false,
-        Some(_) => s.trim().is_empty(),
     }
 }
 
@@ -752,7 +514,7 @@ pub fn check_episodes(episodes: &[Episode], policy: NegativeDays) -> Vec<Problem
     let mut problems = Vec::new();
     for (row, e) in episodes.iter().enumerate() {
         let before = problems.len();
-        crate::engine::row_problems(row, e, policy, &mut problems);
+        crate::measure::engine::row_problems(row, e, policy, &mut problems);
         let id_flagged = problems[before..]
             .iter()
             .any(|p| p.field == Field::EpisodeId);
@@ -929,33 +691,6 @@ mod tests {
         raw.set(Field::RegionBlocked, "1");
         let e = EpisodeReader::new().read(0, &raw).unwrap();
         assert!(!e.admission_notice_sent && e.sip_required && !e.sip_called && e.region_blocked);
-    }
-
-    #[test]
-    fn the_quick_trim_is_the_trim() {
-        for s in [
-            "",
-            " ",
-            "a",
-            " a",
-            "a ",
-            " a ",
-            "ab",
-            "\u{a0}a",
-            "a\u{a0}",
-            "\u{85}",
-            "\u{b}a",
-            "a\u{c}",
-            "\u{2003}",
-            "é",
-            " é ",
-            "\té\r\n",
-            "0880",
-            "\u{1f600}",
-        ] {
-            assert_eq!(trim(s), s.trim(), "{s:?}");
-            assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
-        }
     }
 
     #[test]

@@ -29,13 +29,13 @@ use std::sync::OnceLock;
 use chrono::{Datelike, Timelike};
 use serde::{Deserialize, Serialize};
 
-use crate::episode::{CareType, Episode};
 use crate::error::Error;
-use crate::measures::Measures;
-use crate::municipality::{Municipality, MUNICIPALITY_COUNT};
-use crate::period::{Period, PeriodKind};
-use crate::time::{self, NoticeTime, MAX_DAY, MIN_DAY, NO_DATE};
-use crate::validate::{EpisodeFacts, ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
+use crate::input::{EpisodeFacts, ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
+use crate::measure::measures::Measures;
+use crate::model::episode::{CareType, Episode};
+use crate::model::municipality::{Municipality, MUNICIPALITY_COUNT};
+use crate::model::period::{Period, PeriodKind};
+use crate::model::time::{self, NoticeTime, MAX_DAY, MIN_DAY, NO_DATE};
 
 /// Options of an indicator computation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,7 +268,7 @@ fn check_row(row: usize, v: &RowView, policy: NegativeDays, out: &mut Vec<Proble
     out.len() == start
 }
 
-/// The problems of one episode value (used by [`crate::validate::check_episodes`]).
+/// The problems of one episode value (used by [`crate::input::check_episodes`]).
 pub(crate) fn row_problems(row: usize, e: &Episode, policy: NegativeDays, out: &mut Vec<Problem>) {
     check_row(row, &RowView::of_episode(e), policy, out);
 }
@@ -496,7 +496,7 @@ impl MeasureSet {
     }
 
     /// Streams in row `row` read as [`EpisodeFacts`] (by
-    /// [`crate::validate::EpisodeReader::read_facts`], with no problem found): the same as
+    /// [`crate::input::EpisodeReader::read_facts`], with no problem found): the same as
     /// [`push`](Self::push) of the episode those facts belong to, without its ids.
     pub fn push_facts(&mut self, row: usize, facts: &EpisodeFacts, opts: &IndicatorOptions) {
         self.push_view(row, &RowView::of_facts(facts), opts);
@@ -521,7 +521,7 @@ impl MeasureSet {
         }
     }
 
-    /// Streams in a row that could not be read (the problems [`crate::validate::EpisodeReader`]
+    /// Streams in a row that could not be read (the problems [`crate::input::EpisodeReader`]
     /// found): it is counted as input and excluded under its first problem's reason.
     /// An empty list is ignored.
     pub fn push_problems(&mut self, problems: Vec<Problem>) {
