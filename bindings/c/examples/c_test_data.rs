@@ -103,7 +103,7 @@ fn main() {
     cols.ready_day[20] = NO_DATE; // missing ready date
     if cols.discharge_day[25] != NO_DATE {
         cols.admitted_day[25] = cols.discharge_day[25] + 1; // discharged before admission
-        cols.admitted_minute[25] = -1;
+        cols.admitted_second[25] = -1;
     }
 
     // The same rows as episode values, for the invoice: the four unreadable rows apart (a
@@ -143,11 +143,11 @@ fn main() {
             cols.municipality[i],
             cols.care_type[i],
             cols.ready_day[i],
-            cols.ready_minute[i],
+            minutes(cols.ready_second[i]),
             cols.discharge_day[i],
-            cols.discharge_minute[i],
+            minutes(cols.discharge_second[i]),
             cols.admitted_day[i],
-            cols.admitted_minute[i],
+            minutes(cols.admitted_second[i]),
             cols.age[i],
             u8::from(e.admission_notice_sent),
             u8::from(e.sip_required),
@@ -308,5 +308,15 @@ fn write_invoices(
             writeln!(out, "{row}\t{id}\t{reason}").expect("write to a string");
         }
         std::fs::write(dir.join(format!("invoice_{name}.tsv")), out).expect("write invoice");
+    }
+}
+
+/// Minutes after midnight of a time of day in seconds (the C structs count minutes; −1 stays
+/// unknown).
+fn minutes(second: i32) -> i32 {
+    if second < 0 {
+        -1
+    } else {
+        second / 60
     }
 }

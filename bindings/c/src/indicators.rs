@@ -210,7 +210,8 @@ pub extern "C" fn utklar_episodes_indicators(
     })
 }
 
-/// Computes indicators straight from column arrays (read in place, nothing copied): only the
+/// Computes indicators straight from column arrays (read in place; the minute columns are
+/// copied as seconds): only the
 /// first nine columns of `utklar_columns` are used (municipality, care_type, ready_day,
 /// discharge_day, ready_minute, discharge_minute, admitted_day, admitted_minute, age), which
 /// is all the indicators need. Otherwise as `utklar_episodes_indicators`; row numbers in
@@ -230,15 +231,26 @@ pub extern "C" fn utklar_columns_indicators(
         let opts = core_options(o)?;
         group_by(o.group_by)?;
         let n = c.len;
+        // The core counts times in seconds; the C columns give minutes.
+        let seconds = |col: Option<&[i32]>| -> Option<Vec<i32>> {
+            col.map(|m| {
+                m.iter()
+                    .map(|&m| if (0..1440).contains(&m) { m * 60 } else { -1 })
+                    .collect()
+            })
+        };
+        let ready_second = seconds(opt_slice(c.ready_minute, n, "ready_minute")?);
+        let discharge_second = seconds(opt_slice(c.discharge_minute, n, "discharge_minute")?);
+        let admitted_second = seconds(opt_slice(c.admitted_minute, n, "admitted_minute")?);
         let cols = EpisodeColumns {
             municipality: arg_slice(c.municipality, n, "municipality")?,
             care_type: arg_slice(c.care_type, n, "care_type")?,
             ready_day: arg_slice(c.ready_day, n, "ready_day")?,
             discharge_day: arg_slice(c.discharge_day, n, "discharge_day")?,
-            ready_minute: opt_slice(c.ready_minute, n, "ready_minute")?,
-            discharge_minute: opt_slice(c.discharge_minute, n, "discharge_minute")?,
+            ready_second: ready_second.as_deref(),
+            discharge_second: discharge_second.as_deref(),
             admitted_day: opt_slice(c.admitted_day, n, "admitted_day")?,
-            admitted_minute: opt_slice(c.admitted_minute, n, "admitted_minute")?,
+            admitted_second: admitted_second.as_deref(),
             age: opt_slice(c.age, n, "age")?,
             row_offset: 0,
         };

@@ -140,9 +140,12 @@ pub fn to_py_in(py: Python<'_>, e: Error, context: Option<&str>) -> PyErr {
             with_attr(py, UnknownMunicipalityError::new_err(msg), "code", code)
         }
         Error::UnknownCounty(code) => with_attr(py, UnknownCountyError::new_err(msg), "code", code),
-        Error::MissingAmount { year } => {
-            with_attr(py, MissingAmountError::new_err(msg), "year", year)
-        }
+        Error::MissingAmount { year } => with_attr(
+            py,
+            MissingAmountError::new_err(format!("{msg} (amounts={{{year}: KRONOR}})")),
+            "year",
+            year,
+        ),
         Error::Agreement { field, .. } => {
             with_attr(py, AgreementError::new_err(msg), "field", field)
         }

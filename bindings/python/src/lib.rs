@@ -102,10 +102,10 @@ impl Buffers {
             care_type: &self.care_type[from..to],
             ready_day: &self.ready_day[from..to],
             discharge_day: &self.discharge_day[from..to],
-            ready_minute: Some(&self.ready_minute[from..to]),
-            discharge_minute: Some(&self.discharge_minute[from..to]),
+            ready_second: Some(&self.ready_minute[from..to]),
+            discharge_second: Some(&self.discharge_minute[from..to]),
             admitted_day: Some(&self.admitted_day[from..to]),
-            admitted_minute: Some(&self.admitted_minute[from..to]),
+            admitted_second: Some(&self.admitted_minute[from..to]),
             age: Some(&self.age[from..to]),
             row_offset,
         }
@@ -174,6 +174,17 @@ fn measure_slice(
         &mut buf.admitted_minute,
         probs,
     );
+    // The core counts times of day in seconds.
+    for m in buf
+        .ready_minute
+        .iter_mut()
+        .chain(buf.discharge_minute.iter_mut())
+        .chain(buf.admitted_minute.iter_mut())
+    {
+        if *m >= 0 {
+            *m *= 60;
+        }
+    }
     b.age_column(offset, &mut buf.age, probs);
     other_cells(b, offset, probs);
     // The problems of each row together, in row order (a stable sort keeps the order of the

@@ -157,7 +157,7 @@ impl Agreement {
     ///     >>> utklar.Agreement.preset("gotland")
     ///     Traceback (most recent call last):
     ///     ...
-    ///     utklar.UnknownPresetError: no preset agreement named "gotland"; `utklar presets` lists the presets
+    ///     utklar.UnknownPresetError: no preset agreement named "gotland"; the presets are statutory, kalmar, vgr, sormland
     #[staticmethod]
     fn preset(py: Python<'_>, name: &str) -> PyResult<Self> {
         Ok(Agreement {

@@ -73,3 +73,12 @@ impl From<serde_json::Error> for Failure {
 pub fn arg(option: &str, e: &utklar_core::Error) -> Failure {
     Failure::Usage(format!("{option}: {e}"))
 }
+
+/// The core's hint for a problem's reason, with the command line's spelling of the option that
+/// changes it.
+pub fn hint(reason: utklar_core::Reason) -> String {
+    match reason {
+        utklar_core::Reason::NegativeDays => format!("{} (--negative-days day0)", reason.hint()),
+        _ => reason.hint().to_string(),
+    }
+}

@@ -173,7 +173,7 @@ pub fn read_episodes(
                             p.row,
                             p.field,
                             p.reason,
-                            p.reason.hint()
+                            fail::hint(p.reason)
                         ));
                     }
                 }
@@ -221,6 +221,7 @@ pub fn kronor(ore: i64) -> String {
 fn core(e: &Error) -> Failure {
     match e {
         Error::Invalid(_) => Failure::Data(e.to_string()),
+        Error::MissingAmount { year } => Failure::usage(format!("{e} (--amount {year}=KRONOR)")),
         _ => Failure::usage(e.to_string()),
     }
 }

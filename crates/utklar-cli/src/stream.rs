@@ -288,7 +288,7 @@ pub fn list_problems(s: &Streamed, problems: &[Problem], limit: usize) {
             s.place(p.row),
             p.field,
             p.reason,
-            p.reason.hint()
+            crate::fail::hint(p.reason)
         );
     }
     if problems.len() > limit {

@@ -93,7 +93,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                     p.row,
                     p.field.as_str(),
                     p.reason.as_str(),
-                    p.reason.hint()
+                    crate::fail::hint(p.reason)
                 )?,
                 Format::Csv => {
                     let mut w = csv::WriterBuilder::new()

@@ -66,12 +66,13 @@ impl fmt::Display for Error {
             }
             Error::MissingAmount { year } => write!(
                 f,
-                "no national amount per care day for {year}: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount for {year} (e.g. --amount {year}=KRONOR)"
+                "no national amount per care day for {year}: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount per care day for {year} with the call's amounts"
             ),
             Error::Agreement { field, message } => write!(f, "agreement field `{field}`: {message}"),
             Error::UnknownPreset(name) => write!(
                 f,
-                "no preset agreement named {name:?}; `utklar presets` lists the presets"
+                "no preset agreement named {name:?}; the presets are {}",
+                crate::payment::preset_names().join(", ")
             ),
             Error::InvalidArgument { name, message } => write!(f, "{name}: {message}"),
         }

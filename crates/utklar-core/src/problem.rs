@@ -180,7 +180,7 @@ impl Reason {
             Reason::UnparseableBoolean => "use true/false/1/0 or leave empty",
             Reason::UnparseableInteger => "use a whole number of years 0–150 or leave empty",
             Reason::NegativeDays => {
-                "discharge is before the ready date; correct it, or choose --negative-days day0"
+                "discharge is before the ready date; correct it, or count such rows as day 0 with the day0 negative-days policy"
             }
             Reason::DischargeBeforeAdmission => {
                 "discharge is before admission; correct either date"

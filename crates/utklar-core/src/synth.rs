@@ -268,6 +268,15 @@ fn generate_rows(opts: &SynthOptions, mut sink: impl FnMut(usize, Row)) {
     }
 }
 
+/// Seconds after midnight of a generated minute ([`NO_TIME`] stays unknown).
+fn seconds(minute: i32) -> i32 {
+    if minute < 0 {
+        NO_TIME
+    } else {
+        minute * 60
+    }
+}
+
 fn notice(day: i32, minute: i32) -> NoticeTime {
     NoticeTime::from_day_minutes(day, minute)
 }
@@ -321,15 +330,15 @@ pub struct OwnedColumns {
     /// Ready day numbers.
     pub ready_day: Vec<i32>,
     /// Ready minutes after midnight.
-    pub ready_minute: Vec<i32>,
+    pub ready_second: Vec<i32>,
     /// Discharge day numbers ([`NO_DATE`] when open).
     pub discharge_day: Vec<i32>,
     /// Discharge minutes after midnight.
-    pub discharge_minute: Vec<i32>,
+    pub discharge_second: Vec<i32>,
     /// Admission day numbers.
     pub admitted_day: Vec<i32>,
     /// Admission minutes after midnight.
-    pub admitted_minute: Vec<i32>,
+    pub admitted_second: Vec<i32>,
     /// Ages (−1 unknown).
     pub age: Vec<i32>,
 }
@@ -342,10 +351,10 @@ impl OwnedColumns {
             care_type: &self.care_type,
             ready_day: &self.ready_day,
             discharge_day: &self.discharge_day,
-            ready_minute: Some(&self.ready_minute),
-            discharge_minute: Some(&self.discharge_minute),
+            ready_second: Some(&self.ready_second),
+            discharge_second: Some(&self.discharge_second),
             admitted_day: Some(&self.admitted_day),
-            admitted_minute: Some(&self.admitted_minute),
+            admitted_second: Some(&self.admitted_second),
             age: Some(&self.age),
             row_offset: 0,
         }
@@ -362,23 +371,23 @@ impl OwnedColumns {
     }
 }
 
-/// Converts episode values to columns (times of day truncated to the minute).
+/// Converts episode values to columns (times of day to the second).
 pub fn to_columns(episodes: &[Episode]) -> OwnedColumns {
     let mut c = OwnedColumns::default();
     let split =
-        |t: Option<NoticeTime>| t.map_or((NO_DATE, NO_TIME), |t| (t.day(), time::minutes_of(t)));
+        |t: Option<NoticeTime>| t.map_or((NO_DATE, NO_TIME), |t| (t.day(), time::seconds_of(t)));
     for e in episodes {
         c.municipality.push(e.municipality.code());
         c.care_type.push(e.care_type as u8);
         let (d, m) = split(Some(e.ready_at));
         c.ready_day.push(d);
-        c.ready_minute.push(m);
+        c.ready_second.push(m);
         let (d, m) = split(e.discharged_at);
         c.discharge_day.push(d);
-        c.discharge_minute.push(m);
+        c.discharge_second.push(m);
         let (d, m) = split(e.admitted_at);
         c.admitted_day.push(d);
-        c.admitted_minute.push(m);
+        c.admitted_second.push(m);
         c.age.push(e.age.map_or(-1, i32::from));
     }
     c
@@ -391,11 +400,11 @@ pub fn generate_columns(opts: &SynthOptions) -> OwnedColumns {
         c.municipality.push(r.muni.code());
         c.care_type.push(r.care as u8);
         c.ready_day.push(r.ready);
-        c.ready_minute.push(r.ready_min);
+        c.ready_second.push(seconds(r.ready_min));
         c.discharge_day.push(r.discharge);
-        c.discharge_minute.push(r.discharge_min);
+        c.discharge_second.push(seconds(r.discharge_min));
         c.admitted_day.push(r.admitted);
-        c.admitted_minute.push(r.admitted_min);
+        c.admitted_second.push(seconds(r.admitted_min));
         c.age.push(r.age);
     });
     c

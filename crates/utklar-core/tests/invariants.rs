@@ -10,17 +10,17 @@ use utklar_core::{
 
 const D2024: i32 = 19_723; // 2024-01-01
 
-/// Admission relative to the ready day (None: no admission) and minutes of admission, ready
+/// Admission relative to the ready day (None: no admission) and seconds of admission, ready
 /// and discharge (−1 unknown): exercises the same-day order rules.
 type Times = (Option<i32>, i32, i32, i32);
 
 fn times() -> impl Strategy<Value = Times> {
-    let minute = prop_oneof![Just(-1), 0i32..1440];
+    let second = prop_oneof![Just(-1), 0i32..86_400, 36_000i32..36_060];
     (
         prop_oneof![Just(None), (-1i32..4).prop_map(Some)],
-        minute.clone(),
-        minute.clone(),
-        minute,
+        second.clone(),
+        second.clone(),
+        second,
     )
 }
 
@@ -51,20 +51,20 @@ fn columns_timed(rows: &[(u16, u8, i32, i32, bool, i32)], t: &[Times]) -> OwnedC
         c.municipality.push(m);
         c.care_type.push(care);
         c.ready_day.push(ready);
-        c.ready_minute.push(rm);
+        c.ready_second.push(rm);
         c.discharge_day
             .push(if open { NO_DATE } else { ready + days });
-        c.discharge_minute.push(if open { NO_TIME } else { dm });
+        c.discharge_second.push(if open { NO_TIME } else { dm });
         c.admitted_day.push(adm.map_or(NO_DATE, |k| ready - k));
-        c.admitted_minute
+        c.admitted_second
             .push(if adm.is_some() { am } else { NO_TIME });
         c.age.push(age);
     }
     c
 }
 
-fn at(day: i32, minute: i32) -> NoticeTime {
-    NoticeTime::from_day_minutes(day, minute)
+fn at(day: i32, second: i32) -> NoticeTime {
+    NoticeTime::from_day_seconds(day, second)
 }
 
 /// Rows with valid codes as episode values (invalid codes cannot be an Episode).

@@ -440,7 +440,7 @@ def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any
     ...     "statutory")
     Traceback (most recent call last):
     ...
-    utklar.MissingAmountError: no national amount per care day for 2025: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount for 2025 (e.g. --amount 2025=KRONOR)
+    utklar.MissingAmountError: no national amount per care day for 2025: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount per care day for 2025 with the call's amounts (amounts={2025: KRONOR})
     """
     library = library_of(episodes)
     lines, totals, not_billed, summary, report = _utklar.invoice(episodes, agreement, amounts=amounts)

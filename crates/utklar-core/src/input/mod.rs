@@ -26,7 +26,6 @@
 //! assert_eq!(problems[0].reason, Reason::UnknownMunicipality);
 //! ```
 
-use crate::text::{is_blank, trim};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
@@ -38,10 +37,13 @@ use crate::model::episode::{CareType, Episode};
 use idset::IdSet;
 
 pub use crate::problem::{Field, Problem, Reason};
+pub use value::Value;
 
 pub(crate) mod idset;
+pub(crate) mod rules;
+pub mod value;
 use crate::model::municipality::Municipality;
-use crate::model::time::{self, NoticeTime, TimeError};
+use crate::model::time::NoticeTime;
 
 /// Strict or lenient handling of bad rows (SPEC §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -150,64 +152,53 @@ impl ExclusionReport {
     }
 }
 
-/// Reads a boolean as SPEC §3 writes it: `true`/`false`/`1`/`0` in any case (also `yes`/`no`,
-/// `ja`/`nej`). `Ok(None)` for an empty cell.
+/// Reads a boolean cell of text: [`value::flag`] of [`Value::Text`].
 pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
-    let t = trim(s);
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-    if is(&["true", "1", "yes", "ja", "t", "y", "j"]) {
-        Ok(Some(true))
-    } else if is(&["false", "0", "no", "nej", "f", "n"]) {
-        Ok(Some(false))
-    } else {
-        Err(Reason::UnparseableBoolean)
-    }
+    value::flag(Value::Text(s))
 }
 
-/// Reads an age: a whole number 0–150 (`"81"`, also `"81.0"` from spreadsheets).
-/// `Ok(None)` for an empty cell.
+/// Reads an age cell of text: [`value::age`] of [`Value::Text`].
 pub fn parse_age(s: &str) -> Result<Option<u16>, Reason> {
-    let t = trim(s);
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let t = t.strip_suffix(".0").unwrap_or(t);
-    match t.parse::<u16>() {
-        Ok(a) if a <= 150 => Ok(Some(a)),
-        _ => Err(Reason::UnparseableInteger),
-    }
+    value::age(Value::Text(s))
 }
 
-fn time_reason(e: &TimeError) -> Reason {
-    match e {
-        TimeError::OutOfRange => Reason::DateOutOfRange,
-        _ => Reason::UnparseableDate,
-    }
-}
-
-/// The text of one input row, by field; `None` or empty for an absent value.
+/// The cells of one input row, by field, as their source typed them ([`Value`]); a field not
+/// set is absent.
+///
+/// Text sources set `&str` cells (`row.set(Field::ReadyAt, "2025-03-03 10:15")`); typed sources
+/// set numbers, booleans, dates and times (`row.set(Field::Age, Value::Int(81))`).
 #[derive(Debug, Clone, Default)]
-pub struct RawEpisode<'a> {
-    values: [Option<&'a str>; 14],
+pub struct Row<'a> {
+    values: [Value<'a>; 14],
 }
 
-impl<'a> RawEpisode<'a> {
-    /// Sets a field's text.
-    pub fn set(&mut self, field: Field, value: &'a str) {
-        self.values[field as usize] = Some(value);
+/// The former name of [`Row`], for rows of text.
+pub type RawEpisode<'a> = Row<'a>;
+
+impl<'a> Row<'a> {
+    /// Sets a field's cell.
+    #[inline]
+    pub fn set(&mut self, field: Field, value: impl Into<Value<'a>>) {
+        self.values[field as usize] = value.into();
     }
 
     /// Clears every field.
     pub fn clear(&mut self) {
-        self.values = [None; 14];
+        self.values = [Value::Absent; 14];
     }
 
-    /// A field's text, `None` when absent or blank.
+    /// A field's cell ([`Value::Absent`] when not set).
+    #[inline]
+    pub fn value(&self, field: Field) -> Value<'a> {
+        self.values[field as usize]
+    }
+
+    /// A field's text, `None` when the cell is absent, blank or not text.
     pub fn get(&self, field: Field) -> Option<&'a str> {
-        self.values[field as usize].filter(|s| !is_blank(s))
+        match self.values[field as usize] {
+            Value::Text(s) if !crate::text::is_blank(s) => Some(s),
+            _ => None,
+        }
     }
 }
 
@@ -232,40 +223,18 @@ impl EpisodeReader {
         EpisodeReader::default()
     }
 
-    fn seen_before(&mut self, id: &str) -> bool {
-        !self.seen.insert(IdHash::of(id).0)
-    }
-
     /// Reads row `row`: the episode, or every problem found in it.
-    pub fn read(&mut self, row: usize, raw: &RawEpisode<'_>) -> Result<Episode, Vec<Problem>> {
+    pub fn read(&mut self, row: usize, raw: &Row<'_>) -> Result<Episode, Vec<Problem>> {
         let mut problems = Vec::new();
         let (episode_id, facts) = parse_row(row, raw, &mut problems);
-        if let Some(id) = episode_id {
-            if self.seen_before(id) {
-                problems.push(Problem {
-                    row,
-                    field: Field::EpisodeId,
-                    reason: Reason::DuplicateEpisodeId,
-                });
-            }
+        if let Some(id) = &episode_id {
+            self.check_duplicate(row, IdHash::of(id.as_str()), &mut problems);
         }
         match (episode_id, facts) {
-            (Some(id), Some(f)) if problems.is_empty() => Ok(Episode {
-                episode_id: id.to_string(),
-                patient_id: raw.get(Field::PatientId).map(|s| s.trim().to_string()),
-                municipality: f.municipality,
-                care_type: f.care_type,
-                admitted_at: f.admitted_at,
-                ready_at: f.ready_at,
-                discharged_at: f.discharged_at,
-                home_ready_at: f.home_ready_at,
-                planned_discharge_date: f.planned_discharge_date,
-                age: f.age,
-                admission_notice_sent: f.admission_notice_sent,
-                sip_required: f.sip_required,
-                sip_called: f.sip_called,
-                region_blocked: f.region_blocked,
-            }),
+            (Some(id), Some(f)) if problems.is_empty() => Ok(f.into_episode(
+                id.as_str().to_string(),
+                value::id(raw.value(Field::PatientId)).map(|p| p.as_str().to_string()),
+            )),
             _ => Err(problems),
         }
     }
@@ -306,7 +275,7 @@ impl EpisodeReader {
         let start = problems.len();
         let (id, facts) = parse_row(row, raw, problems);
         let facts = facts.filter(|_| problems.len() == start);
-        (id.map(IdHash::of), facts)
+        (id.map(|id| IdHash::of(id.as_str())), facts)
     }
 
     /// The duplicate check of [`read`](Self::read) for row `row`, by its id's hash (from
@@ -382,110 +351,89 @@ pub struct EpisodeFacts {
     pub region_blocked: bool,
 }
 
-/// Every check of [`EpisodeReader::read`] but the duplicate id: pushes the problems found and
-/// returns the trimmed id (when present) and the facts (when the required fields read).
+impl EpisodeFacts {
+    /// The episode these facts belong to, with its ids.
+    pub fn into_episode(self, episode_id: String, patient_id: Option<String>) -> Episode {
+        Episode {
+            episode_id,
+            patient_id,
+            municipality: self.municipality,
+            care_type: self.care_type,
+            admitted_at: self.admitted_at,
+            ready_at: self.ready_at,
+            discharged_at: self.discharged_at,
+            home_ready_at: self.home_ready_at,
+            planned_discharge_date: self.planned_discharge_date,
+            age: self.age,
+            admission_notice_sent: self.admission_notice_sent,
+            sip_required: self.sip_required,
+            sip_called: self.sip_called,
+            region_blocked: self.region_blocked,
+        }
+    }
+}
+
+/// Every check of [`EpisodeReader::read`] but the duplicate id, in field order: pushes the
+/// problems found and returns the id (when present) and the facts (when the required fields
+/// read). This is the rule set every source goes through.
 fn parse_row<'a>(
     row: usize,
-    raw: &RawEpisode<'a>,
+    raw: &Row<'a>,
     problems: &mut Vec<Problem>,
-) -> (Option<&'a str>, Option<EpisodeFacts>) {
+) -> (Option<value::IdText<'a>>, Option<EpisodeFacts>) {
     let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
+    // A field through its rule: the value, or its problem noted; a required field that is
+    // absent is a missing-field problem.
+    macro_rules! read {
+        ($field:expr, $rule:path, $required:expr) => {
+            match $rule(raw.value($field)) {
+                Ok(Some(v)) => Some(v),
+                Ok(None) => {
+                    if $required {
+                        bad($field, Reason::MissingField);
+                    }
+                    None
+                }
+                Err(reason) => {
+                    bad($field, reason);
+                    None
+                }
+            }
+        };
+    }
 
-    let episode_id = raw.get(Field::EpisodeId).map(trim);
+    let episode_id = value::id(raw.value(Field::EpisodeId));
     if episode_id.is_none() {
         bad(Field::EpisodeId, Reason::MissingField);
     }
-    let municipality = match raw.get(Field::Municipality) {
-        None => {
-            bad(Field::Municipality, Reason::MissingField);
-            None
-        }
-        Some(s) => match s.parse::<Municipality>() {
-            Ok(m) => Some(m),
-            Err(_) => {
-                bad(Field::Municipality, Reason::UnknownMunicipality);
-                None
-            }
-        },
-    };
-    let care_type = match raw.get(Field::CareType) {
-        None => {
-            bad(Field::CareType, Reason::MissingField);
-            None
-        }
-        Some(s) => match s.parse::<CareType>() {
-            Ok(c) => Some(c),
-            Err(_) => {
-                bad(Field::CareType, Reason::UnknownCareType);
-                None
-            }
-        },
-    };
-    let mut notice = |field: Field, required: bool| -> Option<NoticeTime> {
-        match raw.get(field) {
-            None => {
-                if required {
-                    bad(field, Reason::MissingField);
-                }
-                None
-            }
-            Some(s) => match time::parse_notice(s) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    bad(field, time_reason(&e));
-                    None
-                }
-            },
-        }
-    };
-    let ready_at = notice(Field::ReadyAt, true);
-    let admitted_at = notice(Field::AdmittedAt, false);
-    let discharged_at = notice(Field::DischargedAt, false);
-    let home_ready_at = notice(Field::HomeReadyAt, false);
-    let planned_discharge_date = match raw.get(Field::PlannedDischargeDate) {
-        None => None,
-        Some(s) => match time::parse_date(s) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                bad(Field::PlannedDischargeDate, time_reason(&e));
-                None
-            }
-        },
-    };
-    let age = raw.get(Field::Age).and_then(|s| match parse_age(s) {
-        Ok(a) => a,
-        Err(r) => {
-            bad(Field::Age, r);
-            None
-        }
-    });
-    let mut flag = |field: Field, default: bool| -> bool {
-        match raw.get(field).map(parse_bool) {
-            None | Some(Ok(None)) => default,
-            Some(Ok(Some(b))) => b,
-            Some(Err(r)) => {
-                bad(field, r);
+    let municipality = read!(Field::Municipality, value::municipality, true);
+    let care_type = read!(Field::CareType, value::care_type, true);
+    let ready_at = read!(Field::ReadyAt, value::notice, true);
+    let admitted_at = read!(Field::AdmittedAt, value::notice, false);
+    let discharged_at = read!(Field::DischargedAt, value::notice, false);
+    let home_ready_at = read!(Field::HomeReadyAt, value::notice, false);
+    let planned_discharge_date = read!(Field::PlannedDischargeDate, value::date, false);
+    let age = read!(Field::Age, value::age, false);
+    let mut flag = |field: Field| -> bool {
+        let default = value::flag_default(field).unwrap_or(false);
+        match value::flag(raw.value(field)) {
+            Ok(v) => v.unwrap_or(default),
+            Err(reason) => {
+                bad(field, reason);
                 default
             }
         }
     };
-    let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
-    let sip_required = flag(Field::SipRequired, false);
-    let sip_called = flag(Field::SipCalled, false);
-    let region_blocked = flag(Field::RegionBlocked, false);
+    let admission_notice_sent = flag(Field::AdmissionNoticeSent);
+    let sip_required = flag(Field::SipRequired);
+    let sip_called = flag(Field::SipCalled);
+    let region_blocked = flag(Field::RegionBlocked);
 
-    if let Some(adm) = admitted_at {
-        if let Some(dis) = discharged_at {
-            if dis.is_before(adm) {
-                bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
-            }
-        }
-        if let Some(r) = ready_at {
-            if r.is_before(adm) {
-                bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
-            }
-        }
-    }
+    rules::order_problems(
+        row,
+        &rules::Times::of(admitted_at, ready_at, discharged_at),
+        problems,
+    );
     let facts = match (municipality, care_type, ready_at) {
         (Some(municipality), Some(care_type), Some(ready_at)) => Some(EpisodeFacts {
             municipality,
@@ -506,24 +454,17 @@ fn parse_row<'a>(
     (episode_id, facts)
 }
 
-/// Checks episode values built in code: dates in range, discharge and ready not before
-/// admission, ids unique, and negative days under `policy` (reported unless `Day0`). Returns
-/// every problem found; an empty list means the episodes are clean.
+/// Checks episode values built in code with the rules every row meets: an id present and not
+/// repeated, dates in range, discharge and ready not before admission, and negative days under
+/// `policy` (reported unless `Day0`). Returns every problem found, in row order; an empty list
+/// means the episodes are clean.
 pub fn check_episodes(episodes: &[Episode], policy: NegativeDays) -> Vec<Problem> {
     let mut reader = EpisodeReader::new();
     let mut problems = Vec::new();
     for (row, e) in episodes.iter().enumerate() {
-        let before = problems.len();
-        crate::measure::engine::row_problems(row, e, policy, &mut problems);
-        let id_flagged = problems[before..]
-            .iter()
-            .any(|p| p.field == Field::EpisodeId);
-        if !id_flagged && reader.seen_before(&e.episode_id) {
-            problems.push(Problem {
-                row,
-                field: Field::EpisodeId,
-                reason: Reason::DuplicateEpisodeId,
-            });
+        rules::episode_problems(row, e, policy, &mut problems);
+        if !crate::text::is_blank(&e.episode_id) {
+            reader.check_duplicate(row, IdHash::of(&e.episode_id), &mut problems);
         }
     }
     problems

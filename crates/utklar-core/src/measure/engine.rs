@@ -26,16 +26,18 @@
 
 use std::sync::OnceLock;
 
-use chrono::{Datelike, Timelike};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::input::{EpisodeFacts, ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
+use crate::input::rules::{check_row, RowView, Times};
+use crate::input::value::SECONDS_PER_DAY;
+use crate::input::{EpisodeFacts, ExclusionReport, Mode, NegativeDays, Problem, Reason};
 use crate::measure::measures::Measures;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::{Municipality, MUNICIPALITY_COUNT};
 use crate::model::period::{Period, PeriodKind};
-use crate::model::time::{self, NoticeTime, MAX_DAY, MIN_DAY, NO_DATE};
+use crate::model::time::{self, MAX_DAY, MIN_DAY, NO_DATE};
 
 /// Options of an indicator computation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,8 +68,8 @@ impl Default for IndicatorOptions {
 /// Episodes as columns: one slice per field, all of the same length.
 ///
 /// Dates are day numbers (days since 1970-01-01, Arrow `date32`), with [`time::NO_DATE`] (−1)
-/// for an absent date; times of day are minutes after midnight with [`time::NO_TIME`] (−1)
-/// for unknown. Municipalities are numeric codes (`880` for `"0880"`), care types 0 (somatic)
+/// for an absent date; times of day are seconds after midnight with [`time::NO_TIME`] (−1)
+/// for unknown (any value outside 0…86 399 is unknown). Municipalities are numeric codes (`880` for `"0880"`), care types 0 (somatic)
 /// or 1 (psychiatric). Optional columns may be `None`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EpisodeColumns<'a> {
@@ -79,14 +81,14 @@ pub struct EpisodeColumns<'a> {
     pub ready_day: &'a [i32],
     /// Discharge date, [`time::NO_DATE`] when still in hospital.
     pub discharge_day: &'a [i32],
-    /// Ready time of day in minutes, if known.
-    pub ready_minute: Option<&'a [i32]>,
-    /// Discharge time of day in minutes, if known.
-    pub discharge_minute: Option<&'a [i32]>,
+    /// Ready time of day in seconds after midnight, if known.
+    pub ready_second: Option<&'a [i32]>,
+    /// Discharge time of day in seconds after midnight, if known.
+    pub discharge_second: Option<&'a [i32]>,
     /// Admission date, if known.
     pub admitted_day: Option<&'a [i32]>,
-    /// Admission time of day in minutes, if known.
-    pub admitted_minute: Option<&'a [i32]>,
+    /// Admission time of day in seconds after midnight, if known.
+    pub admitted_second: Option<&'a [i32]>,
     /// Age at discharge, negative when unknown.
     pub age: Option<&'a [i32]>,
     /// Index of the first row, added to reported row numbers (for chunks of a larger table).
@@ -111,10 +113,10 @@ impl EpisodeColumns<'_> {
         check("ready_day", self.ready_day.len())?;
         check("discharge_day", self.discharge_day.len())?;
         for (name, c) in [
-            ("ready_minute", self.ready_minute),
-            ("discharge_minute", self.discharge_minute),
+            ("ready_second", self.ready_second),
+            ("discharge_second", self.discharge_second),
             ("admitted_day", self.admitted_day),
-            ("admitted_minute", self.admitted_minute),
+            ("admitted_second", self.admitted_second),
             ("age", self.age),
         ] {
             if let Some(c) = c {
@@ -130,24 +132,6 @@ impl EpisodeColumns<'_> {
     }
 }
 
-/// One row as the classifier sees it, whichever entry point it came through.
-#[derive(Clone, Copy)]
-struct RowView {
-    /// Dense municipality index, `u16::MAX` when the code is unknown.
-    muni: u16,
-    /// Care type code (0/1; anything else is unknown).
-    care: u8,
-    ready_day: i32,
-    /// Seconds after midnight, −1 unknown.
-    ready_sec: i32,
-    discharge_day: i32,
-    discharge_sec: i32,
-    admitted_day: i32,
-    admitted_sec: i32,
-    /// Age, −1 unknown.
-    age: i32,
-}
-
 /// What the classifier decided for a row.
 enum Outcome {
     Count {
@@ -159,118 +143,6 @@ enum Outcome {
     Open,
     OutsideAge,
     Excluded,
-}
-
-fn sec_of(t: NoticeTime) -> i32 {
-    t.time.map_or(-1, |t| t.num_seconds_from_midnight() as i32)
-}
-
-fn before(day_a: i32, sec_a: i32, day_b: i32, sec_b: i32) -> bool {
-    if sec_a >= 0 && sec_b >= 0 {
-        (day_a, sec_a) < (day_b, sec_b)
-    } else {
-        day_a < day_b
-    }
-}
-
-impl RowView {
-    fn of_episode(e: &Episode) -> Self {
-        RowView::of_parts(
-            e.municipality,
-            e.care_type,
-            e.ready_at,
-            e.discharged_at,
-            e.admitted_at,
-            e.age,
-        )
-    }
-
-    fn of_facts(f: &EpisodeFacts) -> Self {
-        RowView::of_parts(
-            f.municipality,
-            f.care_type,
-            f.ready_at,
-            f.discharged_at,
-            f.admitted_at,
-            f.age,
-        )
-    }
-
-    #[inline]
-    fn of_parts(
-        municipality: Municipality,
-        care_type: CareType,
-        ready_at: NoticeTime,
-        discharged_at: Option<NoticeTime>,
-        admitted_at: Option<NoticeTime>,
-        age: Option<u16>,
-    ) -> Self {
-        let (dd, ds) = discharged_at.map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
-        let (ad, asec) = admitted_at.map_or((NO_DATE, -1), |t| (t.day(), sec_of(t)));
-        RowView {
-            muni: municipality.index() as u16,
-            care: care_type as u8,
-            ready_day: ready_at.day(),
-            ready_sec: sec_of(ready_at),
-            discharge_day: dd,
-            discharge_sec: ds,
-            admitted_day: ad,
-            admitted_sec: asec,
-            age: age.map_or(-1, i32::from),
-        }
-    }
-}
-
-/// Checks the row rules that do not need text: dates present and in range, municipality and
-/// care type known, discharge/ready not before admission, and negative days under `policy`.
-/// Pushes every problem found; returns `true` when the row is clean.
-fn check_row(row: usize, v: &RowView, policy: NegativeDays, out: &mut Vec<Problem>) -> bool {
-    let start = out.len();
-    let mut bad = |field: Field, reason: Reason| out.push(Problem { row, field, reason });
-    if v.muni == u16::MAX {
-        bad(Field::Municipality, Reason::UnknownMunicipality);
-    }
-    if v.care > 1 {
-        bad(Field::CareType, Reason::UnknownCareType);
-    }
-    if v.ready_day == NO_DATE {
-        bad(Field::ReadyAt, Reason::MissingField);
-    } else if !time::day_in_range(v.ready_day) {
-        bad(Field::ReadyAt, Reason::DateOutOfRange);
-    }
-    let dis_ok = v.discharge_day != NO_DATE && time::day_in_range(v.discharge_day);
-    if v.discharge_day != NO_DATE && !dis_ok {
-        bad(Field::DischargedAt, Reason::DateOutOfRange);
-    }
-    let adm_ok = v.admitted_day != NO_DATE && time::day_in_range(v.admitted_day);
-    if v.admitted_day != NO_DATE && !adm_ok {
-        bad(Field::AdmittedAt, Reason::DateOutOfRange);
-    }
-    let ready_ok = time::day_in_range(v.ready_day);
-    if adm_ok {
-        if dis_ok
-            && before(
-                v.discharge_day,
-                v.discharge_sec,
-                v.admitted_day,
-                v.admitted_sec,
-            )
-        {
-            bad(Field::DischargedAt, Reason::DischargeBeforeAdmission);
-        }
-        if ready_ok && before(v.ready_day, v.ready_sec, v.admitted_day, v.admitted_sec) {
-            bad(Field::ReadyAt, Reason::ReadyBeforeAdmission);
-        }
-    }
-    if dis_ok && ready_ok && v.discharge_day < v.ready_day && policy != NegativeDays::Day0 {
-        bad(Field::DischargedAt, Reason::NegativeDays);
-    }
-    out.len() == start
-}
-
-/// The problems of one episode value (used by [`crate::input::check_episodes`]).
-pub(crate) fn row_problems(row: usize, e: &Episode, policy: NegativeDays, out: &mut Vec<Problem>) {
-    check_row(row, &RowView::of_episode(e), policy, out);
 }
 
 #[inline]
@@ -286,7 +158,8 @@ fn classify(
         report.exclude(new);
         return Outcome::Excluded;
     }
-    if v.discharge_day == NO_DATE {
+    let t = &v.times;
+    if t.discharge_day == NO_DATE {
         report.open += 1;
         return Outcome::Open;
     }
@@ -300,8 +173,8 @@ fn classify(
     Outcome::Count {
         muni: v.muni,
         care: v.care,
-        discharge_day: v.discharge_day,
-        ready_days: (v.discharge_day - v.ready_day).max(0) as u32,
+        discharge_day: t.discharge_day,
+        ready_days: (t.discharge_day - t.ready_day).max(0) as u32,
     }
 }
 
@@ -570,7 +443,7 @@ pub fn measure_episodes(
 /// The fast path of [`measure_columns`]: from row `start`, adds every row that is plainly
 /// valid and counted (known municipality and care type, ready ≤ discharge both in range,
 /// admission — when `ADM` — absent, or not after ready and discharge by day and, on the same
-/// day, by the minutes when both are known, age ≥ `min_age` when `AGE`)
+/// day, by the seconds when both are known, age ≥ `min_age` when `AGE`)
 /// and stops at the first row that is not, returning its index and the rows added. Such rows
 /// go through `classify`, the one home of the rules: this loop only skips work for rows the
 /// classifier would accept unchanged.
@@ -594,11 +467,11 @@ fn fast_rows<const ADM: bool, const AGE: bool>(
     );
     let adm = cols.admitted_day.unwrap_or(&[]);
     let age = cols.age.unwrap_or(&[]);
-    let minute = |col: Option<&[i32]>, i: usize| col.map_or(-1, |c| c[i]);
-    // Whether an event at minute `x` of a day is not before one at minute `y` of the same day
-    // (an unknown or invalid minute never orders).
+    let second = |col: Option<&[i32]>, i: usize| col.map_or(-1, |c| c[i]);
+    // Whether an event at second `x` of a day is not before one at second `y` of the same day
+    // (an unknown or invalid second never orders).
     let not_before = |x: i32, y: i32| {
-        let known = |m: i32| (0..24 * 60).contains(&m);
+        let known = |m: i32| (0..SECONDS_PER_DAY).contains(&m);
         !(known(x) & known(y) & (x < y))
     };
     let mut i = start;
@@ -612,12 +485,12 @@ fn fast_rows<const ADM: bool, const AGE: bool>(
             let a = adm[i];
             let same_day_ok = |day: i32, col: Option<&[i32]>| {
                 (a < day)
-                    | ((a == day) & not_before(minute(col, i), minute(cols.admitted_minute, i)))
+                    | ((a == day) & not_before(second(col, i), second(cols.admitted_second, i)))
             };
             ok &= (a == NO_DATE)
                 | ((a >= MIN_DAY)
-                    & same_day_ok(r, cols.ready_minute)
-                    & same_day_ok(d, cols.discharge_minute));
+                    & same_day_ok(r, cols.ready_second)
+                    & same_day_ok(d, cols.discharge_second));
         }
         if AGE {
             ok &= age[i] >= min_age;
@@ -668,10 +541,10 @@ pub fn measure_columns(
     // and care type, ready ≤ discharge both in range, admission (if any) on an earlier day than
     // both, and old enough (if a minimum age is set). Anything else goes through `classify`,
     // the one home of the rules; the fast path only skips work for rows it would accept as is.
-    let opt = |c: Option<&[i32]>, i: usize, scale: i32| {
+    let opt = |c: Option<&[i32]>, i: usize| {
         c.map_or(-1, |c| {
-            if (0..24 * 60).contains(&c[i]) {
-                c[i] * scale
+            if (0..SECONDS_PER_DAY).contains(&c[i]) {
+                c[i]
             } else {
                 -1
             }
@@ -711,12 +584,14 @@ pub fn measure_columns(
         let v = RowView {
             muni: mi,
             care: cols.care_type[i],
-            ready_day: cols.ready_day[i],
-            ready_sec: opt(cols.ready_minute, i, 60),
-            discharge_day: cols.discharge_day[i],
-            discharge_sec: opt(cols.discharge_minute, i, 60),
-            admitted_day: cols.admitted_day.map_or(NO_DATE, |c| c[i]),
-            admitted_sec: opt(cols.admitted_minute, i, 60),
+            times: Times {
+                ready_day: cols.ready_day[i],
+                ready_sec: opt(cols.ready_second, i),
+                discharge_day: cols.discharge_day[i],
+                discharge_sec: opt(cols.discharge_second, i),
+                admitted_day: cols.admitted_day.map_or(NO_DATE, |c| c[i]),
+                admitted_sec: opt(cols.admitted_second, i),
+            },
             age: cols.age.map_or(-1, |a| a[i].max(-1)),
         };
         if let Outcome::Count {

@@ -138,6 +138,17 @@ impl NoticeTime {
         NoticeTime { date, time }
     }
 
+    /// From a day number and seconds after midnight ([`NO_TIME`], any negative or any value
+    /// from 86 400 on for unknown).
+    pub fn from_day_seconds(day: i32, seconds: i32) -> Self {
+        let date = date_of_day(day);
+        let time = u32::try_from(seconds)
+            .ok()
+            .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, 0))
+            .filter(|_| seconds < 86_400);
+        NoticeTime { date, time }
+    }
+
     /// The day number of the date.
     #[inline]
     pub fn day(self) -> i32 {
@@ -381,6 +392,12 @@ pub fn utc_to_stockholm(utc: NaiveDateTime) -> NaiveDateTime {
 pub fn minutes_of(t: NoticeTime) -> i32 {
     t.time
         .map_or(NO_TIME, |t| (t.hour() * 60 + t.minute()) as i32)
+}
+
+/// Seconds after midnight of a notice's time of day (a fraction dropped), or [`NO_TIME`].
+pub fn seconds_of(t: NoticeTime) -> i32 {
+    t.time
+        .map_or(NO_TIME, |t| t.num_seconds_from_midnight() as i32)
 }
 
 /// Whether a weekday is Saturday or Sunday.
