@@ -41,9 +41,12 @@ pub use value::Value;
 
 pub(crate) mod idset;
 pub(crate) mod rules;
+mod set;
 pub mod value;
+
 use crate::model::municipality::Municipality;
 use crate::model::time::NoticeTime;
+pub use set::{ColumnMap, EpisodeSet, Unreadable};
 
 /// Strict or lenient handling of bad rows (SPEC §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -32,7 +32,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::input::rules::{check_row, RowView, Times};
 use crate::input::value::SECONDS_PER_DAY;
-use crate::input::{EpisodeFacts, ExclusionReport, Mode, NegativeDays, Problem, Reason};
+use crate::input::{
+    EpisodeFacts, EpisodeSet, ExclusionReport, Mode, NegativeDays, Problem, Reason,
+};
 use crate::measure::measures::Measures;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::{Municipality, MUNICIPALITY_COUNT};
@@ -636,5 +638,46 @@ pub(crate) fn for_each_counted<'a>(
             f(row, e, p, ready_days);
         }
         scratch.problems.clear();
+    }
+}
+
+impl EpisodeSet {
+    /// The measures of a data set: each episode at its input row, each unreadable row counted
+    /// as input and excluded under its first problem, the problems in row order — the same
+    /// account as reading the rows one at a time into [`MeasureSet::push`] and
+    /// [`MeasureSet::push_problems`].
+    ///
+    /// ```
+    /// use utklar_core::input::{EpisodeSet, Row};
+    /// use utklar_core::{Field, IndicatorOptions, Reason};
+    ///
+    /// let mut set = EpisodeSet::new();
+    /// for (i, (id, muni)) in [("e0", "0880"), ("e1", "0999")].into_iter().enumerate() {
+    ///     let mut row = Row::default();
+    ///     row.set(Field::EpisodeId, id);
+    ///     row.set(Field::Municipality, muni);
+    ///     row.set(Field::CareType, "somatic");
+    ///     row.set(Field::ReadyAt, "2025-03-03");
+    ///     row.set(Field::DischargedAt, "2025-03-05");
+    ///     set.push(i, &row);
+    /// }
+    /// let m = set.measure(&IndicatorOptions::default())?;
+    /// assert_eq!((m.report().rows_in, m.report().counted), (2, 1));
+    /// assert_eq!(m.report().count(Reason::UnknownMunicipality), 1);
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn measure(&self, opts: &IndicatorOptions) -> Result<MeasureSet, Error> {
+        let mut set = MeasureSet::new(opts.period);
+        let mut bad = self.unreadable().iter().peekable();
+        for (e, &row) in self.episodes().iter().zip(self.rows()) {
+            while let Some(u) = bad.next_if(|u| u.row < row) {
+                set.push_problems(u.problems.clone());
+            }
+            set.push(row, e, opts);
+        }
+        for u in bad {
+            set.push_problems(u.problems.clone());
+        }
+        set.finish(opts)
     }
 }

@@ -265,3 +265,17 @@ pub fn indicators(
 ) -> Result<IndicatorReport, Error> {
     Ok(measure_episodes(episodes, opts)?.indicators(by, population, beds))
 }
+
+impl crate::input::EpisodeSet {
+    /// Indicators over a data set in one call: [`EpisodeSet::measure`](crate::input::EpisodeSet::measure),
+    /// then rows grouped `by`.
+    pub fn indicators(
+        &self,
+        opts: &IndicatorOptions,
+        by: GroupBy,
+        population: Option<&Population>,
+        beds: Option<&Beds>,
+    ) -> Result<IndicatorReport, Error> {
+        Ok(self.measure(opts)?.indicators(by, population, beds))
+    }
+}

@@ -13,7 +13,8 @@ use super::agreement::{
 };
 use super::amounts::{div_round, Amounts};
 use crate::error::Error;
-use crate::input::{Problem, Reason};
+use crate::input::rules::episode_problems;
+use crate::input::{EpisodeReader, EpisodeSet, IdHash, NegativeDays, Problem, Reason};
 use crate::model::calendar::is_working_day;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::Municipality;
@@ -51,6 +52,23 @@ pub enum NotBilledReason {
 }
 
 impl NotBilledReason {
+    /// The reason a row with this (first) input problem is not billed: a repeated id
+    /// [`DuplicateEpisodeId`](Self::DuplicateEpisodeId), negative days
+    /// [`NegativeDays`](Self::NegativeDays), a date before admission
+    /// [`InvalidDates`](Self::InvalidDates), anything else (a required field missing, an
+    /// unreadable value, an unknown municipality or care type, a date out of range)
+    /// [`InvalidRow`](Self::InvalidRow).
+    pub fn of_problem(reason: Reason) -> Self {
+        match reason {
+            Reason::DuplicateEpisodeId => NotBilledReason::DuplicateEpisodeId,
+            Reason::NegativeDays => NotBilledReason::NegativeDays,
+            Reason::DischargeBeforeAdmission | Reason::ReadyBeforeAdmission => {
+                NotBilledReason::InvalidDates
+            }
+            _ => NotBilledReason::InvalidRow,
+        }
+    }
+
     /// Every reason, in a fixed order.
     pub const ALL: [NotBilledReason; 10] = [
         NotBilledReason::Open,
@@ -284,14 +302,9 @@ impl Invoice {
     /// # Ok::<(), utklar_core::Error>(())
     /// ```
     pub fn add_unreadable(&mut self, row: usize, episode_id: Option<&str>, problems: &[Problem]) {
-        let reason = match problems.first().map(|p| p.reason) {
-            Some(Reason::DuplicateEpisodeId) => NotBilledReason::DuplicateEpisodeId,
-            Some(Reason::NegativeDays) => NotBilledReason::NegativeDays,
-            Some(Reason::DischargeBeforeAdmission | Reason::ReadyBeforeAdmission) => {
-                NotBilledReason::InvalidDates
-            }
-            _ => NotBilledReason::InvalidRow,
-        };
+        let reason = problems.first().map_or(NotBilledReason::InvalidRow, |p| {
+            NotBilledReason::of_problem(p.reason)
+        });
         self.episodes_in += 1;
         self.not_billed.push(NotBilled {
             index: row,
@@ -547,61 +560,41 @@ fn counted_days(rule: &CareRule, start: NaiveDate, discharge: NaiveDate) -> (i64
     }
 }
 
-/// Marks every episode whose `episode_id` appeared earlier in the input.
-///
-/// Sorting hashes and indices is several times faster than a hash set of 1 million ids (one
-/// cache miss per id); ids whose hashes agree are compared as strings, sorted, so even crafted
-/// collisions cost `O(n log n)`.
-fn duplicates(episodes: &[Episode]) -> Vec<bool> {
-    let n = episodes.len();
-    let mut dup = vec![false; n];
-    if n < 2 {
-        return dup;
-    }
-    let bits = usize::BITS - (n - 1).leading_zeros();
-    let mask = (1u64 << bits) - 1;
-    let mut keys: Vec<u64> = episodes
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut h = FxHasher::default();
-            h.write(e.episode_id.as_bytes());
-            h.write_usize(e.episode_id.len());
-            (h.finish() & !mask) | i as u64
-        })
-        .collect();
-    keys.sort_unstable();
-    let mut run: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < n {
-        let mut j = i + 1;
-        while j < n && keys[j] & !mask == keys[i] & !mask {
-            j += 1;
-        }
-        if j - i > 1 {
-            run.clear();
-            run.extend(keys[i..j].iter().map(|k| (k & mask) as usize));
-            run.sort_unstable_by(|&a, &b| {
-                episodes[a]
-                    .episode_id
-                    .cmp(&episodes[b].episode_id)
-                    .then(a.cmp(&b))
-            });
-            for w in run.windows(2) {
-                if episodes[w[0]].episode_id == episodes[w[1]].episode_id {
-                    dup[w[1]] = true;
-                }
+/// The first problem of each episode under the rules every input row meets (an id present
+/// and not repeated, dates in range, discharge and ready not before admission, negative days
+/// as bad data), as the not-billed reason it maps to; `None` for a clean episode. The one
+/// duplicate detector of the input layer decides repeated ids.
+fn bad_data(episodes: &[Episode]) -> Vec<Option<NotBilledReason>> {
+    let mut reader = EpisodeReader::new();
+    let mut problems = Vec::new();
+    let mut out = Vec::with_capacity(episodes.len());
+    for (base, chunk) in episodes.chunks(256).enumerate() {
+        let ids: Vec<Option<IdHash>> = chunk
+            .iter()
+            .map(|e| (!crate::text::is_blank(&e.episode_id)).then(|| IdHash::of(&e.episode_id)))
+            .collect();
+        reader.prefetch(ids.iter().flatten().copied());
+        for (i, (e, id)) in chunk.iter().zip(&ids).enumerate() {
+            let row = base * 256 + i;
+            problems.clear();
+            episode_problems(row, e, NegativeDays::Exclude, &mut problems);
+            if let Some(id) = id {
+                reader.check_duplicate(row, *id, &mut problems);
             }
+            out.push(
+                problems
+                    .first()
+                    .map(|p| NotBilledReason::of_problem(p.reason)),
+            );
         }
-        i = j;
     }
-    dup
+    out
 }
 
 pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Prepared, Error> {
     agreement.validate()?;
     let kinds = [agreement.somatic.period, agreement.psychiatric.period];
-    let dup = duplicates(episodes);
+    let bad = bad_data(episodes);
     let mut group_index: HashMap<(u16, usize, i32), usize, Fx> = HashMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut outcomes = Vec::with_capacity(episodes.len());
@@ -614,25 +607,15 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
     });
     // (group, no patient id, the person, ready days ≥ 1).
     let mut persons: Vec<(usize, bool, &str, bool)> = Vec::new();
-    for (e, &dup) in episodes.iter().zip(&dup) {
-        if dup {
-            outcomes.push(Outcome::Out(NotBilledReason::DuplicateEpisodeId));
+    for (e, &bad) in episodes.iter().zip(&bad) {
+        if let Some(reason) = bad {
+            outcomes.push(Outcome::Out(reason));
             continue;
         }
         let Some(discharged) = e.discharged_at else {
             outcomes.push(Outcome::Out(NotBilledReason::Open));
             continue;
         };
-        if discharged.date < e.ready_at.date {
-            outcomes.push(Outcome::Out(NotBilledReason::NegativeDays));
-            continue;
-        }
-        if let Some(adm) = e.admitted_at {
-            if discharged.is_before(adm) || e.ready_at.is_before(adm) {
-                outcomes.push(Outcome::Out(NotBilledReason::InvalidDates));
-                continue;
-            }
-        }
         let care = care_index(e.care_type);
         let rule = agreement.rule(e.care_type);
         let ord = Period::of(kinds[care], discharged.date).ordinal();
@@ -1199,4 +1182,29 @@ pub fn invoice(
         not_billed,
         episodes_in: episodes.len() as u64,
     })
+}
+
+impl EpisodeSet {
+    /// The invoice of a data set: [`invoice`] over its episodes, with every position the
+    /// input row, and every unreadable row not billed as bad data under its first problem
+    /// ([`Invoice::add_unreadable`]); not-billed rows in input order.
+    pub fn invoice(&self, agreement: &Agreement, amounts: &Amounts) -> Result<Invoice, Error> {
+        let mut inv = invoice(self.episodes(), agreement, amounts)?;
+        self.account(&mut inv);
+        Ok(inv)
+    }
+
+    /// Maps an invoice over this set's episodes to input rows and adds the unreadable rows.
+    pub(crate) fn account(&self, inv: &mut Invoice) {
+        for line in &mut inv.lines {
+            line.index = line.index.map(|i| self.row_of(i));
+        }
+        for n in &mut inv.not_billed {
+            n.index = self.row_of(n.index);
+        }
+        for u in self.unreadable() {
+            inv.add_unreadable(u.row, u.episode_id.as_deref(), &u.problems);
+        }
+        inv.not_billed.sort_by_key(|n| n.index);
+    }
 }

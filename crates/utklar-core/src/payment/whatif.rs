@@ -475,3 +475,31 @@ fn year_rate(rates: &[(i32, Option<i64>)], cursor: &mut usize, y: i32) -> Result
         _ => Err(Error::MissingAmount { year: y }),
     }
 }
+
+impl crate::input::EpisodeSet {
+    /// [`compare`] over a data set: each agreement's invoice accounts for the unreadable rows
+    /// and gives input rows, as [`EpisodeSet::invoice`](crate::input::EpisodeSet::invoice)
+    /// does (unreadable rows bill nothing, so the rows side by side are those of the episodes).
+    pub fn compare<N: AsRef<str>>(
+        &self,
+        agreements: &[(N, Agreement)],
+        amounts: &Amounts,
+    ) -> Result<Comparison, Error> {
+        let mut c = compare(self.episodes(), agreements, amounts)?;
+        for inv in &mut c.invoices {
+            self.account(inv);
+        }
+        Ok(c)
+    }
+
+    /// [`sweep`] over a data set's episodes (unreadable rows bill nothing under any variant).
+    pub fn sweep(
+        &self,
+        agreement: &Agreement,
+        amounts: &Amounts,
+        thresholds: &[f64],
+        grace_days: &[u32],
+    ) -> Result<Sweep, Error> {
+        sweep(self.episodes(), agreement, amounts, thresholds, grace_days)
+    }
+}

@@ -1,0 +1,282 @@
+//! A data set read row by row: the episodes, the rows that could not be read, and the map from
+//! a table's column names to the fields.
+//!
+//! Every surface that holds a whole table (the command line's invoices, Python, C) reads it
+//! into an [`EpisodeSet`]; the measures, invoices, comparisons and sweeps over a set account for
+//! its unreadable rows in one way (see `EpisodeSet::measure` and `EpisodeSet::invoice`), with
+//! row numbers of the input.
+
+use crate::error::Error;
+use crate::model::episode::Episode;
+use crate::problem::{Field, Problem};
+
+use super::{value, EpisodeReader, IdHash, Row};
+
+/// An input row that could not be read as an episode: its row, its id (when it has one) and
+/// every problem found in it (the first names the reason it is counted under).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The input row (0-based, data rows only).
+    pub row: usize,
+    /// The row's `episode_id`, when it has one.
+    pub episode_id: Option<String>,
+    /// The problems, in field order, a repeated id last.
+    pub problems: Vec<Problem>,
+}
+
+/// Episodes read from input rows, with the rows that could not be read.
+///
+/// Rows are pushed in order; each is read through the input layer's rule set
+/// ([`EpisodeReader::read`]: every field's rule, the order checks and the one duplicate-id
+/// detector, which also remembers the ids of unreadable rows, so a row repeating the id of an
+/// earlier bad row is a duplicate too).
+///
+/// ```
+/// use utklar_core::input::{EpisodeSet, Row};
+/// use utklar_core::{Field, Reason};
+///
+/// let mut set = EpisodeSet::new();
+/// let mut row = Row::default();
+/// row.set(Field::EpisodeId, "e1");
+/// row.set(Field::Municipality, "0999"); // no such municipality
+/// row.set(Field::CareType, "somatic");
+/// row.set(Field::ReadyAt, "2025-03-03");
+/// assert!(!set.push(0, &row));
+/// row.set(Field::Municipality, "0880");
+/// assert!(!set.push(1, &row)); // e1 again: a duplicate of the unreadable row
+/// assert_eq!(set.unreadable()[1].problems[0].reason, Reason::DuplicateEpisodeId);
+/// assert_eq!(set.rows_in(), 2);
+/// ```
+#[derive(Debug, Default)]
+pub struct EpisodeSet {
+    reader: EpisodeReader,
+    episodes: Vec<Episode>,
+    rows: Vec<usize>,
+    unreadable: Vec<Unreadable>,
+}
+
+impl EpisodeSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        EpisodeSet::default()
+    }
+
+    /// Reads input row `row` (rows pushed in increasing order): `true` when it is an episode,
+    /// `false` when it went to [`unreadable`](Self::unreadable).
+    pub fn push(&mut self, row: usize, cells: &Row<'_>) -> bool {
+        match self.reader.read(row, cells) {
+            Ok(e) => {
+                self.episodes.push(e);
+                self.rows.push(row);
+                true
+            }
+            Err(problems) => {
+                self.unreadable.push(Unreadable {
+                    row,
+                    episode_id: value::id(cells.value(Field::EpisodeId))
+                        .map(|id| id.as_str().to_string()),
+                    problems,
+                });
+                false
+            }
+        }
+    }
+
+    /// Adds an episode value built in code as input row `row`: it meets the same rules as a
+    /// read row (its id counts for the duplicate check; its dates are checked when the set is
+    /// measured or invoiced, as for every episode value).
+    pub fn push_episode(&mut self, row: usize, episode: Episode) {
+        if crate::text::is_blank(&episode.episode_id) {
+            self.episodes.push(episode);
+            self.rows.push(row);
+            return;
+        }
+        let mut problems = Vec::new();
+        if self
+            .reader
+            .check_duplicate(row, IdHash::of(&episode.episode_id), &mut problems)
+        {
+            self.unreadable.push(Unreadable {
+                row,
+                episode_id: Some(episode.episode_id),
+                problems,
+            });
+        } else {
+            self.episodes.push(episode);
+            self.rows.push(row);
+        }
+    }
+
+    /// The episodes read, in input order.
+    pub fn episodes(&self) -> &[Episode] {
+        &self.episodes
+    }
+
+    /// The input row of each episode.
+    pub fn rows(&self) -> &[usize] {
+        &self.rows
+    }
+
+    /// The rows that could not be read, in input order.
+    pub fn unreadable(&self) -> &[Unreadable] {
+        &self.unreadable
+    }
+
+    /// Rows pushed.
+    pub fn rows_in(&self) -> u64 {
+        (self.episodes.len() + self.unreadable.len()) as u64
+    }
+
+    /// The input row of episode `index`.
+    pub fn row_of(&self, index: usize) -> usize {
+        self.rows.get(index).copied().unwrap_or(index)
+    }
+}
+
+/// Which column of a table holds which field: the input layer's reading of a header.
+///
+/// Column names match a field's name case-insensitively, surrounding spaces ignored; other
+/// columns are ignored. Two columns naming the same field (`MUNICIPALITY` and
+/// `municipality`) are an error naming both.
+///
+/// ```
+/// use utklar_core::input::ColumnMap;
+/// use utklar_core::Field;
+///
+/// let map = ColumnMap::new(["Episode_ID", "municipality", "hospital", "care_type", "ready_at"])?;
+/// assert_eq!(map.index(Field::Municipality), Some(1));
+/// assert!(map.missing_required().is_empty());
+/// assert!(ColumnMap::new(["municipality", " MUNICIPALITY"]).is_err());
+/// # Ok::<(), utklar_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnMap {
+    index: [Option<usize>; 14],
+}
+
+impl ColumnMap {
+    /// Maps the column names of a header.
+    pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Result<Self, Error> {
+        let mut map = ColumnMap::default();
+        let mut first_name: [Option<String>; 14] = Default::default();
+        for (i, name) in names.into_iter().enumerate() {
+            let name = name.as_ref();
+            let Some(field) = Field::from_column(name) else {
+                continue;
+            };
+            let slot = field as usize;
+            if let Some(earlier) = &first_name[slot] {
+                return Err(Error::InvalidArgument {
+                    name: field.as_str().into(),
+                    message: format!(
+                        "two columns name the field {field}: {earlier:?} (column {}) and {name:?} (column {}); keep one",
+                        map.index[slot].map_or(0, |c| c + 1),
+                        i + 1
+                    ),
+                });
+            }
+            map.index[slot] = Some(i);
+            first_name[slot] = Some(name.trim().to_string());
+        }
+        Ok(map)
+    }
+
+    /// The column holding `field`, if any.
+    pub fn index(&self, field: Field) -> Option<usize> {
+        self.index[field as usize]
+    }
+
+    /// The `(column, field)` pairs, in field order.
+    pub fn fields(&self) -> impl Iterator<Item = (usize, Field)> + '_ {
+        Field::ALL
+            .into_iter()
+            .filter_map(|f| self.index(f).map(|c| (c, f)))
+    }
+
+    /// The required fields no column holds ([`Field::REQUIRED`] order).
+    pub fn missing_required(&self) -> Vec<Field> {
+        Field::REQUIRED
+            .into_iter()
+            .filter(|&f| self.index(f).is_none())
+            .collect()
+    }
+
+    /// An error naming the first missing required field, when one is missing.
+    pub fn require(&self) -> Result<(), Error> {
+        match self.missing_required().first() {
+            None => Ok(()),
+            Some(f) => Err(Error::InvalidArgument {
+                name: f.as_str().into(),
+                message: format!("the required column {f} is missing"),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Reason;
+
+    fn row<'a>(id: &'a str, muni: &'a str) -> Row<'a> {
+        let mut r = Row::default();
+        r.set(Field::EpisodeId, id);
+        r.set(Field::Municipality, muni);
+        r.set(Field::CareType, "somatic");
+        r.set(Field::ReadyAt, "2025-03-03");
+        r.set(Field::DischargedAt, "2025-03-09");
+        r
+    }
+
+    #[test]
+    fn every_row_is_an_episode_or_unreadable() {
+        let mut set = EpisodeSet::new();
+        assert!(set.push(0, &row("a", "0880")));
+        assert!(!set.push(1, &row("b", "0999")));
+        assert!(!set.push(2, &row("b", "0880")));
+        assert!(!set.push(3, &row("a", "0880")));
+        assert!(set.push(4, &row("c", "0880")));
+        assert_eq!(set.rows(), [0, 4]);
+        assert_eq!(set.rows_in(), 5);
+        let reasons: Vec<(usize, Reason)> = set
+            .unreadable()
+            .iter()
+            .map(|u| (u.row, u.problems[0].reason))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (1, Reason::UnknownMunicipality),
+                (2, Reason::DuplicateEpisodeId),
+                (3, Reason::DuplicateEpisodeId)
+            ]
+        );
+        assert_eq!(set.unreadable()[0].episode_id.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn values_built_in_code_share_the_duplicate_check() {
+        let mut set = EpisodeSet::new();
+        assert!(set.push(0, &row("a", "0880")));
+        let e = set.episodes()[0].clone();
+        set.push_episode(1, e);
+        assert_eq!(set.unreadable()[0].row, 1);
+        assert_eq!(
+            set.unreadable()[0].problems[0].reason,
+            Reason::DuplicateEpisodeId
+        );
+    }
+
+    #[test]
+    fn headers() {
+        let map = ColumnMap::new(["x", "READY_AT", "care_type", "episode_id"]).unwrap();
+        assert_eq!(map.missing_required(), [Field::Municipality]);
+        assert!(map.require().is_err());
+        let e = ColumnMap::new(["municipality", "Municipality "]).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("column 1") && msg.contains("column 2"),
+            "{msg}"
+        );
+    }
+}
