@@ -27,8 +27,8 @@ use utklar_core::{
 };
 
 /// The columns of `episodes.tsv`, in order.
-const COLUMNS: &str = "municipality care_type ready_day ready_minute discharge_day \
-     discharge_minute admitted_day admitted_minute age admission_notice_sent sip_required \
+const COLUMNS: &str = "municipality care_type ready_day ready_second discharge_day \
+     discharge_second admitted_day admitted_second age admission_notice_sent sip_required \
      sip_called region_blocked episode_id patient_id";
 
 /// The option sets compared: name, period, grouping, negative days, minimum age, population,
@@ -143,11 +143,11 @@ fn main() {
             cols.municipality[i],
             cols.care_type[i],
             cols.ready_day[i],
-            minutes(cols.ready_second[i]),
+            cols.ready_second[i],
             cols.discharge_day[i],
-            minutes(cols.discharge_second[i]),
+            cols.discharge_second[i],
             cols.admitted_day[i],
-            minutes(cols.admitted_second[i]),
+            cols.admitted_second[i],
             cols.age[i],
             u8::from(e.admission_notice_sent),
             u8::from(e.sip_required),
@@ -308,15 +308,5 @@ fn write_invoices(
             writeln!(out, "{row}\t{id}\t{reason}").expect("write to a string");
         }
         std::fs::write(dir.join(format!("invoice_{name}.tsv")), out).expect("write invoice");
-    }
-}
-
-/// Minutes after midnight of a time of day in seconds (the C structs count minutes; −1 stays
-/// unknown).
-fn minutes(second: i32) -> i32 {
-    if second < 0 {
-        -1
-    } else {
-        second / 60
     }
 }

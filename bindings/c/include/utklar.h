@@ -61,6 +61,9 @@
 // The `row` of an invoice line that covers a municipality and period, not one episode.
 #define UTKLAR_NO_ROW SIZE_MAX
 
+// A flag of `utklar_episode` that is not known: the library's default applies.
+#define UTKLAR_FLAG_UNKNOWN 255
+
 
 
 // What a call returned. Every fallible function returns one; the numeric values are stable
@@ -377,11 +380,11 @@ typedef struct utklar_beds utklar_beds;
 // A set of episodes, built row by row or from columns. Opaque; create with
 // `utklar_episodes_new`, free with `utklar_episodes_free`.
 //
-// Every row added is kept, in order: a row with problems (an unknown municipality, a date out
-// of range, a duplicate id, …) is kept with its problems, reported by
-// `utklar_episodes_validate` and, in lenient mode, in the exclusion report of indicators.
-// A row with a repeated id is still an episode for the invoice, which reports it as a
-// duplicate (the first row with the id is the one billed).
+// Every row added is read through the library's one rule set, in order: a row with problems
+// (an unknown municipality, a date out of range, a repeated id, …) is kept as unreadable
+// with its problems, reported by `utklar_episodes_validate`, in lenient mode in the exclusion
+// report of indicators, and in invoices as not billed (bad data) — as the command line,
+// Python and Rust do with the same rows.
 typedef struct utklar_episodes utklar_episodes;
 
 // Indicator rows and the account of every input row. Opaque; free with
@@ -417,9 +420,11 @@ typedef struct {
 // One episode (*vårdtillfälle*) as a plain struct, for `utklar_episodes_push`.
 //
 // Dates are day numbers: days since 1970-01-01 (2025-03-01 is 20148), `-1` when absent. Times
-// of day are minutes after midnight (0–1439), `-1` when unknown. Initialise with
-// `utklar_episode_init`, which sets every date and time to `-1`, the age to `-1`,
-// `admission_notice_sent` to 1 and the other flags to 0; then fill in what you know.
+// of day are seconds after midnight (0–86399), `-1` when unknown. Flags are 0 (no), 1 (yes)
+// or `UTKLAR_FLAG_UNKNOWN` (absent: the library's default applies — the admission notice
+// counts as sent, no SIP as required or called, the region as not blocking). Initialise with
+// `utklar_episode_init`, which sets every date and time to `-1`, the age to `-1` and every
+// flag to `UTKLAR_FLAG_UNKNOWN`; then fill in what you know.
 typedef struct {
   // Unique within the set (required): UTF-8 of `episode_id.len` bytes.
   utklar_str episode_id;
@@ -432,30 +437,30 @@ typedef struct {
   // Admission date, `-1` when not known.
   int32_t admitted_day;
   // Admission time, `-1` when not known.
-  int32_t admitted_minute;
+  int32_t admitted_second;
   // Date of the ready notice (required).
   int32_t ready_day;
   // Time of the ready notice, `-1` when not known.
-  int32_t ready_minute;
+  int32_t ready_second;
   // Discharge date, `-1` while still in hospital.
   int32_t discharge_day;
   // Discharge time, `-1` when not known.
-  int32_t discharge_minute;
+  int32_t discharge_second;
   // Home-ready (*hemgångsklar*) date, `-1` when not known.
   int32_t home_ready_day;
   // Home-ready time, `-1` when not known.
-  int32_t home_ready_minute;
+  int32_t home_ready_second;
   // The last planned discharge date sent, `-1` when none.
   int32_t planned_discharge_day;
   // Age at discharge (0–150), negative when not known.
   int32_t age;
-  // The admission notice was sent (nonzero = yes).
+  // The admission notice was sent (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
   uint8_t admission_notice_sent;
-  // A coordinated individual plan (SIP) is required (nonzero = yes).
+  // A coordinated individual plan (SIP) is required (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
   uint8_t sip_required;
-  // The SIP was called in time (nonzero = yes).
+  // The SIP was called in time (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
   uint8_t sip_called;
-  // Discharge was blocked by the region's own open care (nonzero = yes).
+  // Discharge was blocked by the region's own open care (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
   uint8_t region_blocked;
 } utklar_episode;
 
@@ -477,13 +482,13 @@ typedef struct {
   // Discharge dates, `-1` when still in hospital (required).
   const int32_t *discharge_day;
   // Ready times of day (optional).
-  const int32_t *ready_minute;
+  const int32_t *ready_second;
   // Discharge times of day (optional).
-  const int32_t *discharge_minute;
+  const int32_t *discharge_second;
   // Admission dates (optional).
   const int32_t *admitted_day;
   // Admission times of day (optional).
-  const int32_t *admitted_minute;
+  const int32_t *admitted_second;
   // Ages, negative when unknown (optional).
   const int32_t *age;
   // Episode ids (optional; when NULL, a row's id is its row number in the set as decimal
@@ -494,7 +499,7 @@ typedef struct {
   // Home-ready dates (optional).
   const int32_t *home_ready_day;
   // Home-ready times of day (optional).
-  const int32_t *home_ready_minute;
+  const int32_t *home_ready_second;
   // Planned discharge dates (optional).
   const int32_t *planned_discharge_day;
   // Admission notice sent, nonzero = yes (optional; default yes).
@@ -691,7 +696,7 @@ utklar_result utklar_result_message(uint32_t result, char *buf, size_t len, size
 utklar_result utklar_last_error_message(char *buf, size_t len, size_t *out_n);
 
 // Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
-// and care type 0, `admission_notice_sent` 1, other flags 0.
+// and care type 0, every flag `UTKLAR_FLAG_UNKNOWN` (the library's default).
 utklar_result utklar_episode_init(utklar_episode *episode);
 
 // Sets `*columns` to no rows and every column NULL.
@@ -772,7 +777,7 @@ utklar_result utklar_episodes_indicators(const utklar_episodes *episodes,
 
 // Computes indicators straight from column arrays (read in place, nothing copied): only the
 // first nine columns of `utklar_columns` are used (municipality, care_type, ready_day,
-// discharge_day, ready_minute, discharge_minute, admitted_day, admitted_minute, age), which
+// discharge_day, ready_second, discharge_second, admitted_day, admitted_second, age), which
 // is all the indicators need. Otherwise as `utklar_episodes_indicators`; row numbers in
 // problems are array indexes.
 utklar_result utklar_columns_indicators(const utklar_columns *columns,

@@ -1,11 +1,9 @@
 //! The episode set: rows added one at a time (a struct or text) or as column arrays, and its
 //! validation.
 
-use std::collections::HashSet;
-
-use utklar_core::time::{self, NoticeTime, NO_DATE, NO_TIME};
-use utklar_core::validate::{check_episodes, EpisodeReader, RawEpisode};
-use utklar_core::{CareType, Episode, Field, Municipality, Problem, Reason};
+use utklar_core::input::{check_episodes, EpisodeSet, Row, Value};
+use utklar_core::time::{NO_DATE, NO_TIME};
+use utklar_core::{Field, Problem};
 
 use crate::error::{boundary, boundary_or, utklar_result, CError};
 use crate::ffi::{
@@ -16,9 +14,11 @@ use crate::types::{utklar_problem, FIELD_COUNT};
 /// One episode (*vårdtillfälle*) as a plain struct, for `utklar_episodes_push`.
 ///
 /// Dates are day numbers: days since 1970-01-01 (2025-03-01 is 20148), `-1` when absent. Times
-/// of day are minutes after midnight (0–1439), `-1` when unknown. Initialise with
-/// `utklar_episode_init`, which sets every date and time to `-1`, the age to `-1`,
-/// `admission_notice_sent` to 1 and the other flags to 0; then fill in what you know.
+/// of day are seconds after midnight (0–86399), `-1` when unknown. Flags are 0 (no), 1 (yes)
+/// or `UTKLAR_FLAG_UNKNOWN` (absent: the library's default applies — the admission notice
+/// counts as sent, no SIP as required or called, the region as not blocking). Initialise with
+/// `utklar_episode_init`, which sets every date and time to `-1`, the age to `-1` and every
+/// flag to `UTKLAR_FLAG_UNKNOWN`; then fill in what you know.
 #[allow(non_camel_case_types)]
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -34,30 +34,30 @@ pub struct utklar_episode {
     /// Admission date, `-1` when not known.
     pub admitted_day: i32,
     /// Admission time, `-1` when not known.
-    pub admitted_minute: i32,
+    pub admitted_second: i32,
     /// Date of the ready notice (required).
     pub ready_day: i32,
     /// Time of the ready notice, `-1` when not known.
-    pub ready_minute: i32,
+    pub ready_second: i32,
     /// Discharge date, `-1` while still in hospital.
     pub discharge_day: i32,
     /// Discharge time, `-1` when not known.
-    pub discharge_minute: i32,
+    pub discharge_second: i32,
     /// Home-ready (*hemgångsklar*) date, `-1` when not known.
     pub home_ready_day: i32,
     /// Home-ready time, `-1` when not known.
-    pub home_ready_minute: i32,
+    pub home_ready_second: i32,
     /// The last planned discharge date sent, `-1` when none.
     pub planned_discharge_day: i32,
     /// Age at discharge (0–150), negative when not known.
     pub age: i32,
-    /// The admission notice was sent (nonzero = yes).
+    /// The admission notice was sent (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
     pub admission_notice_sent: u8,
-    /// A coordinated individual plan (SIP) is required (nonzero = yes).
+    /// A coordinated individual plan (SIP) is required (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
     pub sip_required: u8,
-    /// The SIP was called in time (nonzero = yes).
+    /// The SIP was called in time (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
     pub sip_called: u8,
-    /// Discharge was blocked by the region's own open care (nonzero = yes).
+    /// Discharge was blocked by the region's own open care (0 no, 1 or other nonzero yes, `UTKLAR_FLAG_UNKNOWN` absent).
     pub region_blocked: u8,
 }
 
@@ -73,22 +73,25 @@ impl Default for utklar_episode {
             municipality: 0,
             care_type: 0,
             admitted_day: NO_DATE,
-            admitted_minute: NO_TIME,
+            admitted_second: NO_TIME,
             ready_day: NO_DATE,
-            ready_minute: NO_TIME,
+            ready_second: NO_TIME,
             discharge_day: NO_DATE,
-            discharge_minute: NO_TIME,
+            discharge_second: NO_TIME,
             home_ready_day: NO_DATE,
-            home_ready_minute: NO_TIME,
+            home_ready_second: NO_TIME,
             planned_discharge_day: NO_DATE,
             age: -1,
-            admission_notice_sent: 1,
-            sip_required: 0,
-            sip_called: 0,
-            region_blocked: 0,
+            admission_notice_sent: UTKLAR_FLAG_UNKNOWN,
+            sip_required: UTKLAR_FLAG_UNKNOWN,
+            sip_called: UTKLAR_FLAG_UNKNOWN,
+            region_blocked: UTKLAR_FLAG_UNKNOWN,
         }
     }
 }
+
+/// A flag of `utklar_episode` that is not known: the library's default applies.
+pub const UTKLAR_FLAG_UNKNOWN: u8 = 255;
 
 /// Episodes as column arrays of `len` rows, for `utklar_episodes_push_columns` and (the first
 /// nine columns) `utklar_columns_indicators`.
@@ -111,13 +114,13 @@ pub struct utklar_columns {
     /// Discharge dates, `-1` when still in hospital (required).
     pub discharge_day: *const i32,
     /// Ready times of day (optional).
-    pub ready_minute: *const i32,
+    pub ready_second: *const i32,
     /// Discharge times of day (optional).
-    pub discharge_minute: *const i32,
+    pub discharge_second: *const i32,
     /// Admission dates (optional).
     pub admitted_day: *const i32,
     /// Admission times of day (optional).
-    pub admitted_minute: *const i32,
+    pub admitted_second: *const i32,
     /// Ages, negative when unknown (optional).
     pub age: *const i32,
     /// Episode ids (optional; when NULL, a row's id is its row number in the set as decimal
@@ -128,7 +131,7 @@ pub struct utklar_columns {
     /// Home-ready dates (optional).
     pub home_ready_day: *const i32,
     /// Home-ready times of day (optional).
-    pub home_ready_minute: *const i32,
+    pub home_ready_second: *const i32,
     /// Planned discharge dates (optional).
     pub planned_discharge_day: *const i32,
     /// Admission notice sent, nonzero = yes (optional; default yes).
@@ -150,15 +153,15 @@ impl Default for utklar_columns {
             care_type: null(),
             ready_day: null(),
             discharge_day: null(),
-            ready_minute: null(),
-            discharge_minute: null(),
+            ready_second: null(),
+            discharge_second: null(),
             admitted_day: null(),
-            admitted_minute: null(),
+            admitted_second: null(),
             age: null(),
             episode_id: null(),
             patient_id: null(),
             home_ready_day: null(),
-            home_ready_minute: null(),
+            home_ready_second: null(),
             planned_discharge_day: null(),
             admission_notice_sent: null(),
             sip_required: null(),
@@ -168,179 +171,91 @@ impl Default for utklar_columns {
     }
 }
 
-/// A row of the set: the episode when the row could be read, and its problems.
-///
-/// A row with a repeated id keeps its episode (the invoice reports it as a duplicate, as the
-/// core does) and has a problem; any other problem means there is no episode.
-pub(crate) struct Row {
-    pub(crate) episode: Option<Episode>,
-    pub(crate) problems: Vec<Problem>,
-    /// The id of a row that is no episode, when it has one (for the invoice's account).
-    pub(crate) unread_id: Option<String>,
-}
-
-impl Row {
-    /// The episode of a row without problems.
-    pub(crate) fn clean(&self) -> Option<&Episode> {
-        self.episode.as_ref().filter(|_| self.problems.is_empty())
-    }
-}
-
-fn only_duplicate(problems: &[Problem]) -> bool {
-    problems
-        .iter()
-        .all(|p| p.reason == Reason::DuplicateEpisodeId)
-}
-
 /// A set of episodes, built row by row or from columns. Opaque; create with
 /// `utklar_episodes_new`, free with `utklar_episodes_free`.
 ///
-/// Every row added is kept, in order: a row with problems (an unknown municipality, a date out
-/// of range, a duplicate id, …) is kept with its problems, reported by
-/// `utklar_episodes_validate` and, in lenient mode, in the exclusion report of indicators.
-/// A row with a repeated id is still an episode for the invoice, which reports it as a
-/// duplicate (the first row with the id is the one billed).
+/// Every row added is read through the library's one rule set, in order: a row with problems
+/// (an unknown municipality, a date out of range, a repeated id, …) is kept as unreadable
+/// with its problems, reported by `utklar_episodes_validate`, in lenient mode in the exclusion
+/// report of indicators, and in invoices as not billed (bad data) — as the command line,
+/// Python and Rust do with the same rows.
 #[allow(non_camel_case_types)]
 pub struct utklar_episodes {
-    pub(crate) rows: Vec<Row>,
-    reader: EpisodeReader,
-    ids: HashSet<String>,
+    pub(crate) set: EpisodeSet,
+}
+
+/// A day and a time of day in seconds as the core's cell: absent, a date, or a date-time (an
+/// invalid time of day is passed on for the core to report).
+fn notice_value(day: i32, second: i32) -> Value<'static> {
+    match (day, second) {
+        (NO_DATE, _) => Value::Absent,
+        (d, NO_TIME) => Value::Date(d),
+        (d, s) => Value::DateTime { day: d, second: s },
+    }
+}
+
+fn flag_value(f: u8) -> Value<'static> {
+    match f {
+        UTKLAR_FLAG_UNKNOWN => Value::Absent,
+        0 => Value::Bool(false),
+        _ => Value::Bool(true),
+    }
 }
 
 impl utklar_episodes {
     fn new() -> Self {
         utklar_episodes {
-            rows: Vec::new(),
-            reader: EpisodeReader::new(),
-            ids: HashSet::new(),
+            set: EpisodeSet::new(),
         }
     }
 
-    /// Records a row's id; a problem when an earlier row had it.
-    fn note_id(&mut self, row: usize, id: &str, problems: &mut Vec<Problem>) {
-        if !self.ids.insert(id.to_string())
-            && !problems
-                .iter()
-                .any(|p| p.reason == Reason::DuplicateEpisodeId)
-        {
-            problems.push(Problem {
-                row,
-                field: Field::EpisodeId,
-                reason: Reason::DuplicateEpisodeId,
-            });
-        }
-    }
-
-    /// Translates a struct row into an episode (reporting what cannot be translated; the
-    /// order and negative-days rules are the core's, applied later).
-    fn row_of(
-        &mut self,
-        row: usize,
-        e: &utklar_episode,
-        default_id: Option<String>,
-    ) -> Result<Row, CError> {
-        let mut problems = Vec::new();
-        let mut bad = |field: Field, reason: Reason| problems.push(Problem { row, field, reason });
+    /// Reads a struct row through the core's rule set (its strings checked as UTF-8 first).
+    fn push_struct(&mut self, e: &utklar_episode, default_id: Option<&str>) -> Result<(), CError> {
         let id = match default_id {
             Some(id) => Some(id),
-            None => opt_str(e.episode_id, "episode_id")?
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
+            None => opt_str(e.episode_id, "episode_id")?,
         };
-        if id.is_none() {
-            bad(Field::EpisodeId, Reason::MissingField);
-        }
-        let patient = opt_str(e.patient_id, "patient_id")?
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        let municipality = Municipality::from_code(e.municipality).ok();
-        if municipality.is_none() {
-            bad(Field::Municipality, Reason::UnknownMunicipality);
-        }
-        let care = CareType::from_code(e.care_type);
-        if care.is_none() {
-            bad(Field::CareType, Reason::UnknownCareType);
-        }
-        let mut notice = |field: Field, day: i32, minute: i32, required: bool| {
-            if day == NO_DATE {
-                if required {
-                    bad(field, Reason::MissingField);
-                }
-                None
-            } else if !time::day_in_range(day) {
-                bad(field, Reason::DateOutOfRange);
-                None
-            } else if !(minute == NO_TIME || (0..24 * 60).contains(&minute)) {
-                bad(field, Reason::UnparseableDate);
-                None
-            } else {
-                Some(NoticeTime::from_day_minutes(day, minute))
-            }
-        };
-        let ready = notice(Field::ReadyAt, e.ready_day, e.ready_minute, true);
-        let admitted = notice(Field::AdmittedAt, e.admitted_day, e.admitted_minute, false);
-        let discharged = notice(
+        let patient = opt_str(e.patient_id, "patient_id")?;
+        let mut row = Row::default();
+        row.set(Field::EpisodeId, id);
+        row.set(Field::PatientId, patient);
+        row.set(Field::Municipality, Value::Int(i64::from(e.municipality)));
+        row.set(Field::CareType, Value::Int(i64::from(e.care_type)));
+        row.set(
+            Field::AdmittedAt,
+            notice_value(e.admitted_day, e.admitted_second),
+        );
+        row.set(Field::ReadyAt, notice_value(e.ready_day, e.ready_second));
+        row.set(
             Field::DischargedAt,
-            e.discharge_day,
-            e.discharge_minute,
-            false,
+            notice_value(e.discharge_day, e.discharge_second),
         );
-        let home_ready = notice(
+        row.set(
             Field::HomeReadyAt,
-            e.home_ready_day,
-            e.home_ready_minute,
-            false,
+            notice_value(e.home_ready_day, e.home_ready_second),
         );
-        let planned = notice(
+        row.set(
             Field::PlannedDischargeDate,
-            e.planned_discharge_day,
-            NO_TIME,
-            false,
-        )
-        .map(|t| t.date);
-        let age = match e.age {
-            a if a < 0 => None,
-            a if a <= 150 => Some(a as u16),
-            _ => {
-                bad(Field::Age, Reason::UnparseableInteger);
-                None
-            }
-        };
-        if let Some(id) = &id {
-            self.note_id(row, id, &mut problems);
+            notice_value(e.planned_discharge_day, NO_TIME),
+        );
+        if e.age >= 0 {
+            row.set(Field::Age, Value::Int(i64::from(e.age)));
         }
-        Ok(match (id, municipality, care, ready) {
-            (Some(id), Some(m), Some(c), Some(r)) if only_duplicate(&problems) => {
-                let mut ep = Episode::new(id, m, c, r);
-                ep.patient_id = patient;
-                ep.admitted_at = admitted;
-                ep.discharged_at = discharged;
-                ep.home_ready_at = home_ready;
-                ep.planned_discharge_date = planned;
-                ep.age = age;
-                ep.admission_notice_sent = e.admission_notice_sent != 0;
-                ep.sip_required = e.sip_required != 0;
-                ep.sip_called = e.sip_called != 0;
-                ep.region_blocked = e.region_blocked != 0;
-                Row {
-                    episode: Some(ep),
-                    problems,
-                    unread_id: None,
-                }
-            }
-            (id, ..) => Row {
-                episode: None,
-                problems,
-                unread_id: id,
-            },
-        })
+        row.set(
+            Field::AdmissionNoticeSent,
+            flag_value(e.admission_notice_sent),
+        );
+        row.set(Field::SipRequired, flag_value(e.sip_required));
+        row.set(Field::SipCalled, flag_value(e.sip_called));
+        row.set(Field::RegionBlocked, flag_value(e.region_blocked));
+        let n = self.set.rows_in() as usize;
+        self.set.push(n, &row);
+        Ok(())
     }
 }
 
 /// Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
-/// and care type 0, `admission_notice_sent` 1, other flags 0.
+/// and care type 0, every flag `UTKLAR_FLAG_UNKNOWN` (the library's default).
 #[no_mangle]
 pub extern "C" fn utklar_episode_init(episode: *mut utklar_episode) -> utklar_result {
     boundary(|| {
@@ -377,7 +292,7 @@ pub extern "C" fn utklar_episodes_free(episodes: *mut utklar_episodes) {
 #[no_mangle]
 pub extern "C" fn utklar_episodes_len(episodes: *const utklar_episodes) -> usize {
     boundary_or(0, || {
-        arg_ref(episodes, "episodes").map_or(0, |s| s.rows.len())
+        arg_ref(episodes, "episodes").map_or(0, |s| s.set.rows_in() as usize)
     })
 }
 
@@ -395,10 +310,7 @@ pub extern "C" fn utklar_episodes_push(
     boundary(|| {
         let set = arg_mut(episodes, "episodes")?;
         let e = arg_ref(episode, "episode")?;
-        let row = set.rows.len();
-        let r = set.row_of(row, e, None)?;
-        set.rows.push(r);
-        Ok(())
+        set.push_struct(e, None)
     })
 }
 
@@ -430,46 +342,14 @@ pub extern "C" fn utklar_episodes_push_text(
             });
         }
         let values = arg_slice(values, n_values, "values")?;
-        let mut raw = RawEpisode::default();
+        let mut raw = Row::default();
         for (field, v) in Field::ALL.into_iter().zip(values) {
             if let Some(text) = opt_str(*v, "values")? {
                 raw.set(field, text);
             }
         }
-        let row = set.rows.len();
-        let r = match set.reader.read(row, &raw) {
-            Ok(e) => {
-                let mut problems = Vec::new();
-                set.note_id(row, &e.episode_id, &mut problems);
-                Row {
-                    episode: Some(e),
-                    problems,
-                    unread_id: None,
-                }
-            }
-            Err(problems) => {
-                if let Some(id) = raw.get(Field::EpisodeId) {
-                    set.ids.insert(id.trim().to_string());
-                }
-                // A repeated id is the only problem: the row is an episode all the same (a
-                // reader that has seen no ids reads it).
-                let episode = if only_duplicate(&problems) {
-                    EpisodeReader::new().read(row, &raw).ok()
-                } else {
-                    None
-                };
-                let unread_id = raw
-                    .get(Field::EpisodeId)
-                    .filter(|_| episode.is_none())
-                    .map(|s| s.trim().to_string());
-                Row {
-                    episode,
-                    problems,
-                    unread_id,
-                }
-            }
-        };
-        set.rows.push(r);
+        let n = set.set.rows_in() as usize;
+        set.set.push(n, &raw);
         Ok(())
     })
 }
@@ -491,13 +371,13 @@ pub extern "C" fn utklar_episodes_push_columns(
         let ready = arg_slice(c.ready_day, n, "ready_day")?;
         let dis = arg_slice(c.discharge_day, n, "discharge_day")?;
         let i32col = |p: *const i32, name| opt_slice(p, n, name);
-        let ready_min = i32col(c.ready_minute, "ready_minute")?;
-        let dis_min = i32col(c.discharge_minute, "discharge_minute")?;
+        let ready_min = i32col(c.ready_second, "ready_second")?;
+        let dis_min = i32col(c.discharge_second, "discharge_second")?;
         let adm = i32col(c.admitted_day, "admitted_day")?;
-        let adm_min = i32col(c.admitted_minute, "admitted_minute")?;
+        let adm_min = i32col(c.admitted_second, "admitted_second")?;
         let age = i32col(c.age, "age")?;
         let home = i32col(c.home_ready_day, "home_ready_day")?;
-        let home_min = i32col(c.home_ready_minute, "home_ready_minute")?;
+        let home_min = i32col(c.home_ready_second, "home_ready_second")?;
         let planned = i32col(c.planned_discharge_day, "planned_discharge_day")?;
         let ids = opt_slice(c.episode_id, n, "episode_id")?;
         let patients = opt_slice(c.patient_id, n, "patient_id")?;
@@ -511,9 +391,7 @@ pub extern "C" fn utklar_episodes_push_columns(
             opt_str(*s, "episode_id/patient_id")?;
         }
         let get = |col: Option<&[i32]>, i: usize, none: i32| col.map_or(none, |c| c[i]);
-        let start = set.rows.len();
-        set.rows.reserve(n);
-        set.ids.reserve(n);
+        let start = set.set.rows_in() as usize;
         for i in 0..n {
             let row = start + i;
             let e = utklar_episode {
@@ -528,24 +406,23 @@ pub extern "C" fn utklar_episodes_push_columns(
                 municipality: muni[i],
                 care_type: care[i],
                 admitted_day: get(adm, i, NO_DATE),
-                admitted_minute: get(adm_min, i, NO_TIME),
+                admitted_second: get(adm_min, i, NO_TIME),
                 ready_day: ready[i],
-                ready_minute: get(ready_min, i, NO_TIME),
+                ready_second: get(ready_min, i, NO_TIME),
                 discharge_day: dis[i],
-                discharge_minute: get(dis_min, i, NO_TIME),
+                discharge_second: get(dis_min, i, NO_TIME),
                 home_ready_day: get(home, i, NO_DATE),
-                home_ready_minute: get(home_min, i, NO_TIME),
+                home_ready_second: get(home_min, i, NO_TIME),
                 planned_discharge_day: get(planned, i, NO_DATE),
                 age: get(age, i, -1),
-                admission_notice_sent: notice.map_or(1, |c| c[i]),
-                sip_required: sip_req.map_or(0, |c| c[i]),
-                sip_called: sip_called.map_or(0, |c| c[i]),
-                region_blocked: blocked.map_or(0, |c| c[i]),
+                admission_notice_sent: notice.map_or(UTKLAR_FLAG_UNKNOWN, |c| c[i]),
+                sip_required: sip_req.map_or(UTKLAR_FLAG_UNKNOWN, |c| c[i]),
+                sip_called: sip_called.map_or(UTKLAR_FLAG_UNKNOWN, |c| c[i]),
+                region_blocked: blocked.map_or(UTKLAR_FLAG_UNKNOWN, |c| c[i]),
             };
             let default_id = ids.is_none().then(|| row.to_string());
-            // Cannot fail: the only errors of `row_of` are strings, checked above.
-            let r = set.row_of(row, &e, default_id)?;
-            set.rows.push(r);
+            // Cannot fail: the only errors are strings, checked above.
+            set.push_struct(&e, default_id.as_deref())?;
         }
         Ok(())
     })
@@ -572,22 +449,20 @@ pub extern "C" fn utklar_episodes_validate(
         let set = arg_ref(episodes, "episodes")?;
         let policy = crate::types::negative_days(negative_days)?;
         let out = Out::new(out, "out")?;
-        let mut problems = Vec::new();
-        let mut valid = Vec::new();
-        let mut row_of = Vec::new();
-        for (row, r) in set.rows.iter().enumerate() {
-            match r.clean() {
-                Some(e) => {
-                    valid.push(e.clone());
-                    row_of.push(row);
-                }
-                None => problems.extend(r.problems.iter().cloned()),
-            }
-        }
-        problems.extend(check_episodes(&valid, policy).into_iter().map(|mut p| {
-            p.row = row_of[p.row];
-            p
-        }));
+        let mut problems: Vec<Problem> = set
+            .set
+            .unreadable()
+            .iter()
+            .flat_map(|u| u.problems.iter().cloned())
+            .collect();
+        problems.extend(
+            check_episodes(set.set.episodes(), policy)
+                .into_iter()
+                .map(|mut p| {
+                    p.row = set.set.row_of(p.row);
+                    p
+                }),
+        );
         problems.sort_by_key(|p| p.row);
         out.write(into_raw(utklar_validation { problems }));
         Ok(())

@@ -199,21 +199,13 @@ pub extern "C" fn utklar_episodes_indicators(
         let out = Out::new(out, "out")?;
         let opts = core_options(o)?;
         group_by(o.group_by)?;
-        let mut set = MeasureSet::new(opts.period);
-        for (row, r) in set_in.rows.iter().enumerate() {
-            match r.clean() {
-                Some(e) => set.push(row, e, &opts),
-                None => set.push_problems(r.problems.clone()),
-            }
-        }
-        finish(&set.finish(&opts)?, o, population, beds, out)
+        finish(&set_in.set.measure(&opts)?, o, population, beds, out)
     })
 }
 
-/// Computes indicators straight from column arrays (read in place; the minute columns are
-/// copied as seconds): only the
+/// Computes indicators straight from column arrays (read in place, nothing copied): only the
 /// first nine columns of `utklar_columns` are used (municipality, care_type, ready_day,
-/// discharge_day, ready_minute, discharge_minute, admitted_day, admitted_minute, age), which
+/// discharge_day, ready_second, discharge_second, admitted_day, admitted_second, age), which
 /// is all the indicators need. Otherwise as `utklar_episodes_indicators`; row numbers in
 /// problems are array indexes.
 #[no_mangle]
@@ -231,26 +223,15 @@ pub extern "C" fn utklar_columns_indicators(
         let opts = core_options(o)?;
         group_by(o.group_by)?;
         let n = c.len;
-        // The core counts times in seconds; the C columns give minutes.
-        let seconds = |col: Option<&[i32]>| -> Option<Vec<i32>> {
-            col.map(|m| {
-                m.iter()
-                    .map(|&m| if (0..1440).contains(&m) { m * 60 } else { -1 })
-                    .collect()
-            })
-        };
-        let ready_second = seconds(opt_slice(c.ready_minute, n, "ready_minute")?);
-        let discharge_second = seconds(opt_slice(c.discharge_minute, n, "discharge_minute")?);
-        let admitted_second = seconds(opt_slice(c.admitted_minute, n, "admitted_minute")?);
         let cols = EpisodeColumns {
             municipality: arg_slice(c.municipality, n, "municipality")?,
             care_type: arg_slice(c.care_type, n, "care_type")?,
             ready_day: arg_slice(c.ready_day, n, "ready_day")?,
             discharge_day: arg_slice(c.discharge_day, n, "discharge_day")?,
-            ready_second: ready_second.as_deref(),
-            discharge_second: discharge_second.as_deref(),
+            ready_second: opt_slice(c.ready_second, n, "ready_second")?,
+            discharge_second: opt_slice(c.discharge_second, n, "discharge_second")?,
             admitted_day: opt_slice(c.admitted_day, n, "admitted_day")?,
-            admitted_second: admitted_second.as_deref(),
+            admitted_second: opt_slice(c.admitted_second, n, "admitted_second")?,
             age: opt_slice(c.age, n, "age")?,
             row_offset: 0,
         };

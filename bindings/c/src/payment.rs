@@ -122,11 +122,9 @@ pub struct utklar_amounts {
 /// An invoice. Opaque; free with `utklar_invoice_free`.
 #[allow(non_camel_case_types)]
 pub struct utklar_invoice {
+    /// The core's invoice of the set: positions are the set's rows, not-billed rows in row
+    /// order.
     inner: Invoice,
-    /// The set's row of each episode given to the core, by the core's index.
-    rows: Vec<usize>,
-    /// The not-billed episodes in row order: `(row, index in inner.not_billed)`.
-    not_billed: Vec<(usize, usize)>,
     rows_in: u64,
     rows_not_read: u64,
 }
@@ -318,54 +316,18 @@ pub extern "C" fn utklar_episodes_invoice(
         } else {
             &arg_ref(amounts, "amounts")?.inner
         };
-        let mut list = Vec::with_capacity(set.rows.len());
-        let mut rows = Vec::with_capacity(set.rows.len());
-        let mut unread = Vec::new();
-        for (row, r) in set.rows.iter().enumerate() {
-            match &r.episode {
-                Some(e) => {
-                    list.push(e.clone());
-                    rows.push(row);
-                }
-                None => unread.push(row),
-            }
-        }
+        let unread = set.set.unreadable();
         if mode == Mode::Strict && !unread.is_empty() {
             let problems = unread
                 .iter()
-                .flat_map(|&row| set.rows[row].problems.iter().cloned())
+                .flat_map(|u| u.problems.iter().cloned())
                 .collect();
             return Err(CError::Core(Error::Invalid(problems)));
         }
-        let mut inner = payment::invoice(&list, &a.inner, amounts)?;
-        let from_core = inner.not_billed.len();
-        for &row in &unread {
-            let r = &set.rows[row];
-            inner.add_unreadable(row, r.unread_id.as_deref(), &r.problems);
-        }
-        // The core numbers the episodes it was given; the rows it was told about afterwards
-        // carry the set's row already.
-        let mut not_billed: Vec<(usize, usize)> = inner
-            .not_billed
-            .iter()
-            .enumerate()
-            .map(|(k, n)| {
-                (
-                    if k < from_core {
-                        rows[n.index]
-                    } else {
-                        n.index
-                    },
-                    k,
-                )
-            })
-            .collect();
-        not_billed.sort_unstable();
+        let inner = set.set.invoice(&a.inner, amounts)?;
         out.write(into_raw(utklar_invoice {
             inner,
-            rows,
-            not_billed,
-            rows_in: set.rows.len() as u64,
+            rows_in: set.set.rows_in(),
             rows_not_read: unread.len() as u64,
         }));
         Ok(())
@@ -528,7 +490,7 @@ pub extern "C" fn utklar_invoice_get_line(
                 },
                 utklar_str::of,
             ),
-            row: l.index.map_or(UTKLAR_NO_ROW, |i| inv.rows[i]),
+            row: l.index.unwrap_or(UTKLAR_NO_ROW),
             municipality: l.municipality.code(),
             care_type: care_type_out(l.care_type),
             period: utklar_period::of(l.period),
@@ -599,13 +561,12 @@ pub extern "C" fn utklar_invoice_get_not_billed(
     boundary(|| {
         let inv = arg_ref(invoice, "invoice")?;
         let out = Out::new(out, "out")?;
-        let &(row, k) = inv.not_billed.get(index).ok_or(CError::OutOfRange {
+        let n = inv.inner.not_billed.get(index).ok_or(CError::OutOfRange {
             index,
-            len: inv.not_billed.len(),
+            len: inv.inner.not_billed.len(),
         })?;
-        let n = &inv.inner.not_billed[k];
         out.write(utklar_not_billed {
-            row,
+            row: n.index,
             episode_id: utklar_str::of(&n.episode_id),
             reason: reason_out(n.reason),
         });

@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
+use utklar_core::input::value;
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Beds, Episode, Population, Problem};
 
@@ -205,6 +206,8 @@ pub struct Item {
     pub line: u64,
     /// The episode, or every problem of the row.
     pub result: Result<Episode, Vec<Problem>>,
+    /// The `episode_id` of a row that is no episode, when it has one.
+    pub episode_id: Option<String>,
 }
 
 impl EpisodeSource {
@@ -246,7 +249,16 @@ impl EpisodeSource {
         };
         let raw = raw_of(&self.record, &self.fields, &self.input.label, line)?;
         let result = self.reader.read(row, &raw);
-        Ok(Some(Item { row, line, result }))
+        let episode_id = result
+            .is_err()
+            .then(|| value::id(raw.value(Field::EpisodeId)).map(|id| id.as_str().to_string()))
+            .flatten();
+        Ok(Some(Item {
+            row,
+            line,
+            result,
+            episode_id,
+        }))
     }
 
     /// Reads the next record into `self.record`: its data row and file line, `None` at the end.

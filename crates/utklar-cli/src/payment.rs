@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
-    self, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model,
-    NotBilledReason,
+    preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model, NotBilledReason,
 };
-use utklar_core::{Episode, Error, ExclusionReport, Problem};
+use utklar_core::{Error, ExclusionReport};
 
 use crate::fail::{self, Failure};
 use crate::input::EpisodeSource;
@@ -146,24 +146,18 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
-/// Rows that could not be read as episodes: their problems, each naming the row.
-pub type Unreadable = Vec<Vec<Problem>>;
-
-pub fn read_episodes(
-    path: &Path,
-    strict: bool,
-) -> Result<(Vec<Episode>, Unreadable, String), Failure> {
+pub fn read_episodes(path: &Path, strict: bool) -> Result<(EpisodeSet, String), Failure> {
     let mut source = EpisodeSource::open(path)?;
     let label = source.input.label.clone();
-    let mut episodes = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut set = EpisodeSet::new();
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
     let mut progress = Progress::new(source.input.size, "rows");
     while let Some(item) = source.next_item()? {
         bad.rows_in += 1;
+        let row = (bad.rows_in - 1) as usize;
         match item.result {
-            Ok(e) => episodes.push(e),
+            Ok(e) => set.push_read(row, Ok(e)),
             Err(problems) => {
                 if strict && listed.len() < 50 {
                     for p in &problems {
@@ -178,7 +172,14 @@ pub fn read_episodes(
                     }
                 }
                 bad.exclude(problems.iter().cloned());
-                unreadable.push(problems);
+                set.push_read(
+                    row,
+                    Err(Unreadable {
+                        row,
+                        episode_id: item.episode_id,
+                        problems,
+                    }),
+                );
             }
         }
         progress.tick(source.input.bytes_read(), bad.rows_in);
@@ -208,7 +209,7 @@ pub fn read_episodes(
             why.join(", ")
         );
     }
-    Ok((episodes, unreadable, label))
+    Ok((set, label))
 }
 
 /// Öre as kronor for a table: `12 345.50`.
@@ -255,12 +256,9 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (episodes, unreadable, _label) = read_episodes(&a.episodes, a.strict)?;
-    let mut inv = payment::invoice(&episodes, &agreement, &amounts).map_err(|e| core(&e))?;
+    let (set, _label) = read_episodes(&a.episodes, a.strict)?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
-    for problems in &unreadable {
-        inv.add_unreadable(problems[0].row, None, problems);
-    }
+    let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
     match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &inv)?;
@@ -440,10 +438,10 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (episodes, _unreadable, _label) = read_episodes(&a.episodes, a.strict)?;
+    let (set, _label) = read_episodes(&a.episodes, a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
-    let c = payment::compare(&episodes, &pairs, &amounts).map_err(|e| core(&e))?;
+    let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;
     let totals: Vec<i64> = (0..names.len()).map(|i| c.total_ore(i)).collect();
     match a.format {
         Format::Json => {

@@ -82,6 +82,19 @@ impl EpisodeSet {
         }
     }
 
+    /// Adds input row `row` as another reader read it (a reader that streams a file with its
+    /// own [`EpisodeReader`], which checked the row's id against the earlier rows): the
+    /// episode, or the unreadable row.
+    pub fn push_read(&mut self, row: usize, read: Result<Episode, Unreadable>) {
+        match read {
+            Ok(e) => {
+                self.episodes.push(e);
+                self.rows.push(row);
+            }
+            Err(u) => self.unreadable.push(u),
+        }
+    }
+
     /// Adds an episode value built in code as input row `row`: it meets the same rules as a
     /// read row (its id counts for the duplicate check; its dates are checked when the set is
     /// measured or invoiced, as for every episode value).
