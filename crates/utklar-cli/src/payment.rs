@@ -154,12 +154,12 @@ pub fn read_episodes(
     strict: bool,
 ) -> Result<(Vec<Episode>, Unreadable, String), Failure> {
     let mut source = EpisodeSource::open(path)?;
-    let label = source.input.label.clone();
+    let label = source.label.clone();
     let mut episodes = Vec::new();
     let mut unreadable = Vec::new();
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
-    let mut progress = Progress::new(source.input.size, "rows");
+    let mut progress = Progress::new(source.size(), "rows");
     while let Some(item) = source.next_item()? {
         bad.rows_in += 1;
         match item.result {
@@ -181,7 +181,7 @@ pub fn read_episodes(
                 unreadable.push(problems);
             }
         }
-        progress.tick(source.input.bytes_read(), bad.rows_in);
+        progress.tick(source.bytes_read(), bad.rows_in);
     }
     progress.finish();
     if bad.excluded() > 0 {

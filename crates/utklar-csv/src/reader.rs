@@ -32,12 +32,7 @@ pub struct Record {
 impl Record {
     /// An empty record.
     pub fn new() -> Self {
-        Record {
-            data: vec![0; 1024],
-            ends: vec![0; 32],
-            fields: 0,
-            line: 0,
-        }
+        Record::default()
     }
 
     /// The 1-based line of the file where the record starts.
@@ -295,9 +290,6 @@ impl<R: Read> CsvReader<R> {
         if self.done {
             return Ok(false);
         }
-        if record.data.is_empty() {
-            *record = Record::new();
-        }
         // Line ends before the record. The parser counts a '\n' when it consumes one, and a
         // record ending in "\r\n" ends at the '\r': its '\n' would be counted as the next
         // record's, one line too late (rust-csv#395). Skipped here, they are counted here.
@@ -342,14 +334,14 @@ impl<R: Read> CsvReader<R> {
                     if record.data.len() > MAX_RECORD_BYTES {
                         return Err(self.too_long(line));
                     }
-                    let n = record.data.len() * 2;
+                    let n = (record.data.len() * 2).max(256);
                     record.data.resize(n, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
                     if record.ends.len() > MAX_RECORD_BYTES {
                         return Err(self.too_long(line));
                     }
-                    let n = record.ends.len() * 2;
+                    let n = (record.ends.len() * 2).max(16);
                     record.ends.resize(n, 0);
                 }
                 ReadRecordResult::Record => {
