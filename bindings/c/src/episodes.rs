@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use utklar_core::time::{self, NoticeTime, NO_DATE, NO_TIME};
-use utklar_core::validate::{check_episodes, EpisodeReader, RawEpisode};
+use utklar_core::validate::{check_episodes, EpisodeReader, IdHash, RawEpisode};
 use utklar_core::{CareType, Episode, Field, Municipality, Problem, Reason};
 
 use crate::error::{boundary, boundary_or, utklar_result, CError};
@@ -177,6 +177,10 @@ pub(crate) struct Row {
     pub(crate) problems: Vec<Problem>,
     /// The id of a row that is no episode, when it has one (for the invoice's account).
     pub(crate) unread_id: Option<String>,
+    /// Whether the row was given as text (its id is then in the set's `EpisodeReader`).
+    pub(crate) text: bool,
+    /// The line of its CSV file where the row starts, 0 when it comes from no file.
+    pub(crate) line: u64,
 }
 
 impl Row {
@@ -213,6 +217,74 @@ impl utklar_episodes {
             rows: Vec::new(),
             reader: EpisodeReader::new(),
             ids: HashSet::new(),
+        }
+    }
+
+    /// Adds a text row (as `utklar_episodes_push_text` and the CSV readers do), starting at
+    /// `line` of its file (0 when it has none).
+    pub(crate) fn push_raw(&mut self, raw: &RawEpisode<'_>, line: u64) {
+        let row = self.rows.len();
+        let r = match self.reader.read(row, raw) {
+            Ok(e) => {
+                let mut problems = Vec::new();
+                self.note_id(row, &e.episode_id, &mut problems);
+                Row {
+                    episode: Some(e),
+                    problems,
+                    unread_id: None,
+                    text: true,
+                    line,
+                }
+            }
+            Err(problems) => {
+                if let Some(id) = raw.get(Field::EpisodeId) {
+                    self.ids.insert(id.trim().to_string());
+                }
+                // A repeated id is the only problem: the row is an episode all the same (a
+                // reader that has seen no ids reads it).
+                let episode = if only_duplicate(&problems) {
+                    EpisodeReader::new().read(row, raw).ok()
+                } else {
+                    None
+                };
+                let unread_id = raw
+                    .get(Field::EpisodeId)
+                    .filter(|_| episode.is_none())
+                    .map(|s| s.trim().to_string());
+                Row {
+                    episode,
+                    problems,
+                    unread_id,
+                    text: true,
+                    line,
+                }
+            }
+        };
+        self.rows.push(r);
+    }
+
+    /// Drops the rows from `len` on and forgets their ids, as if they had never been added
+    /// (a CSV file that fails part-way adds nothing).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if len >= self.rows.len() {
+            return;
+        }
+        self.rows.truncate(len);
+        self.reader = EpisodeReader::new();
+        self.ids.clear();
+        let mut scratch = Vec::new();
+        for (row, r) in self.rows.iter().enumerate() {
+            let id = r
+                .episode
+                .as_ref()
+                .map(|e| e.episode_id.as_str())
+                .or(r.unread_id.as_deref());
+            if let Some(id) = id {
+                if r.text {
+                    self.reader.check_duplicate(row, IdHash::of(id), &mut scratch);
+                }
+                self.ids.insert(id.to_string());
+            }
         }
     }
 
@@ -328,12 +400,16 @@ impl utklar_episodes {
                     episode: Some(ep),
                     problems,
                     unread_id: None,
+                    text: false,
+                    line: 0,
                 }
             }
             (id, ..) => Row {
                 episode: None,
                 problems,
                 unread_id: id,
+                text: false,
+                line: 0,
             },
         })
     }
@@ -436,40 +512,7 @@ pub extern "C" fn utklar_episodes_push_text(
                 raw.set(field, text);
             }
         }
-        let row = set.rows.len();
-        let r = match set.reader.read(row, &raw) {
-            Ok(e) => {
-                let mut problems = Vec::new();
-                set.note_id(row, &e.episode_id, &mut problems);
-                Row {
-                    episode: Some(e),
-                    problems,
-                    unread_id: None,
-                }
-            }
-            Err(problems) => {
-                if let Some(id) = raw.get(Field::EpisodeId) {
-                    set.ids.insert(id.trim().to_string());
-                }
-                // A repeated id is the only problem: the row is an episode all the same (a
-                // reader that has seen no ids reads it).
-                let episode = if only_duplicate(&problems) {
-                    EpisodeReader::new().read(row, &raw).ok()
-                } else {
-                    None
-                };
-                let unread_id = raw
-                    .get(Field::EpisodeId)
-                    .filter(|_| episode.is_none())
-                    .map(|s| s.trim().to_string());
-                Row {
-                    episode,
-                    problems,
-                    unread_id,
-                }
-            }
-        };
-        set.rows.push(r);
+        set.push_raw(&raw, 0);
         Ok(())
     })
 }

@@ -56,6 +56,7 @@
 #![allow(unsafe_code)]
 #![deny(missing_docs)]
 
+mod csv;
 mod episodes;
 mod error;
 mod ffi;
@@ -72,6 +73,9 @@ pub use episodes::{
     utklar_episodes_push_columns, utklar_episodes_push_text, utklar_episodes_validate,
     utklar_validation, utklar_validation_free, utklar_validation_get_problem,
     utklar_validation_len,
+};
+pub use csv::{
+    utklar_episodes_line, utklar_episodes_read_csv_buffer, utklar_episodes_read_csv_file,
 };
 pub use error::utklar_result;
 pub use ffi::utklar_str;
