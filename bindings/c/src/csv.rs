@@ -100,12 +100,15 @@ pub extern "C" fn utklar_episodes_line(
     })
 }
 
+/// The path of the caller's bytes: any bytes on Unix, UTF-8 elsewhere.
 #[cfg(unix)]
+#[allow(clippy::unnecessary_wraps)] // the same signature as the non-Unix one
 fn path_of(bytes: &[u8]) -> Result<&std::path::Path, CError> {
     use std::os::unix::ffi::OsStrExt;
     Ok(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)))
 }
 
+/// The path of the caller's bytes: any bytes on Unix, UTF-8 elsewhere.
 #[cfg(not(unix))]
 fn path_of(bytes: &[u8]) -> Result<&std::path::Path, CError> {
     std::str::from_utf8(bytes)
@@ -120,7 +123,7 @@ mod tests {
 
     fn new_set() -> *mut utklar_episodes {
         let mut set = std::ptr::null_mut();
-        assert_eq!(utklar_episodes_new(&mut set), utklar_result::Ok);
+        assert_eq!(utklar_episodes_new(&raw mut set), utklar_result::Ok);
         set
     }
 
@@ -143,7 +146,7 @@ mod tests {
         assert_eq!(utklar_episodes_len(set), 3);
         let line = |i| {
             let mut line = 0;
-            let r = utklar_episodes_line(set, i, &mut line);
+            let r = utklar_episodes_line(set, i, &raw mut line);
             (r == utklar_result::Ok).then_some(line)
         };
         let lines: Vec<Option<u64>> = (0..4).map(line).collect();
@@ -166,7 +169,8 @@ mod tests {
             utklar_episodes_read_csv_buffer(set, good.as_ptr(), good.len()),
             utklar_result::Ok
         );
-        let bad = b"episode_id,municipality,care_type,ready_at\ne1,0880,somatic,2025-03-01\ne2,0880\n";
+        let bad =
+            b"episode_id,municipality,care_type,ready_at\ne1,0880,somatic,2025-03-01\ne2,0880\n";
         let r = utklar_episodes_read_csv_buffer(set, bad.as_ptr(), bad.len());
         assert_eq!(r, utklar_result::InvalidFile);
         assert!(crate::error::last_error().contains("line 3 has 2 fields"));

@@ -281,7 +281,8 @@ impl utklar_episodes {
                 .or(r.unread_id.as_deref());
             if let Some(id) = id {
                 if r.text {
-                    self.reader.check_duplicate(row, IdHash::of(id), &mut scratch);
+                    self.reader
+                        .check_duplicate(row, IdHash::of(id), &mut scratch);
                 }
                 self.ids.insert(id.to_string());
             }

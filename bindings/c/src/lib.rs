@@ -67,15 +67,15 @@ mod types;
 
 use std::ffi::c_char;
 
+pub use csv::{
+    utklar_episodes_line, utklar_episodes_read_csv_buffer, utklar_episodes_read_csv_file,
+};
 pub use episodes::{
     utklar_columns, utklar_columns_init, utklar_episode, utklar_episode_init, utklar_episodes,
     utklar_episodes_free, utklar_episodes_len, utklar_episodes_new, utklar_episodes_push,
     utklar_episodes_push_columns, utklar_episodes_push_text, utklar_episodes_validate,
     utklar_validation, utklar_validation_free, utklar_validation_get_problem,
     utklar_validation_len,
-};
-pub use csv::{
-    utklar_episodes_line, utklar_episodes_read_csv_buffer, utklar_episodes_read_csv_file,
 };
 pub use error::utklar_result;
 pub use ffi::utklar_str;

@@ -10,7 +10,8 @@
 //! - UTF-8, with or without a byte-order mark (UTF-16 is refused with a message saying so);
 //! - comma-, semicolon- or tab-separated, detected from the header line (the most frequent
 //!   of the three outside quotes);
-//! - LF or CRLF line ends; quoted cells may hold delimiters, quotes (`""`) and line ends;
+//! - LF, CRLF or (old Macintosh files) CR line ends; quoted cells may hold delimiters, quotes
+//!   (`""`) and line ends;
 //! - a header row naming the columns, in any order and case, other columns ignored; two
 //!   columns naming one field (`MUNICIPALITY` and `municipality`) are an error naming both;
 //! - every record with as many fields as the header, and none longer than

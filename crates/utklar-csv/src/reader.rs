@@ -105,6 +105,8 @@ pub struct CsvReader<R> {
     end: usize,
     eof: bool,
     done: bool,
+    /// The last byte read was a '\r' ending a line: a '\n' right after it ends no other.
+    after_cr: bool,
     core: csv_core::Reader,
     delimiter: u8,
     header: Vec<String>,
@@ -147,6 +149,7 @@ impl<R: Read> CsvReader<R> {
             end: 0,
             eof: false,
             done: false,
+            after_cr: false,
             core: csv_core::Reader::new(),
             delimiter: b',',
             header: Vec::new(),
@@ -231,6 +234,7 @@ impl<R: Read> CsvReader<R> {
             end: self.end,
             eof: self.eof,
             done: self.done,
+            after_cr: self.after_cr,
             core: self.core,
             delimiter: self.delimiter,
             header: self.header,
@@ -292,7 +296,8 @@ impl<R: Read> CsvReader<R> {
         }
         // Line ends before the record. The parser counts a '\n' when it consumes one, and a
         // record ending in "\r\n" ends at the '\r': its '\n' would be counted as the next
-        // record's, one line too late (rust-csv#395). Skipped here, they are counted here.
+        // record's, one line too late (rust-csv#395). Skipped here, they are counted here:
+        // "\r\n", '\n' and a lone '\r' (old Macintosh files) each end one line.
         loop {
             if self.pos == self.end {
                 if self.eof {
@@ -302,13 +307,18 @@ impl<R: Read> CsvReader<R> {
                 continue;
             }
             match self.buf[self.pos] {
+                b'\n' if self.after_cr => self.after_cr = false,
                 b'\n' => self.core.set_line(self.core.line() + 1),
-                b'\r' => {}
+                b'\r' => {
+                    self.core.set_line(self.core.line() + 1);
+                    self.after_cr = true;
+                }
                 _ => break,
             }
             self.pos += 1;
             self.bytes += 1;
         }
+        self.after_cr = false;
         let line = self.core.line();
         let (mut out, mut ends) = (0, 0);
         loop {
@@ -345,6 +355,11 @@ impl<R: Read> CsvReader<R> {
                     record.ends.resize(n, 0);
                 }
                 ReadRecordResult::Record => {
+                    // A record ended by a '\r' (of "\r\n", or alone) ends its line there.
+                    if nin > 0 && self.buf[self.pos - 1] == b'\r' {
+                        self.core.set_line(self.core.line() + 1);
+                        self.after_cr = true;
+                    }
                     record.fields = ends;
                     record.line = line;
                     return Ok(true);

@@ -77,6 +77,13 @@ fn crlf_lines_are_counted_once() {
         .map(|r| r.0)
         .collect();
     assert_eq!(lf, [2, 3, 5]);
+    // And with a lone CR (old Macintosh files), blank lines included.
+    let cr: Vec<u64> = records(b"a,b\r1,2\r3,4\r\r5,6\r")
+        .unwrap()
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(cr, [2, 3, 5]);
 }
 
 #[test]
@@ -306,27 +313,32 @@ fn an_error_in_a_batch_stops_both_paths_at_the_same_row() {
 }
 
 proptest! {
-    /// Whatever the line ends (LF or CRLF), blank lines and line ends inside quoted cells,
+    /// Whatever the line ends (LF, CRLF or CR between records, and CRLF anywhere; LF or CRLF
+    /// inside quoted cells), and blank lines,
     /// each record's line is 1 + the line ends before it, and reading a byte at a time gives
     /// the same records.
     #[test]
     fn lines_are_line_ends_before_the_record(
-        rows in proptest::collection::vec((0u8..4, 0u8..3, any::<bool>(), 0u8..2), 0..40)
+        kind in 0u8..3,
+        rows in proptest::collection::vec((0u8..4, 0u8..3, 0u8..2), 0..40)
     ) {
+        // One convention per file ("\r" then "\n" would be one CRLF, not two line ends).
+        let end: &[u8] = [&b"\r\n"[..], b"\n", b"\r"][usize::from(kind)];
         let mut text = b"a,b\n".to_vec();
         let mut expected = Vec::new();
         let mut line = 2u64;
-        for (inner, blank, crlf, last) in rows {
-            let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        for (inner, blank, last) in rows {
             for _ in 0..blank {
                 text.extend_from_slice(end);
                 line += 1;
             }
             expected.push(line);
             text.extend_from_slice(b"x,\"");
+            // Inside quotes the parser counts '\n': a lone CR is no line end there.
+            let inside: &[u8] = if kind == 2 { b"\n" } else { end };
             for _ in 0..inner {
                 text.extend_from_slice(b"y");
-                text.extend_from_slice(end);
+                text.extend_from_slice(inside);
                 line += 1;
             }
             text.extend_from_slice(b"\"");
@@ -343,5 +355,33 @@ proptest! {
         prop_assert_eq!(&lines, &expected);
         let trickled = records_of(CsvReader::new(Trickle(&text)).unwrap()).unwrap();
         prop_assert_eq!(trickled, got);
+    }
+}
+
+proptest! {
+    /// Any bytes after a header: reading never panics, every row or error names a line at or
+    /// after the previous one, and row numbers count up from 0.
+    #[test]
+    fn any_bytes_read_without_panic(
+        body in proptest::collection::vec(
+            prop_oneof![Just(b','), Just(b';'), Just(b'"'), Just(b'\r'), Just(b'\n'), Just(0xF6u8), any::<u8>()],
+            0..400,
+        )
+    ) {
+        let mut text = format!("{HEAD}\r\n").into_bytes();
+        text.extend_from_slice(&body);
+        let mut last = 1;
+        let mut next_row = 0;
+        for item in EpisodeFile::from_bytes(&text).unwrap() {
+            match item {
+                Ok(row) => {
+                    prop_assert!(row.line > last);
+                    prop_assert_eq!(row.row, next_row);
+                    last = row.line;
+                    next_row += 1;
+                }
+                Err(e) => prop_assert!(e.line().is_some_and(|l| l > last), "{e:?}"),
+            }
+        }
     }
 }
