@@ -71,9 +71,11 @@ pub(crate) fn raw_of<'r>(
     // slice of valid text cut at character boundaries is valid text, so this accepts exactly
     // what checking field by field accepts). Otherwise field by field, for the message.
     if let Ok(text) = std::str::from_utf8(record.as_slice()) {
+        let ends = record.ends();
         let cut = columns.iter().try_for_each(|&(i, f)| {
-            if let Some(range) = record.range(i) {
-                raw.set(f, text.get(range).ok_or(())?);
+            if let Some(&end) = ends.get(i) {
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                raw.set(f, text.get(start..end).ok_or(())?);
             }
             Ok::<(), ()>(())
         });

@@ -64,6 +64,12 @@ impl Record {
         Some(start..self.ends[i])
     }
 
+    /// Where each field ends in [`as_slice`](Self::as_slice) (field `i` starts where field
+    /// `i - 1` ends, the first at 0).
+    pub fn ends(&self) -> &[usize] {
+        &self.ends[..self.fields]
+    }
+
     /// Every field's bytes, one after the other.
     pub fn as_slice(&self) -> &[u8] {
         let end = if self.fields == 0 {
@@ -392,7 +398,7 @@ pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
             b',' if !quoted => comma += 1,
             b';' if !quoted => semi += 1,
             b'\t' if !quoted => tab += 1,
-            b'\n' if !quoted => break,
+            b'\n' | b'\r' if !quoted => break,
             _ => {}
         }
     }

@@ -50,6 +50,7 @@ fn delimiter_is_detected_from_the_header() {
     assert_eq!(detect_delimiter(b"\"a;x\",b,c\n"), b',');
     assert_eq!(detect_delimiter(b"a\tb\tc\n"), b'\t');
     assert_eq!(detect_delimiter(b"single\n"), b',');
+    assert_eq!(detect_delimiter(b"a;b\r1,5,2,5\r"), b';');
 }
 
 #[test]
