@@ -113,7 +113,8 @@ pub struct CsvReader<R> {
     done: bool,
     /// The last byte read was a '\r' ending a line: a '\n' right after it ends no other.
     after_cr: bool,
-    core: csv_core::Reader,
+    /// The parser (boxed: its tables are a few kilobytes, better not moved with the reader).
+    core: Box<csv_core::Reader>,
     delimiter: u8,
     header: Vec<String>,
     bytes: u64,
@@ -156,7 +157,7 @@ impl<R: Read> CsvReader<R> {
             eof: false,
             done: false,
             after_cr: false,
-            core: csv_core::Reader::new(),
+            core: Box::new(csv_core::Reader::new()),
             delimiter: b',',
             header: Vec::new(),
             bytes: 0,
@@ -179,7 +180,7 @@ impl<R: Read> CsvReader<R> {
             return Err(Error::Empty);
         }
         csv.delimiter = detect_delimiter(head);
-        csv.core = csv_core::ReaderBuilder::new()
+        *csv.core = csv_core::ReaderBuilder::new()
             .delimiter(csv.delimiter)
             .build();
         let mut record = Record::new();
