@@ -1,6 +1,6 @@
 /* kalmar.c: a regional system's use of libutklar, in one page.
  *
- * Reads episodes from a CSV file (SPEC §3 column names), reports bad rows, prints March
+ * Reads episodes from a CSV file (the standard column names), reports bad rows, prints March
  * 2025's indicators per municipality and the invoice under Kalmar län's agreement.
  *
  *   make run                  (builds against the installed library through pkg-config)
@@ -24,42 +24,14 @@ static void check(utklar_result r, const char *what) {
   exit(1);
 }
 
-/* Reads a CSV file (comma-separated, a header row, no quoted commas) into an episode set:
- * each line becomes one text row, its cells placed by the header's column names. */
+/* Reads a CSV file into an episode set: libutklar reads the header (the column names of
+ * utklar_field, any order and case), the delimiter (comma, semicolon or tab), quotes, CRLF and
+ * a byte-order mark, as the utklar command line does. A row with bad values is kept with its
+ * problems; a file that cannot be read at all (no header, a row of the wrong shape) stops. */
 static utklar_episodes *read_csv(const char *path) {
-  FILE *f = fopen(path, "r");
-  char line[1024];
-  int field_of_column[32];
-  int columns = 0;
   utklar_episodes *set = NULL;
-
-  if (!f || !fgets(line, sizeof line, f)) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(1);
-  }
-  /* The header: find each column's field by name. */
-  for (char *name = strtok(line, ",\r\n"); name && columns < 32; name = strtok(NULL, ",\r\n")) {
-    field_of_column[columns] = -1;
-    for (unsigned fld = 0; fld < 14; fld++) {
-      utklar_str s;
-      check(utklar_field_name(fld, &s), "utklar_field_name");
-      if (strlen(name) == s.len && memcmp(name, s.data, s.len) == 0) field_of_column[columns] = (int)fld;
-    }
-    columns++;
-  }
   check(utklar_episodes_new(&set), "utklar_episodes_new");
-  while (fgets(line, sizeof line, f)) {
-    utklar_str values[14] = {{NULL, 0}};
-    char *cell = line;
-    for (int c = 0; c < columns && cell; c++) {
-      char *end = cell + strcspn(cell, ",\r\n");
-      char sep = *end;
-      if (field_of_column[c] >= 0) values[field_of_column[c]] = (utklar_str){cell, (size_t)(end - cell)};
-      cell = sep == ',' ? end + 1 : NULL;
-    }
-    check(utklar_episodes_push_text(set, values, 14), "utklar_episodes_push_text");
-  }
-  fclose(f);
+  check(utklar_episodes_read_csv_file(set, path, strlen(path)), path);
   return set;
 }
 
@@ -71,9 +43,11 @@ static void print_problems(const utklar_episodes *set) {
     utklar_problem p;
     char msg[256];
     size_t n;
+    uint64_t line = 0;
     check(utklar_validation_get_problem(v, i, &p), "utklar_validation_get_problem");
     check(utklar_problem_message(&p, msg, sizeof msg, &n), "utklar_problem_message");
-    printf("  %s\n", msg);
+    check(utklar_episodes_line(set, p.row, &line), "utklar_episodes_line");
+    printf("  line %llu: %s\n", (unsigned long long)line, msg);
   }
   utklar_validation_free(v);
 }

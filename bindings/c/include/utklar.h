@@ -105,6 +105,11 @@ enum utklar_result
   UTKLAR_RESULT_INVALID_AGREEMENT = 11,
   // No preset agreement has this name.
   UTKLAR_RESULT_UNKNOWN_PRESET = 12,
+  // A CSV file or buffer cannot be read as a whole: no such file, a UTF-16 file, no header
+  // row, a required column missing or named twice, a record with more or fewer fields
+  // than the header or longer than 1 MiB, a cell that is not UTF-8. The last error
+  // message names the line.
+  UTKLAR_RESULT_INVALID_FILE = 13,
   // An error of a kind this version of the C API does not know; see the last error message.
   UTKLAR_RESULT_OTHER = 99,
 };
@@ -675,7 +680,7 @@ typedef struct {
 } utklar_not_billed;
 
 // All codes, in numeric order.
-#define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_Other, }
+#define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_InvalidFile, utklar_result_Other, }
 
 #ifdef __cplusplus
 extern "C" {
@@ -694,6 +699,38 @@ utklar_result utklar_result_message(uint32_t result, char *buf, size_t len, size
 // without the NUL into `*out_n`. The message is empty when no call has failed on this thread.
 // Successful calls leave it unchanged; this call itself does not change it.
 utklar_result utklar_last_error_message(char *buf, size_t len, size_t *out_n);
+
+// Adds the rows of the episode CSV file at `path` (`path_len` bytes, not NUL-terminated
+// necessarily) to the set.
+//
+// The file is read as the `utklar` command line reads it: UTF-8 with or without a
+// byte-order mark; comma-, semicolon- or tab-separated (detected from the header); LF or
+// CRLF line ends; quoted cells; a header row naming the columns (the `utklar_field` names,
+// in any order and case; other columns are ignored). Each data row is added as
+// `utklar_episodes_push_text` adds it, with its problems: into an empty set, row `i` is the
+// file's data row `i` (the row numbers `utklar validate` prints), and
+// `utklar_episodes_line` gives the line where it starts (the header is line 1).
+//
+// Fails with `UTKLAR_RESULT_INVALID_FILE`, adding nothing, when the file cannot be read as
+// a whole: no such file, UTF-16, no header row, a required column missing or two columns
+// naming one field, a record with more or fewer fields than the header, a record over
+// 1 MiB, a cell that is not UTF-8 text. `utklar_last_error_message` then names the line and
+// column (never a cell's content).
+utklar_result utklar_episodes_read_csv_file(utklar_episodes *episodes,
+                                            const char *path,
+                                            size_t path_len);
+
+// Adds the rows of an episode CSV file held in memory (`len` bytes at `data`; NULL only
+// when `len` is 0) to the set: as `utklar_episodes_read_csv_file`, with the same rows,
+// problems, lines and errors.
+utklar_result utklar_episodes_read_csv_buffer(utklar_episodes *episodes,
+                                              const uint8_t *data,
+                                              size_t len);
+
+// Writes to `*out_line` the line of its CSV file where row `row` of the set starts (the
+// header is line 1), or 0 for a row that was not read from a file.
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the last row.
+utklar_result utklar_episodes_line(const utklar_episodes *episodes, size_t row, uint64_t *out_line);
 
 // Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
 // and care type 0, every flag `UTKLAR_FLAG_UNKNOWN` (the library's default).

@@ -182,6 +182,8 @@ impl Default for utklar_columns {
 #[allow(non_camel_case_types)]
 pub struct utklar_episodes {
     pub(crate) set: EpisodeSet,
+    /// The line of its CSV file where each row starts, 0 for rows from no file.
+    pub(crate) lines: Vec<u64>,
 }
 
 /// A day and a time of day in seconds as the core's cell: absent, a date, or a date-time (an
@@ -206,7 +208,27 @@ impl utklar_episodes {
     fn new() -> Self {
         utklar_episodes {
             set: EpisodeSet::new(),
+            lines: Vec::new(),
         }
+    }
+
+    /// The number of rows added.
+    pub(crate) fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Reads a row of cells through the core's rule set, starting at `line` of its file (0
+    /// when it has none).
+    pub(crate) fn push_raw(&mut self, raw: &Row<'_>, line: u64) {
+        let n = self.len();
+        self.set.push(n, raw);
+        self.lines.push(line);
+    }
+
+    /// Drops the rows from `len` on, as if they had never been added (their ids too).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.set.truncate(len);
+        self.lines.truncate(len);
     }
 
     /// Reads a struct row through the core's rule set (its strings checked as UTF-8 first).
@@ -248,8 +270,7 @@ impl utklar_episodes {
         row.set(Field::SipRequired, flag_value(e.sip_required));
         row.set(Field::SipCalled, flag_value(e.sip_called));
         row.set(Field::RegionBlocked, flag_value(e.region_blocked));
-        let n = self.set.rows_in() as usize;
-        self.set.push(n, &row);
+        self.push_raw(&row, 0);
         Ok(())
     }
 }
@@ -292,7 +313,7 @@ pub extern "C" fn utklar_episodes_free(episodes: *mut utklar_episodes) {
 #[no_mangle]
 pub extern "C" fn utklar_episodes_len(episodes: *const utklar_episodes) -> usize {
     boundary_or(0, || {
-        arg_ref(episodes, "episodes").map_or(0, |s| s.set.rows_in() as usize)
+        arg_ref(episodes, "episodes").map_or(0, utklar_episodes::len)
     })
 }
 
@@ -348,8 +369,7 @@ pub extern "C" fn utklar_episodes_push_text(
                 raw.set(field, text);
             }
         }
-        let n = set.set.rows_in() as usize;
-        set.set.push(n, &raw);
+        set.push_raw(&raw, 0);
         Ok(())
     })
 }
@@ -391,7 +411,7 @@ pub extern "C" fn utklar_episodes_push_columns(
             opt_str(*s, "episode_id/patient_id")?;
         }
         let get = |col: Option<&[i32]>, i: usize, none: i32| col.map_or(none, |c| c[i]);
-        let start = set.set.rows_in() as usize;
+        let start = set.len();
         for i in 0..n {
             let row = start + i;
             let e = utklar_episode {

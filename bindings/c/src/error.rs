@@ -44,13 +44,18 @@ pub enum utklar_result {
     InvalidAgreement = 11,
     /// No preset agreement has this name.
     UnknownPreset = 12,
+    /// A CSV file or buffer cannot be read as a whole: no such file, a UTF-16 file, no header
+    /// row, a required column missing or named twice, a record with more or fewer fields
+    /// than the header or longer than 1 MiB, a cell that is not UTF-8. The last error
+    /// message names the line.
+    InvalidFile = 13,
     /// An error of a kind this version of the C API does not know; see the last error message.
     Other = 99,
 }
 
 impl utklar_result {
     /// All codes, in numeric order.
-    pub const ALL: [utklar_result; 14] = [
+    pub const ALL: [utklar_result; 15] = [
         utklar_result::Ok,
         utklar_result::NullArgument,
         utklar_result::InvalidUtf8,
@@ -64,6 +69,7 @@ impl utklar_result {
         utklar_result::MissingAmount,
         utklar_result::InvalidAgreement,
         utklar_result::UnknownPreset,
+        utklar_result::InvalidFile,
         utklar_result::Other,
     ];
 
@@ -96,6 +102,9 @@ impl utklar_result {
             }
             utklar_result::InvalidAgreement => "the agreement is not valid",
             utklar_result::UnknownPreset => "no preset agreement has this name",
+            utklar_result::InvalidFile => {
+                "the CSV file cannot be read; utklar_last_error_message names the line"
+            }
             utklar_result::Other => "an error of a kind this version does not know",
         }
     }
@@ -116,6 +125,8 @@ pub(crate) enum CError {
     Argument { name: &'static str, message: String },
     /// An error of the core.
     Core(Error),
+    /// A CSV file that cannot be read (its message names the file's line).
+    File(String),
 }
 
 impl From<Error> for CError {
@@ -133,6 +144,7 @@ impl CError {
             CError::OutOfRange { .. } => utklar_result::OutOfRange,
             CError::Argument { .. } => utklar_result::InvalidArgument,
             CError::Core(e) => core_code(e),
+            CError::File(_) => utklar_result::InvalidFile,
         }
     }
 }
@@ -164,6 +176,7 @@ impl fmt::Display for CError {
             }
             CError::Argument { name, message } => write!(f, "{name}: {message}"),
             CError::Core(e) => write!(f, "{e}"),
+            CError::File(m) => f.write_str(m),
         }
     }
 }
@@ -234,12 +247,12 @@ mod tests {
     #[test]
     fn codes_are_stable() {
         let values: Vec<u32> = utklar_result::ALL.iter().map(|r| *r as u32).collect();
-        assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 99]);
+        assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 99]);
         assert_eq!(
             utklar_result::from_u32(10),
             Some(utklar_result::MissingAmount)
         );
-        assert_eq!(utklar_result::from_u32(13), None);
+        assert_eq!(utklar_result::from_u32(14), None);
     }
 
     #[test]

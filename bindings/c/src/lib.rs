@@ -56,6 +56,7 @@
 #![allow(unsafe_code)]
 #![deny(missing_docs)]
 
+mod csv;
 mod episodes;
 mod error;
 mod ffi;
@@ -66,6 +67,9 @@ mod types;
 
 use std::ffi::c_char;
 
+pub use csv::{
+    utklar_episodes_line, utklar_episodes_read_csv_buffer, utklar_episodes_read_csv_file,
+};
 pub use episodes::{
     utklar_columns, utklar_columns_init, utklar_episode, utklar_episode_init, utklar_episodes,
     utklar_episodes_free, utklar_episodes_len, utklar_episodes_new, utklar_episodes_push,

@@ -43,7 +43,7 @@ static void test_version_and_messages(void) {
   CHECK(str_eq(v, "0.1.0"));
 
   /* Every code has a message; unknown values are described too. */
-  for (r = 0; r <= 12; r++) {
+  for (r = 0; r <= 13; r++) {
     CHECK_OK(utklar_result_message(r, buf, sizeof buf, &n));
     CHECK(n > 0 && n == strlen(buf));
   }
@@ -507,6 +507,88 @@ static void test_text_rows(void) {
   utklar_episodes_free(set);
 }
 
+/* CSV files and buffers: the command line's rows, problems and lines; file errors add nothing. */
+static void test_csv(void) {
+  static const char excel[] =
+      "\xEF\xBB\xBF" "Episode_ID;Municipality;Care_Type;Ready_At;Discharged_At;note\r\n"
+      "c1;0880;somatic;2025-03-03T13:15;2025-03-08;\"two\r\nlines\"\r\n"
+      "c2;0999;somatic;2025-03-03;2025-03-04;\r\n"
+      "\r\n"
+      "c1;0880;somatic;2025-03-03;2025-03-05;x\r\n";
+  static const char short_row[] =
+      "episode_id,municipality,care_type,ready_at\nd1,0880,somatic,2025-03-03\nd2,0880\n";
+  static const char twice[] = "episode_id,MUNICIPALITY,municipality,care_type,ready_at\n";
+  static const char no_header[] = "e1,0880,somatic,2025-03-03\n";
+  static const char latin1[] =
+      "episode_id,patient_id,municipality,care_type,ready_at\ne1,P\xF6,0880,somatic,2025-03-03\n";
+  const char *path = "utklar-test-api.csv";
+  utklar_episodes *set = NULL;
+  utklar_validation *v = NULL;
+  utklar_problem p;
+  uint64_t line = 99;
+  FILE *f;
+
+  CHECK_OK(utklar_episodes_new(&set));
+  CHECK_OK(utklar_episodes_read_csv_buffer(set, (const uint8_t *)excel, sizeof excel - 1));
+  CHECK(utklar_episodes_len(set) == 3);
+  CHECK_OK(utklar_episodes_line(set, 0, &line));
+  CHECK(line == 2);
+  CHECK_OK(utklar_episodes_line(set, 1, &line));
+  CHECK(line == 4);
+  CHECK_OK(utklar_episodes_line(set, 2, &line));
+  CHECK(line == 6);
+  CHECK_RC(utklar_episodes_line(set, 3, &line), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_episodes_line(set, 0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
+  CHECK(utklar_validation_len(v) == 2);
+  CHECK_OK(utklar_validation_get_problem(v, 0, &p));
+  CHECK(p.row == 1 && p.field == UTKLAR_FIELD_MUNICIPALITY &&
+        p.reason == UTKLAR_REASON_UNKNOWN_MUNICIPALITY);
+  CHECK_OK(utklar_validation_get_problem(v, 1, &p));
+  CHECK(p.row == 2 && p.reason == UTKLAR_REASON_DUPLICATE_EPISODE_ID);
+  utklar_validation_free(v);
+
+  /* A record of the wrong shape: an error naming its line, and no row added. */
+  CHECK_RC(utklar_episodes_read_csv_buffer(set, (const uint8_t *)short_row, sizeof short_row - 1),
+           UTKLAR_RESULT_INVALID_FILE);
+  CHECK(strstr(last_error(), "line 3 has 2 fields but the header has 4") != NULL);
+  CHECK(utklar_episodes_len(set) == 3);
+  CHECK_RC(utklar_episodes_read_csv_buffer(set, (const uint8_t *)twice, sizeof twice - 1),
+           UTKLAR_RESULT_INVALID_FILE);
+  CHECK(strstr(last_error(), "`MUNICIPALITY` and `municipality`") != NULL);
+  CHECK_RC(utklar_episodes_read_csv_buffer(set, (const uint8_t *)no_header, sizeof no_header - 1),
+           UTKLAR_RESULT_INVALID_FILE);
+  CHECK(strstr(last_error(), "no header row") != NULL && strstr(last_error(), "0880") == NULL);
+  CHECK_RC(utklar_episodes_read_csv_buffer(set, (const uint8_t *)latin1, sizeof latin1 - 1),
+           UTKLAR_RESULT_INVALID_FILE);
+  CHECK(strstr(last_error(), "line 2, column `patient_id` is not UTF-8") != NULL);
+  CHECK_RC(utklar_episodes_read_csv_buffer(set, NULL, 0), UTKLAR_RESULT_INVALID_FILE);
+  CHECK_RC(utklar_episodes_read_csv_buffer(set, NULL, 5), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_read_csv_buffer(NULL, (const uint8_t *)excel, 3),
+           UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_episodes_len(set) == 3);
+  utklar_episodes_free(set);
+
+  /* The same bytes from a file give the same rows and lines. */
+  f = fopen(path, "wb");
+  CHECK(f != NULL);
+  if (f) {
+    fwrite(excel, 1, sizeof excel - 1, f);
+    fclose(f);
+  }
+  CHECK_OK(utklar_episodes_new(&set));
+  CHECK_OK(utklar_episodes_read_csv_file(set, path, strlen(path)));
+  CHECK(utklar_episodes_len(set) == 3);
+  CHECK_OK(utklar_episodes_line(set, 2, &line));
+  CHECK(line == 6);
+  remove(path);
+  CHECK_RC(utklar_episodes_read_csv_file(set, path, strlen(path)), UTKLAR_RESULT_INVALID_FILE);
+  CHECK(strcmp(last_error(), "no such file") == 0);
+  CHECK_RC(utklar_episodes_read_csv_file(set, NULL, 0), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK(utklar_episodes_len(set) == 3);
+  utklar_episodes_free(set);
+}
+
 static void test_columns(void) {
   /* The Kalmar March data as columns, with a bad row at index 2. */
   const uint16_t muni[] = {880, 880, 9999, 880, 880};
@@ -850,6 +932,7 @@ int main(void) {
   test_builtin_population();
   test_bad_rows();
   test_text_rows();
+  test_csv();
   test_columns();
   test_agreements_and_amounts();
   test_invoice();

@@ -148,11 +148,11 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
 pub fn read_episodes(path: &Path, strict: bool) -> Result<(EpisodeSet, String), Failure> {
     let mut source = EpisodeSource::open(path)?;
-    let label = source.input.label.clone();
+    let label = source.label.clone();
     let mut set = EpisodeSet::new();
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
-    let mut progress = Progress::new(source.input.size, "rows");
+    let mut progress = Progress::new(source.size(), "rows");
     while let Some(item) = source.next_item()? {
         bad.rows_in += 1;
         let row = (bad.rows_in - 1) as usize;
@@ -182,7 +182,7 @@ pub fn read_episodes(path: &Path, strict: bool) -> Result<(EpisodeSet, String), 
                 );
             }
         }
-        progress.tick(source.input.bytes_read(), bad.rows_in);
+        progress.tick(source.bytes_read(), bad.rows_in);
     }
     progress.finish();
     if bad.excluded() > 0 {

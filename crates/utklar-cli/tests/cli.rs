@@ -546,6 +546,52 @@ fn validate_lists_every_bad_input_case_of_spec_8_and_exits_1() {
 }
 
 #[test]
+fn crlf_files_and_multi_line_cells_report_the_lines_a_spreadsheet_shows() {
+    let d = dir("validate_crlf");
+    // The bad file as Excel writes it (CRLF), and again with a quoted two-line cell in an
+    // extra column of the first data row: every line after it moves down by one.
+    let crlf = BAD.replace('\n', "\r\n");
+    let mut lines: Vec<String> = crlf.split_inclusive("\r\n").map(str::to_string).collect();
+    let two_line: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match i {
+            0 => l.replace("\r\n", ",note\r\n"),
+            1 => l.replace("\r\n", ",\"two\r\nlines\"\r\n"),
+            _ => l.replace("\r\n", ",\r\n"),
+        })
+        .collect();
+    lines.clear();
+    for (name, text, shift) in [
+        ("crlf.csv", crlf, 0),
+        ("two_line.csv", two_line.concat(), 1),
+    ] {
+        let f = write(&d.join(name), text.as_bytes());
+        for threads in ["1", "2"] {
+            let o = Command::new(env!("CARGO_BIN_EXE_utklar"))
+                .env("UTKLAR_THREADS", threads)
+                .args(["validate", "--episodes", &f, "--format", "json"])
+                .output()
+                .unwrap();
+            assert_eq!(code(&o), 1, "{}", stderr(&o));
+            let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+            let problems = v["problems"].as_array().unwrap();
+            assert_eq!(problems.len(), BAD_EXPECTED.len());
+            for (line, field, reason) in BAD_EXPECTED {
+                assert!(
+                    problems.iter().any(|p| p["line"] == line + shift
+                        && p["row"] == line - 2
+                        && p["field"] == field
+                        && p["reason"] == reason),
+                    "{name}: line {} {field} {reason}: {problems:?}",
+                    line + shift
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn validate_clean_file_exits_0_in_every_format() {
     let d = dir("validate_clean");
     let f = write(&d.join("clean.csv"), CLEAN.as_bytes());
@@ -669,14 +715,54 @@ fn unusable_files_and_arguments_exit_2_with_one_line() {
         &utklar(&["validate", "--episodes", &bom_only]),
         &[&bom_only, "header"],
     );
-    // No header: the first data line is read as the header, and names no required column.
+    // No header: the first line names no column; the message does not repeat its cells.
     let no_header = write(
         &d.join("noheader.csv"),
         b"e1,0880,somatic,2025-03-01,2025-03-02\n",
     );
+    let o = utklar(&["indicators", "--episodes", &no_header]);
+    one_line(&o, &[&no_header, "no header row", "episode_id"]);
+    for cell in ["e1,", "0880", "somatic", "2025-03"] {
+        assert!(!stderr(&o).contains(cell), "{}", stderr(&o));
+    }
+    // Two columns for one field, whatever their case: both are named.
+    let twice = write(
+        &d.join("twice.csv"),
+        b"episode_id,MUNICIPALITY,care_type,ready_at,municipality\ne1,0880,somatic,2025-03-01,0881\n",
+    );
     one_line(
-        &utklar(&["indicators", "--episodes", &no_header]),
-        &[&no_header, "required column `episode_id` is missing"],
+        &utklar(&["validate", "--episodes", &twice]),
+        &[&twice, "`MUNICIPALITY` and `municipality`"],
+    );
+    // A record with more or fewer fields than the header, on a CRLF file: its own line.
+    for (name, row) in [
+        ("short.csv", "e2,0880,somatic"),
+        ("long.csv", "e2,0880,somatic,2025-03-01,x"),
+    ] {
+        let f = write(
+            &d.join(name),
+            format!("episode_id,municipality,care_type,ready_at\r\ne1,0880,somatic,2025-03-01\r\n{row}\r\n").as_bytes(),
+        );
+        for sub in ["indicators", "validate", "invoice"] {
+            let mut args = vec![sub, "--episodes", &f];
+            if sub == "invoice" {
+                args.extend(["--agreement", "statutory"]);
+            }
+            one_line(&utklar(&args), &[&f, "line 3 has", "the header has 4"]);
+        }
+    }
+    // A record with no end: an error naming its line, not an abort.
+    one_line(
+        &utklar(&["indicators", "--episodes", "/dev/zero"]),
+        &["/dev/zero", "line 1", "longer than 1048576 bytes"],
+    );
+    let mut unclosed =
+        b"episode_id,municipality,care_type,ready_at\ne1,0880,somatic,2025-03-01\n\"".to_vec();
+    unclosed.extend(std::iter::repeat_n(b'x', 2 << 20));
+    let unclosed = write(&d.join("unclosed.csv"), &unclosed);
+    one_line(
+        &utklar(&["validate", "--episodes", &unclosed]),
+        &[&unclosed, "line 3", "longer than"],
     );
     let no_ready = write(
         &d.join("noready.csv"),

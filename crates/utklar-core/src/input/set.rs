@@ -120,6 +120,30 @@ impl EpisodeSet {
         }
     }
 
+    /// Drops every row from input row `rows` on, as if they had never been pushed: their
+    /// episodes, their unreadable rows and their ids (a reader that fails part-way through a
+    /// file adds nothing). The duplicate detector is rebuilt from the ids of the rows kept.
+    pub fn truncate(&mut self, rows: usize) {
+        let keep = self.rows.partition_point(|&r| r < rows);
+        if keep == self.rows.len() && self.unreadable.last().is_none_or(|u| u.row < rows) {
+            return;
+        }
+        self.episodes.truncate(keep);
+        self.rows.truncate(keep);
+        self.unreadable.retain(|u| u.row < rows);
+        let mut reader = EpisodeReader::new();
+        let mut scratch = Vec::new();
+        let ids = self.episodes.iter().map(|e| e.episode_id.as_str()).chain(
+            self.unreadable
+                .iter()
+                .filter_map(|u| u.episode_id.as_deref()),
+        );
+        for id in ids {
+            reader.check_duplicate(0, IdHash::of(id), &mut scratch);
+        }
+        self.reader = reader;
+    }
+
     /// The episodes read, in input order.
     pub fn episodes(&self) -> &[Episode] {
         &self.episodes
@@ -278,6 +302,21 @@ mod tests {
             set.unreadable()[0].problems[0].reason,
             Reason::DuplicateEpisodeId
         );
+    }
+
+    #[test]
+    fn truncating_forgets_the_rows_and_their_ids() {
+        let mut set = EpisodeSet::new();
+        assert!(set.push(0, &row("a", "0880")));
+        assert!(!set.push(1, &row("b", "0999")));
+        assert!(set.push(2, &row("c", "0880")));
+        set.truncate(1);
+        assert_eq!(set.rows_in(), 1);
+        assert!(set.unreadable().is_empty());
+        // b and c are forgotten; a is remembered.
+        assert!(set.push(1, &row("b", "0880")));
+        assert!(set.push(2, &row("c", "0880")));
+        assert!(!set.push(3, &row("a", "0880")));
     }
 
     #[test]

@@ -1,0 +1,430 @@
+//! Episode files: the header mapped to the core's fields, each record as a [`RawEpisode`]
+//! with its line, and whole files read into episodes and problems.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use utklar_core::input::value;
+use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
+use utklar_core::{Episode, Problem};
+
+use crate::reader::{CsvReader, Record};
+use crate::Error;
+
+/// The column of each field the header names (`(column index, field)`, in header order).
+pub type Columns = Vec<(usize, Field)>;
+
+/// Maps a header to the core's fields (matched case-insensitively, surrounding spaces
+/// ignored; other columns are ignored). Errors: no known column at all ([`Error::NoHeader`]),
+/// two columns for one field ([`Error::DuplicateColumn`]), a required field missing
+/// ([`Error::MissingColumn`]).
+///
+/// ```
+/// use utklar_core::validate::Field;
+/// let header = ["Episode_ID", "kommun", "MUNICIPALITY", "care_type", "ready_at"].map(String::from);
+/// let columns = utklar_csv::map_header(&header)?;
+/// assert_eq!(columns[1], (2, Field::Municipality));
+///
+/// let twice = ["episode_id", "MUNICIPALITY", "municipality"].map(String::from);
+/// let e = utklar_csv::map_header(&twice).unwrap_err();
+/// assert!(e.to_string().contains("`MUNICIPALITY` and `municipality`"), "{e}");
+/// # Ok::<(), utklar_csv::Error>(())
+/// ```
+pub fn map_header(header: &[String]) -> Result<Columns, Error> {
+    let mut columns: Columns = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        if let Some(f) = Field::from_column(h) {
+            if let Some(&(j, _)) = columns.iter().find(|(_, g)| *g == f) {
+                return Err(Error::DuplicateColumn {
+                    field: f.as_str(),
+                    first: header[j].clone(),
+                    second: h.clone(),
+                });
+            }
+            columns.push((i, f));
+        }
+    }
+    if columns.is_empty() {
+        return Err(Error::NoHeader {
+            required: Field::REQUIRED.iter().map(|f| f.as_str()).collect(),
+        });
+    }
+    for r in Field::REQUIRED {
+        if !columns.iter().any(|(_, f)| *f == r) {
+            return Err(Error::MissingColumn {
+                column: r.as_str(),
+                header: header.to_vec(),
+            });
+        }
+    }
+    Ok(columns)
+}
+
+/// The text of one record's fields: [`Error::NotUtf8`] naming the line and column when a
+/// cell is not UTF-8.
+pub(crate) fn raw_of<'r>(
+    record: &'r Record,
+    columns: &[(usize, Field)],
+) -> Result<RawEpisode<'r>, Error> {
+    let mut raw = RawEpisode::default();
+    // Fast path: one UTF-8 check of the whole record, then each field sliced out of it (a
+    // slice of valid text cut at character boundaries is valid text, so this accepts exactly
+    // what checking field by field accepts). Otherwise field by field, for the message.
+    if let Ok(text) = std::str::from_utf8(record.as_slice()) {
+        let ends = record.ends();
+        let cut = columns.iter().try_for_each(|&(i, f)| {
+            if let Some(&end) = ends.get(i) {
+                let start = if i == 0 { 0 } else { ends[i - 1] };
+                raw.set(f, text.get(start..end).ok_or(())?);
+            }
+            Ok::<(), ()>(())
+        });
+        if cut.is_ok() {
+            return Ok(raw);
+        }
+        raw.clear();
+    }
+    for &(i, f) in columns {
+        if let Some(bytes) = record.get(i) {
+            let text = std::str::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
+                line: record.line(),
+                column: f.as_str().to_string(),
+            })?;
+            raw.set(f, text);
+        }
+    }
+    Ok(raw)
+}
+
+/// One data row read and checked: its 0-based row number, its line and the episode or
+/// every problem of the row.
+#[derive(Debug, Clone)]
+pub struct EpisodeRow {
+    /// 0-based data row (the header is not a row): the row number problems name.
+    pub row: usize,
+    /// 1-based line in the file where the record starts (the header is line 1).
+    pub line: u64,
+    /// The episode, or every problem of the row (the core's checks, including repeated ids).
+    pub result: Result<Episode, Vec<Problem>>,
+    /// The `episode_id` of a row that is no episode, when it has one.
+    pub episode_id: Option<String>,
+}
+
+/// An episode file: a [`CsvReader`] whose header is mapped to the core's fields.
+///
+/// Iterating it gives each row checked by the core's [`EpisodeReader`] (repeated ids
+/// included), with its line; [`next_raw`](Self::next_raw) gives the text of each row
+/// instead, for a caller that checks rows itself. Reading stops at the first [`Error`] (a
+/// record of the wrong shape, a cell that is not UTF-8), which the iterator yields last.
+///
+/// ```
+/// use utklar_core::{Field, Reason};
+/// use utklar_csv::EpisodeFile;
+///
+/// let text = "episode_id;municipality;care_type;ready_at;discharged_at\r\n\
+///             e1;0880;somatic;2025-03-03;2025-03-05\r\n\
+///             e2;0999;somatic;2025-03-03;2025-03-04\r\n";
+/// let rows: Vec<_> = EpisodeFile::from_bytes(text.as_bytes())?.collect::<Result<_, _>>()?;
+/// assert_eq!(rows[0].result.as_ref().unwrap().ready_days(), Some(2));
+/// let problems = rows[1].result.as_ref().unwrap_err();
+/// assert_eq!((rows[1].row, rows[1].line), (1, 3));
+/// assert_eq!((problems[0].field, problems[0].reason), (Field::Municipality, Reason::UnknownMunicipality));
+/// # Ok::<(), utklar_csv::Error>(())
+/// ```
+pub struct EpisodeFile<R> {
+    csv: CsvReader<R>,
+    columns: Columns,
+    reader: EpisodeReader,
+    record: Record,
+    row: usize,
+    failed: bool,
+}
+
+impl EpisodeFile<File> {
+    /// Opens an episode file and maps its header.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        EpisodeFile::new(CsvReader::open(path)?)
+    }
+}
+
+impl<'a> EpisodeFile<&'a [u8]> {
+    /// Reads an episode file held in memory.
+    pub fn from_bytes(data: &'a [u8]) -> Result<Self, Error> {
+        EpisodeFile::new(CsvReader::from_bytes(data)?)
+    }
+}
+
+impl<R: Read> EpisodeFile<R> {
+    /// Reads an episode file from any source.
+    pub fn from_reader(source: R) -> Result<Self, Error> {
+        EpisodeFile::new(CsvReader::new(source)?)
+    }
+
+    /// Maps the header of an opened CSV file (see [`map_header`]).
+    pub fn new(csv: CsvReader<R>) -> Result<Self, Error> {
+        let columns = map_header(csv.header())?;
+        Ok(EpisodeFile {
+            csv,
+            columns,
+            reader: EpisodeReader::new(),
+            record: Record::new(),
+            row: 0,
+            failed: false,
+        })
+    }
+
+    /// The CSV file underneath (header, delimiter, bytes read, size).
+    pub fn csv(&self) -> &CsvReader<R> {
+        &self.csv
+    }
+
+    /// The column of each field.
+    pub fn columns(&self) -> &[(usize, Field)] {
+        &self.columns
+    }
+
+    /// The next row's number, line and text, `None` at the end of the file. The row is not
+    /// checked (its id is not remembered for the repeated-id check of the iterator).
+    ///
+    /// ```
+    /// use utklar_core::validate::{EpisodeReader, Field};
+    ///
+    /// let text = b"episode_id,municipality,care_type,ready_at\ne1,\"08\n80\",somatic,2025-03-03\ne2,0880,somatic,2025-03-04\n";
+    /// let mut file = utklar_csv::EpisodeFile::from_bytes(text)?;
+    /// let mut reader = EpisodeReader::new();
+    /// let mut lines = Vec::new();
+    /// while let Some((row, line, raw)) = file.next_raw()? {
+    ///     lines.push((row, line, raw.get(Field::Municipality).map(str::len)));
+    ///     let _checked = reader.read(row, &raw);
+    /// }
+    /// assert_eq!(lines, [(0, 2, Some(5)), (1, 4, Some(4))]);
+    /// # Ok::<(), utklar_csv::Error>(())
+    /// ```
+    pub fn next_raw(&mut self) -> Result<Option<(usize, u64, RawEpisode<'_>)>, Error> {
+        if !self.csv.read_record(&mut self.record)? {
+            return Ok(None);
+        }
+        let row = self.row;
+        self.row += 1;
+        let raw = raw_of(&self.record, &self.columns)?;
+        Ok(Some((row, self.record.line(), raw)))
+    }
+
+    /// The number of data rows read so far.
+    pub fn rows_read(&self) -> usize {
+        self.row
+    }
+
+    /// The next row checked, `None` at the end (also after an error was returned).
+    pub fn next_row(&mut self) -> Result<Option<EpisodeRow>, Error> {
+        if self.failed {
+            return Ok(None);
+        }
+        let next = match self.csv.read_record(&mut self.record) {
+            Ok(true) => raw_of(&self.record, &self.columns).map(Some),
+            Ok(false) => Ok(None),
+            Err(e) => Err(e),
+        };
+        match next {
+            Ok(Some(raw)) => {
+                let row = self.row;
+                self.row += 1;
+                let result = self.reader.read(row, &raw);
+                let episode_id = if result.is_err() {
+                    value::id(raw.value(Field::EpisodeId)).map(|id| id.as_str().to_string())
+                } else {
+                    None
+                };
+                Ok(Some(EpisodeRow {
+                    row,
+                    line: self.record.line(),
+                    result,
+                    episode_id,
+                }))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => {
+                self.failed = true;
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads up to `max` records into `batch` (emptied first) and checks the first `parse`
+    /// of them (see [`Batch::parse_rest`] for the others). Returns `true` when the file is
+    /// done: at its end, or at an error, which is put in `batch.end` after the rows read
+    /// before it. The repeated-id check is the caller's ([`EpisodeReader::check_duplicate`]
+    /// in row order); this is the reading half of [`crate::measure`].
+    pub fn fill(&mut self, batch: &mut Batch, max: usize, parse: usize) -> bool {
+        batch.len = 0;
+        batch.rows.clear();
+        batch.problems.clear();
+        batch.end = None;
+        batch.first_row = self.row;
+        let mut done = false;
+        while batch.len < max {
+            if batch.records.len() == batch.len {
+                batch.records.push(Record::new());
+            }
+            match self.csv.read_record(&mut batch.records[batch.len]) {
+                Ok(true) => {}
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    batch.end = Some(e);
+                    done = true;
+                    break;
+                }
+            }
+            self.row += 1;
+            batch.len += 1;
+        }
+        batch.bytes = self.csv.bytes_read();
+        batch.parse_until(parse.min(batch.len), &self.columns);
+        done || batch.end.is_some()
+    }
+}
+
+impl<R: Read> Iterator for EpisodeFile<R> {
+    type Item = Result<EpisodeRow, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row().transpose()
+    }
+}
+
+/// Records read by [`EpisodeFile::fill`] and checked but for repeated ids, by the reading
+/// thread or, for the rest, by [`Batch::parse_rest`]; reused from batch to batch, so reading
+/// allocates nothing per row.
+#[derive(Default)]
+pub struct Batch {
+    /// The 0-based data row of the first record.
+    pub first_row: usize,
+    /// Bytes of the file read after the last record (for a progress bar).
+    pub bytes: u64,
+    records: Vec<Record>,
+    len: usize,
+    /// The rows checked so far, in file order.
+    pub rows: Vec<BatchRow>,
+    /// The problems of every row, in order (`BatchRow::problems_end` marks each row's end).
+    pub problems: Vec<Problem>,
+    /// The error that stopped reading after these records.
+    pub end: Option<Error>,
+}
+
+impl Batch {
+    /// Checks the records from `rows.len()` up to `until`; at a cell that is not UTF-8 text,
+    /// drops that record and those after it and ends the batch with the error.
+    fn parse_until(&mut self, until: usize, columns: &[(usize, Field)]) {
+        while self.rows.len() < until {
+            let i = self.rows.len();
+            let record = &self.records[i];
+            let raw = match raw_of(record, columns) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    self.len = i;
+                    self.end = Some(e);
+                    return;
+                }
+            };
+            let (id, facts) =
+                EpisodeReader::read_facts(self.first_row + i, &raw, &mut self.problems);
+            self.rows.push(BatchRow {
+                line: record.line(),
+                id,
+                facts,
+                problems_end: self.problems.len(),
+            });
+        }
+    }
+
+    /// Checks the records the reading thread left unchecked, so that `rows` holds them all.
+    pub fn parse_rest(&mut self, columns: &[(usize, Field)]) {
+        self.parse_until(self.len, columns);
+    }
+}
+
+/// One checked row of a [`Batch`].
+#[derive(Debug, Clone, Copy)]
+pub struct BatchRow {
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    /// The hash of its episode id, when it has one.
+    pub id: Option<IdHash>,
+    /// Its values, when no problem was found (repeated ids are not checked yet).
+    pub facts: Option<EpisodeFacts>,
+    /// The end of its problems in `Batch::problems` (they start where the previous row's end).
+    pub problems_end: usize,
+}
+
+/// A whole episode file read: the episodes of the rows that could be read, and the problems
+/// of those that could not, each with its line.
+#[derive(Debug, Clone, Default)]
+pub struct Episodes {
+    /// The rows read as episodes, in file order.
+    pub episodes: Vec<Episode>,
+    /// For each row that could not be read, in file order: its problems (all naming its
+    /// row).
+    pub unreadable: Vec<Vec<Problem>>,
+    /// The line of every data row (index: the 0-based row).
+    pub lines: Vec<u64>,
+}
+
+impl Episodes {
+    /// Data rows read (the header is not one).
+    pub fn rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Every problem, in row order.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> + '_ {
+        self.unreadable.iter().flatten()
+    }
+
+    /// The 1-based line where data row `row` starts.
+    pub fn line(&self, row: usize) -> Option<u64> {
+        self.lines.get(row).copied()
+    }
+}
+
+/// Reads every row of an episode file: each is an episode or the problems that keep it from
+/// being one (the core's checks, repeated ids included).
+///
+/// ```
+/// use utklar_core::Reason;
+///
+/// let dir = std::env::temp_dir().join(format!("utklar-csv-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("episodes.csv");
+/// std::fs::write(&path, "episode_id,municipality,care_type,ready_at\r\ne1,0880,somatic,2025-03-03\r\ne1,0880,somatic,2025-03-04\r\n")?;
+/// let read = utklar_csv::read_episodes(&path)?;
+/// assert_eq!((read.episodes.len(), read.rows()), (1, 2));
+/// let p = read.problems().next().unwrap();
+/// assert_eq!((p.row, p.reason, read.line(p.row)), (1, Reason::DuplicateEpisodeId, Some(3)));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_episodes(path: impl AsRef<Path>) -> Result<Episodes, Error> {
+    collect(EpisodeFile::open(path)?)
+}
+
+/// [`read_episodes`] from any source (a byte slice, standard input, a socket).
+pub fn read_episodes_from(source: impl Read) -> Result<Episodes, Error> {
+    collect(EpisodeFile::from_reader(source)?)
+}
+
+fn collect<R: Read>(file: EpisodeFile<R>) -> Result<Episodes, Error> {
+    let mut out = Episodes::default();
+    for row in file {
+        let row = row?;
+        out.lines.push(row.line);
+        match row.result {
+            Ok(e) => out.episodes.push(e),
+            Err(p) => out.unreadable.push(p),
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,241 @@
+//! One pass over an episode file into a [`MeasureSet`], in bounded memory, on one thread or
+//! two.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use utklar_core::validate::{EpisodeReader, Field};
+use utklar_core::{IndicatorOptions, MeasureSet, Problem};
+
+use crate::episodes::{Batch, EpisodeFile};
+use crate::Error;
+
+/// Rows per batch handed from the reading thread to the measuring one.
+const BATCH_ROWS: usize = 2048;
+
+/// How far the reading thread's share of the checking moves at a time.
+const SHARE_STEP: usize = BATCH_ROWS / 32;
+
+/// Batches in flight between the two threads (the memory held is bounded by this).
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// How [`measure`] uses threads. Both ways give the same results, problems and callbacks in
+/// the same order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Threads {
+    /// Read, check and measure on the calling thread.
+    One,
+    /// Read and check on a second thread while the calling thread measures.
+    Two,
+}
+
+impl Threads {
+    /// [`Threads::Two`] when the machine has more than one core.
+    pub fn auto() -> Self {
+        if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+            Threads::Two
+        } else {
+            Threads::One
+        }
+    }
+}
+
+/// The result of [`measure`]: the measures (not yet finished) and the line of every row that
+/// had a problem.
+#[derive(Debug)]
+pub struct Measured {
+    /// Measures and the account of every row (call [`MeasureSet::finish`]).
+    pub set: MeasureSet,
+    /// 0-based data row → 1-based file line, for rows with problems only.
+    pub lines: HashMap<usize, u64>,
+}
+
+impl Measured {
+    /// The line where data row `row` starts, for a row with a problem (for other rows, the
+    /// line it would have in a file without multi-line cells or blank lines).
+    pub fn line(&self, row: usize) -> u64 {
+        self.lines.get(&row).copied().unwrap_or(row as u64 + 2)
+    }
+}
+
+/// Reads an episode file one record at a time, classifying each under `opts` into a measure
+/// set. `on_problems` is called with the problems of each bad row as they are found, and its
+/// line; `progress` with the bytes and rows read so far, after each row. An error of either
+/// callback, or of the file (converted with `From<Error>`), stops the reading.
+///
+/// With [`Threads::Two`] the work is split: a reading thread parses the records, in batches
+/// sent over a bounded channel and recycled, and checks a share of each batch's rows
+/// (everything but repeated ids); the calling thread checks the rest, then the ids in row
+/// order, and adds the rows to the measures. The share moves towards whichever thread waits
+/// for the other. The results, the problems and the order the callbacks see them in are
+/// those of [`Threads::One`].
+///
+/// ```
+/// use utklar_core::{IndicatorOptions, PeriodKind};
+/// use utklar_csv::{measure, EpisodeFile, Threads};
+///
+/// let text = "episode_id,municipality,care_type,ready_at,discharged_at\n\
+///             e1,0880,somatic,2025-03-03,2025-03-05\n\
+///             e2,0880,dental,2025-03-03,2025-03-04\n";
+/// let opts = IndicatorOptions::default();
+/// let file = EpisodeFile::from_bytes(text.as_bytes())?;
+/// let mut bad_lines = Vec::new();
+/// let m = measure(file, &opts, Threads::Two, |_, line| { bad_lines.push(line); Ok::<_, utklar_csv::Error>(()) }, |_, _| {})?;
+/// assert_eq!(bad_lines, [3]);
+/// let set = m.set.finish(&opts).expect("lenient");
+/// assert_eq!((set.report().rows_in, set.report().counted), (2, 1));
+/// # Ok::<(), utklar_csv::Error>(())
+/// ```
+pub fn measure<R, E>(
+    file: EpisodeFile<R>,
+    opts: &IndicatorOptions,
+    threads: Threads,
+    on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    progress: impl FnMut(u64, u64),
+) -> Result<Measured, E>
+where
+    R: Read + Send,
+    E: From<Error>,
+{
+    match threads {
+        Threads::One => measure_serial(file, opts, on_problems, progress),
+        Threads::Two => measure_pipelined(file, opts, on_problems, progress),
+    }
+}
+
+fn measure_serial<R: Read, E: From<Error>>(
+    mut file: EpisodeFile<R>,
+    opts: &IndicatorOptions,
+    mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Measured, E> {
+    let mut set = MeasureSet::new(opts.period);
+    let mut lines = HashMap::new();
+    let mut rows = 0u64;
+    while let Some(item) = file.next_row()? {
+        let before = set.report().problems.len();
+        match item.result {
+            Ok(episode) => set.push(item.row, &episode, opts),
+            Err(problems) => set.push_problems(problems),
+        }
+        let after = set.report().problems.len();
+        if after > before {
+            lines.insert(item.row, item.line);
+            on_problems(&set.report().problems[before..after], item.line)?;
+        }
+        rows += 1;
+        progress(file.csv().bytes_read(), rows);
+    }
+    Ok(Measured { set, lines })
+}
+
+fn measure_pipelined<R: Read + Send, E: From<Error>>(
+    mut file: EpisodeFile<R>,
+    opts: &IndicatorOptions,
+    on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    progress: impl FnMut(u64, u64),
+) -> Result<Measured, E> {
+    let columns = file.columns().to_vec();
+    let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
+    let starved = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let starved = &starved;
+        scope.spawn(move || {
+            // Rows of each batch this thread checks; the rest are checked by the consumer.
+            // Moved towards whichever thread waits for the other.
+            let mut share = BATCH_ROWS / 2;
+            loop {
+                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                let done = file.fill(&mut batch, BATCH_ROWS, share);
+                match full_tx.try_send(batch) {
+                    Ok(()) => {}
+                    Err(mpsc::TrySendError::Full(batch)) => {
+                        share = (share + SHARE_STEP).min(BATCH_ROWS);
+                        // A closed channel means the consumer stopped (an error): stop too.
+                        if full_tx.send(batch).is_err() {
+                            break;
+                        }
+                    }
+                    Err(mpsc::TrySendError::Disconnected(_)) => break,
+                }
+                if starved.swap(false, Ordering::Relaxed) {
+                    share = share.saturating_sub(SHARE_STEP);
+                }
+                if done {
+                    break;
+                }
+            }
+        });
+        // `next` owns the receiving end: it is dropped when `consume` returns, before the
+        // scope waits for the reading thread, so a reader blocked on a full channel wakes up
+        // to a closed one and stops.
+        let mut next = move || match full_rx.try_recv() {
+            Ok(batch) => Some(batch),
+            Err(mpsc::TryRecvError::Empty) => {
+                starved.store(true, Ordering::Relaxed);
+                full_rx.recv().ok()
+            }
+            Err(mpsc::TryRecvError::Disconnected) => None,
+        };
+        let result = consume(&mut next, &empty_tx, &columns, opts, on_problems, progress);
+        drop(next);
+        result
+    })
+}
+
+/// The measuring half of [`measure_pipelined`]: takes batches from `next` until it gives
+/// none.
+fn consume<E: From<Error>>(
+    next: &mut dyn FnMut() -> Option<Batch>,
+    empty: &mpsc::Sender<Batch>,
+    columns: &[(usize, Field)],
+    opts: &IndicatorOptions,
+    mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Measured, E> {
+    let mut reader = EpisodeReader::new();
+    let mut set = MeasureSet::new(opts.period);
+    let mut lines = HashMap::new();
+    let mut rows = 0u64;
+    let mut repeated = Vec::new();
+    while let Some(mut batch) = next() {
+        batch.parse_rest(columns);
+        reader.prefetch(batch.rows.iter().filter_map(|r| r.id));
+        let mut start = 0;
+        for (i, r) in batch.rows.iter().enumerate() {
+            let row = batch.first_row + i;
+            let own = &batch.problems[start..r.problems_end];
+            start = r.problems_end;
+            if let Some(id) = r.id {
+                reader.check_duplicate(row, id, &mut repeated);
+            }
+            let before = set.report().problems.len();
+            match &r.facts {
+                Some(facts) if own.is_empty() && repeated.is_empty() => {
+                    set.push_facts(row, facts, opts);
+                }
+                _ => {
+                    let mut problems = own.to_vec();
+                    problems.append(&mut repeated);
+                    set.push_problems(problems);
+                }
+            }
+            let after = set.report().problems.len();
+            if after > before {
+                lines.insert(row, r.line);
+                on_problems(&set.report().problems[before..after], r.line)?;
+            }
+            rows += 1;
+            progress(batch.bytes, rows);
+        }
+        if let Some(e) = batch.end.take() {
+            return Err(e.into());
+        }
+        // The reading thread may have finished: then the batch is simply dropped.
+        let _ = empty.send(batch);
+    }
+    Ok(Measured { set, lines })
+}
