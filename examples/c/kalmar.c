@@ -1,6 +1,6 @@
 /* kalmar.c: a regional system's use of libutklar, in one page.
  *
- * Reads episodes from a CSV file (SPEC §3 column names), reports bad rows, prints March
+ * Reads episodes from a CSV file (the column names of docs/episodes.md), reports bad rows, prints March
  * 2025's indicators per municipality and the invoice under Kalmar län's agreement.
  *
  *   make run                  (builds against the installed library through pkg-config)

@@ -278,7 +278,7 @@ typedef uint32_t utklar_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// The episode fields (SPEC §3 order), as named in problems and in `utklar_episodes_push_text`.
+// The episode fields (in the order of docs/episodes.md), as named in problems and in `utklar_episodes_push_text`.
 enum utklar_field
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -720,7 +720,7 @@ utklar_result utklar_episodes_push(utklar_episodes *episodes, const utklar_episo
 // admission_notice_sent, sip_required, sip_called, region_blocked). `n_values` may be less
 // than 14: the rest are absent. An entry `{NULL, 0}` or blank is absent.
 //
-// Text is read as SPEC §3 says: municipality `"0880"`, care type `"somatic"` /
+// Text is read as docs/episodes.md says: municipality `"0880"`, care type `"somatic"` /
 // `"psychiatric"` (or Swedish), dates `YYYY-MM-DD`, datetimes `YYYY-MM-DDTHH:MM[:SS]` (or
 // with a space), booleans `true`/`false`/`1`/`0`. A row that cannot be read is added with its
 // problems, as with `utklar_episodes_push`.

@@ -408,7 +408,7 @@ pub extern "C" fn utklar_episodes_push(
 /// admission_notice_sent, sip_required, sip_called, region_blocked). `n_values` may be less
 /// than 14: the rest are absent. An entry `{NULL, 0}` or blank is absent.
 ///
-/// Text is read as SPEC §3 says: municipality `"0880"`, care type `"somatic"` /
+/// Text is read as docs/episodes.md says: municipality `"0880"`, care type `"somatic"` /
 /// `"psychiatric"` (or Swedish), dates `YYYY-MM-DD`, datetimes `YYYY-MM-DDTHH:MM[:SS]` (or
 /// with a space), booleans `true`/`false`/`1`/`0`. A row that cannot be read is added with its
 /// problems, as with `utklar_episodes_push`.

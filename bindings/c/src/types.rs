@@ -73,7 +73,7 @@ pub enum utklar_mode {
     Lenient = 1,
 }
 
-/// The episode fields (SPEC §3 order), as named in problems and in `utklar_episodes_push_text`.
+/// The episode fields (in the order of docs/episodes.md), as named in problems and in `utklar_episodes_push_text`.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Reading CSV files as SPEC §3 describes them: UTF-8 with or without a byte-order mark,
+//! Reading CSV files as docs/episodes.md describes them: UTF-8 with or without a byte-order mark,
 //! comma- or semicolon-separated (detected from the header line), CRLF or LF line ends, a header
 //! naming the columns in any order (case-insensitive), extra columns ignored.
 //!
@@ -208,7 +208,7 @@ pub struct Item {
 }
 
 impl EpisodeSource {
-    /// Opens an episode file and checks its header for the required columns of SPEC §3.
+    /// Opens an episode file and checks its header for the required columns (docs/episodes.md).
     pub fn open(path: &Path) -> Result<Self, Failure> {
         let input = open_csv(path)?;
         let mut fields = Vec::new();

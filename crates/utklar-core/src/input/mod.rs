@@ -1,4 +1,4 @@
-//! Validation of input rows (SPEC §8): nothing is dropped silently.
+//! Validation of input rows (`docs/bad-input.md`): nothing is dropped silently.
 //!
 //! Every input row ends up **counted**, **excluded with a named reason**, or **rejected** with an
 //! error that names the row and the field. [`EpisodeReader`] turns text rows (a CSV line, a
@@ -43,7 +43,7 @@ pub(crate) mod idset;
 use crate::model::municipality::Municipality;
 use crate::model::time::{self, NoticeTime, TimeError};
 
-/// Strict or lenient handling of bad rows (SPEC §8).
+/// Strict or lenient handling of bad rows (`docs/bad-input.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -54,7 +54,7 @@ pub enum Mode {
     Lenient,
 }
 
-/// Discharge before the ready date (*minusdagar*): what to do (SPEC §4).
+/// Discharge before the ready date (*minusdagar*): what to do (`docs/counting.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NegativeDays {
@@ -150,7 +150,7 @@ impl ExclusionReport {
     }
 }
 
-/// Reads a boolean as SPEC §3 writes it: `true`/`false`/`1`/`0` in any case (also `yes`/`no`,
+/// Reads a boolean as `docs/episodes.md` writes it: `true`/`false`/`1`/`0` in any case (also `yes`/`no`,
 /// `ja`/`nej`). `Ok(None)` for an empty cell.
 pub fn parse_bool(s: &str) -> Result<Option<bool>, Reason> {
     let t = trim(s);
