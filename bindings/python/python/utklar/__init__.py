@@ -310,6 +310,18 @@ def census(episodes: Any, on: _dt.date | str) -> Any:
     return to_library(table, library, _remember(report), report.get("json"))
 
 
+def _require(library: str, function: str) -> None:
+    """Fails with a message saying what to install when ``library`` cannot be imported."""
+    import importlib.util
+
+    if importlib.util.find_spec(library) is None:
+        raise ModuleNotFoundError(
+            f"utklar.{function}(library={library!r}) returns a {library} table, and {library} "
+            f"is not installed: pip install {library}",
+            name=library,
+        )
+
+
 def synth(
     *,
     year: int = 2025,
@@ -336,6 +348,7 @@ def synth(
     (1000, ['08'])
     """
     lib = check_library(library)
+    _require(lib, "synth")
     table = _utklar.synth_episodes(
         year=year,
         months=months,
