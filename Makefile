@@ -122,6 +122,13 @@ test-wheel: wheel
 	cd $(WHEEL_TEST) && $(NO_RUST_ENV) python -c 'import utklar, sys; assert utklar.__version__ == sys.argv[1], (utklar.__version__, sys.argv[1])' $(VERSION)
 	@echo "test-wheel: the wheel installs and runs without Rust"
 
+# One version everywhere: the crates, `utklar --version`, the Python package's metadata and
+# the C header's macros (crates/utklar-cli/tests/version.rs), and the installed Python
+# package's `utklar.__version__`.
+test-version: python-venv
+	$(CARGO) test -q -p utklar-cli --test version
+	$(PY) -c 'import utklar, sys; assert utklar.__version__ == sys.argv[1], (utklar.__version__, sys.argv[1])' $(VERSION)
+
 # The C API: header check, exported symbols, C/C++ tests under ASan+UBSan and valgrind, example.
 test-c:
 	$(MAKE) -C bindings/c test

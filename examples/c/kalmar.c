@@ -168,7 +168,14 @@ static void print_invoice(const utklar_episodes *set) {
 
 int main(int argc, char **argv) {
   utklar_str v = utklar_version();
-  utklar_episodes *set = read_csv(argc > 1 ? argv[1] : "episodes.csv");
+  utklar_episodes *set;
+  /* The library loaded at run time must serve the header this program was compiled with. */
+  if (!utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR)) {
+    fprintf(stderr, "libutklar %.*s cannot serve a program built for %d.%d\n", (int)v.len, v.data,
+            UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR);
+    return 1;
+  }
+  set = read_csv(argc > 1 ? argv[1] : "episodes.csv");
 
   printf("utklar %.*s: %zu episodes read\n", (int)v.len, v.data, utklar_episodes_len(set));
   print_problems(set);

@@ -63,6 +63,19 @@
 
 
 
+// The major version of this header. The shared library's SONAME is
+// `libutklar.so.<major>`: within one major version the ABI only grows (new functions, new
+// fields at the end of a struct that carries its `struct_size`), so a program built against
+// an older header keeps working with a newer library.
+#define UTKLAR_VERSION_MAJOR 0
+
+// The minor version of this header: a program built with minor `m` needs a library whose
+// minor version is at least `m` (see `utklar_version_compatible`).
+#define UTKLAR_VERSION_MINOR 2
+
+// The patch version of this header.
+#define UTKLAR_VERSION_PATCH 0
+
 // What a call returned. Every fallible function returns one; the numeric values are stable
 // and never reused (new codes get new numbers).
 //
@@ -669,14 +682,11 @@ typedef struct {
   utklar_not_billed_reason reason;
 } utklar_not_billed;
 
-// All codes, in numeric order.
-#define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_Other, }
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// The version of the library: `"0.1.0"`, also NUL-terminated (`data[len] == '\0'`).
+// The version of the library: `"0.2.0"`, also NUL-terminated (`data[len] == '\0'`).
 utklar_str utklar_version(void);
 
 // Writes the constant description of `result` and a NUL into `buf` (`len` bytes) and its
@@ -976,6 +986,12 @@ utklar_result utklar_municipality_name(uint16_t code, utklar_str *out);
 
 // Writes the name of a county (`"Kalmar län"` for 8) to `*out`, a static UTF-8 string.
 utklar_result utklar_county_name(uint8_t code, utklar_str *out);
+
+// Whether the running library can serve a program built against the header of version
+// `major.minor`: the same major version, and a minor version at least `minor`. Call it as
+// `utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR)` at start-up;
+// `utklar_version()` gives the library's full version as text.
+bool utklar_version_compatible(uint32_t major, uint32_t minor);
 
 // Writes the column name of `field` (`"ready_at"`) to `*out`, a static string.
 //

@@ -50,6 +50,8 @@ pub enum utklar_result {
 
 impl utklar_result {
     /// All codes, in numeric order.
+    ///
+    /// cbindgen:ignore
     pub const ALL: [utklar_result; 14] = [
         utklar_result::Ok,
         utklar_result::NullArgument,

@@ -109,7 +109,7 @@ pub use types::{
 use error::{boundary, boundary_or};
 use ffi::write_text;
 
-/// The version of the library: `"0.1.0"`, also NUL-terminated (`data[len] == '\0'`).
+/// The version of the library: `"0.2.0"`, also NUL-terminated (`data[len] == '\0'`).
 #[no_mangle]
 pub extern "C" fn utklar_version() -> utklar_str {
     boundary_or(utklar_str::empty(), || {

@@ -12,6 +12,46 @@ use utklar_core::{CareType, GroupBy, PeriodKind};
 use crate::error::{boundary, utklar_result, CError};
 use crate::ffi::{utklar_str, write_text, Out};
 
+/// The major version of this header. The shared library's SONAME is
+/// `libutklar.so.<major>`: within one major version the ABI only grows (new functions, new
+/// fields at the end of a struct that carries its `struct_size`), so a program built against
+/// an older header keeps working with a newer library.
+pub const UTKLAR_VERSION_MAJOR: u32 = 0;
+/// The minor version of this header: a program built with minor `m` needs a library whose
+/// minor version is at least `m` (see `utklar_version_compatible`).
+pub const UTKLAR_VERSION_MINOR: u32 = 2;
+/// The patch version of this header.
+pub const UTKLAR_VERSION_PATCH: u32 = 0;
+
+/// A decimal number of `env!` text, at compile time.
+const fn decimal(s: &str) -> u32 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while i < b.len() {
+        n = n * 10 + (b[i] - b'0') as u32;
+        i += 1;
+    }
+    n
+}
+
+// The macros are the crate's version: a bump of Cargo.toml without the header fails to build.
+const _: () = assert!(
+    UTKLAR_VERSION_MAJOR == decimal(env!("CARGO_PKG_VERSION_MAJOR"))
+        && UTKLAR_VERSION_MINOR == decimal(env!("CARGO_PKG_VERSION_MINOR"))
+        && UTKLAR_VERSION_PATCH == decimal(env!("CARGO_PKG_VERSION_PATCH")),
+    "UTKLAR_VERSION_* in bindings/c/src/types.rs differ from the crate version"
+);
+
+/// Whether the running library can serve a program built against the header of version
+/// `major.minor`: the same major version, and a minor version at least `minor`. Call it as
+/// `utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR)` at start-up;
+/// `utklar_version()` gives the library's full version as text.
+#[no_mangle]
+pub extern "C" fn utklar_version_compatible(major: u32, minor: u32) -> bool {
+    major == UTKLAR_VERSION_MAJOR && minor <= UTKLAR_VERSION_MINOR
+}
+
 /// Period length (`utklar_indicator_options.period`).
 #[allow(non_camel_case_types)]
 #[repr(u32)]
@@ -254,6 +294,24 @@ pub(crate) fn reason_in(v: u32) -> Result<Reason, CError> {
         .into_iter()
         .find(|r| reason_out(*r) as u32 == v)
         .ok_or_else(|| bad("reason", v, "a utklar_reason value"))
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    /// The header's version macros are the crate's version (one version everywhere).
+    #[test]
+    fn macros_are_the_crate_version() {
+        let v = |name: &str| std::env::var(name).unwrap().parse::<u32>().unwrap();
+        assert_eq!(UTKLAR_VERSION_MAJOR, v("CARGO_PKG_VERSION_MAJOR"));
+        assert_eq!(UTKLAR_VERSION_MINOR, v("CARGO_PKG_VERSION_MINOR"));
+        assert_eq!(UTKLAR_VERSION_PATCH, v("CARGO_PKG_VERSION_PATCH"));
+        assert!(utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR));
+        assert!(utklar_version_compatible(UTKLAR_VERSION_MAJOR, 0));
+        assert!(!utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR + 1));
+        assert!(!utklar_version_compatible(UTKLAR_VERSION_MAJOR + 1, 0));
+    }
 }
 
 fn field_in(v: u32) -> Result<Field, CError> {

@@ -3,6 +3,7 @@
  * small, strict-mode failures naming the row and field. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -40,7 +41,17 @@ static void test_version_and_messages(void) {
 
   CHECK(v.len >= 5);
   CHECK(v.data[v.len] == '\0');
-  CHECK(str_eq(v, "0.1.0"));
+  {
+    /* The library's version is the header's (UTKLAR_VERSION_*), and they are compatible. */
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR,
+             UTKLAR_VERSION_PATCH);
+    CHECK(str_eq(v, expected));
+    CHECK(utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR));
+    CHECK(utklar_version_compatible(UTKLAR_VERSION_MAJOR, 0));
+    CHECK(!utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR + 1));
+    CHECK(!utklar_version_compatible(UTKLAR_VERSION_MAJOR + 1, 0));
+  }
 
   /* Every code has a message; unknown values are described too. */
   for (r = 0; r <= 12; r++) {
