@@ -109,3 +109,10 @@ pub use validate::{ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
 
 /// The version of utklar-core.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The repository README's Rust example, compiled and run as a doctest (`cargo test --doc`),
+/// so that the README cannot drift from the API. (`README.md` beside `Cargo.toml` is a link to
+/// the repository's README, packaged as the crate's readme.)
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
