@@ -5,7 +5,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
-	wheel sdist wheel-tools test-wheel test-version
+	wheel sdist wheel-tools test-wheel test-version package
 
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
@@ -122,6 +122,10 @@ test-wheel: wheel
 	cd $(WHEEL_TEST) && $(NO_RUST_ENV) python -c 'import utklar, sys; assert utklar.__version__ == sys.argv[1], (utklar.__version__, sys.argv[1])' $(VERSION)
 	@echo "test-wheel: the wheel installs and runs without Rust"
 
+# The publishable crates package (needs the crates.io index; not part of `make test`).
+package:
+	$(CARGO) package -p utklar-core -p utklar-cli --no-verify --allow-dirty
+
 # One version everywhere: the crates, `utklar --version`, the Python package's metadata and
 # the C header's macros (crates/utklar-cli/tests/version.rs), and the installed Python
 # package's `utklar.__version__`.
@@ -133,6 +137,7 @@ test-version: python-venv
 test-c:
 	$(MAKE) -C bindings/c test
 
-# Installs utklar.h, libutklar.{so,a} and utklar.pc under PREFIX (default /usr/local).
+# Installs utklar.h, libutklar.so.X.Y.Z with its links, libutklar.a, utklar.pc and the CMake package
+# (lib/cmake/utklar) under PREFIX (default /usr/local).
 install:
 	$(MAKE) -C bindings/c install
