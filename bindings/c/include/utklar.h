@@ -32,6 +32,13 @@
  *   does not refer to the objects it was computed from, which may be freed first. Functions
  *   that only read an object take a const pointer.
  *
+ * Sizes.  Structs that can grow in later versions start with uint32_t struct_size (episodes,
+ *   columns, indicator options, indicator rows, exclusions, invoice summaries, lines and
+ *   totals). utklar_episode_init() and the other _init and _get_ macros pass sizeof the struct
+ *   as this program was compiled; the library reads and writes only that many bytes, and
+ *   refuses (UTKLAR_RESULT_INVALID_ARGUMENT) a struct_size below the first published layout.
+ *   So initialise such structs with their _init macro, never by hand.
+ *
  * Threads.  Objects may be used from any thread, but one object must not be used by two
  *   threads at once while one of them mutates it (a non-const function). Const functions may
  *   run concurrently on the same object. The last error message is per thread.
@@ -60,6 +67,26 @@
 
 // The `row` of an invoice line that covers a municipality and period, not one episode.
 #define UTKLAR_NO_ROW SIZE_MAX
+
+// Structs that can grow (those whose first member is `struct_size`) travel with their size:
+// call these macros, which pass `sizeof` of the struct as this program was compiled, to the
+// `_sized` functions declared below.
+#define utklar_episode_init(episode) \
+  utklar_episode_init_sized((episode), sizeof(utklar_episode))
+#define utklar_columns_init(columns) \
+  utklar_columns_init_sized((columns), sizeof(utklar_columns))
+#define utklar_indicator_options_init(options) \
+  utklar_indicator_options_init_sized((options), sizeof(utklar_indicator_options))
+#define utklar_indicator_report_get_row(report, index, out) \
+  utklar_indicator_report_get_row_sized((report), (index), (out), sizeof(utklar_indicator_row))
+#define utklar_indicator_report_get_exclusions(report, out) \
+  utklar_indicator_report_get_exclusions_sized((report), (out), sizeof(utklar_exclusions))
+#define utklar_invoice_get_summary(invoice, out) \
+  utklar_invoice_get_summary_sized((invoice), (out), sizeof(utklar_invoice_summary))
+#define utklar_invoice_get_line(invoice, index, out) \
+  utklar_invoice_get_line_sized((invoice), (index), (out), sizeof(utklar_invoice_line))
+#define utklar_invoice_get_total(invoice, index, out) \
+  utklar_invoice_get_total_sized((invoice), (index), (out), sizeof(utklar_invoice_total))
 
 
 
@@ -434,6 +461,10 @@ typedef struct {
 // `utklar_episode_init`, which sets every date and time to `-1`, the age to `-1`,
 // `admission_notice_sent` to 1 and the other flags to 0; then fill in what you know.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `utklar_episode_init`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Unique within the set (required): UTF-8 of `episode_id.len` bytes.
   utklar_str episode_id;
   // Pseudonymous patient id, or `{NULL, 0}` when not known.
@@ -479,6 +510,10 @@ typedef struct {
 // NULL means "not known" for every row (flags: their defaults). Encodings as in
 // `utklar_episode`. Initialise with `utklar_columns_init` (all NULL, `len` 0).
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `utklar_columns_init`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Number of rows in every column.
   size_t len;
   // Municipality codes (required).
@@ -532,6 +567,10 @@ typedef struct {
 
 // Options of an indicator computation. Initialise with `utklar_indicator_options_init`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `utklar_indicator_options_init`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // A `utklar_period_kind` (default `UTKLAR_PERIOD_KIND_MONTH`).
   uint32_t period;
   // A `utklar_group_by` (default `UTKLAR_GROUP_BY_MUNICIPALITY`).
@@ -562,6 +601,10 @@ typedef struct {
 // The indicators of one group, care type and period. Ratios that cannot be computed (a zero
 // denominator, no population or beds given) are NaN: test with `isnan`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_indicator_report_get_row` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // How the rows are grouped.
   utklar_group_by group_by;
   // The group: a municipality code (880), a county code (8), or 0 for the nation.
@@ -595,6 +638,10 @@ typedef struct {
 // How every input row was accounted for:
 // `rows_in == counted + open + outside_age + excluded`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_indicator_report_get_exclusions` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Rows given.
   uint64_t rows_in;
   // Rows in the measures.
@@ -610,6 +657,10 @@ typedef struct {
 // The account and the sums of an invoice: `billed_episodes + not_billed == episodes_in ==
 // rows_in`; `rows_not_read` of the not-billed rows could not be read as episodes.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_summary` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Rows of the episode set.
   uint64_t rows_in;
   // Rows that could not be read as episodes (lenient mode), not billed as bad data.
@@ -629,6 +680,10 @@ typedef struct {
 // One invoice line: a billed episode, or a municipality and period under
 // `excess_over_threshold`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_line` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // The billed episode's id (lives as long as the invoice); `{NULL, 0}` for a municipality
   // and period line.
   utklar_str episode_id;
@@ -652,6 +707,10 @@ typedef struct {
 
 // The totals and the evaluation of one municipality, care type and period.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_total` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // The municipality (its code).
   uint16_t municipality;
   // The care type.
@@ -702,10 +761,20 @@ utklar_result utklar_last_error_message(char *buf, size_t len, size_t *out_n);
 
 // Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
 // and care type 0, `admission_notice_sent` 1, other flags 0.
-utklar_result utklar_episode_init(utklar_episode *episode);
+//
+// Called through the header's macro `utklar_episode_init(...)`, which passes `sizeof(utklar_episode)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_episode_init_sized(utklar_episode *episode,
+                                        size_t size);
 
 // Sets `*columns` to no rows and every column NULL.
-utklar_result utklar_columns_init(utklar_columns *columns);
+//
+// Called through the header's macro `utklar_columns_init(...)`, which passes `sizeof(utklar_columns)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_columns_init_sized(utklar_columns *columns,
+                                        size_t size);
 
 // Creates an empty episode set in `*out`.
 utklar_result utklar_episodes_new(utklar_episodes **out);
@@ -765,7 +834,12 @@ void utklar_validation_free(utklar_validation *validation);
 
 // Sets `*options` to the defaults: month, per municipality, exclude negative days, strict,
 // no age restriction.
-utklar_result utklar_indicator_options_init(utklar_indicator_options *options);
+//
+// Called through the header's macro `utklar_indicator_options_init(...)`, which passes `sizeof(utklar_indicator_options)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_indicator_options_init_sized(utklar_indicator_options *options,
+                                                  size_t size);
 
 // Computes the indicators of an episode set under `*options`, grouped by
 // `options->group_by`, into a new `*out`. `population` (for days per 1 000 inhabitants) and
@@ -796,13 +870,23 @@ size_t utklar_indicator_report_len(const utklar_indicator_report *report);
 
 // Writes indicator row `index` to `*out` (rows are in period, group and care-type order);
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_indicator_report_get_row(const utklar_indicator_report *report,
-                                              size_t index,
-                                              utklar_indicator_row *out);
+//
+// Called through the header's macro `utklar_indicator_report_get_row(...)`, which passes `sizeof(utklar_indicator_row)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_indicator_report_get_row_sized(const utklar_indicator_report *report,
+                                                    size_t index,
+                                                    utklar_indicator_row *out,
+                                                    size_t size);
 
 // Writes the account of the input rows to `*out`.
-utklar_result utklar_indicator_report_get_exclusions(const utklar_indicator_report *report,
-                                                     utklar_exclusions *out);
+//
+// Called through the header's macro `utklar_indicator_report_get_exclusions(...)`, which passes `sizeof(utklar_exclusions)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_indicator_report_get_exclusions_sized(const utklar_indicator_report *report,
+                                                           utklar_exclusions *out,
+                                                           size_t size);
 
 // Writes to `*out` the number of rows excluded with `reason` (a `utklar_reason`; a row is
 // counted under its first problem).
@@ -892,8 +976,13 @@ utklar_result utklar_episodes_invoice(const utklar_episodes *episodes,
                                       utklar_invoice **out);
 
 // Writes the invoice's account and sums to `*out`.
-utklar_result utklar_invoice_get_summary(const utklar_invoice *invoice,
-                                         utklar_invoice_summary *out);
+//
+// Called through the header's macro `utklar_invoice_get_summary(...)`, which passes `sizeof(utklar_invoice_summary)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_invoice_get_summary_sized(const utklar_invoice *invoice,
+                                               utklar_invoice_summary *out,
+                                               size_t size);
 
 // Writes the agreement's name the invoice was computed under to `*out` (lives as long as the
 // invoice).
@@ -904,18 +993,28 @@ size_t utklar_invoice_line_count(const utklar_invoice *invoice);
 
 // Writes line `index` (lines are by municipality, care type, period and row) to `*out`;
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_invoice_get_line(const utklar_invoice *invoice,
-                                      size_t index,
-                                      utklar_invoice_line *out);
+//
+// Called through the header's macro `utklar_invoice_get_line(...)`, which passes `sizeof(utklar_invoice_line)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_invoice_get_line_sized(const utklar_invoice *invoice,
+                                            size_t index,
+                                            utklar_invoice_line *out,
+                                            size_t size);
 
 // The number of totals, one per municipality, care type and period (0 for NULL).
 size_t utklar_invoice_total_count(const utklar_invoice *invoice);
 
 // Writes total `index` (by municipality, care type and period) to `*out`;
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_invoice_get_total(const utklar_invoice *invoice,
-                                       size_t index,
-                                       utklar_invoice_total *out);
+//
+// Called through the header's macro `utklar_invoice_get_total(...)`, which passes `sizeof(utklar_invoice_total)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_invoice_get_total_sized(const utklar_invoice *invoice,
+                                             size_t index,
+                                             utklar_invoice_total *out,
+                                             size_t size);
 
 // The number of episodes not billed (0 for NULL).
 size_t utklar_invoice_not_billed_count(const utklar_invoice *invoice);

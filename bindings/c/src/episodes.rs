@@ -11,7 +11,7 @@ use crate::error::{boundary, boundary_or, utklar_result, CError};
 use crate::ffi::{
     arg_mut, arg_ref, arg_slice, free, into_raw, opt_slice, opt_str, utklar_str, Out,
 };
-use crate::types::{utklar_problem, FIELD_COUNT};
+use crate::types::{growable, read_growable, utklar_problem, GrowableOut, FIELD_COUNT};
 
 /// One episode (*vårdtillfälle*) as a plain struct, for `utklar_episodes_push`.
 ///
@@ -23,6 +23,10 @@ use crate::types::{utklar_problem, FIELD_COUNT};
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_episode {
+    /// `sizeof` this struct as the caller's program knows it; set by `utklar_episode_init`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// Unique within the set (required): UTF-8 of `episode_id.len` bytes.
     pub episode_id: utklar_str,
     /// Pseudonymous patient id, or `{NULL, 0}` when not known.
@@ -68,6 +72,7 @@ impl Default for utklar_episode {
             len: 0,
         };
         utklar_episode {
+            struct_size: std::mem::size_of::<utklar_episode>() as u32,
             episode_id: none,
             patient_id: none,
             municipality: 0,
@@ -100,6 +105,10 @@ impl Default for utklar_episode {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_columns {
+    /// `sizeof` this struct as the caller's program knows it; set by `utklar_columns_init`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// Number of rows in every column.
     pub len: usize,
     /// Municipality codes (required).
@@ -145,6 +154,7 @@ impl Default for utklar_columns {
     fn default() -> Self {
         use std::ptr::null;
         utklar_columns {
+            struct_size: std::mem::size_of::<utklar_columns>() as u32,
             len: 0,
             municipality: null(),
             care_type: null(),
@@ -167,6 +177,17 @@ impl Default for utklar_columns {
         }
     }
 }
+
+growable!(
+    utklar_episode,
+    88,
+    "initialise the episode with utklar_episode_init"
+);
+growable!(
+    utklar_columns,
+    160,
+    "initialise the columns with utklar_columns_init"
+);
 
 /// A row of the set: the episode when the row could be read, and its problems.
 ///
@@ -341,19 +362,33 @@ impl utklar_episodes {
 
 /// Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
 /// and care type 0, `admission_notice_sent` 1, other flags 0.
+///
+/// Called through the header's macro `utklar_episode_init(...)`, which passes `sizeof(utklar_episode)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_episode_init(episode: *mut utklar_episode) -> utklar_result {
+pub extern "C" fn utklar_episode_init_sized(
+    episode: *mut utklar_episode,
+    size: usize,
+) -> utklar_result {
     boundary(|| {
-        Out::new(episode, "episode")?.write(utklar_episode::default());
+        GrowableOut::new(episode, size, "episode")?.write(utklar_episode::default());
         Ok(())
     })
 }
 
 /// Sets `*columns` to no rows and every column NULL.
+///
+/// Called through the header's macro `utklar_columns_init(...)`, which passes `sizeof(utklar_columns)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_columns_init(columns: *mut utklar_columns) -> utklar_result {
+pub extern "C" fn utklar_columns_init_sized(
+    columns: *mut utklar_columns,
+    size: usize,
+) -> utklar_result {
     boundary(|| {
-        Out::new(columns, "columns")?.write(utklar_columns::default());
+        GrowableOut::new(columns, size, "columns")?.write(utklar_columns::default());
         Ok(())
     })
 }
@@ -394,9 +429,9 @@ pub extern "C" fn utklar_episodes_push(
 ) -> utklar_result {
     boundary(|| {
         let set = arg_mut(episodes, "episodes")?;
-        let e = arg_ref(episode, "episode")?;
+        let e = read_growable(episode, utklar_episode::default(), "episode")?;
         let row = set.rows.len();
-        let r = set.row_of(row, e, None)?;
+        let r = set.row_of(row, &e, None)?;
         set.rows.push(r);
         Ok(())
     })
@@ -484,7 +519,7 @@ pub extern "C" fn utklar_episodes_push_columns(
 ) -> utklar_result {
     boundary(|| {
         let set = arg_mut(episodes, "episodes")?;
-        let c = arg_ref(columns, "columns")?;
+        let c = read_growable(columns, utklar_columns::default(), "columns")?;
         let n = c.len;
         let muni = arg_slice(c.municipality, n, "municipality")?;
         let care = arg_slice(c.care_type, n, "care_type")?;
@@ -517,6 +552,7 @@ pub extern "C" fn utklar_episodes_push_columns(
         for i in 0..n {
             let row = start + i;
             let e = utklar_episode {
+                struct_size: std::mem::size_of::<utklar_episode>() as u32,
                 episode_id: ids.map_or_else(utklar_str::empty, |c| c[i]),
                 patient_id: patients.map_or(
                     utklar_str {

@@ -70,7 +70,11 @@ fn every_surface_has_the_workspace_version() {
         "bindings/python/Cargo.toml"
     );
     assert_eq!(
-        toml_value(&read("bindings/python/pyproject.toml"), "project", "version"),
+        toml_value(
+            &read("bindings/python/pyproject.toml"),
+            "project",
+            "version"
+        ),
         version,
         "bindings/python/pyproject.toml"
     );
@@ -81,7 +85,10 @@ fn every_surface_has_the_workspace_version() {
         header_macro(&header, "UTKLAR_VERSION_MINOR"),
         header_macro(&header, "UTKLAR_VERSION_PATCH")
     );
-    assert_eq!(c, version, "UTKLAR_VERSION_* in bindings/c/include/utklar.h");
+    assert_eq!(
+        c, version,
+        "UTKLAR_VERSION_* in bindings/c/include/utklar.h"
+    );
     let changelog = read("CHANGELOG.md");
     assert!(
         changelog.contains(&format!("## [{version}]")),
@@ -97,5 +104,8 @@ fn utklar_version_flag_prints_the_workspace_version() {
         .output()
         .expect("run utklar --version");
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("utklar {version}"));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("utklar {version}")
+    );
 }

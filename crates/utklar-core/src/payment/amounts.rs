@@ -23,7 +23,11 @@ pub const NATIONAL_AMOUNTS: [(i32, i64, &str); 4] = [
     (2019, 780_000, "HSLF-FS 2018:67"),
     (2020, 820_000, "county pages citing Socialstyrelsen"),
     (2022, 930_000, "vårdsamverkanskåne.se, 2021-12-14"),
-    (2024, 1_160_000, "SKR, Fakta om utskrivningsklara patienter (2024), citing HSLF-FS 2023:40"),
+    (
+        2024,
+        1_160_000,
+        "SKR, Fakta om utskrivningsklara patienter (2024), citing HSLF-FS 2023:40",
+    ),
 ];
 
 /// Amounts per care day by calendar year, in öre (1 kr = 100 öre).
