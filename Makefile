@@ -4,12 +4,13 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install
+.PHONY: demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
+	wheel sdist wheel-tools test-wheel test-version package
 
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
 
-test: fmt-check clippy test-rust doc bench-build test-python test-c
+test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -58,20 +59,85 @@ $(VENV)/.deps-installed:
 
 python-venv: $(VENV)/.deps-installed
 
-test-python: python-venv
+test-python: python-venv wheel
 	cd bindings/python && $(CARGO) fmt -- --check
 	cd bindings/python && $(CARGO) clippy --all-targets -- -D warnings
-	PATH="$(VENV)/bin:$$PATH" $(PY) -m pip install -q --no-build-isolation --force-reinstall --no-deps ./bindings/python
+	$(PY) -m pip install -q --force-reinstall --no-deps $(WHEEL)
 	cd bindings/python && $(PY) -m mypy.stubtest utklar --mypy-config-file pyproject.toml
 	cd bindings/python && $(PY) -m mypy --config-file pyproject.toml python/utklar
 	cd bindings/python && $(PY) -m pytest -q -p no:cacheprovider tests
 	cd bindings/python && $(PY) -m pytest -q -p no:cacheprovider --doctest-modules --pyargs utklar
 	MPLBACKEND=Agg $(PY) examples/python/kalmar.py --out out/kalmar_mean_days.png
 
+# The wheel people install: manylinux 2.17 (glibc 2.17 or newer), abi3 (CPython 3.10 and
+# later), linked with zig (the `ziglang` package) so that it does not depend on this machine's
+# glibc; auditwheel confirms the tag. It carries LICENSE-MIT, LICENSE-APACHE and
+# bindings/python/README.md as its long description.
+DIST := $(CURDIR)/dist
+WHEEL = $(firstword $(wildcard $(DIST)/utklar-$(VERSION)-cp310-abi3-manylinux*_x86_64.whl))
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+
+$(VENV)/.wheel-tools-installed: $(VENV)/.deps-installed
+	$(PY) -m pip install -q maturin ziglang auditwheel
+	touch $@
+
+wheel-tools: $(VENV)/.wheel-tools-installed
+
+wheel: wheel-tools
+	rm -f $(DIST)/utklar-*.whl
+	PATH="$(VENV)/bin:$$PATH" $(VENV)/bin/maturin build --release --zig --compatibility manylinux2014 \
+	  -i $(PY) -m bindings/python/Cargo.toml --out $(DIST)
+	$(VENV)/bin/auditwheel show $(DIST)/utklar-*.whl | tr -s ' \n' ' ' | grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"'
+	$(PY) -c 'import sys, zipfile; w = sys.argv[1]; n = zipfile.ZipFile(w).namelist(); \
+	  need = ["utklar-$(VERSION).dist-info/licenses/LICENSE-MIT", "utklar-$(VERSION).dist-info/licenses/LICENSE-APACHE"]; \
+	  missing = [f for f in need if f not in n]; \
+	  meta = zipfile.ZipFile(w).read("utklar-$(VERSION).dist-info/METADATA").decode(); \
+	  assert not missing, missing; assert "\n\n# utklar for Python" in meta, "no long description"; \
+	  assert "Requires-Dist: pyarrow" in meta; print("wheel:", w.split("/")[-1])' $(DIST)/utklar-*.whl
+
+sdist: wheel-tools
+	rm -f $(DIST)/utklar-*.tar.gz
+	$(VENV)/bin/maturin sdist -m bindings/python/Cargo.toml --out $(DIST)
+	tar tzf $(DIST)/utklar-$(VERSION).tar.gz | grep -qx 'utklar-$(VERSION)/LICENSE-MIT'
+	tar tzf $(DIST)/utklar-$(VERSION).tar.gz | grep -qx 'utklar-$(VERSION)/LICENSE-APACHE'
+
+# The wheel as a statistician installs it: a fresh virtualenv whose PATH has no cargo or rustc;
+# without pyarrow `utklar.synth()` says what to install; with the wheel's dependencies the
+# README's Python quick start (extracted from README.md, so it cannot drift) runs on
+# examples/c/episodes.csv, and the version is the workspace's.
+WHEEL_TEST := $(CARGO_TARGET_DIR)/wheel-test
+NO_RUST_ENV = env -u CARGO_HOME -u RUSTUP_HOME PATH="$(WHEEL_TEST)/venv/bin:/usr/bin:/bin"
+test-wheel: wheel
+	rm -rf $(WHEEL_TEST) && mkdir -p $(WHEEL_TEST)
+	python3 -m venv $(WHEEL_TEST)/venv
+	$(NO_RUST_ENV) sh -c '! command -v cargo && ! command -v rustc' || { echo "cargo or rustc is on the test PATH"; exit 1; }
+	$(NO_RUST_ENV) python -m pip install -q --no-deps $(WHEEL)
+	$(NO_RUST_ENV) python -c 'import utklar; utklar.synth()' 2> $(WHEEL_TEST)/no-pyarrow.txt && exit 1 || true
+	grep -q 'pip install pyarrow' $(WHEEL_TEST)/no-pyarrow.txt || { cat $(WHEEL_TEST)/no-pyarrow.txt; exit 1; }
+	$(NO_RUST_ENV) python -m pip install -q $(WHEEL)
+	awk '/^## Python/ {s = 1} s && /^```python/ {p = 1; next} p && /^```/ {exit} p' README.md > $(WHEEL_TEST)/quickstart.py
+	test -s $(WHEEL_TEST)/quickstart.py
+	cp examples/c/episodes.csv $(WHEEL_TEST)/export.csv
+	cd $(WHEEL_TEST) && $(NO_RUST_ENV) python quickstart.py
+	cd $(WHEEL_TEST) && $(NO_RUST_ENV) python -c 'import utklar, sys; assert utklar.__version__ == sys.argv[1], (utklar.__version__, sys.argv[1])' $(VERSION)
+	@echo "test-wheel: the wheel installs and runs without Rust"
+
+# The publishable crates package (needs the crates.io index; not part of `make test`).
+package:
+	$(CARGO) package -p utklar-core -p utklar-cli --no-verify --allow-dirty
+
+# One version everywhere: the crates, `utklar --version`, the Python package's metadata and
+# the C header's macros (crates/utklar-cli/tests/version.rs), and the installed Python
+# package's `utklar.__version__`.
+test-version: python-venv
+	$(CARGO) test -q -p utklar-cli --test version
+	$(PY) -c 'import utklar, sys; assert utklar.__version__ == sys.argv[1], (utklar.__version__, sys.argv[1])' $(VERSION)
+
 # The C API: header check, exported symbols, C/C++ tests under ASan+UBSan and valgrind, example.
 test-c:
 	$(MAKE) -C bindings/c test
 
-# Installs utklar.h, libutklar.{so,a} and utklar.pc under PREFIX (default /usr/local).
+# Installs utklar.h, libutklar.so.X.Y.Z with its links, libutklar.a, utklar.pc and the CMake package
+# (lib/cmake/utklar) under PREFIX (default /usr/local).
 install:
 	$(MAKE) -C bindings/c install

@@ -1,5 +1,5 @@
 //! Validation of 1 million text rows: `EpisodeReader` turning CSV-like cells into episodes,
-//! with every check of SPEC §8 and the duplicate-id table.
+//! with every bad-input check (docs/bad-input.md) and the duplicate-id table.
 #![allow(missing_docs)]
 
 use std::hint::black_box;

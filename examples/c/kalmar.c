@@ -1,6 +1,6 @@
 /* kalmar.c: a regional system's use of libutklar, in one page.
  *
- * Reads episodes from a CSV file (the standard column names), reports bad rows, prints March
+ * Reads episodes from a CSV file (the column names of docs/episodes.md), reports bad rows, prints March
  * 2025's indicators per municipality and the invoice under Kalmar län's agreement.
  *
  *   make run                  (builds against the installed library through pkg-config)
@@ -142,7 +142,14 @@ static void print_invoice(const utklar_episodes *set) {
 
 int main(int argc, char **argv) {
   utklar_str v = utklar_version();
-  utklar_episodes *set = read_csv(argc > 1 ? argv[1] : "episodes.csv");
+  utklar_episodes *set;
+  /* The library loaded at run time must serve the header this program was compiled with. */
+  if (!utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR)) {
+    fprintf(stderr, "libutklar %.*s cannot serve a program built for %d.%d\n", (int)v.len, v.data,
+            UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR);
+    return 1;
+  }
+  set = read_csv(argc > 1 ? argv[1] : "episodes.csv");
 
   printf("utklar %.*s: %zu episodes read\n", (int)v.len, v.data, utklar_episodes_len(set));
   print_problems(set);

@@ -32,6 +32,13 @@
  *   does not refer to the objects it was computed from, which may be freed first. Functions
  *   that only read an object take a const pointer.
  *
+ * Sizes.  Structs that can grow in later versions start with uint32_t struct_size (episodes,
+ *   columns, indicator options, indicator rows, exclusions, invoice summaries, lines and
+ *   totals). utklar_episode_init() and the other _init and _get_ macros pass sizeof the struct
+ *   as this program was compiled; the library reads and writes only that many bytes, and
+ *   refuses (UTKLAR_RESULT_INVALID_ARGUMENT) a struct_size below the first published layout.
+ *   So initialise such structs with their _init macro, never by hand.
+ *
  * Threads.  Objects may be used from any thread, but one object must not be used by two
  *   threads at once while one of them mutates it (a non-const function). Const functions may
  *   run concurrently on the same object. The last error message is per thread.
@@ -61,10 +68,43 @@
 // The `row` of an invoice line that covers a municipality and period, not one episode.
 #define UTKLAR_NO_ROW SIZE_MAX
 
+// Structs that can grow (those whose first member is `struct_size`) travel with their size:
+// call these macros, which pass `sizeof` of the struct as this program was compiled, to the
+// `_sized` functions declared below.
+#define utklar_episode_init(episode) \
+  utklar_episode_init_sized((episode), sizeof(utklar_episode))
+#define utklar_columns_init(columns) \
+  utklar_columns_init_sized((columns), sizeof(utklar_columns))
+#define utklar_indicator_options_init(options) \
+  utklar_indicator_options_init_sized((options), sizeof(utklar_indicator_options))
+#define utklar_indicator_report_get_row(report, index, out) \
+  utklar_indicator_report_get_row_sized((report), (index), (out), sizeof(utklar_indicator_row))
+#define utklar_indicator_report_get_exclusions(report, out) \
+  utklar_indicator_report_get_exclusions_sized((report), (out), sizeof(utklar_exclusions))
+#define utklar_invoice_get_summary(invoice, out) \
+  utklar_invoice_get_summary_sized((invoice), (out), sizeof(utklar_invoice_summary))
+#define utklar_invoice_get_line(invoice, index, out) \
+  utklar_invoice_get_line_sized((invoice), (index), (out), sizeof(utklar_invoice_line))
+#define utklar_invoice_get_total(invoice, index, out) \
+  utklar_invoice_get_total_sized((invoice), (index), (out), sizeof(utklar_invoice_total))
+
 // A flag of `utklar_episode` that is not known: the library's default applies.
 #define UTKLAR_FLAG_UNKNOWN 255
 
 
+
+// The major version of this header. The shared library's SONAME is
+// `libutklar.so.<major>`: within one major version the ABI only grows (new functions, new
+// fields at the end of a struct that carries its `struct_size`), so a program built against
+// an older header keeps working with a newer library.
+#define UTKLAR_VERSION_MAJOR 0
+
+// The minor version of this header: a program built with minor `m` needs a library whose
+// minor version is at least `m` (see `utklar_version_compatible`).
+#define UTKLAR_VERSION_MINOR 2
+
+// The patch version of this header.
+#define UTKLAR_VERSION_PATCH 0
 
 // What a call returned. Every fallible function returns one; the numeric values are stable
 // and never reused (new codes get new numbers).
@@ -286,7 +326,7 @@ typedef uint32_t utklar_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// The episode fields (SPEC §3 order), as named in problems and in `utklar_episodes_push_text`.
+// The episode fields (in the order of docs/episodes.md), as named in problems and in `utklar_episodes_push_text`.
 enum utklar_field
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -431,6 +471,10 @@ typedef struct {
 // `utklar_episode_init`, which sets every date and time to `-1`, the age to `-1` and every
 // flag to `UTKLAR_FLAG_UNKNOWN`; then fill in what you know.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `utklar_episode_init`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Unique within the set (required): UTF-8 of `episode_id.len` bytes.
   utklar_str episode_id;
   // Pseudonymous patient id, or `{NULL, 0}` when not known.
@@ -476,6 +520,10 @@ typedef struct {
 // NULL means "not known" for every row (flags: their defaults). Encodings as in
 // `utklar_episode`. Initialise with `utklar_columns_init` (all NULL, `len` 0).
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `utklar_columns_init`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Number of rows in every column.
   size_t len;
   // Municipality codes (required).
@@ -529,6 +577,10 @@ typedef struct {
 
 // Options of an indicator computation. Initialise with `utklar_indicator_options_init`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `utklar_indicator_options_init`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // A `utklar_period_kind` (default `UTKLAR_PERIOD_KIND_MONTH`).
   uint32_t period;
   // A `utklar_group_by` (default `UTKLAR_GROUP_BY_MUNICIPALITY`).
@@ -559,6 +611,10 @@ typedef struct {
 // The indicators of one group, care type and period. Ratios that cannot be computed (a zero
 // denominator, no population or beds given) are NaN: test with `isnan`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_indicator_report_get_row` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // How the rows are grouped.
   utklar_group_by group_by;
   // The group: a municipality code (880), a county code (8), or 0 for the nation.
@@ -592,6 +648,10 @@ typedef struct {
 // How every input row was accounted for:
 // `rows_in == counted + open + outside_age + excluded`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_indicator_report_get_exclusions` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Rows given.
   uint64_t rows_in;
   // Rows in the measures.
@@ -607,6 +667,10 @@ typedef struct {
 // The account and the sums of an invoice: `billed_episodes + not_billed == episodes_in ==
 // rows_in`; `rows_not_read` of the not-billed rows could not be read as episodes.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_summary` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // Rows of the episode set.
   uint64_t rows_in;
   // Rows that could not be read as episodes (lenient mode), not billed as bad data.
@@ -626,6 +690,10 @@ typedef struct {
 // One invoice line: a billed episode, or a municipality and period under
 // `excess_over_threshold`.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_line` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // The billed episode's id (lives as long as the invoice); `{NULL, 0}` for a municipality
   // and period line.
   utklar_str episode_id;
@@ -649,6 +717,10 @@ typedef struct {
 
 // The totals and the evaluation of one municipality, care type and period.
 typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_total` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
   // The municipality (its code).
   uint16_t municipality;
   // The care type.
@@ -679,14 +751,11 @@ typedef struct {
   utklar_not_billed_reason reason;
 } utklar_not_billed;
 
-// All codes, in numeric order.
-#define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_InvalidFile, utklar_result_Other, }
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
-// The version of the library: `"0.1.0"`, also NUL-terminated (`data[len] == '\0'`).
+// The version of the library: `"0.2.0"`, also NUL-terminated (`data[len] == '\0'`).
 utklar_str utklar_version(void);
 
 // Writes the constant description of `result` and a NUL into `buf` (`len` bytes) and its
@@ -734,10 +803,20 @@ utklar_result utklar_episodes_line(const utklar_episodes *episodes, size_t row, 
 
 // Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
 // and care type 0, every flag `UTKLAR_FLAG_UNKNOWN` (the library's default).
-utklar_result utklar_episode_init(utklar_episode *episode);
+//
+// Called through the header's macro `utklar_episode_init(...)`, which passes `sizeof(utklar_episode)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_episode_init_sized(utklar_episode *episode,
+                                        size_t size);
 
 // Sets `*columns` to no rows and every column NULL.
-utklar_result utklar_columns_init(utklar_columns *columns);
+//
+// Called through the header's macro `utklar_columns_init(...)`, which passes `sizeof(utklar_columns)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_columns_init_sized(utklar_columns *columns,
+                                        size_t size);
 
 // Creates an empty episode set in `*out`.
 utklar_result utklar_episodes_new(utklar_episodes **out);
@@ -762,7 +841,7 @@ utklar_result utklar_episodes_push(utklar_episodes *episodes, const utklar_episo
 // admission_notice_sent, sip_required, sip_called, region_blocked). `n_values` may be less
 // than 14: the rest are absent. An entry `{NULL, 0}` or blank is absent.
 //
-// Text is read as SPEC §3 says: municipality `"0880"`, care type `"somatic"` /
+// Text is read as docs/episodes.md says: municipality `"0880"`, care type `"somatic"` /
 // `"psychiatric"` (or Swedish), dates `YYYY-MM-DD`, datetimes `YYYY-MM-DDTHH:MM[:SS]` (or
 // with a space), booleans `true`/`false`/`1`/`0`. A row that cannot be read is added with its
 // problems, as with `utklar_episodes_push`.
@@ -797,7 +876,12 @@ void utklar_validation_free(utklar_validation *validation);
 
 // Sets `*options` to the defaults: month, per municipality, exclude negative days, strict,
 // no age restriction.
-utklar_result utklar_indicator_options_init(utklar_indicator_options *options);
+//
+// Called through the header's macro `utklar_indicator_options_init(...)`, which passes `sizeof(utklar_indicator_options)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_indicator_options_init_sized(utklar_indicator_options *options,
+                                                  size_t size);
 
 // Computes the indicators of an episode set under `*options`, grouped by
 // `options->group_by`, into a new `*out`. `population` (for days per 1 000 inhabitants) and
@@ -828,13 +912,23 @@ size_t utklar_indicator_report_len(const utklar_indicator_report *report);
 
 // Writes indicator row `index` to `*out` (rows are in period, group and care-type order);
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_indicator_report_get_row(const utklar_indicator_report *report,
-                                              size_t index,
-                                              utklar_indicator_row *out);
+//
+// Called through the header's macro `utklar_indicator_report_get_row(...)`, which passes `sizeof(utklar_indicator_row)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_indicator_report_get_row_sized(const utklar_indicator_report *report,
+                                                    size_t index,
+                                                    utklar_indicator_row *out,
+                                                    size_t size);
 
 // Writes the account of the input rows to `*out`.
-utklar_result utklar_indicator_report_get_exclusions(const utklar_indicator_report *report,
-                                                     utklar_exclusions *out);
+//
+// Called through the header's macro `utklar_indicator_report_get_exclusions(...)`, which passes `sizeof(utklar_exclusions)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_indicator_report_get_exclusions_sized(const utklar_indicator_report *report,
+                                                           utklar_exclusions *out,
+                                                           size_t size);
 
 // Writes to `*out` the number of rows excluded with `reason` (a `utklar_reason`; a row is
 // counted under its first problem).
@@ -924,8 +1018,13 @@ utklar_result utklar_episodes_invoice(const utklar_episodes *episodes,
                                       utklar_invoice **out);
 
 // Writes the invoice's account and sums to `*out`.
-utklar_result utklar_invoice_get_summary(const utklar_invoice *invoice,
-                                         utklar_invoice_summary *out);
+//
+// Called through the header's macro `utklar_invoice_get_summary(...)`, which passes `sizeof(utklar_invoice_summary)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_invoice_get_summary_sized(const utklar_invoice *invoice,
+                                               utklar_invoice_summary *out,
+                                               size_t size);
 
 // Writes the agreement's name the invoice was computed under to `*out` (lives as long as the
 // invoice).
@@ -936,18 +1035,28 @@ size_t utklar_invoice_line_count(const utklar_invoice *invoice);
 
 // Writes line `index` (lines are by municipality, care type, period and row) to `*out`;
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_invoice_get_line(const utklar_invoice *invoice,
-                                      size_t index,
-                                      utklar_invoice_line *out);
+//
+// Called through the header's macro `utklar_invoice_get_line(...)`, which passes `sizeof(utklar_invoice_line)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_invoice_get_line_sized(const utklar_invoice *invoice,
+                                            size_t index,
+                                            utklar_invoice_line *out,
+                                            size_t size);
 
 // The number of totals, one per municipality, care type and period (0 for NULL).
 size_t utklar_invoice_total_count(const utklar_invoice *invoice);
 
 // Writes total `index` (by municipality, care type and period) to `*out`;
 // `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
-utklar_result utklar_invoice_get_total(const utklar_invoice *invoice,
-                                       size_t index,
-                                       utklar_invoice_total *out);
+//
+// Called through the header's macro `utklar_invoice_get_total(...)`, which passes `sizeof(utklar_invoice_total)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_invoice_get_total_sized(const utklar_invoice *invoice,
+                                             size_t index,
+                                             utklar_invoice_total *out,
+                                             size_t size);
 
 // The number of episodes not billed (0 for NULL).
 size_t utklar_invoice_not_billed_count(const utklar_invoice *invoice);
@@ -1018,6 +1127,12 @@ utklar_result utklar_municipality_name(uint16_t code, utklar_str *out);
 
 // Writes the name of a county (`"Kalmar län"` for 8) to `*out`, a static UTF-8 string.
 utklar_result utklar_county_name(uint8_t code, utklar_str *out);
+
+// Whether the running library can serve a program built against the header of version
+// `major.minor`: the same major version, and a minor version at least `minor`. Call it as
+// `utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR)` at start-up;
+// `utklar_version()` gives the library's full version as text.
+bool utklar_version_compatible(uint32_t major, uint32_t minor);
 
 // Writes the column name of `field` (`"ready_at"`) to `*out`, a static string.
 //

@@ -9,7 +9,7 @@ use crate::error::{boundary, boundary_or, utklar_result, CError};
 use crate::ffi::{
     arg_mut, arg_ref, arg_slice, free, into_raw, opt_slice, opt_str, utklar_str, Out,
 };
-use crate::types::{utklar_problem, FIELD_COUNT};
+use crate::types::{growable, read_growable, utklar_problem, GrowableOut, FIELD_COUNT};
 
 /// One episode (*vårdtillfälle*) as a plain struct, for `utklar_episodes_push`.
 ///
@@ -23,6 +23,10 @@ use crate::types::{utklar_problem, FIELD_COUNT};
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_episode {
+    /// `sizeof` this struct as the caller's program knows it; set by `utklar_episode_init`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// Unique within the set (required): UTF-8 of `episode_id.len` bytes.
     pub episode_id: utklar_str,
     /// Pseudonymous patient id, or `{NULL, 0}` when not known.
@@ -68,6 +72,7 @@ impl Default for utklar_episode {
             len: 0,
         };
         utklar_episode {
+            struct_size: std::mem::size_of::<utklar_episode>() as u32,
             episode_id: none,
             patient_id: none,
             municipality: 0,
@@ -103,6 +108,10 @@ pub const UTKLAR_FLAG_UNKNOWN: u8 = 255;
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_columns {
+    /// `sizeof` this struct as the caller's program knows it; set by `utklar_columns_init`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// Number of rows in every column.
     pub len: usize,
     /// Municipality codes (required).
@@ -148,6 +157,7 @@ impl Default for utklar_columns {
     fn default() -> Self {
         use std::ptr::null;
         utklar_columns {
+            struct_size: std::mem::size_of::<utklar_columns>() as u32,
             len: 0,
             municipality: null(),
             care_type: null(),
@@ -170,6 +180,17 @@ impl Default for utklar_columns {
         }
     }
 }
+
+growable!(
+    utklar_episode,
+    88,
+    "initialise the episode with utklar_episode_init"
+);
+growable!(
+    utklar_columns,
+    160,
+    "initialise the columns with utklar_columns_init"
+);
 
 /// A set of episodes, built row by row or from columns. Opaque; create with
 /// `utklar_episodes_new`, free with `utklar_episodes_free`.
@@ -277,19 +298,33 @@ impl utklar_episodes {
 
 /// Sets `*episode` to an empty row: dates, times and age `-1`, ids `{NULL, 0}`, municipality
 /// and care type 0, every flag `UTKLAR_FLAG_UNKNOWN` (the library's default).
+///
+/// Called through the header's macro `utklar_episode_init(...)`, which passes `sizeof(utklar_episode)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_episode_init(episode: *mut utklar_episode) -> utklar_result {
+pub extern "C" fn utklar_episode_init_sized(
+    episode: *mut utklar_episode,
+    size: usize,
+) -> utklar_result {
     boundary(|| {
-        Out::new(episode, "episode")?.write(utklar_episode::default());
+        GrowableOut::new(episode, size, "episode")?.write(utklar_episode::default());
         Ok(())
     })
 }
 
 /// Sets `*columns` to no rows and every column NULL.
+///
+/// Called through the header's macro `utklar_columns_init(...)`, which passes `sizeof(utklar_columns)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_columns_init(columns: *mut utklar_columns) -> utklar_result {
+pub extern "C" fn utklar_columns_init_sized(
+    columns: *mut utklar_columns,
+    size: usize,
+) -> utklar_result {
     boundary(|| {
-        Out::new(columns, "columns")?.write(utklar_columns::default());
+        GrowableOut::new(columns, size, "columns")?.write(utklar_columns::default());
         Ok(())
     })
 }
@@ -330,8 +365,8 @@ pub extern "C" fn utklar_episodes_push(
 ) -> utklar_result {
     boundary(|| {
         let set = arg_mut(episodes, "episodes")?;
-        let e = arg_ref(episode, "episode")?;
-        set.push_struct(e, None)
+        let e = read_growable(episode, utklar_episode::default(), "episode")?;
+        set.push_struct(&e, None)
     })
 }
 
@@ -341,7 +376,7 @@ pub extern "C" fn utklar_episodes_push(
 /// admission_notice_sent, sip_required, sip_called, region_blocked). `n_values` may be less
 /// than 14: the rest are absent. An entry `{NULL, 0}` or blank is absent.
 ///
-/// Text is read as SPEC §3 says: municipality `"0880"`, care type `"somatic"` /
+/// Text is read as docs/episodes.md says: municipality `"0880"`, care type `"somatic"` /
 /// `"psychiatric"` (or Swedish), dates `YYYY-MM-DD`, datetimes `YYYY-MM-DDTHH:MM[:SS]` (or
 /// with a space), booleans `true`/`false`/`1`/`0`. A row that cannot be read is added with its
 /// problems, as with `utklar_episodes_push`.
@@ -384,7 +419,7 @@ pub extern "C" fn utklar_episodes_push_columns(
 ) -> utklar_result {
     boundary(|| {
         let set = arg_mut(episodes, "episodes")?;
-        let c = arg_ref(columns, "columns")?;
+        let c = read_growable(columns, utklar_columns::default(), "columns")?;
         let n = c.len;
         let muni = arg_slice(c.municipality, n, "municipality")?;
         let care = arg_slice(c.care_type, n, "care_type")?;
@@ -415,6 +450,7 @@ pub extern "C" fn utklar_episodes_push_columns(
         for i in 0..n {
             let row = start + i;
             let e = utklar_episode {
+                struct_size: std::mem::size_of::<utklar_episode>() as u32,
                 episode_id: ids.map_or_else(utklar_str::empty, |c| c[i]),
                 patient_id: patients.map_or(
                     utklar_str {

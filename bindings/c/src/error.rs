@@ -55,6 +55,8 @@ pub enum utklar_result {
 
 impl utklar_result {
     /// All codes, in numeric order.
+    ///
+    /// cbindgen:ignore
     pub const ALL: [utklar_result; 15] = [
         utklar_result::Ok,
         utklar_result::NullArgument,

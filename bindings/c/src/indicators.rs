@@ -10,8 +10,9 @@ use crate::error::{boundary, boundary_or, utklar_result, CError};
 use crate::ffi::{arg_ref, arg_slice, free, into_raw, opt_slice, Out};
 use crate::reference::{utklar_beds, utklar_population};
 use crate::types::{
-    care_type_out, group_by, mode, negative_days, period_kind, period_kind_out, reason_in,
-    utklar_care_type, utklar_group_by, utklar_period_kind, utklar_problem,
+    care_type_out, group_by, growable, mode, negative_days, period_kind, period_kind_out,
+    read_growable, reason_in, utklar_care_type, utklar_group_by, utklar_period_kind,
+    utklar_problem, GrowableOut,
 };
 
 /// Options of an indicator computation. Initialise with `utklar_indicator_options_init`.
@@ -19,6 +20,10 @@ use crate::types::{
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_indicator_options {
+    /// `sizeof` this struct as the caller's program knows it; set by `utklar_indicator_options_init`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// A `utklar_period_kind` (default `UTKLAR_PERIOD_KIND_MONTH`).
     pub period: u32,
     /// A `utklar_group_by` (default `UTKLAR_GROUP_BY_MUNICIPALITY`).
@@ -73,6 +78,10 @@ impl utklar_period {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_indicator_row {
+    /// `sizeof` this struct as the caller's program knows it; set by `the `utklar_indicator_report_get_row` macro`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// How the rows are grouped.
     pub group_by: utklar_group_by,
     /// The group: a municipality code (880), a county code (8), or 0 for the nation.
@@ -109,6 +118,10 @@ pub struct utklar_indicator_row {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_exclusions {
+    /// `sizeof` this struct as the caller's program knows it; set by `the `utklar_indicator_report_get_exclusions` macro`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// Rows given.
     pub rows_in: u64,
     /// Rows in the measures.
@@ -146,12 +159,18 @@ fn core_options(o: &utklar_indicator_options) -> Result<IndicatorOptions, CError
 
 /// Sets `*options` to the defaults: month, per municipality, exclude negative days, strict,
 /// no age restriction.
+///
+/// Called through the header's macro `utklar_indicator_options_init(...)`, which passes `sizeof(utklar_indicator_options)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_indicator_options_init(
+pub extern "C" fn utklar_indicator_options_init_sized(
     options: *mut utklar_indicator_options,
+    size: usize,
 ) -> utklar_result {
     boundary(|| {
-        Out::new(options, "options")?.write(utklar_indicator_options {
+        GrowableOut::new(options, size, "options")?.write(utklar_indicator_options {
+            struct_size: 0,
             period: utklar_period_kind::Month as u32,
             group_by: utklar_group_by::Municipality as u32,
             negative_days: crate::types::utklar_negative_days::Exclude as u32,
@@ -161,6 +180,34 @@ pub extern "C" fn utklar_indicator_options_init(
         Ok(())
     })
 }
+
+/// The defaults `utklar_indicator_options_init` writes.
+fn default_options() -> utklar_indicator_options {
+    utklar_indicator_options {
+        struct_size: std::mem::size_of::<utklar_indicator_options>() as u32,
+        period: utklar_period_kind::Month as u32,
+        group_by: utklar_group_by::Municipality as u32,
+        negative_days: crate::types::utklar_negative_days::Exclude as u32,
+        mode: crate::types::utklar_mode::Strict as u32,
+        min_age: -1,
+    }
+}
+
+growable!(
+    utklar_indicator_options,
+    24,
+    "initialise the options with utklar_indicator_options_init"
+);
+growable!(
+    utklar_indicator_row,
+    120,
+    "call utklar_indicator_report_get_row (the header's macro passes sizeof)"
+);
+growable!(
+    utklar_exclusions,
+    48,
+    "call utklar_indicator_report_get_exclusions (the header's macro passes sizeof)"
+);
 
 fn finish(
     set: &MeasureSet,
@@ -195,7 +242,7 @@ pub extern "C" fn utklar_episodes_indicators(
 ) -> utklar_result {
     boundary(|| {
         let set_in = arg_ref(episodes, "episodes")?;
-        let o = arg_ref(options, "options")?;
+        let o = &read_growable(options, default_options(), "options")?;
         let out = Out::new(out, "out")?;
         let opts = core_options(o)?;
         group_by(o.group_by)?;
@@ -217,8 +264,8 @@ pub extern "C" fn utklar_columns_indicators(
     out: *mut *mut utklar_indicator_report,
 ) -> utklar_result {
     boundary(|| {
-        let c = arg_ref(columns, "columns")?;
-        let o = arg_ref(options, "options")?;
+        let c = &read_growable(columns, utklar_columns::default(), "columns")?;
+        let o = &read_growable(options, default_options(), "options")?;
         let out = Out::new(out, "out")?;
         let opts = core_options(o)?;
         group_by(o.group_by)?;
@@ -249,15 +296,20 @@ pub extern "C" fn utklar_indicator_report_len(report: *const utklar_indicator_re
 
 /// Writes indicator row `index` to `*out` (rows are in period, group and care-type order);
 /// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+///
+/// Called through the header's macro `utklar_indicator_report_get_row(...)`, which passes `sizeof(utklar_indicator_row)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_indicator_report_get_row(
+pub extern "C" fn utklar_indicator_report_get_row_sized(
     report: *const utklar_indicator_report,
     index: usize,
     out: *mut utklar_indicator_row,
+    size: usize,
 ) -> utklar_result {
     boundary(|| {
         let r = arg_ref(report, "report")?;
-        let out = Out::new(out, "out")?;
+        let out = GrowableOut::new(out, size, "out")?;
         let row = r.inner.rows.get(index).ok_or(CError::OutOfRange {
             index,
             len: r.inner.rows.len(),
@@ -269,6 +321,7 @@ pub extern "C" fn utklar_indicator_report_get_row(
         };
         let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
         out.write(utklar_indicator_row {
+            struct_size: 0,
             group_by,
             group_code,
             care_type: care_type_out(row.care_type),
@@ -289,16 +342,22 @@ pub extern "C" fn utklar_indicator_report_get_row(
 }
 
 /// Writes the account of the input rows to `*out`.
+///
+/// Called through the header's macro `utklar_indicator_report_get_exclusions(...)`, which passes `sizeof(utklar_exclusions)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_indicator_report_get_exclusions(
+pub extern "C" fn utklar_indicator_report_get_exclusions_sized(
     report: *const utklar_indicator_report,
     out: *mut utklar_exclusions,
+    size: usize,
 ) -> utklar_result {
     boundary(|| {
         let r = arg_ref(report, "report")?;
-        let out = Out::new(out, "out")?;
+        let out = GrowableOut::new(out, size, "out")?;
         let e = &r.inner.exclusions;
         out.write(utklar_exclusions {
+            struct_size: 0,
             rows_in: e.rows_in,
             counted: e.counted,
             open: e.open,

@@ -10,16 +10,19 @@
 //!
 //! ## From Rust
 //!
-//! The crate is also an rlib, so the functions can be called from Rust, as C calls them:
+//! The crate is also an rlib, so the functions can be called from Rust, as C calls them (the
+//! `_sized` functions are what the header's macros `utklar_episode_init(p)` etc. call, with
+//! `sizeof`):
 //!
 //! ```
+//! use std::mem::size_of;
 //! use utklar::*;
 //!
 //! let mut set = std::ptr::null_mut();
 //! assert_eq!(utklar_episodes_new(&mut set), utklar_result::Ok);
 //! let mut row = std::mem::MaybeUninit::uninit();
-//! assert_eq!(utklar_episode_init(row.as_mut_ptr()), utklar_result::Ok);
-//! // SAFETY: utklar_episode_init succeeded, so the row is initialised.
+//! assert_eq!(utklar_episode_init_sized(row.as_mut_ptr(), size_of::<utklar_episode>()), utklar_result::Ok);
+//! // SAFETY: utklar_episode_init_sized succeeded, so the row is initialised.
 //! let mut row = unsafe { row.assume_init() };
 //! row.episode_id = utklar_str { data: b"e1".as_ptr().cast(), len: 2 };
 //! row.municipality = 880;
@@ -28,15 +31,15 @@
 //! assert_eq!(utklar_episodes_push(set, &row), utklar_result::Ok);
 //!
 //! let mut options = std::mem::MaybeUninit::uninit();
-//! assert_eq!(utklar_indicator_options_init(options.as_mut_ptr()), utklar_result::Ok);
-//! // SAFETY: initialised by utklar_indicator_options_init.
+//! assert_eq!(utklar_indicator_options_init_sized(options.as_mut_ptr(), size_of::<utklar_indicator_options>()), utklar_result::Ok);
+//! // SAFETY: initialised by utklar_indicator_options_init_sized.
 //! let options = unsafe { options.assume_init() };
 //! let mut report = std::ptr::null_mut();
 //! let r = utklar_episodes_indicators(set, &options, std::ptr::null(), std::ptr::null(), &mut report);
 //! assert_eq!(r, utklar_result::Ok);
 //! assert_eq!(utklar_indicator_report_len(report), 1);
 //! let mut out = std::mem::MaybeUninit::uninit();
-//! assert_eq!(utklar_indicator_report_get_row(report, 0, out.as_mut_ptr()), utklar_result::Ok);
+//! assert_eq!(utklar_indicator_report_get_row_sized(report, 0, out.as_mut_ptr(), size_of::<utklar_indicator_row>()), utklar_result::Ok);
 //! // SAFETY: written by the successful call above.
 //! assert_eq!(unsafe { out.assume_init() }.ready_days, 4);
 //!
@@ -50,7 +53,7 @@
 //!
 //! A C API cannot be written without `unsafe`: the workspace denies `unsafe_code`, and this
 //! crate alone allows it. Every raw pointer is turned into a reference, slice or string in one
-//! module (`ffi`), behind a NULL check, with a `SAFETY` comment stating what the C caller
+//! module (`ffi`; `types` for the structs that carry their size), behind a NULL check, with a `SAFETY` comment stating what the C caller
 //! promises. Every entry point runs inside a panic boundary (`catch_unwind`) so that no panic
 //! unwinds into C.
 #![allow(unsafe_code)]
@@ -71,20 +74,20 @@ pub use csv::{
     utklar_episodes_line, utklar_episodes_read_csv_buffer, utklar_episodes_read_csv_file,
 };
 pub use episodes::{
-    utklar_columns, utklar_columns_init, utklar_episode, utklar_episode_init, utklar_episodes,
-    utklar_episodes_free, utklar_episodes_len, utklar_episodes_new, utklar_episodes_push,
-    utklar_episodes_push_columns, utklar_episodes_push_text, utklar_episodes_validate,
-    utklar_validation, utklar_validation_free, utklar_validation_get_problem,
-    utklar_validation_len,
+    utklar_columns, utklar_columns_init_sized, utklar_episode, utklar_episode_init_sized,
+    utklar_episodes, utklar_episodes_free, utklar_episodes_len, utklar_episodes_new,
+    utklar_episodes_push, utklar_episodes_push_columns, utklar_episodes_push_text,
+    utklar_episodes_validate, utklar_validation, utklar_validation_free,
+    utklar_validation_get_problem, utklar_validation_len,
 };
 pub use error::utklar_result;
 pub use ffi::utklar_str;
 pub use indicators::{
     utklar_columns_indicators, utklar_episodes_indicators, utklar_exclusions,
-    utklar_indicator_options, utklar_indicator_options_init, utklar_indicator_report,
+    utklar_indicator_options, utklar_indicator_options_init_sized, utklar_indicator_report,
     utklar_indicator_report_excluded, utklar_indicator_report_free,
-    utklar_indicator_report_get_exclusions, utklar_indicator_report_get_problem,
-    utklar_indicator_report_get_row, utklar_indicator_report_len,
+    utklar_indicator_report_get_exclusions_sized, utklar_indicator_report_get_problem,
+    utklar_indicator_report_get_row_sized, utklar_indicator_report_len,
     utklar_indicator_report_problem_count, utklar_indicator_row, utklar_period,
 };
 pub use payment::{
@@ -92,8 +95,8 @@ pub use payment::{
     utklar_agreement_preset, utklar_agreement_to_toml, utklar_amounts, utklar_amounts_free,
     utklar_amounts_get, utklar_amounts_new, utklar_amounts_new_empty, utklar_amounts_set,
     utklar_episodes_invoice, utklar_invoice, utklar_invoice_agreement, utklar_invoice_free,
-    utklar_invoice_get_line, utklar_invoice_get_not_billed, utklar_invoice_get_summary,
-    utklar_invoice_get_total, utklar_invoice_line, utklar_invoice_line_count,
+    utklar_invoice_get_line_sized, utklar_invoice_get_not_billed, utklar_invoice_get_summary_sized,
+    utklar_invoice_get_total_sized, utklar_invoice_line, utklar_invoice_line_count,
     utklar_invoice_not_billed_by_reason, utklar_invoice_not_billed_count, utklar_invoice_summary,
     utklar_invoice_total, utklar_invoice_total_count, utklar_not_billed, utklar_not_billed_reason,
     utklar_not_billed_reason_name, utklar_preset_count, utklar_preset_name, utklar_rule,
@@ -113,7 +116,7 @@ pub use types::{
 use error::{boundary, boundary_or};
 use ffi::write_text;
 
-/// The version of the library: `"0.1.0"`, also NUL-terminated (`data[len] == '\0'`).
+/// The version of the library: `"0.2.0"`, also NUL-terminated (`data[len] == '\0'`).
 #[no_mangle]
 pub extern "C" fn utklar_version() -> utklar_str {
     boundary_or(utklar_str::empty(), || {

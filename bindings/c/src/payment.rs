@@ -9,7 +9,7 @@ use crate::episodes::utklar_episodes;
 use crate::error::{boundary, boundary_or, utklar_result, CError};
 use crate::ffi::{arg_mut, arg_ref, arg_str, free, into_raw, utklar_str, write_text, Out};
 use crate::indicators::utklar_period;
-use crate::types::{care_type_out, utklar_care_type};
+use crate::types::{care_type_out, growable, utklar_care_type, GrowableOut};
 
 /// The `row` of an invoice line that covers a municipality and period rather than one episode.
 pub const UTKLAR_NO_ROW: usize = usize::MAX;
@@ -340,6 +340,10 @@ pub extern "C" fn utklar_episodes_invoice(
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_invoice_summary {
+    /// `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_summary` macro`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// Rows of the episode set.
     pub rows_in: u64,
     /// Rows that could not be read as episodes (lenient mode), not billed as bad data.
@@ -362,6 +366,10 @@ pub struct utklar_invoice_summary {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_invoice_line {
+    /// `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_line` macro`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// The billed episode's id (lives as long as the invoice); `{NULL, 0}` for a municipality
     /// and period line.
     pub episode_id: utklar_str,
@@ -388,6 +396,10 @@ pub struct utklar_invoice_line {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct utklar_invoice_total {
+    /// `sizeof` this struct as the caller's program knows it; set by `the `utklar_invoice_get_total` macro`. Always first:
+    /// a later version appends members after the last one and reads or writes only the bytes
+    /// this size covers.
+    pub struct_size: u32,
     /// The municipality (its code).
     pub municipality: u16,
     /// The care type.
@@ -421,17 +433,39 @@ pub struct utklar_not_billed {
     pub reason: utklar_not_billed_reason,
 }
 
+growable!(
+    utklar_invoice_summary,
+    64,
+    "call utklar_invoice_get_summary (the header's macro passes sizeof)"
+);
+growable!(
+    utklar_invoice_line,
+    96,
+    "call utklar_invoice_get_line (the header's macro passes sizeof)"
+);
+growable!(
+    utklar_invoice_total,
+    80,
+    "call utklar_invoice_get_total (the header's macro passes sizeof)"
+);
+
 /// Writes the invoice's account and sums to `*out`.
+///
+/// Called through the header's macro `utklar_invoice_get_summary(...)`, which passes `sizeof(utklar_invoice_summary)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_invoice_get_summary(
+pub extern "C" fn utklar_invoice_get_summary_sized(
     invoice: *const utklar_invoice,
     out: *mut utklar_invoice_summary,
+    size: usize,
 ) -> utklar_result {
     boundary(|| {
         let inv = arg_ref(invoice, "invoice")?;
-        let out = Out::new(out, "out")?;
+        let out = GrowableOut::new(out, size, "out")?;
         let i = &inv.inner;
         out.write(utklar_invoice_summary {
+            struct_size: 0,
             rows_in: inv.rows_in,
             rows_not_read: inv.rows_not_read,
             episodes_in: i.episodes_in,
@@ -468,21 +502,27 @@ pub extern "C" fn utklar_invoice_line_count(invoice: *const utklar_invoice) -> u
 
 /// Writes line `index` (lines are by municipality, care type, period and row) to `*out`;
 /// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+///
+/// Called through the header's macro `utklar_invoice_get_line(...)`, which passes `sizeof(utklar_invoice_line)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_invoice_get_line(
+pub extern "C" fn utklar_invoice_get_line_sized(
     invoice: *const utklar_invoice,
     index: usize,
     out: *mut utklar_invoice_line,
+    size: usize,
 ) -> utklar_result {
     boundary(|| {
         let inv = arg_ref(invoice, "invoice")?;
-        let out = Out::new(out, "out")?;
+        let out = GrowableOut::new(out, size, "out")?;
         let lines = &inv.inner.lines;
         let l = lines.get(index).ok_or(CError::OutOfRange {
             index,
             len: lines.len(),
         })?;
         out.write(utklar_invoice_line {
+            struct_size: 0,
             episode_id: l.episode_id.as_deref().map_or(
                 utklar_str {
                     data: std::ptr::null(),
@@ -513,21 +553,27 @@ pub extern "C" fn utklar_invoice_total_count(invoice: *const utklar_invoice) -> 
 
 /// Writes total `index` (by municipality, care type and period) to `*out`;
 /// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+///
+/// Called through the header's macro `utklar_invoice_get_total(...)`, which passes `sizeof(utklar_invoice_total)` as `size`
+/// (the size of the struct as this program was compiled); a `size` smaller than the first
+/// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub extern "C" fn utklar_invoice_get_total(
+pub extern "C" fn utklar_invoice_get_total_sized(
     invoice: *const utklar_invoice,
     index: usize,
     out: *mut utklar_invoice_total,
+    size: usize,
 ) -> utklar_result {
     boundary(|| {
         let inv = arg_ref(invoice, "invoice")?;
-        let out = Out::new(out, "out")?;
+        let out = GrowableOut::new(out, size, "out")?;
         let totals = &inv.inner.totals;
         let t = totals.get(index).ok_or(CError::OutOfRange {
             index,
             len: totals.len(),
         })?;
         out.write(utklar_invoice_total {
+            struct_size: 0,
             municipality: t.municipality.code(),
             care_type: care_type_out(t.care_type),
             period: utklar_period::of(t.period),

@@ -12,6 +12,46 @@ use utklar_core::{CareType, GroupBy, PeriodKind};
 use crate::error::{boundary, utklar_result, CError};
 use crate::ffi::{utklar_str, write_text, Out};
 
+/// The major version of this header. The shared library's SONAME is
+/// `libutklar.so.<major>`: within one major version the ABI only grows (new functions, new
+/// fields at the end of a struct that carries its `struct_size`), so a program built against
+/// an older header keeps working with a newer library.
+pub const UTKLAR_VERSION_MAJOR: u32 = 0;
+/// The minor version of this header: a program built with minor `m` needs a library whose
+/// minor version is at least `m` (see `utklar_version_compatible`).
+pub const UTKLAR_VERSION_MINOR: u32 = 2;
+/// The patch version of this header.
+pub const UTKLAR_VERSION_PATCH: u32 = 0;
+
+/// A decimal number of `env!` text, at compile time.
+const fn decimal(s: &str) -> u32 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut n = 0;
+    while i < b.len() {
+        n = n * 10 + (b[i] - b'0') as u32;
+        i += 1;
+    }
+    n
+}
+
+// The macros are the crate's version: a bump of Cargo.toml without the header fails to build.
+const _: () = assert!(
+    UTKLAR_VERSION_MAJOR == decimal(env!("CARGO_PKG_VERSION_MAJOR"))
+        && UTKLAR_VERSION_MINOR == decimal(env!("CARGO_PKG_VERSION_MINOR"))
+        && UTKLAR_VERSION_PATCH == decimal(env!("CARGO_PKG_VERSION_PATCH")),
+    "UTKLAR_VERSION_* in bindings/c/src/types.rs differ from the crate version"
+);
+
+/// Whether the running library can serve a program built against the header of version
+/// `major.minor`: the same major version, and a minor version at least `minor`. Call it as
+/// `utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR)` at start-up;
+/// `utklar_version()` gives the library's full version as text.
+#[no_mangle]
+pub extern "C" fn utklar_version_compatible(major: u32, minor: u32) -> bool {
+    major == UTKLAR_VERSION_MAJOR && minor <= UTKLAR_VERSION_MINOR
+}
+
 /// Period length (`utklar_indicator_options.period`).
 #[allow(non_camel_case_types)]
 #[repr(u32)]
@@ -73,7 +113,7 @@ pub enum utklar_mode {
     Lenient = 1,
 }
 
-/// The episode fields (SPEC §3 order), as named in problems and in `utklar_episodes_push_text`.
+/// The episode fields (in the order of docs/episodes.md), as named in problems and in `utklar_episodes_push_text`.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,6 +296,30 @@ pub(crate) fn reason_in(v: u32) -> Result<Reason, CError> {
         .ok_or_else(|| bad("reason", v, "a utklar_reason value"))
 }
 
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    /// The header's version macros are the crate's version (one version everywhere).
+    #[test]
+    fn macros_are_the_crate_version() {
+        let v = |name: &str| std::env::var(name).unwrap().parse::<u32>().unwrap();
+        assert_eq!(UTKLAR_VERSION_MAJOR, v("CARGO_PKG_VERSION_MAJOR"));
+        assert_eq!(UTKLAR_VERSION_MINOR, v("CARGO_PKG_VERSION_MINOR"));
+        assert_eq!(UTKLAR_VERSION_PATCH, v("CARGO_PKG_VERSION_PATCH"));
+        assert!(utklar_version_compatible(
+            UTKLAR_VERSION_MAJOR,
+            UTKLAR_VERSION_MINOR
+        ));
+        assert!(utklar_version_compatible(UTKLAR_VERSION_MAJOR, 0));
+        assert!(!utklar_version_compatible(
+            UTKLAR_VERSION_MAJOR,
+            UTKLAR_VERSION_MINOR + 1
+        ));
+        assert!(!utklar_version_compatible(UTKLAR_VERSION_MAJOR + 1, 0));
+    }
+}
+
 fn field_in(v: u32) -> Result<Field, CError> {
     Field::ALL
         .get(v as usize)
@@ -339,4 +403,155 @@ pub extern "C" fn utklar_problem_message(
         };
         write_text(&core.to_string(), buf, len, out_n)
     })
+}
+
+/// A public struct that can grow. Its first member is `uint32_t struct_size`, the size in
+/// bytes of the struct as the caller's program was compiled (`sizeof`): the `_init` macros of
+/// the header set it for structs the library reads, and the getters are macros passing
+/// `sizeof` for structs the library writes. A later version appends members only, reads the
+/// members the caller's size covers (the rest keep their defaults) and writes only those.
+pub(crate) trait Growable: Copy {
+    /// The size of the struct's first published layout (utklar 0.2.0). Never changes: a
+    /// caller's `struct_size` below it is refused.
+    const FIRST_SIZE: usize;
+    /// Where the size comes from, for the message when it is wrong.
+    const HOW: &'static str;
+    /// Sets the `struct_size` member.
+    fn set_struct_size(&mut self, size: u32);
+}
+
+fn size_error<T: Growable>(size: usize) -> CError {
+    CError::Argument {
+        name: "struct_size",
+        message: format!(
+            "{size} is not the size of a struct this library knows (at least {}): {}",
+            T::FIRST_SIZE,
+            T::HOW
+        ),
+    }
+}
+
+/// Reads a caller's growable struct: checks its `struct_size` and copies the bytes it covers
+/// over `defaults`.
+pub(crate) fn read_growable<T: Growable>(
+    p: *const T,
+    defaults: T,
+    name: &'static str,
+) -> Result<T, CError> {
+    if p.is_null() {
+        return Err(CError::Null(name));
+    }
+    // SAFETY: `p` is non-NULL and, by the C contract, points to a readable struct whose first
+    // member is the `uint32_t struct_size` (every growable struct is `repr(C)` and starts so).
+    let size = unsafe { p.cast::<u32>().read_unaligned() } as usize;
+    if size < T::FIRST_SIZE {
+        return Err(size_error::<T>(size));
+    }
+    let mut value = defaults;
+    let n = size.min(std::mem::size_of::<T>());
+    // SAFETY: the caller's struct has `size ≥ n` readable bytes; `value` has `size_of::<T>()
+    // ≥ n` writable ones; they do not overlap. Every member of these structs is plain data
+    // (integers, floats, pointers) valid for any bytes the caller set through its own
+    // compiler's layout, which is this one (repr(C)).
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            p.cast::<u8>(),
+            std::ptr::from_mut(&mut value).cast::<u8>(),
+            n,
+        );
+    }
+    value.set_struct_size(std::mem::size_of::<T>() as u32);
+    Ok(value)
+}
+
+/// An output slot for a growable struct: checked (NULL, size) before any work is done,
+/// written at the end, only as many bytes as the caller's `size` covers.
+pub(crate) struct GrowableOut<T> {
+    p: *mut T,
+    n: usize,
+}
+
+impl<T: Growable> GrowableOut<T> {
+    pub(crate) fn new(p: *mut T, size: usize, name: &'static str) -> Result<Self, CError> {
+        if p.is_null() {
+            return Err(CError::Null(name));
+        }
+        if size < T::FIRST_SIZE {
+            return Err(size_error::<T>(size));
+        }
+        Ok(GrowableOut {
+            p,
+            n: size.min(std::mem::size_of::<T>()),
+        })
+    }
+
+    /// Writes the first `n` bytes of `value`, its `struct_size` set to `n`.
+    pub(crate) fn write(self, mut value: T) {
+        value.set_struct_size(self.n as u32);
+        // SAFETY: `p` is non-NULL (checked in `new`) and, by the C contract, points to
+        // writable storage of the caller's `size ≥ n` bytes; `value` has `size_of::<T>() ≥ n`.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                std::ptr::from_ref(&value).cast::<u8>(),
+                self.p.cast::<u8>(),
+                self.n,
+            );
+        }
+    }
+}
+
+/// Implements [`Growable`] for a struct with a leading `struct_size` member.
+macro_rules! growable {
+    ($t:ty, $first:expr, $how:expr) => {
+        impl $crate::types::Growable for $t {
+            const FIRST_SIZE: usize = $first;
+            const HOW: &'static str = $how;
+            fn set_struct_size(&mut self, size: u32) {
+                self.struct_size = size;
+            }
+        }
+    };
+}
+pub(crate) use growable;
+
+#[cfg(test)]
+mod growable_tests {
+    use super::Growable;
+    use crate::episodes::{utklar_columns, utklar_episode};
+    use crate::indicators::{utklar_exclusions, utklar_indicator_options, utklar_indicator_row};
+    use crate::payment::{utklar_invoice_line, utklar_invoice_summary, utklar_invoice_total};
+    use std::mem::size_of;
+
+    fn first<T: Growable>() -> usize {
+        T::FIRST_SIZE
+    }
+
+    /// The first published layout (0.2.0) is today's: when a struct grows, its FIRST_SIZE
+    /// stays and this test changes to `<`.
+    #[test]
+    fn first_sizes_are_the_published_layouts() {
+        assert_eq!(first::<utklar_episode>(), size_of::<utklar_episode>());
+        assert_eq!(first::<utklar_columns>(), size_of::<utklar_columns>());
+        assert_eq!(
+            first::<utklar_indicator_options>(),
+            size_of::<utklar_indicator_options>()
+        );
+        assert_eq!(
+            first::<utklar_indicator_row>(),
+            size_of::<utklar_indicator_row>()
+        );
+        assert_eq!(first::<utklar_exclusions>(), size_of::<utklar_exclusions>());
+        assert_eq!(
+            first::<utklar_invoice_summary>(),
+            size_of::<utklar_invoice_summary>()
+        );
+        assert_eq!(
+            first::<utklar_invoice_line>(),
+            size_of::<utklar_invoice_line>()
+        );
+        assert_eq!(
+            first::<utklar_invoice_total>(),
+            size_of::<utklar_invoice_total>()
+        );
+    }
 }

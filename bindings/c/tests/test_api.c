@@ -3,7 +3,9 @@
  * small, strict-mode failures naming the row and field. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 
@@ -40,7 +42,17 @@ static void test_version_and_messages(void) {
 
   CHECK(v.len >= 5);
   CHECK(v.data[v.len] == '\0');
-  CHECK(str_eq(v, "0.1.0"));
+  {
+    /* The library's version is the header's (UTKLAR_VERSION_*), and they are compatible. */
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR,
+             UTKLAR_VERSION_PATCH);
+    CHECK(str_eq(v, expected));
+    CHECK(utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR));
+    CHECK(utklar_version_compatible(UTKLAR_VERSION_MAJOR, 0));
+    CHECK(!utklar_version_compatible(UTKLAR_VERSION_MAJOR, UTKLAR_VERSION_MINOR + 1));
+    CHECK(!utklar_version_compatible(UTKLAR_VERSION_MAJOR + 1, 0));
+  }
 
   /* Every code has a message; unknown values are described too. */
   for (r = 0; r <= 13; r++) {
@@ -925,6 +937,64 @@ static void test_invoice(void) {
   utklar_episodes_free(set);
 }
 
+/* Structs that can grow carry their size: the library refuses a size below the published
+ * layout, reads and writes only the bytes the caller's size covers, and accepts a larger struct
+ * (a program built against a later header). */
+static void test_struct_sizes(void) {
+  utklar_episodes *set = NULL;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_episode e = row("e1", 880, UTKLAR_CARE_TYPE_SOMATIC, MAR(3), MAR(7));
+  union {
+    utklar_indicator_row row;
+    unsigned char bytes[sizeof(utklar_indicator_row) + 16];
+  } big;
+  utklar_indicator_row small;
+  size_t i;
+
+  CHECK(e.struct_size == sizeof(utklar_episode));
+  CHECK_OK(utklar_episodes_new(&set));
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK(o.struct_size == sizeof o);
+
+  /* A struct not set up by its _init (struct_size 0, or too small) is refused, adding nothing. */
+  e.struct_size = 0;
+  CHECK_RC(utklar_episodes_push(set, &e), UTKLAR_RESULT_INVALID_ARGUMENT);
+  e.struct_size = (uint32_t)sizeof(utklar_episode) - 4;
+  CHECK_RC(utklar_episodes_push(set, &e), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(utklar_episodes_len(set) == 0);
+  CHECK_RC(utklar_episode_init_sized(&e, 8), UTKLAR_RESULT_INVALID_ARGUMENT);
+  e.struct_size = (uint32_t)sizeof(utklar_episode);
+  CHECK_OK(utklar_episodes_push(set, &e));
+  CHECK(utklar_episodes_len(set) == 1);
+
+  o.struct_size = 0;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(rep == NULL);
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+
+  /* An output smaller than the published layout: refused, nothing written. */
+  memset(&small, 0xAB, sizeof small);
+  CHECK_RC(utklar_indicator_report_get_row_sized(rep, 0, &small, sizeof small - 8),
+           UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(((unsigned char *)&small)[0] == 0xAB);
+
+  /* A larger output (a later header's struct): the known bytes are written, the rest kept. */
+  memset(&big, 0xCD, sizeof big);
+  CHECK_OK(utklar_indicator_report_get_row_sized(rep, 0, &big.row, sizeof big));
+  CHECK(big.row.struct_size == sizeof(utklar_indicator_row));
+  CHECK(big.row.ready_days == 4);
+  for (i = sizeof(utklar_indicator_row); i < sizeof big; i++) CHECK(big.bytes[i] == 0xCD);
+
+  /* The macro passes this program's sizeof. */
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &small));
+  CHECK(small.struct_size == sizeof small && small.ready_days == 4);
+
+  utklar_indicator_report_free(rep);
+  utklar_episodes_free(set);
+}
+
 int main(void) {
   test_version_and_messages();
   test_names();
@@ -936,5 +1006,6 @@ int main(void) {
   test_columns();
   test_agreements_and_amounts();
   test_invoice();
+  test_struct_sizes();
   return check_report("test_api");
 }

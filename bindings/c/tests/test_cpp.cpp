@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <string>
+
 #include "utklar.hpp"
 
 static int failures = 0;
@@ -26,7 +28,9 @@ static utklar_episode row(const char *id, uint16_t muni, int32_t ready, int32_t 
 }
 
 int main() {
-  CHECK(utklar::version() == "0.1.0");
+  CHECK(utklar::version() == std::to_string(UTKLAR_VERSION_MAJOR) + "." +
+                                 std::to_string(UTKLAR_VERSION_MINOR) + "." +
+                                 std::to_string(UTKLAR_VERSION_PATCH));
   utklar::episodes set;
   set.push(row("a", 880, 20150, 20154));
   set.push(row("b", 880, 20150, 20150));

@@ -65,7 +65,7 @@ pub fn open_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<RecordBatchSt
         .map_err(|e| invalid_argument(py, what, format!("cannot read its Arrow stream: {e}")))
 }
 
-/// Which input column holds each field of SPEC §3.
+/// Which input column holds each episode field (docs/episodes.md).
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
     index: [Option<usize>; 14],
@@ -104,7 +104,7 @@ impl ColumnMap {
                 "episodes",
                 format!(
                     "missing required column(s) {}: an episode table needs episode_id, municipality, \
-                     care_type and ready_at (SPEC §3); discharged_at, admitted_at, age and the flags are optional",
+                     care_type and ready_at (docs/episodes.md); discharged_at, admitted_at, age and the flags are optional",
                     missing.join(", ")
                 ),
             ))
@@ -693,7 +693,7 @@ impl<T: Copy> Memo<T> {
     }
 }
 
-/// The columns of one record batch, typed, with the decoding rules of SPEC §3.
+/// The columns of one record batch, typed, with the decoding rules of docs/episodes.md.
 pub struct Batch<'a> {
     cols: [Col<'a>; 14],
     /// Dictionary columns: each dictionary value decoded once per slice.

@@ -223,7 +223,7 @@ fn batch_err((field, message): (Field, String)) -> Error {
     }
 }
 
-/// Measures of a whole stream (SPEC §6: measures merge by addition). Each record batch is cut
+/// Measures of a whole stream (measures merge by addition). Each record batch is cut
 /// into slices of [`SLICE_ROWS`]; the slices are shared out in contiguous runs to one thread
 /// per core (at most [`MAX_THREADS`]), each with its own decode buffers and measures, merged
 /// in row order.
@@ -817,7 +817,7 @@ fn micros(t: Option<utklar_core::NoticeTime>) -> Option<i64> {
     })
 }
 
-/// Episodes as a table with the SPEC §3 columns.
+/// Episodes as a table with the episode columns (docs/episodes.md).
 fn episode_table(eps: &[Episode]) -> ArrowTable {
     let mut t = TableBuilder::default();
     t.text(

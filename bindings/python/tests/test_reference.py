@@ -1,4 +1,4 @@
-"""Property tests against a small pure-Python reference of the SPEC section 4-6 formulas."""
+"""Property tests against a small pure-Python reference of the formulas of docs/counting.md and docs/indicators.md."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ use crate::output::{opt, round, round_grouped, thousands, Table};
 use crate::payment::not_billed_words;
 use crate::stream::account;
 
-/// The demo's year: 2024 has a sourced national amount per care day (SPEC §7.3), so the
+/// The demo's year: 2024 has a sourced national amount per care day (docs/payments.md), so the
 /// invoices need no `--amount`.
 pub const YEAR: i32 = 2024;
 

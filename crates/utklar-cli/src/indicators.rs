@@ -205,7 +205,7 @@ fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Resul
     Ok(())
 }
 
-/// The CSV columns: the JSON field names of SPEC §9 (after the group column, named as in the
+/// The CSV columns: the JSON field names (`IndicatorRow::FIELDS`, docs/indicators.md) (after the group column, named as in the
 /// JSON: `municipality` or `county`; none for the nation).
 pub const CSV_FIELDS: [&str; 12] = IndicatorRow::FIELDS;
 

@@ -64,7 +64,7 @@ fn bool_text(b: bool) -> &'static str {
     }
 }
 
-/// The SPEC §3 column names, in order.
+/// The episode column names (docs/episodes.md), in order.
 pub const COLUMNS: [&str; 14] = [
     "episode_id",
     "patient_id",

@@ -1,5 +1,5 @@
 //! Tests that run the `utklar` binary: every subcommand, every format, every exit status, the
-//! bad-input cases of SPEC §8, an Excel-style export, and the shape of the JSON outputs.
+//! bad-input cases of docs/bad-input.md, an Excel-style export, and the shape of the JSON outputs.
 
 use std::fs;
 use std::io::Write;
@@ -88,7 +88,7 @@ const JSON_KEYS: [&str; 12] = [
     "bed_share_pct",
 ];
 
-/// SPEC §9: one array; each element has exactly the group key (or none for the nation) and
+/// The documented JSON (docs/indicators.md): one array; each element has exactly the group key (or none for the nation) and
 /// the twelve fields, numbers or null.
 fn check_indicator_json(v: &Value, group: Option<&str>) -> Vec<serde_json::Map<String, Value>> {
     let arr = v.as_array().expect("one JSON array");
@@ -439,7 +439,7 @@ fn standard_input_is_read_with_a_dash() {
     assert_eq!(rows.len(), 2);
 }
 
-/// One row per reason of SPEC §8 (line = data row + 2).
+/// One row per reason of docs/bad-input.md (line = data row + 2).
 const BAD: &str = "\
 episode_id,municipality,care_type,admitted_at,ready_at,discharged_at,age,sip_required
 ok1,0880,somatic,2025-03-01,2025-03-02,2025-03-04,80,false

@@ -6,6 +6,10 @@
 //! This crate is pure: no I/O, no global mutable state, no `unsafe`. The command line, the
 //! Python package and the C library are thin layers over it.
 //!
+//! The domain (the episode fields, counting days, periods and groups, each indicator with its
+//! Swedish name and formula, the law's rules and the payment models, the bad-input reasons) is
+//! explained in the repository's `docs/` directory (start at `docs/README.md`).
+//!
 //! ## Overview
 //!
 //! - [`Episode`]: one inpatient stay (*vårdtillfälle*) with its ready notice, discharge and the
@@ -47,7 +51,7 @@
 //!
 //! ## Payments
 //!
-//! What the municipalities owe under the law, or under a county's agreement (SPEC §7): every
+//! What the municipalities owe under the law, or under a county's agreement (`docs/payments.md`): every
 //! billed episode with its days, amount and rule, every other episode with its reason.
 //!
 //! ```
@@ -105,3 +109,10 @@ pub use validate::{ExclusionReport, Field, Mode, NegativeDays, Problem, Reason};
 
 /// The version of utklar-core.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The repository README's Rust example, compiled and run as a doctest (`cargo test --doc`),
+/// so that the README cannot drift from the API. (`README.md` beside `Cargo.toml` is a link to
+/// the repository's README, packaged as the crate's readme.)
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The columns of SPEC §3, in that order.
+/// The episode columns (`docs/episodes.md`), in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -43,7 +43,7 @@ pub enum Field {
 }
 
 impl Field {
-    /// All columns in SPEC §3 order.
+    /// All columns in the order of `docs/episodes.md`.
     pub const ALL: [Field; 14] = [
         Field::EpisodeId,
         Field::PatientId,
@@ -104,7 +104,7 @@ impl fmt::Display for Field {
     }
 }
 
-/// Why a row was excluded or rejected (SPEC §8).
+/// Why a row was excluded or rejected (`docs/bad-input.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

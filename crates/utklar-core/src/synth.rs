@@ -3,7 +3,7 @@
 //! The demo, the tests and the benches use it. Volumes per municipality follow the 65+
 //! population of the embedded `data/population.csv` (30 September 2022); about 60 % of
 //! episodes are discharged on day 0; the ready days of the others have a long tail with a
-//! national mean near 2.7 days (seed 003's 2023 figure); about 15 % are psychiatric; ready
+//! national mean near 2.7 days (SKR's figure for 2023); about 15 % are psychiatric; ready
 //! notices come mostly in office hours (some after 12.00, which matters for the law's noon
 //! rule); planned dates, ages, pseudonymous patient ids (with readmissions), a few negative
 //! days and open episodes are included. Each municipality gets its own performance level, so

@@ -1,7 +1,7 @@
 """utklar: indicators and municipal payments for Swedish hospital patients ready for discharge.
 
 Give it the episode table you already have -- a pandas, polars or pyarrow table with the
-columns of SPEC section 3 -- and get a table of the same library back::
+columns of docs/episodes.md -- and get a table of the same library back::
 
     >>> import pyarrow as pa, utklar
     >>> episodes = pa.table({
@@ -89,7 +89,7 @@ class Problem(NamedTuple):
 
 @dataclass(frozen=True)
 class ExclusionReport:
-    """What happened to every input row of a call (SPEC section 8: nothing is dropped silently).
+    """What happened to every input row of a call (nothing is dropped silently: docs/bad-input.md).
 
     ``rows_in == counted + open + outside_age + excluded`` always. ``by_reason`` counts the
     excluded rows by their first problem; ``problems`` lists every problem found, with row and
@@ -196,11 +196,11 @@ def indicators(
     strict: bool = False,
     min_age: int | None = None,
 ) -> Any:
-    """The national indicators per group, care type and period (SPEC sections 5-6).
+    """The national indicators per group, care type and period (docs/counting.md, docs/indicators.md).
 
     Args:
         episodes: a pyarrow Table, polars DataFrame or pandas DataFrame with the columns of
-            SPEC section 3 (``episode_id``, ``municipality``, ``care_type``, ``ready_at``
+            docs/episodes.md (``episode_id``, ``municipality``, ``care_type``, ``ready_at``
             required; ``discharged_at``, ``admitted_at``, ``age``... optional). Dates may be
             Arrow dates, naive timestamps (Swedish local time), zoned timestamps (converted to
             Swedish local time) or ISO text; municipalities text (``"0880"``) or integers
@@ -261,7 +261,7 @@ def indicators(
 
 
 def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
-    """Every problem of every row (SPEC section 8), as a table of the caller's library.
+    """Every problem of every row (docs/bad-input.md), as a table of the caller's library.
 
     Columns: ``row`` (0-based), ``column``, ``reason``, ``hint`` (how to fix it). An empty
     table means the episodes are clean. Checks every cell with the core's parsers, dates in
@@ -284,7 +284,7 @@ def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
 
 
 def census(episodes: Any, on: _dt.date | str) -> Any:
-    """The patients ready and not yet discharged on date ``on`` (SPEC section 5).
+    """The patients ready and not yet discharged on date ``on`` (docs/counting.md).
 
     Columns: ``row``, ``episode_id``, ``municipality``, ``care_type``, ``ready_date``,
     ``waited_days`` (``on`` minus the ready date). Rows that cannot be read are left out and
@@ -310,6 +310,18 @@ def census(episodes: Any, on: _dt.date | str) -> Any:
     return to_library(table, library, _remember(report), report.get("json"))
 
 
+def _require(library: str, function: str) -> None:
+    """Fails with a message saying what to install when ``library`` cannot be imported."""
+    import importlib.util
+
+    if importlib.util.find_spec(library) is None:
+        raise ModuleNotFoundError(
+            f"utklar.{function}(library={library!r}) returns a {library} table, and {library} "
+            f"is not installed: pip install {library}",
+            name=library,
+        )
+
+
 def synth(
     *,
     year: int = 2025,
@@ -322,7 +334,7 @@ def synth(
     negative_share: float = 0.003,
     library: str = "pyarrow",
 ) -> Any:
-    """Generated, reproducible episodes with the SPEC section 3 columns.
+    """Generated, reproducible episodes with the columns of docs/episodes.md.
 
     Volumes follow the 65+ population; about 60 % are discharged on day 0; some negative days
     and open episodes are included. ``episodes=0`` gives the realistic volume of the chosen
@@ -336,6 +348,7 @@ def synth(
     (1000, ['08'])
     """
     lib = check_library(library)
+    _require(lib, "synth")
     table = _utklar.synth_episodes(
         year=year,
         months=months,
@@ -364,7 +377,7 @@ def municipalities(library: str = "pyarrow") -> Any:
 
 @dataclass(frozen=True)
 class Invoice:
-    """An invoice (SPEC section 7.5): what each episode is billed, the totals per municipality
+    """An invoice (docs/payments.md): what each episode is billed, the totals per municipality
     and period with their evaluation, and every episode not billed with its reason.
 
     ``lines``, ``totals`` and ``not_billed`` are tables of the caller's library:
@@ -408,10 +421,10 @@ class Invoice:
 
 
 def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None) -> Invoice:
-    """The invoice of an agreement over an episode table (SPEC section 7).
+    """The invoice of an agreement over an episode table (docs/payments.md).
 
     Args:
-        episodes: a pyarrow, polars or pandas table with the SPEC section 3 columns (the law's
+        episodes: a pyarrow, polars or pandas table with the columns of docs/episodes.md (the law's
             preconditions come from ``admission_notice_sent``, ``sip_required``,
             ``sip_called`` and ``region_blocked``; times of day matter for the noon rule).
         agreement: an :class:`Agreement` or a preset name (``"statutory"``, ``"kalmar"``...).

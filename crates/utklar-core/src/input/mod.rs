@@ -1,4 +1,4 @@
-//! Validation of input rows (SPEC §8): nothing is dropped silently.
+//! Validation of input rows (`docs/bad-input.md`): nothing is dropped silently.
 //!
 //! Every input row ends up **counted**, **excluded with a named reason**, or **rejected** with an
 //! error that names the row and the field. [`EpisodeReader`] turns text rows (a CSV line, a
@@ -48,7 +48,7 @@ use crate::model::municipality::Municipality;
 use crate::model::time::NoticeTime;
 pub use set::{ColumnMap, EpisodeSet, Unreadable};
 
-/// Strict or lenient handling of bad rows (SPEC §8).
+/// Strict or lenient handling of bad rows (`docs/bad-input.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -59,7 +59,7 @@ pub enum Mode {
     Lenient,
 }
 
-/// Discharge before the ready date (*minusdagar*): what to do (SPEC §4).
+/// Discharge before the ready date (*minusdagar*): what to do (`docs/counting.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NegativeDays {

@@ -1,5 +1,5 @@
 //! Further measures from the same data: persons, planned-date accuracy, readmissions and the
-//! census of patients still waiting (SPEC §5–6).
+//! census of patients still waiting (`docs/counting.md`, `docs/indicators.md`).
 //!
 //! Each follows the same classification as the indicators: only episodes the measures count
 //! (discharged, valid, within the age restriction) enter persons, accuracy and readmissions.

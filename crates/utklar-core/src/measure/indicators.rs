@@ -1,4 +1,4 @@
-//! Indicator rows per group, care type and period (SPEC §6), ready for a table or JSON.
+//! Indicator rows per group, care type and period (`docs/indicators.md`), ready for a table or JSON.
 //!
 //! ```
 //! use utklar_core::{indicators, GroupBy, IndicatorOptions, Population, synth};
@@ -107,7 +107,7 @@ impl fmt::Display for Group {
 
 /// The indicators of one group, care type and period.
 ///
-/// Serialises as SPEC §9's JSON: `municipality` (or `county`; absent for the nation),
+/// Serialises as the documented JSON (`docs/indicators.md`): `municipality` (or `county`; absent for the nation),
 /// `care_type`, `period`, `episodes`, `day0`, `ready_ge1`, `ready_days`, `goal_attainment`,
 /// `mean_days`, `mean_days_incl_day0`, `days_per_1000`, `occupied_beds`, `bed_share_pct`, with
 /// `null` for a value that cannot be computed.
@@ -136,7 +136,7 @@ pub struct IndicatorRow {
 }
 
 impl IndicatorRow {
-    /// The names of SPEC §9's fields after the group (`municipality` or `county`, absent for
+    /// The names of the JSON fields after the group (`municipality` or `county`, absent for
     /// the nation), in the order [`Serialize`] writes them; tables and CSV headers use them.
     pub const FIELDS: [&'static str; 12] = [
         "care_type",

@@ -1,4 +1,4 @@
-//! The three measures (SPEC §6) and the indicators computed from them.
+//! The three measures (`docs/indicators.md`) and the indicators computed from them.
 //!
 //! [`Measures`] is a commutative monoid under `+`: partial results from chunks, threads or
 //! machines merge into the same totals. Every indicator is a ratio; a ratio whose denominator is

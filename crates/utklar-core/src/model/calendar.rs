@@ -1,7 +1,7 @@
 //! Swedish public holidays and working days (*vardagar*).
 //!
 //! Some agreements count grace days in working days (Gävleborg 2016–2017). A working day is
-//! Monday to Friday except the Swedish public holidays of SPEC §4: nyårsdagen, trettondedag jul,
+//! Monday to Friday except the Swedish public holidays (`docs/counting.md`): nyårsdagen, trettondedag jul,
 //! långfredagen, annandag påsk, 1 maj, Kristi himmelsfärdsdag, nationaldagen, midsommarafton,
 //! midsommardagen, alla helgons dag, julafton, juldagen, annandag jul and nyårsafton. Easter
 //! follows the Gregorian computus; midsommardagen is the Saturday in 20–26 June (its eve the
@@ -51,7 +51,7 @@ fn saturday_in(year: i32, month: u32, first_day: u32) -> NaiveDate {
     start + Duration::days(i64::from(offset))
 }
 
-/// The Swedish public holidays of a year that SPEC §4 names, in date order, with their names.
+/// The Swedish public holidays of a year that count as non-working days, in date order, with their names.
 pub fn holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
     let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).expect("valid");
     let easter = easter_sunday(year);
@@ -76,7 +76,7 @@ pub fn holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
     v
 }
 
-/// Whether a date is one of the public holidays of SPEC §4.
+/// Whether a date is one of the Swedish public holidays counted here.
 pub fn is_holiday(date: NaiveDate) -> bool {
     let (y, m, d) = (date.year(), date.month(), date.day());
     match (m, d) {

@@ -1,5 +1,5 @@
 //! The episode (*vårdtillfälle*): one inpatient stay, with the ready notice and what the law's
-//! preconditions need (SPEC §3).
+//! preconditions need (`docs/episodes.md`).
 
 use std::fmt;
 use std::str::FromStr;

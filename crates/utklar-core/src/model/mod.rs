@@ -3,7 +3,7 @@
 //! Time ([`time`]: day numbers, notice times, Stockholm time), the Swedish calendar
 //! ([`calendar`]), municipalities and counties ([`municipality`]), periods ([`period`]), the
 //! episode itself ([`episode`]) and the reference data the indicators divide by
-//! ([`reference`]: population and beds). These modules depend only on the crate's bottom layer
+//! ([`reference`](mod@reference): population and beds). These modules depend only on the crate's bottom layer
 //! (text helpers, [`crate::problem`], [`crate::error`]) and on each other in that order.
 
 pub mod calendar;

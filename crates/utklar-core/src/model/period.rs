@@ -1,4 +1,4 @@
-//! Reporting periods: month, quarter, year (SPEC §5). An episode belongs to the period of its
+//! Reporting periods: month, quarter, year (`docs/counting.md`). An episode belongs to the period of its
 //! discharge date.
 //!
 //! ```

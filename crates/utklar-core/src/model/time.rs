@@ -5,7 +5,7 @@
 //! (−1) marks an absent date in columnar input. A [`NoticeTime`] is a date with an optional
 //! time of day: a ready notice given as a date alone means "time unknown".
 //!
-//! Text follows SPEC §3: dates `YYYY-MM-DD`; datetimes `YYYY-MM-DDTHH:MM[:SS]` or with a space
+//! Text follows `docs/episodes.md`: dates `YYYY-MM-DD`; datetimes `YYYY-MM-DDTHH:MM[:SS]` or with a space
 //! for the `T`; an input with a UTC offset (`Z`, `+01:00`) is converted to Swedish local time
 //! (Europe/Stockholm: CET, and CEST from the last Sunday of March to the last Sunday of October,
 //! September before 1996). Dates run from 1990-01-01 to 2100-12-31.
@@ -57,7 +57,7 @@ const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeError {
-    /// Not a date in a form SPEC §3 allows (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]`).
+    /// Not a date in an allowed form (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS]`).
     Unparseable,
     /// A real date outside 1990-01-01 … 2100-12-31.
     OutOfRange,

@@ -50,7 +50,7 @@ pub struct Agreement {
     pub psychiatric: CareRule,
 }
 
-/// The three model families of SPEC §7.2 (*betalningsmodell*).
+/// The three model families (`docs/payments.md`) (*betalningsmodell*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Model {
@@ -255,7 +255,7 @@ pub struct CareRule {
     #[serde(default)]
     pub noon_rule: bool,
     /// Under the noon rule, whether a notice with no time of day counts as sent after noon
-    /// (default `false`: before noon, SPEC §7.1).
+    /// (default `false`: before noon, as the law is read in `docs/payments.md`).
     #[serde(default)]
     pub date_only_after_noon: bool,
     /// Calendar or working days (*kalenderdagar / vardagar*). Default `calendar`.

@@ -23,12 +23,16 @@ pub const NATIONAL_AMOUNTS: [(i32, i64, &str); 4] = [
     (2019, 780_000, "HSLF-FS 2018:67"),
     (2020, 820_000, "county pages citing Socialstyrelsen"),
     (2022, 930_000, "vårdsamverkanskåne.se, 2021-12-14"),
-    (2024, 1_160_000, "seed 003, citing HSLF-FS 2023:40"),
+    (
+        2024,
+        1_160_000,
+        "SKR, Fakta om utskrivningsklara patienter (2024), citing HSLF-FS 2023:40",
+    ),
 ];
 
 /// Amounts per care day by calendar year, in öre (1 kr = 100 öre).
 ///
-/// [`Amounts::national`] holds only the sourced national amounts (SPEC §7.3); any other year
+/// [`Amounts::national`] holds only the sourced national amounts (`docs/payments.md`); any other year
 /// must be given by the caller, and asking for a missing year is [`Error::MissingAmount`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Amounts {
@@ -128,7 +132,7 @@ fn parse_kronor(s: &str) -> Option<i64> {
     Some(ore)
 }
 
-/// `num / den` rounded to the nearest integer, halves away from zero (SPEC §7.4). `den > 0`.
+/// `num / den` rounded to the nearest integer, halves away from zero (`docs/payments.md`). `den > 0`.
 pub(crate) fn div_round(num: i128, den: i128) -> i128 {
     debug_assert!(den > 0);
     let q = num / den;

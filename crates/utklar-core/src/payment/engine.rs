@@ -223,10 +223,10 @@ pub struct NotBilled {
     pub reason: NotBilledReason,
 }
 
-/// An auditable invoice (SPEC §7.5). `lines` cover the billed episodes, `not_billed` lists
+/// An auditable invoice (`docs/payments.md`). `lines` cover the billed episodes, `not_billed` lists
 /// every other one; [`Invoice::balances`] always holds.
 ///
-/// Serializes (serde) to SPEC §9's JSON: `lines`, `totals`, `not_billed` (reason → count, every
+/// Serializes (serde) to the documented JSON (`docs/payments.md`): `lines`, `totals`, `not_billed` (reason → count, every
 /// reason present), `episodes_in`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invoice {

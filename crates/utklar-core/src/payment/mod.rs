@@ -1,5 +1,5 @@
 //! Payment liability (*betalningsansvar*): agreements as data, the three model families,
-//! exact amounts and auditable invoices (SPEC §7).
+//! exact amounts and auditable invoices (`docs/payments.md`).
 //!
 //! - [`Agreement`]: per care type a [`CareRule`]: the model family ([`Model`]: individual,
 //!   average, mixed), grace days, day count, start, noon cut-off, the average's definition,
@@ -27,7 +27,7 @@
 //! liability population (mixed: at or under the ceiling); liability when the mean is strictly
 //! greater than the threshold (compared exactly, in thousandths of a day).
 //!
-//! ## Where SPEC §7 leaves a choice
+//! ## Where the sources leave a choice
 //!
 //! - **Order of reasons**: a repeated `episode_id` (the first is kept), open, negative days,
 //!   discharge or ready notice before admission, then the first failed precondition (admission
