@@ -102,6 +102,12 @@ enum utklar_result
   UTKLAR_RESULT_INVALID_AGREEMENT = 11,
   // No preset agreement has this name.
   UTKLAR_RESULT_UNKNOWN_PRESET = 12,
+  // An amount in öre does not fit in 64 bits (more than 92 233 720 368 547 758.07 kr); the
+  // last error message names the municipality, care type, period and the exact figure.
+  UTKLAR_RESULT_AMOUNT_OVERFLOW = 13,
+  // A column holds values that look like Swedish personal identity numbers; the last error
+  // message names the column and how many values, never a value.
+  UTKLAR_RESULT_PERSONAL_DATA = 14,
   // An error of a kind this version of the C API does not know; see the last error message.
   UTKLAR_RESULT_OTHER = 99,
 };
@@ -670,7 +676,7 @@ typedef struct {
 } utklar_not_billed;
 
 // All codes, in numeric order.
-#define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_Other, }
+#define utklar_result_ALL { utklar_result_Ok, utklar_result_NullArgument, utklar_result_InvalidUtf8, utklar_result_Panic, utklar_result_BufferTooSmall, utklar_result_OutOfRange, utklar_result_InvalidArgument, utklar_result_InvalidRows, utklar_result_UnknownMunicipality, utklar_result_UnknownCounty, utklar_result_MissingAmount, utklar_result_InvalidAgreement, utklar_result_UnknownPreset, utklar_result_AmountOverflow, utklar_result_PersonalData, utklar_result_Other, }
 
 #ifdef __cplusplus
 extern "C" {

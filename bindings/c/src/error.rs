@@ -44,13 +44,19 @@ pub enum utklar_result {
     InvalidAgreement = 11,
     /// No preset agreement has this name.
     UnknownPreset = 12,
+    /// An amount in öre does not fit in 64 bits (more than 92 233 720 368 547 758.07 kr); the
+    /// last error message names the municipality, care type, period and the exact figure.
+    AmountOverflow = 13,
+    /// A column holds values that look like Swedish personal identity numbers; the last error
+    /// message names the column and how many values, never a value.
+    PersonalData = 14,
     /// An error of a kind this version of the C API does not know; see the last error message.
     Other = 99,
 }
 
 impl utklar_result {
     /// All codes, in numeric order.
-    pub const ALL: [utklar_result; 14] = [
+    pub const ALL: [utklar_result; 16] = [
         utklar_result::Ok,
         utklar_result::NullArgument,
         utklar_result::InvalidUtf8,
@@ -64,6 +70,8 @@ impl utklar_result {
         utklar_result::MissingAmount,
         utklar_result::InvalidAgreement,
         utklar_result::UnknownPreset,
+        utklar_result::AmountOverflow,
+        utklar_result::PersonalData,
         utklar_result::Other,
     ];
 
@@ -96,6 +104,12 @@ impl utklar_result {
             }
             utklar_result::InvalidAgreement => "the agreement is not valid",
             utklar_result::UnknownPreset => "no preset agreement has this name",
+            utklar_result::AmountOverflow => {
+                "an amount does not fit in 64 bits of öre; utklar_last_error_message names where"
+            }
+            utklar_result::PersonalData => {
+                "values look like personal identity numbers; utklar_last_error_message names the column"
+            }
             utklar_result::Other => "an error of a kind this version does not know",
         }
     }
@@ -147,6 +161,8 @@ pub(crate) fn core_code(e: &Error) -> utklar_result {
         Error::Agreement { .. } => utklar_result::InvalidAgreement,
         Error::UnknownPreset(_) => utklar_result::UnknownPreset,
         Error::InvalidArgument { .. } => utklar_result::InvalidArgument,
+        Error::AmountOverflow { .. } => utklar_result::AmountOverflow,
+        Error::PersonalData { .. } => utklar_result::PersonalData,
         _ => utklar_result::Other,
     }
 }
@@ -234,12 +250,15 @@ mod tests {
     #[test]
     fn codes_are_stable() {
         let values: Vec<u32> = utklar_result::ALL.iter().map(|r| *r as u32).collect();
-        assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 99]);
+        assert_eq!(
+            values,
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 99]
+        );
         assert_eq!(
             utklar_result::from_u32(10),
             Some(utklar_result::MissingAmount)
         );
-        assert_eq!(utklar_result::from_u32(13), None);
+        assert_eq!(utklar_result::from_u32(15), None);
     }
 
     #[test]
@@ -275,6 +294,23 @@ mod tests {
                     message: "y".into(),
                 },
                 utklar_result::InvalidArgument,
+            ),
+            (
+                Error::AmountOverflow {
+                    what: "total".into(),
+                    municipality: "0880".into(),
+                    care_type: "somatic".into(),
+                    period: "2024-03".into(),
+                    ore: i128::from(i64::MAX) + 1,
+                },
+                utklar_result::AmountOverflow,
+            ),
+            (
+                Error::PersonalData {
+                    field: "patient_id".into(),
+                    count: 3,
+                },
+                utklar_result::PersonalData,
             ),
         ];
         for (e, code) in cases {

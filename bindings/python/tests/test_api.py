@@ -302,6 +302,8 @@ def test_exceptions_hierarchy() -> None:
         utklar.AgreementError,
         utklar.UnknownPresetError,
         utklar.InvalidArgumentError,
+        utklar.AmountOverflowError,
+        utklar.PersonalDataError,
     ]:
         assert issubclass(cls, utklar.UtklarError)
         assert cls.__module__ == "utklar"

@@ -477,11 +477,11 @@ impl Rate {
                                 format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
                             ))
                         }
-                        (None, Some(p)) if p <= 1000 => {}
+                        (None, Some(p)) if p <= MAX_PERCENT => {}
                         (None, Some(p)) => {
                             return Err(err(
                                 &format!("tiers[{i}].percent_of_national"),
-                                format!("{p} % is not plausible: use 0–1000"),
+                                format!("{p} % is not plausible: use 0 to {MAX_PERCENT}"),
                             ))
                         }
                         _ => {
@@ -500,9 +500,17 @@ impl Rate {
     }
 }
 
-/// The largest amount per care day accepted, in öre (100 million kr): keeps every sum exact in
-/// 64 bits.
+/// The largest amount per care day accepted, in öre (100 million kr).
+///
+/// With at most 40 541 days between 1990-01-01 and 2100-12-31 and tiers of at most
+/// [`MAX_PERCENT`] %, one line is at most 40 541 × 100 × `MAX_ORE` ≈ 4.1 × 10^16 öre: exact in
+/// 64 bits. Sums of lines (totals, the invoice's total, comparison rows, sweep rows) are
+/// accumulated in 128 bits and checked; a sum that does not fit in 64 bits is
+/// [`Error::AmountOverflow`], never a wrong figure.
 pub(crate) const MAX_ORE: i64 = 10_000_000_000;
+
+/// The largest percentage of the national amount a tier may take (100 times the amount).
+pub(crate) const MAX_PERCENT: u32 = 10_000;
 
 /// The presets shipped with utklar: name and TOML text.
 const PRESETS: [(&str, &str); 4] = [
