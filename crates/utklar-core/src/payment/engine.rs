@@ -18,7 +18,7 @@ use crate::model::calendar::is_working_day;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::Municipality;
 use crate::model::period::{Period, PeriodKind};
-use crate::model::time::{date_of_day, day_number};
+use crate::model::time::{date_of_day, day_in_range, day_number, NoticeTime};
 
 /// Why an episode was not billed. Serialized in snake case (`within_grace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -31,7 +31,8 @@ pub enum NotBilledReason {
     DuplicateEpisodeId,
     /// Bad data: discharged before the ready date (*minusdagar*).
     NegativeDays,
-    /// Bad data: discharge or ready notice before admission.
+    /// Bad data: discharge or ready notice before admission, or a ready, discharge or
+    /// admission date outside 1990-01-01 … 2100-12-31.
     InvalidDates,
     /// No admission notice (*inskrivningsmeddelande*) was sent (law 5 kap. 3 §).
     MissingAdmissionNotice,
@@ -643,6 +644,17 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
         };
         if discharged.date < e.ready_at.date {
             outcomes.push(Outcome::Out(NotBilledReason::NegativeDays));
+            continue;
+        }
+        // Dates outside 1990-01-01 … 2100-12-31 (an episode built in code; text input never
+        // gets here with one) are bad data: nothing outside the range has an amount, and a
+        // stay of centuries would only cost time and memory.
+        let in_range = |t: NoticeTime| day_in_range(t.day());
+        if !in_range(e.ready_at)
+            || !in_range(discharged)
+            || e.admitted_at.is_some_and(|a| !in_range(a))
+        {
+            outcomes.push(Outcome::Out(NotBilledReason::InvalidDates));
             continue;
         }
         if let Some(adm) = e.admitted_at {

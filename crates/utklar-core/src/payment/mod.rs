@@ -30,7 +30,8 @@
 //! ## Where SPEC §7 leaves a choice
 //!
 //! - **Order of reasons**: a repeated `episode_id` (the first is kept), open, negative days,
-//!   discharge or ready notice before admission, then the first failed precondition (admission
+//!   a ready, discharge or admission date outside 1990-01-01 … 2100-12-31 or a discharge or
+//!   ready notice before admission (both `invalid_dates`), then the first failed precondition (admission
 //!   notice, SIP, region), then the model. Negative days are always bad data in an invoice
 //!   (never treated as day 0, which would lower an average).
 //! - **One day count for everything**: grace, ceiling and the mean use the rule's `start` and
