@@ -122,7 +122,8 @@ mod whatif;
 
 pub use agreement::{
     preset_names, preset_text, Agreement, AverageRule, Basis, CareRule, DayCount, Evaluation,
-    MeanDefinition, Model, Rate, RateKind, Start, Tier, Unit,
+    MeanDefinition, Model, Rate, RateKind, Start, Tier, Unit, MAX_DAYS_PARAMETER, MAX_PERCENT,
+    MAX_TIER_DAY, MAX_WINDOW,
 };
 pub use amounts::{Amounts, NATIONAL_AMOUNTS};
 pub use engine::{invoice, Invoice, Line, NotBilled, NotBilledReason, Rule, Total};
