@@ -720,6 +720,32 @@ fn unusable_files_and_arguments_exit_2_with_one_line() {
         &utklar(&["indicators", "--episodes", &clean, "--population", &pop_val]),
         &[&pop_val, "line 2"],
     );
+    // More people aged 65+ than in total, a negative count, a personal identity number in a
+    // count: the line and the column, never the cell.
+    for (row, column) in [
+        ("0880,2025,1000,1001", "pop_65plus"),
+        ("0880,2025,-4,1", "pop_total"),
+        ("0880,2025,19121212-1212,1", "pop_total"),
+    ] {
+        let f = write(
+            &d.join("pop65.csv"),
+            format!("municipality,year,pop_total,pop_65plus\n0881,2025,10,1\n{row}\n").as_bytes(),
+        );
+        let o = utklar(&["indicators", "--episodes", &clean, "--population", &f]);
+        one_line(&o, &[&f, "line 3", column]);
+        assert!(
+            !stderr(&o).contains("1212") && !stderr(&o).contains("1001"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let beds_neg = write(
+        &d.join("bedsneg.csv"),
+        b"county,period,available_beds\n08,2025-03,10\n08,2025-04,-12345\n",
+    );
+    let o = utklar(&["indicators", "--episodes", &clean, "--beds", &beds_neg]);
+    one_line(&o, &[&beds_neg, "line 3", "available_beds"]);
+    assert!(!stderr(&o).contains("12345"), "{}", stderr(&o));
     let beds_bad = write(
         &d.join("beds.csv"),
         b"county,period,available_beds\n99,2025-03,10\n",
