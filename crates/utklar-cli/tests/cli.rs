@@ -1398,3 +1398,82 @@ fn excel_export_gives_the_same_invoice() {
         assert_eq!(stdout(&a), stdout(&b), "{format}");
     }
 }
+
+#[test]
+fn suppress_below_blanks_small_cells_and_their_next_smallest() {
+    let d = dir("suppress");
+    let mut csv = String::from("episode_id,municipality,care_type,ready_at,discharged_at\n");
+    for (code, n) in [("0880", 12), ("0881", 1), ("0882", 7)] {
+        for i in 0..n {
+            csv.push_str(&format!(
+                "{code}-{i},{code},somatic,2025-03-01,2025-03-0{}\n",
+                2 + i % 3
+            ));
+        }
+    }
+    let f = write(&d.join("e.csv"), csv.as_bytes());
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--format",
+        "json",
+        "--suppress-below",
+        "3",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_no_panic(&o);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    let by = |m: &str| rows.iter().find(|r| r["municipality"] == m).unwrap();
+    for m in ["0881", "0882"] {
+        assert_eq!(by(m)["suppressed"], true, "{m}");
+        assert!(by(m)["episodes"].is_null() && by(m)["mean_days_incl_day0"].is_null());
+    }
+    assert_eq!(by("0880")["episodes"], 12);
+    assert!(by("0880").get("suppressed").is_none());
+    assert!(stderr(&o).contains("2 row(s) suppressed"), "{}", stderr(&o));
+    // CSV: empty cells and a `suppressed` column.
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--format",
+        "csv",
+        "--suppress-below",
+        "3",
+    ]);
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().ends_with(",bed_share_pct,suppressed"));
+    let nybro = text.lines().find(|l| l.starts_with("0881,")).unwrap();
+    assert_eq!(nybro, "0881,somatic,2025-03,,,,,,,,,,,true");
+    // K = 0 and 1 change nothing but the extra column.
+    let plain = stdout(&utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--format",
+        "json",
+    ]));
+    for k in ["0", "1"] {
+        let o = utklar(&[
+            "indicators",
+            "--episodes",
+            &f,
+            "--format",
+            "json",
+            "--suppress-below",
+            k,
+        ]);
+        assert_eq!(stdout(&o), plain, "{k}");
+    }
+    // The table shows a dash.
+    let o = utklar(&["indicators", "--episodes", &f, "--suppress-below", "3"]);
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("0881"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains('–') && !line.contains(" 1 "), "{line}");
+}
