@@ -1402,15 +1402,16 @@ fn excel_export_gives_the_same_invoice() {
 #[test]
 fn suppress_below_blanks_small_cells_and_their_next_smallest() {
     let d = dir("suppress");
-    let mut csv = String::from("episode_id,municipality,care_type,ready_at,discharged_at\n");
+    let mut lines = vec!["episode_id,municipality,care_type,ready_at,discharged_at".to_string()];
     for (code, n) in [("0880", 12), ("0881", 1), ("0882", 7)] {
         for i in 0..n {
-            csv.push_str(&format!(
-                "{code}-{i},{code},somatic,2025-03-01,2025-03-0{}\n",
-                2 + i % 3
+            let day = 2 + i % 3;
+            lines.push(format!(
+                "{code}-{i},{code},somatic,2025-03-01,2025-03-0{day}"
             ));
         }
     }
+    let csv = lines.join("\n") + "\n";
     let f = write(&d.join("e.csv"), csv.as_bytes());
     let o = utklar(&[
         "indicators",
