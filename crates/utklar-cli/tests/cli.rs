@@ -1478,3 +1478,87 @@ fn suppress_below_blanks_small_cells_and_their_next_smallest() {
         .to_string();
     assert!(line.contains('–') && !line.contains(" 1 "), "{line}");
 }
+
+/// Runs the binary, reads the first line of its output and closes the pipe (`| head -1`);
+/// returns the first line, the exit status and standard error.
+fn head_1(args: &[&str]) -> (String, i32, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_utklar"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: the pipe is closed.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (first, status.code().expect("exited, not killed"), err)
+}
+
+#[test]
+fn a_closed_output_ends_quietly_with_the_status_the_data_deserved() {
+    let d = dir("epipe");
+    // 30 000 rows with an unknown municipality: far more listing than any pipe buffers.
+    let mut rows = vec!["episode_id,municipality,care_type,ready_at,discharged_at".to_string()];
+    rows.extend((0..30_000).map(|i| format!("E{i},9999,somatic,2025-03-01,2025-03-02")));
+    let bad = write(&d.join("bad.csv"), (rows.join("\n") + "\n").as_bytes());
+    for format in ["table", "csv", "json"] {
+        let (first, status, err) = head_1(&["validate", "--episodes", &bad, "--format", format]);
+        assert!(!first.is_empty(), "{format}");
+        assert_eq!(status, 1, "{format}: {err}");
+        assert!(
+            !err.contains("cannot write") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+    // A clean file: status 0.
+    let clean = write(&d.join("clean.csv"), CLEAN.as_bytes());
+    let (_, status, _) = head_1(&["validate", "--episodes", &clean]);
+    assert_eq!(status, 0);
+    // The other commands stop quietly with their status too.
+    let big = d.join("synth.csv");
+    let o = utklar(&[
+        "synth",
+        "--episodes",
+        "100000",
+        "--output",
+        big.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let big = big.to_str().unwrap();
+    for args in [
+        vec!["indicators", "--episodes", big, "--format", "csv"],
+        vec![
+            "invoice",
+            "--episodes",
+            big,
+            "--agreement",
+            "statutory",
+            "--amount",
+            "2024=11000",
+            "--amount",
+            "2025=11000",
+            "--format",
+            "csv",
+        ],
+        vec!["synth", "--episodes", "100000"],
+    ] {
+        let (first, status, err) = head_1(&args);
+        assert!(!first.is_empty(), "{args:?}");
+        assert_eq!(status, 0, "{args:?}: {err}");
+        assert!(
+            !err.contains("cannot write") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+}
