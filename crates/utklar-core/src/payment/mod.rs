@@ -57,6 +57,13 @@
 //! - **Totals**: one per municipality, care type and period with at least one valid closed
 //!   episode; `mean_days` is the mean that decided the period (`period_mean_days` holds the
 //!   period's own); under the individual model mean, threshold and triggered are `null`.
+//! - **Amounts are exact or an error.** A line is at most 40 541 days at 100 × the largest
+//!   amount per day, exact in 64 bits; every sum of lines (a total, the invoice's total, a
+//!   comparison row, a sweep row and its per-municipality amounts) is accumulated in 128 bits
+//!   and checked when the invoice, comparison or sweep is built: one that does not fit in 64
+//!   bits is [`crate::Error::AmountOverflow`] naming the sum, the municipality, care type and
+//!   period where it left the range, and the exact figure. So [`Invoice::amount_ore`] and any
+//!   sum of an invoice's lines or totals is in range.
 //! - **Thresholds** are compared exactly: a multiple of 0.001 day, `days × 1000 > threshold ×
 //!   1000 × count`.
 //!
