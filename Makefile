@@ -5,7 +5,7 @@ export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
-	wheel sdist wheel-tools test-wheel test-version package
+	wheel sdist wheel-tools test-wheel test-version package fuzz fuzz-smoke fuzz-tools
 
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
@@ -141,3 +141,31 @@ test-c:
 # (lib/cmake/utklar) under PREFIX (default /usr/local).
 install:
 	$(MAKE) -C bindings/c install
+
+# Fuzzing (fuzz/, its own cargo workspace; cargo-fuzz and libFuzzer on the nightly toolchain):
+# every target for FUZZ_SECONDS, from the committed seeds in fuzz/seeds/<target>; what the
+# runs learn goes to $(CARGO_TARGET_DIR)/fuzz-corpus/<target>, a crash to fuzz/artifacts/.
+# `fuzz-smoke` runs each target for about 10 seconds.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := time agreement episode_row
+FUZZ_FLAGS := -rss_limit_mb=2048 -timeout=10
+
+fuzz-tools:
+	$(CARGO) +nightly --version >/dev/null
+	$(CARGO) fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+
+fuzz: fuzz-tools
+	$(CARGO) +nightly fuzz build --fuzz-dir fuzz --target-dir $(CARGO_TARGET_DIR)/fuzz
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(CARGO_TARGET_DIR)/fuzz-corpus/$$t; \
+	  log=$(CARGO_TARGET_DIR)/fuzz-$$t.log; \
+	  if ! $(CARGO) +nightly fuzz run --fuzz-dir fuzz --target-dir $(CARGO_TARGET_DIR)/fuzz $$t \
+	      $(CARGO_TARGET_DIR)/fuzz-corpus/$$t fuzz/seeds/$$t -- \
+	      -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) > $$log 2>&1; then \
+	    tail -40 $$log; echo "fuzz target $$t failed: the input is in fuzz/artifacts/$$t"; exit 1; \
+	  fi; \
+	  echo "$$t: $$(grep -E '^Done' $$log)"; \
+	done
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=10

@@ -150,6 +150,12 @@ enum utklar_result
   // than the header or longer than 1 MiB, a cell that is not UTF-8. The last error
   // message names the line.
   UTKLAR_RESULT_INVALID_FILE = 13,
+  // An amount in öre does not fit in 64 bits (more than 92 233 720 368 547 758.07 kr); the
+  // last error message names the municipality, care type, period and the exact figure.
+  UTKLAR_RESULT_AMOUNT_OVERFLOW = 14,
+  // A column holds values that look like Swedish personal identity numbers; the last error
+  // message names the column and how many values, never a value.
+  UTKLAR_RESULT_PERSONAL_DATA = 15,
   // An error of a kind this version of the C API does not know; see the last error message.
   UTKLAR_RESULT_OTHER = 99,
 };

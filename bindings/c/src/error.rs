@@ -49,6 +49,12 @@ pub enum utklar_result {
     /// than the header or longer than 1 MiB, a cell that is not UTF-8. The last error
     /// message names the line.
     InvalidFile = 13,
+    /// An amount in öre does not fit in 64 bits (more than 92 233 720 368 547 758.07 kr); the
+    /// last error message names the municipality, care type, period and the exact figure.
+    AmountOverflow = 14,
+    /// A column holds values that look like Swedish personal identity numbers; the last error
+    /// message names the column and how many values, never a value.
+    PersonalData = 15,
     /// An error of a kind this version of the C API does not know; see the last error message.
     Other = 99,
 }
@@ -57,7 +63,7 @@ impl utklar_result {
     /// All codes, in numeric order.
     ///
     /// cbindgen:ignore
-    pub const ALL: [utklar_result; 15] = [
+    pub const ALL: [utklar_result; 17] = [
         utklar_result::Ok,
         utklar_result::NullArgument,
         utklar_result::InvalidUtf8,
@@ -72,6 +78,8 @@ impl utklar_result {
         utklar_result::InvalidAgreement,
         utklar_result::UnknownPreset,
         utklar_result::InvalidFile,
+        utklar_result::AmountOverflow,
+        utklar_result::PersonalData,
         utklar_result::Other,
     ];
 
@@ -106,6 +114,12 @@ impl utklar_result {
             utklar_result::UnknownPreset => "no preset agreement has this name",
             utklar_result::InvalidFile => {
                 "the CSV file cannot be read; utklar_last_error_message names the line"
+            }
+            utklar_result::AmountOverflow => {
+                "an amount does not fit in 64 bits of öre; utklar_last_error_message names where"
+            }
+            utklar_result::PersonalData => {
+                "values look like personal identity numbers; utklar_last_error_message names the column"
             }
             utklar_result::Other => "an error of a kind this version does not know",
         }
@@ -161,6 +175,8 @@ pub(crate) fn core_code(e: &Error) -> utklar_result {
         Error::Agreement { .. } => utklar_result::InvalidAgreement,
         Error::UnknownPreset(_) => utklar_result::UnknownPreset,
         Error::InvalidArgument { .. } => utklar_result::InvalidArgument,
+        Error::AmountOverflow { .. } => utklar_result::AmountOverflow,
+        Error::PersonalData { .. } => utklar_result::PersonalData,
         _ => utklar_result::Other,
     }
 }
@@ -249,12 +265,15 @@ mod tests {
     #[test]
     fn codes_are_stable() {
         let values: Vec<u32> = utklar_result::ALL.iter().map(|r| *r as u32).collect();
-        assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 99]);
+        assert_eq!(
+            values,
+            [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 99]
+        );
         assert_eq!(
             utklar_result::from_u32(10),
             Some(utklar_result::MissingAmount)
         );
-        assert_eq!(utklar_result::from_u32(14), None);
+        assert_eq!(utklar_result::from_u32(16), None);
     }
 
     #[test]
@@ -290,6 +309,23 @@ mod tests {
                     message: "y".into(),
                 },
                 utklar_result::InvalidArgument,
+            ),
+            (
+                Error::AmountOverflow {
+                    what: "total".into(),
+                    municipality: "0880".into(),
+                    care_type: "somatic".into(),
+                    period: "2024-03".into(),
+                    ore: i128::from(i64::MAX) + 1,
+                },
+                utklar_result::AmountOverflow,
+            ),
+            (
+                Error::PersonalData {
+                    field: "patient_id".into(),
+                    count: 3,
+                },
+                utklar_result::PersonalData,
             ),
         ];
         for (e, code) in cases {

@@ -60,6 +60,19 @@ create_exception!(
     "An argument or an input column is not usable. `name` names it."
 );
 
+create_exception!(
+    utklar,
+    AmountOverflowError,
+    UtklarError,
+    "An amount in öre does not fit in 64 bits: utklar refuses a wrong figure. `what`, `municipality`, `care_type` and `period` say where, `ore` is the exact figure."
+);
+create_exception!(
+    utklar,
+    PersonalDataError,
+    UtklarError,
+    "A column holds values that look like Swedish personal identity numbers (personnummer or samordningsnummer). `field` names the column and `count` how many values; no value is shown."
+);
+
 /// Registers the exception classes on the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -77,6 +90,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "InvalidArgumentError",
         py.get_type::<InvalidArgumentError>(),
     )?;
+    m.add("AmountOverflowError", py.get_type::<AmountOverflowError>())?;
+    m.add("PersonalDataError", py.get_type::<PersonalDataError>())?;
     Ok(())
 }
 
@@ -152,6 +167,24 @@ pub fn to_py_in(py: Python<'_>, e: Error, context: Option<&str>) -> PyErr {
         Error::UnknownPreset(name) => with_attr(py, UnknownPresetError::new_err(msg), "name", name),
         Error::InvalidArgument { name, .. } => {
             with_attr(py, InvalidArgumentError::new_err(msg), "name", name)
+        }
+        Error::AmountOverflow {
+            what,
+            municipality,
+            care_type,
+            period,
+            ore,
+        } => {
+            let err = AmountOverflowError::new_err(msg);
+            let err = with_attr(py, err, "what", what);
+            let err = with_attr(py, err, "municipality", municipality);
+            let err = with_attr(py, err, "care_type", care_type);
+            let err = with_attr(py, err, "period", period);
+            with_attr(py, err, "ore", ore)
+        }
+        Error::PersonalData { field, count } => {
+            let err = with_attr(py, PersonalDataError::new_err(msg), "field", field);
+            with_attr(py, err, "count", count)
         }
         _ => UtklarError::new_err(msg),
     }

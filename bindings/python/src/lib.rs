@@ -755,7 +755,7 @@ fn census<'py>(
         py,
         py.detach(|| {
             let read = read_episodes(reader, &map)?;
-            let waiting: Vec<extras::Waiting> = extras::census(&read.episodes, on)
+            let waiting: Vec<extras::Waiting> = extras::census(&read.episodes, on)?
                 .into_iter()
                 .map(|w| extras::Waiting {
                     row: read.rows[w.row],

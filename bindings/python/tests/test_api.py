@@ -209,9 +209,14 @@ def test_bad_inputs_name_the_column() -> None:
         utklar.indicators(small().set_column(3, "ready_at", pa.array([1.0] * 6)))
     with pytest.raises(utklar.InvalidArgumentError, match="LazyFrame"):
         utklar.indicators(pl.from_arrow(small()).lazy())  # type: ignore[union-attr]
-    with pytest.raises(utklar.UnknownMunicipalityError) as e:
+    # A reference row names its column and never repeats the cell.
+    with pytest.raises(utklar.InvalidArgumentError, match="municipality: is not one of") as e:
         utklar.indicators(small(), population=pa.table(
             {"municipality": ["0999"], "year": [2025], "pop_total": [1], "pop_65plus": [1]}))
+    assert "0999" not in str(e.value)
+    with pytest.raises(utklar.InvalidArgumentError, match="pop_65plus: more people aged 65"):
+        utklar.indicators(small(), population=pa.table(
+            {"municipality": ["0880"], "year": [2025], "pop_total": [1], "pop_65plus": [2]}))
     with pytest.raises(utklar.UnknownCountyError):
         utklar.synth(county="99")
     with pytest.raises(utklar.InvalidArgumentError, match="library"):
@@ -247,6 +252,9 @@ def test_census(library: str) -> None:
     assert str(got[0][2])[:10] == "2025-03-12"
     with pytest.raises(utklar.InvalidArgumentError):
         utklar.census(small(), on="15 March")
+    # A census date outside 1990-01-01 … 2100-12-31 is refused.
+    with pytest.raises(utklar.InvalidArgumentError, match="outside"):
+        utklar.census(small(), on=datetime.date(2101, 1, 1))
 
 
 @pytest.mark.parametrize("lib", LIBRARIES)
@@ -302,6 +310,8 @@ def test_exceptions_hierarchy() -> None:
         utklar.AgreementError,
         utklar.UnknownPresetError,
         utklar.InvalidArgumentError,
+        utklar.AmountOverflowError,
+        utklar.PersonalDataError,
     ]:
         assert issubclass(cls, utklar.UtklarError)
         assert cls.__module__ == "utklar"

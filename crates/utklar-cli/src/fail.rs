@@ -11,8 +11,9 @@ pub enum Failure {
     /// The data has problems (strict mode, `--negative-days error`, `validate` finding any):
     /// exit status 1; the problems were already listed.
     Data(String),
-    /// Standard output was closed by the reader (`utklar synth | head`): stop quietly, status 0.
-    Closed,
+    /// Standard output was closed by the reader (`utklar synth | head`): stop quietly with the
+    /// status the run had earned so far (0, or 1 when `validate` had found problems).
+    Closed(u8),
 }
 
 impl Failure {
@@ -26,7 +27,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => 2,
             Failure::Data(_) => 1,
-            Failure::Closed => 0,
+            Failure::Closed(code) => *code,
         }
     }
 }
@@ -35,7 +36,7 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(m) | Failure::Data(m) => f.write_str(m),
-            Failure::Closed => Ok(()),
+            Failure::Closed(_) => Ok(()),
         }
     }
 }
@@ -44,7 +45,7 @@ impl From<io::Error> for Failure {
     /// Errors writing output: a closed pipe stops quietly; anything else is exit status 2.
     fn from(e: io::Error) -> Self {
         if e.kind() == io::ErrorKind::BrokenPipe {
-            Failure::Closed
+            Failure::Closed(0)
         } else {
             Failure::Usage(format!("cannot write the output: {e}"))
         }
@@ -63,7 +64,7 @@ impl From<csv::Error> for Failure {
 impl From<serde_json::Error> for Failure {
     fn from(e: serde_json::Error) -> Self {
         match e.io_error_kind() {
-            Some(io::ErrorKind::BrokenPipe) => Failure::Closed,
+            Some(io::ErrorKind::BrokenPipe) => Failure::Closed(0),
             _ => Failure::Usage(format!("cannot write the output: {e}")),
         }
     }

@@ -72,6 +72,13 @@ pub struct Args {
     /// days_per_1000, occupied_beds, bed_share_pct.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Small-cell suppression for publication: rows with 1 to K−1 episodes have their measures
+    /// and indicators blanked (empty, null in JSON) and are marked suppressed (a `suppressed`
+    /// column in CSV, `"suppressed": true` in JSON); when one row of a county (or one county of
+    /// the nation) is suppressed in a care type and period, the next-smallest is too, so that
+    /// it cannot be recovered from the county's total. 0 and 1 suppress nothing.
+    #[arg(long, value_name = "K")]
+    pub suppress_below: Option<u64>,
 }
 
 /// Loads `--population` (a file, or `builtin`).
@@ -123,10 +130,11 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         }
         Err(e) => return Err(fail::arg("--episodes", &e)),
     };
-    let report = set.indicators(a.by, population.as_ref(), beds.as_ref());
+    let mut report = set.indicators(a.by, population.as_ref(), beds.as_ref());
+    let suppressed = a.suppress_below.map(|k| report.suppress_below(k));
     match a.format {
         Format::Table => write_table(&report.rows, a.by, out)?,
-        Format::Csv => write_csv(&report.rows, a.by, out)?,
+        Format::Csv => write_csv(&report.rows, a.by, suppressed.is_some(), out)?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report.rows)?;
             writeln!(out)?;
@@ -134,6 +142,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     }
     out.flush()?;
     eprintln!("utklar: {}", account(&label, &report.exclusions, true));
+    if let (Some(k), Some(n)) = (a.suppress_below, suppressed) {
+        eprintln!("utklar: --suppress-below {k}: {n} row(s) suppressed");
+    }
     if beds.is_some() && a.by != GroupBy::County {
         eprintln!("utklar: --beds is used at county level only: add --by county for the bed share");
     }
@@ -182,14 +193,18 @@ fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Resul
         ],
     );
     for r in rows {
+        let m = r.published_measures();
+        let count = |f: fn(&utklar_core::Measures) -> u64| {
+            m.as_ref().map_or("–".into(), |m| thousands(f(m)))
+        };
         t.row(vec![
             group_name(r.group),
             r.care_type.to_string(),
             r.period.to_string(),
-            thousands(r.measures.episodes()),
-            thousands(r.measures.day0),
-            thousands(r.measures.ready_ge1),
-            thousands(r.measures.ready_days),
+            count(utklar_core::Measures::episodes),
+            count(|m| m.day0),
+            count(|m| m.ready_ge1),
+            count(|m| m.ready_days),
             opt(r.goal_attainment.map(|g| g * 100.0), 1),
             opt(r.mean_days, 1),
             opt(r.mean_days_incl_day0, 1),
@@ -209,7 +224,12 @@ fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Resul
 /// JSON: `municipality` or `county`; none for the nation).
 pub const CSV_FIELDS: [&str; 12] = IndicatorRow::FIELDS;
 
-fn write_csv(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+fn write_csv(
+    rows: &[IndicatorRow],
+    by: GroupBy,
+    with_suppressed: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<&str> = Vec::new();
     match by {
@@ -218,9 +238,16 @@ fn write_csv(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<
         GroupBy::Nation => {}
     }
     header.extend(CSV_FIELDS);
+    if with_suppressed {
+        header.push(IndicatorRow::SUPPRESSED);
+    }
     w.write_record(&header)?;
     for r in rows {
-        let mut rec: Vec<String> = Vec::with_capacity(13);
+        let mut rec: Vec<String> = Vec::with_capacity(14);
+        let m = r.published_measures();
+        let count = |f: fn(&utklar_core::Measures) -> u64| {
+            m.as_ref().map_or(String::new(), |m| f(m).to_string())
+        };
         match r.group {
             Group::Municipality(m) => rec.push(m.to_string()),
             Group::County(c) => rec.push(c.to_string()),
@@ -229,10 +256,10 @@ fn write_csv(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<
         rec.extend([
             r.care_type.to_string(),
             r.period.to_string(),
-            r.measures.episodes().to_string(),
-            r.measures.day0.to_string(),
-            r.measures.ready_ge1.to_string(),
-            r.measures.ready_days.to_string(),
+            count(utklar_core::Measures::episodes),
+            count(|m| m.day0),
+            count(|m| m.ready_ge1),
+            count(|m| m.ready_days),
             csv_num(r.goal_attainment),
             csv_num(r.mean_days),
             csv_num(r.mean_days_incl_day0),
@@ -240,6 +267,9 @@ fn write_csv(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<
             csv_num(r.occupied_beds),
             csv_num(r.bed_share_pct),
         ]);
+        if with_suppressed {
+            rec.push(r.suppressed.to_string());
+        }
         w.write_record(&rec)?;
     }
     w.flush()?;

@@ -97,9 +97,12 @@ fn main() -> ExitCode {
         }
     };
     match run(&cli) {
-        Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader went away: nothing to say, the status the data deserved.
+        Err(Failure::Closed(code)) => ExitCode::from(code),
         Err(f) => {
-            eprintln!("utklar: {f}");
+            // Standard error may be a closed pipe too: the status still comes out.
+            let _ = writeln!(io::stderr().lock(), "utklar: {f}");
             ExitCode::from(f.code())
         }
     }

@@ -43,13 +43,13 @@ fn threads() -> Threads {
 
 /// Why streaming stopped: the file, or the caller's callback.
 enum Stop {
-    File(utklar_csv::Error),
+    File(Box<utklar_csv::Error>),
     Cli(Failure),
 }
 
 impl From<utklar_csv::Error> for Stop {
     fn from(e: utklar_csv::Error) -> Self {
-        Stop::File(e)
+        Stop::File(Box::new(e))
     }
 }
 

@@ -79,8 +79,10 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let source = EpisodeSource::open(&a.episodes)?;
     let mut first = true;
     let mut started = false;
+    let mut found = false;
     let format = a.format;
     let streamed = measure_file(source, &opts, |problems: &[Problem], line| {
+        found |= !problems.is_empty();
         if !started {
             start(format, out)?;
             started = true;
@@ -126,30 +128,43 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             }
         }
         Ok(())
-    })?;
-    if !started {
-        start(format, out)?;
-    }
+    });
+    // The output closed while problems were being listed: there were problems, status 1.
+    let streamed = match streamed {
+        Err(Failure::Closed(_)) => return Err(Failure::Closed(u8::from(found))),
+        other => other?,
+    };
     let r = streamed.set.report();
     let bad = r.excluded();
-    match a.format {
-        Format::Json => {
-            let by_reason: serde_json::Map<String, serde_json::Value> = r
-                .reasons()
-                .map(|(reason, n)| (reason.as_str().to_string(), n.into()))
-                .collect();
-            let tail = if first { "]" } else { "\n  ]" };
-            writeln!(
+    // From here the status is known, and a closed output keeps it.
+    let mut tail = || -> Result<(), Failure> {
+        if !started {
+            start(format, out)?;
+        }
+        match format {
+            Format::Json => {
+                let by_reason: serde_json::Map<String, serde_json::Value> = r
+                    .reasons()
+                    .map(|(reason, n)| (reason.as_str().to_string(), n.into()))
+                    .collect();
+                let tail = if first { "]" } else { "\n  ]" };
+                writeln!(
                 out,
                 "{tail},\n  \"rows_in\": {},\n  \"rows_with_problems\": {bad},\n  \"by_reason\": {}\n}}",
                 r.rows_in,
                 serde_json::to_string(&by_reason)?
             )?;
+            }
+            Format::Table if bad == 0 => writeln!(out, "(no problems)")?,
+            _ => {}
         }
-        Format::Table if bad == 0 => writeln!(out, "(no problems)")?,
-        _ => {}
-    }
-    out.flush()?;
+        out.flush()?;
+        Ok(())
+    };
+    tail().map_err(|f| match f {
+        Failure::Closed(_) => Failure::Closed(u8::from(bad > 0)),
+        f => f,
+    })?;
     let label = &streamed.label;
     if bad == 0 {
         eprintln!(

@@ -806,6 +806,32 @@ fn unusable_files_and_arguments_exit_2_with_one_line() {
         &utklar(&["indicators", "--episodes", &clean, "--population", &pop_val]),
         &[&pop_val, "line 2"],
     );
+    // More people aged 65+ than in total, a negative count, a personal identity number in a
+    // count: the line and the column, never the cell.
+    for (row, column) in [
+        ("0880,2025,1000,1001", "pop_65plus"),
+        ("0880,2025,-4,1", "pop_total"),
+        ("0880,2025,19121212-1212,1", "pop_total"),
+    ] {
+        let f = write(
+            &d.join("pop65.csv"),
+            format!("municipality,year,pop_total,pop_65plus\n0881,2025,10,1\n{row}\n").as_bytes(),
+        );
+        let o = utklar(&["indicators", "--episodes", &clean, "--population", &f]);
+        one_line(&o, &[&f, "line 3", column]);
+        assert!(
+            !stderr(&o).contains("1212") && !stderr(&o).contains("1001"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let beds_neg = write(
+        &d.join("bedsneg.csv"),
+        b"county,period,available_beds\n08,2025-03,10\n08,2025-04,-12345\n",
+    );
+    let o = utklar(&["indicators", "--episodes", &clean, "--beds", &beds_neg]);
+    one_line(&o, &[&beds_neg, "line 3", "available_beds"]);
+    assert!(!stderr(&o).contains("12345"), "{}", stderr(&o));
     let beds_bad = write(
         &d.join("beds.csv"),
         b"county,period,available_beds\n99,2025-03,10\n",
@@ -1456,5 +1482,169 @@ fn excel_export_gives_the_same_invoice() {
         ]);
         assert_eq!(code(&b), 0, "{}", stderr(&b));
         assert_eq!(stdout(&a), stdout(&b), "{format}");
+    }
+}
+
+#[test]
+fn suppress_below_blanks_small_cells_and_their_next_smallest() {
+    let d = dir("suppress");
+    let mut lines = vec!["episode_id,municipality,care_type,ready_at,discharged_at".to_string()];
+    for (code, n) in [("0880", 12), ("0881", 1), ("0882", 7)] {
+        for i in 0..n {
+            let day = 2 + i % 3;
+            lines.push(format!(
+                "{code}-{i},{code},somatic,2025-03-01,2025-03-0{day}"
+            ));
+        }
+    }
+    let csv = lines.join("\n") + "\n";
+    let f = write(&d.join("e.csv"), csv.as_bytes());
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--format",
+        "json",
+        "--suppress-below",
+        "3",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_no_panic(&o);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    let by = |m: &str| rows.iter().find(|r| r["municipality"] == m).unwrap();
+    for m in ["0881", "0882"] {
+        assert_eq!(by(m)["suppressed"], true, "{m}");
+        assert!(by(m)["episodes"].is_null() && by(m)["mean_days_incl_day0"].is_null());
+    }
+    assert_eq!(by("0880")["episodes"], 12);
+    assert!(by("0880").get("suppressed").is_none());
+    assert!(stderr(&o).contains("2 row(s) suppressed"), "{}", stderr(&o));
+    // CSV: empty cells and a `suppressed` column.
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--format",
+        "csv",
+        "--suppress-below",
+        "3",
+    ]);
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().ends_with(",bed_share_pct,suppressed"));
+    let nybro = text.lines().find(|l| l.starts_with("0881,")).unwrap();
+    assert_eq!(nybro, "0881,somatic,2025-03,,,,,,,,,,,true");
+    // K = 0 and 1 change nothing but the extra column.
+    let plain = stdout(&utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--format",
+        "json",
+    ]));
+    for k in ["0", "1"] {
+        let o = utklar(&[
+            "indicators",
+            "--episodes",
+            &f,
+            "--format",
+            "json",
+            "--suppress-below",
+            k,
+        ]);
+        assert_eq!(stdout(&o), plain, "{k}");
+    }
+    // The table shows a dash.
+    let o = utklar(&["indicators", "--episodes", &f, "--suppress-below", "3"]);
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("0881"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains('–') && !line.contains(" 1 "), "{line}");
+}
+
+/// Runs the binary, reads the first line of its output and closes the pipe (`| head -1`);
+/// returns the first line, the exit status and standard error.
+fn head_1(args: &[&str]) -> (String, i32, String) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_utklar"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: the pipe is closed.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    (first, status.code().expect("exited, not killed"), err)
+}
+
+#[test]
+fn a_closed_output_ends_quietly_with_the_status_the_data_deserved() {
+    let d = dir("epipe");
+    // 30 000 rows with an unknown municipality: far more listing than any pipe buffers.
+    let mut rows = vec!["episode_id,municipality,care_type,ready_at,discharged_at".to_string()];
+    rows.extend((0..30_000).map(|i| format!("E{i},9999,somatic,2025-03-01,2025-03-02")));
+    let bad = write(&d.join("bad.csv"), (rows.join("\n") + "\n").as_bytes());
+    for format in ["table", "csv", "json"] {
+        let (first, status, err) = head_1(&["validate", "--episodes", &bad, "--format", format]);
+        assert!(!first.is_empty(), "{format}");
+        assert_eq!(status, 1, "{format}: {err}");
+        assert!(
+            !err.contains("cannot write") && !err.contains("panicked"),
+            "{err}"
+        );
+    }
+    // A clean file: status 0.
+    let clean = write(&d.join("clean.csv"), CLEAN.as_bytes());
+    let (_, status, _) = head_1(&["validate", "--episodes", &clean]);
+    assert_eq!(status, 0);
+    // The other commands stop quietly with their status too.
+    let big = d.join("synth.csv");
+    let o = utklar(&[
+        "synth",
+        "--episodes",
+        "100000",
+        "--output",
+        big.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let big = big.to_str().unwrap();
+    for args in [
+        vec!["indicators", "--episodes", big, "--format", "csv"],
+        vec![
+            "invoice",
+            "--episodes",
+            big,
+            "--agreement",
+            "statutory",
+            "--amount",
+            "2024=11000",
+            "--amount",
+            "2025=11000",
+            "--format",
+            "csv",
+        ],
+        vec!["synth", "--episodes", "100000"],
+    ] {
+        let (first, status, err) = head_1(&args);
+        assert!(!first.is_empty(), "{args:?}");
+        assert_eq!(status, 0, "{args:?}: {err}");
+        assert!(
+            !err.contains("cannot write") && !err.contains("panicked"),
+            "{err}"
+        );
     }
 }

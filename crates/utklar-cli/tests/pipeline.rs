@@ -261,8 +261,9 @@ fn a_closed_output_stops_the_reading_thread_too() {
     let (text, _) = file();
     let path = d.join("episodes.csv");
     fs::write(&path, text.repeat(4)).unwrap();
-    // The reader of the listing goes away at once: the command stops quietly (status 0)
-    // instead of waiting for its reading thread.
+    // The reader of the listing goes away at once: the command stops quietly instead of
+    // waiting for its reading thread, with the status the data deserved (the file has bad
+    // rows: 1).
     let mut child = Command::new(env!("CARGO_BIN_EXE_utklar"))
         .env("UTKLAR_THREADS", "2")
         .args(["validate", "--episodes", path.to_str().unwrap()])
@@ -282,5 +283,5 @@ fn a_closed_output_stops_the_reading_thread_too() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(1));
 }

@@ -42,6 +42,33 @@ pub enum Error {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// An amount in öre that cannot be represented exactly in 64 bits (more than
+    /// 92 233 720 368 547 758.07 kr): utklar refuses to print a wrong figure. The error names
+    /// the sum, the group where it left the range and the exact figure.
+    AmountOverflow {
+        /// What was being summed: `line`, `total`, `invoice total`, `comparison row`,
+        /// `municipality total`.
+        what: String,
+        /// The municipality code (`0880`) of the line or total, or of the group at which a sum
+        /// over several groups left the range.
+        municipality: String,
+        /// The care type (`somatic`, `psychiatric`).
+        care_type: String,
+        /// The period (`2024-03`, `2024-Q1`, `2024`).
+        period: String,
+        /// The exact amount in öre.
+        ore: i128,
+    },
+    /// Values that look like Swedish personal identity numbers (*personnummer* or
+    /// *samordningsnummer*) in a column. The message names the column and how many values,
+    /// never a value. Replace them with pseudonymous ids, or allow them explicitly
+    /// (`allow_personal_ids`).
+    PersonalData {
+        /// The column.
+        field: String,
+        /// How many values of the column look like personal identity numbers.
+        count: u64,
+    },
 }
 
 impl fmt::Display for Error {
@@ -75,6 +102,22 @@ impl fmt::Display for Error {
                 crate::payment::preset_names().join(", ")
             ),
             Error::InvalidArgument { name, message } => write!(f, "{name}: {message}"),
+            Error::AmountOverflow {
+                what,
+                municipality,
+                care_type,
+                period,
+                ore,
+            } => write!(
+                f,
+                "the {what} of municipality {municipality}, {care_type} care, period {period} would be {} kr ({ore} öre): more than the {} kr an amount can be exactly; check the amounts per day and the agreement's tiers, or bill fewer episodes or periods at once",
+                crate::text::kronor_i128(*ore),
+                crate::text::kronor_i128(i128::from(i64::MAX)),
+            ),
+            Error::PersonalData { field, count } => write!(
+                f,
+                "column `{field}`: {count} value(s) look like Swedish personal identity numbers (personnummer or samordningsnummer); they are refused so that no identity leaves the source system: replace them with pseudonymous ids, or allow them explicitly (allow_personal_ids) if you must go on"
+            ),
         }
     }
 }

@@ -29,6 +29,8 @@
 //!   the presets `statutory`, `kalmar`, `vgr` and `sormland`, [`Amounts`] in integer öre,
 //!   auditable [`Invoice`]s ([`invoice`]), side-by-side comparisons and parameter sweeps.
 //! - [`synth`]: a seeded generator of realistic episodes.
+//! - [`personal_id`]: recognises Swedish personal identity numbers (*personnummer*,
+//!   *samordningsnummer*) so that input holding them can be refused ([`Error::PersonalData`]).
 //!
 //! ## Usage
 //!
@@ -85,6 +87,7 @@ pub mod input;
 pub mod measure;
 pub mod model;
 pub mod payment;
+pub mod personal_id;
 pub mod problem;
 pub mod synth;
 mod text;

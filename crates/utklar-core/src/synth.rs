@@ -38,9 +38,10 @@ pub struct SynthOptions {
     /// Number of episodes; 0 means the realistic volume of the chosen municipalities over
     /// `months` ([`EPISODES_PER_65PLUS_YEAR`] × 65+ population).
     pub episodes: usize,
-    /// The first discharge year.
+    /// The first discharge year, 1990–2100 (a year outside is taken as the nearest of them).
     pub year: i32,
-    /// Months of discharges, from January of `year` (12 = one year).
+    /// Months of discharges, from January of `year` (12 = one year; at most up to December
+    /// 2100).
     pub months: u32,
     /// Restrict to these municipalities (empty = all 290).
     pub municipalities: Vec<Municipality>,
@@ -171,7 +172,9 @@ fn profiles(opts: &SynthOptions) -> Vec<MuniProfile> {
 fn generate_rows(opts: &SynthOptions, mut sink: impl FnMut(usize, Row)) {
     let profiles = profiles(opts);
     let total_weight: f64 = profiles.iter().map(|p| p.weight).sum();
-    let months = opts.months.max(1);
+    // Dates stay within 1990–2100 whatever the options.
+    let year = opts.year.clamp(1990, 2100);
+    let months = opts.months.clamp(1, (2101 - year) as u32 * 12);
     let n = if opts.episodes > 0 {
         opts.episodes
     } else {
@@ -184,11 +187,11 @@ fn generate_rows(opts: &SynthOptions, mut sink: impl FnMut(usize, Row)) {
         acc += p.weight / total_weight;
         cum.push(acc);
     }
-    let first = time::day_number(NaiveDate::from_ymd_opt(opts.year, 1, 1).expect("valid year"));
-    let end_date = NaiveDate::from_ymd_opt(opts.year, 1, 1)
-        .expect("valid year")
+    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(time::MIN_DATE);
+    let first = time::day_number(jan1);
+    let end_date = jan1
         .checked_add_months(chrono::Months::new(months))
-        .expect("valid range");
+        .unwrap_or(time::MAX_DATE);
     let span = (time::day_number(end_date) - first).max(1);
     let patients = (n as u64 / 2).max(1);
     let mut r = Rng(opts.seed);

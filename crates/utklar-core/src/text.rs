@@ -22,9 +22,42 @@ pub(crate) fn is_blank(s: &str) -> bool {
     }
 }
 
+/// Öre as kronor with a space every three digits and two decimals (`-1 234 567.08`), exact
+/// for any `i128`.
+pub(crate) fn kronor_i128(ore: i128) -> String {
+    let sign = if ore < 0 { "-" } else { "" };
+    let abs = ore.unsigned_abs();
+    let (kr, rest) = (abs / 100, abs % 100);
+    let digits = kr.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{rest:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kronor_are_grouped_and_exact() {
+        assert_eq!(kronor_i128(0), "0.00");
+        assert_eq!(kronor_i128(5), "0.05");
+        assert_eq!(kronor_i128(123_456), "1 234.56");
+        assert_eq!(kronor_i128(-100_000_000), "-1 000 000.00");
+        assert_eq!(
+            kronor_i128(i128::from(i64::MAX)),
+            "92 233 720 368 547 758.07"
+        );
+        assert_eq!(
+            kronor_i128(i128::MIN),
+            "-1 701 411 834 604 692 317 316 873 037 158 841 057.28"
+        );
+    }
 
     #[test]
     fn the_quick_trim_is_the_trim() {

@@ -6,11 +6,13 @@ from typing import Any, final
 __all__ = [
     "Agreement",
     "AgreementError",
+    "AmountOverflowError",
     "ArrowTable",
     "CORE_VERSION",
     "InvalidArgumentError",
     "InvalidRowsError",
     "MissingAmountError",
+    "PersonalDataError",
     "UnknownCountyError",
     "UnknownMunicipalityError",
     "UnknownPresetError",
@@ -92,6 +94,17 @@ class UnknownPresetError(UtklarError):
 
 class InvalidArgumentError(UtklarError):
     name: str
+
+class AmountOverflowError(UtklarError):
+    what: str
+    municipality: str
+    care_type: str
+    period: str
+    ore: int
+
+class PersonalDataError(UtklarError):
+    field: str
+    count: int
 
 def indicators(
     episodes: Any,

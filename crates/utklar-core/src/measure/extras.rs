@@ -14,8 +14,9 @@
 //! assert!(persons.values().all(|p| p.persons <= p.episodes));
 //! let acc = extras::planned_accuracy(&episodes, &opts);
 //! assert!(acc.exact_share.unwrap() > 0.0);
-//! let waiting = extras::census(&episodes, NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+//! let waiting = extras::census(&episodes, NaiveDate::from_ymd_opt(2025, 12, 31).unwrap())?;
 //! assert!(waiting.iter().all(|w| w.waited_days >= 0));
+//! # Ok::<(), utklar_core::Error>(())
 //! ```
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -23,6 +24,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::error::Error;
 use crate::measure::engine::{for_each_counted, IndicatorOptions};
 use crate::measure::indicators::{Group, GroupBy};
 use crate::model::episode::{CareType, Episode};
@@ -151,11 +153,13 @@ pub fn readmissions(
             .entry((p, group_of(by, e.municipality), e.care_type))
             .or_default();
         r.discharges += 1;
-        let list = &admissions[pid.as_str()];
+        // An episode without `admitted_at` has no admission of its own in the list, and a
+        // patient none of whose episodes has one has no list.
+        let list = admissions.get(pid.as_str()).map_or(&[][..], Vec::as_slice);
         let start = list.partition_point(|&(day, _)| day < d);
         if list[start..]
             .iter()
-            .take_while(|&&(day, _)| day <= d + window_days)
+            .take_while(|&&(day, _)| day <= d.saturating_add(window_days))
             .any(|&(_, other)| other != row)
         {
             r.readmitted += 1;
@@ -186,9 +190,15 @@ pub struct Waiting {
 
 /// The census of patients ready and not yet discharged on date `on`: ready date ≤ `on`, and
 /// no discharge or a discharge date after `on`.
-pub fn census(episodes: &[Episode], on: NaiveDate) -> Vec<Waiting> {
+///
+/// A date outside 1990-01-01 … 2100-12-31 is [`Error::InvalidArgument`] (`on`).
+pub fn census(episodes: &[Episode], on: NaiveDate) -> Result<Vec<Waiting>, Error> {
+    time::check_range(on).map_err(|e| Error::InvalidArgument {
+        name: "on".into(),
+        message: format!("{on}: {e}"),
+    })?;
     let day = time::day_number(on);
-    episodes
+    Ok(episodes
         .iter()
         .enumerate()
         .filter(|(_, e)| e.ready_at.day() <= day && e.discharged_at.is_none_or(|d| d.day() > day))
@@ -200,7 +210,7 @@ pub fn census(episodes: &[Episode], on: NaiveDate) -> Vec<Waiting> {
             ready_date: e.ready_at.date,
             waited_days: day - e.ready_at.day(),
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -254,6 +264,51 @@ mod tests {
     }
 
     #[test]
+    fn readmissions_of_a_patient_without_any_admission_date() {
+        // Once a panic ("no entry found for key"): one discharged episode with a patient id
+        // and no admitted_at.
+        let mut a = ep("a", "p1", "2025-01-01", "2025-01-02", Some("2025-01-03"));
+        a.admitted_at = None;
+        let m = readmissions(
+            &[a.clone()],
+            &IndicatorOptions::default(),
+            GroupBy::Nation,
+            30,
+        );
+        let r = m.values().next().unwrap();
+        assert_eq!((r.discharges, r.readmitted, r.share), (1, 0, Some(0.0)));
+        // With another episode of the same patient that has one: readmitted.
+        let b = ep("b", "p1", "2025-01-10", "2025-01-11", Some("2025-01-12"));
+        let m = readmissions(
+            &[a, b],
+            &IndicatorOptions::default(),
+            GroupBy::Nation,
+            i32::MAX,
+        );
+        let r = m.values().next().unwrap();
+        assert_eq!((r.discharges, r.readmitted), (2, 1));
+    }
+
+    #[test]
+    fn census_dates_outside_the_range_are_errors() {
+        let eps = vec![ep("open", "p1", "2025-01-01", "2025-01-02", None)];
+        for on in [
+            NaiveDate::from_ymd_opt(2101, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(1989, 12, 31).unwrap(),
+            NaiveDate::MAX,
+            NaiveDate::MIN,
+        ] {
+            let err = census(&eps, on).unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidArgument { name, .. } if name == "on"),
+                "{err}"
+            );
+        }
+        let last = census(&eps, NaiveDate::from_ymd_opt(2100, 12, 31).unwrap()).unwrap();
+        assert_eq!(last.len(), 1);
+    }
+
+    #[test]
     fn planned_accuracy_figures() {
         let mut a = ep("a", "p1", "2025-01-01", "2025-01-02", Some("2025-01-03"));
         a.planned_discharge_date = Some(NaiveDate::from_ymd_opt(2025, 1, 2).unwrap());
@@ -281,7 +336,7 @@ mod tests {
             ep("future", "p4", "2025-01-01", "2025-01-11", None),
         ];
         let on = NaiveDate::from_ymd_opt(2025, 1, 10).unwrap();
-        let w = census(&eps, on);
+        let w = census(&eps, on).unwrap();
         let got: Vec<(&str, i32)> = w
             .iter()
             .map(|w| (w.episode_id.as_str(), w.waited_days))

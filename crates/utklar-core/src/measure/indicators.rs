@@ -16,6 +16,43 @@
 //! assert!(kalmar_jan.bed_share_pct.is_none());
 //! # Ok::<(), utklar_core::Error>(())
 //! ```
+//!
+//! ## Small-cell suppression
+//!
+//! Counties and SKR publish per municipality, and a small municipality can have a month with
+//! one or two patients: with the dates of the stays known to the neighbours, such a cell can
+//! identify a person. [`IndicatorReport::suppress_below`] with `k ≥ 2` blanks the cells with
+//! 1 to `k − 1` counted episodes:
+//!
+//! - **Primary suppression.** Every row (municipality, county or nation) with 1 to `k − 1`
+//!   episodes has all its measures (`episodes`, `day0`, `ready_ge1`, `ready_days`) and all its
+//!   indicators absent (`null` in JSON, empty in CSV) and [`IndicatorRow::suppressed`] set;
+//!   never a 0 that could be read as a figure.
+//! - **Secondary suppression.** The rows of one report are grouped by their parent (a
+//!   municipality's county; a county's nation), care type and period. When exactly one row of
+//!   such a group is suppressed and the group has other rows, the next-smallest row (fewest
+//!   episodes, then lowest code) is suppressed too, so that the suppressed cell cannot be
+//!   recovered by subtracting the published cells from the parent's total (a county row, or a
+//!   county's total known from another source). One pass suffices: the groups do not overlap.
+//! - **The county row.** With the same `k`, a county row needs nothing more: a county whose
+//!   only municipality with episodes is suppressed has the same 1 to `k − 1` episodes itself
+//!   and is suppressed as a row of a county report; otherwise two of its cells are suppressed.
+//!
+//! **Not protected**, and the publisher's to handle:
+//!
+//! - Differences between reports of other periods, groupings or filters of the same data: a
+//!   suppressed month can be recovered from a published quarter minus the other two months,
+//!   a county report suppressed with another `k` than the municipality report, or an age
+//!   restriction against the unrestricted report.
+//! - The two (or more) suppressed cells of a group: their sum can still be computed from the
+//!   parent's total; each one alone cannot.
+//! - Rows with no episodes: they are not in the report at all (a municipality without patients
+//!   in a period has no row), which is itself the information that the count is 0.
+//! - Other figures of the same cell published elsewhere (payments per municipality, the census
+//!   of waiting patients, the exclusion report's counts, which cover the whole input).
+//! - Dominance: a cell with `k` or more episodes where one stay makes up most of the ready days
+//!   is published.
+//! - `k = 0` and `k = 1` suppress nothing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -133,6 +170,11 @@ pub struct IndicatorRow {
     pub occupied_beds: Option<f64>,
     /// `occupied_beds / available beds × 100` (county level only).
     pub bed_share_pct: Option<f64>,
+    /// Blanked by small-cell suppression ([`IndicatorReport::suppress_below`]): the measures
+    /// are zero here and must not be read ([`IndicatorRow::published_measures`] is `None`),
+    /// every indicator is `None`. Serialized as `"suppressed": true` after the SPEC fields,
+    /// on suppressed rows only (absent means not suppressed).
+    pub suppressed: bool,
 }
 
 impl IndicatorRow {
@@ -152,6 +194,26 @@ impl IndicatorRow {
         "occupied_beds",
         "bed_share_pct",
     ];
+
+    /// The name of the field that marks a suppressed row, written after [`IndicatorRow::FIELDS`].
+    pub const SUPPRESSED: &'static str = "suppressed";
+
+    /// The measures, or `None` for a suppressed row.
+    pub fn published_measures(&self) -> Option<Measures> {
+        (!self.suppressed).then_some(self.measures)
+    }
+
+    /// Blanks the row: measures zero, indicators `None`, `suppressed` set.
+    fn suppress(&mut self) {
+        self.measures = Measures::default();
+        self.goal_attainment = None;
+        self.mean_days = None;
+        self.mean_days_incl_day0 = None;
+        self.days_per_1000 = None;
+        self.occupied_beds = None;
+        self.bed_share_pct = None;
+        self.suppressed = true;
+    }
 
     /// Computes the indicators of a group's measures.
     pub fn compute(
@@ -188,6 +250,7 @@ impl IndicatorRow {
             days_per_1000,
             occupied_beds: Some(measures.occupied_beds(period.days())),
             bed_share_pct,
+            suppressed: false,
         }
     }
 }
@@ -202,16 +265,20 @@ impl Serialize for IndicatorRow {
         }
         m.serialize_entry("care_type", &self.care_type)?;
         m.serialize_entry("period", &self.period)?;
-        m.serialize_entry("episodes", &self.measures.episodes())?;
-        m.serialize_entry("day0", &self.measures.day0)?;
-        m.serialize_entry("ready_ge1", &self.measures.ready_ge1)?;
-        m.serialize_entry("ready_days", &self.measures.ready_days)?;
+        let measures = self.published_measures();
+        m.serialize_entry("episodes", &measures.map(|x| x.episodes()))?;
+        m.serialize_entry("day0", &measures.map(|x| x.day0))?;
+        m.serialize_entry("ready_ge1", &measures.map(|x| x.ready_ge1))?;
+        m.serialize_entry("ready_days", &measures.map(|x| x.ready_days))?;
         m.serialize_entry("goal_attainment", &self.goal_attainment)?;
         m.serialize_entry("mean_days", &self.mean_days)?;
         m.serialize_entry("mean_days_incl_day0", &self.mean_days_incl_day0)?;
         m.serialize_entry("days_per_1000", &self.days_per_1000)?;
         m.serialize_entry("occupied_beds", &self.occupied_beds)?;
         m.serialize_entry("bed_share_pct", &self.bed_share_pct)?;
+        if self.suppressed {
+            m.serialize_entry(Self::SUPPRESSED, &true)?;
+        }
         m.end()
     }
 }
@@ -224,6 +291,61 @@ pub struct IndicatorReport {
     pub rows: Vec<IndicatorRow>,
     /// Counted, open, outside the age restriction, excluded and why.
     pub exclusions: ExclusionReport,
+}
+
+impl IndicatorReport {
+    /// Small-cell suppression (see the [module](self)): rows with 1 to `k − 1` episodes are
+    /// blanked, then, per parent group (county of a municipality, nation of a county), care
+    /// type and period, the next-smallest row when exactly one was. `k ≤ 1` changes nothing.
+    /// Returns how many rows of the report are suppressed.
+    ///
+    /// ```
+    /// use utklar_core::{indicators, synth, GroupBy, IndicatorOptions};
+    ///
+    /// let eps = synth::generate(&synth::SynthOptions::kalmar_year(2025));
+    /// let mut rep = indicators(&eps, &IndicatorOptions::default(), GroupBy::Municipality, None, None)?;
+    /// let n = rep.suppress_below(5);
+    /// assert!(rep.rows.iter().filter(|r| r.suppressed).count() == n);
+    /// assert!(rep.rows.iter().all(|r| r.suppressed || r.measures.episodes() >= 5));
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn suppress_below(&mut self, k: u64) -> usize {
+        if k < 2 {
+            return 0;
+        }
+        let episodes: Vec<u64> = self.rows.iter().map(|r| r.measures.episodes()).collect();
+        for (r, &n) in self.rows.iter_mut().zip(&episodes) {
+            if (1..k).contains(&n) {
+                r.suppress();
+            }
+        }
+        let mut siblings: BTreeMap<(Group, CareType, Period), Vec<usize>> = BTreeMap::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            let parent = match r.group {
+                Group::Municipality(m) => Group::County(m.county()),
+                Group::County(_) => Group::Nation,
+                Group::Nation => continue,
+            };
+            siblings
+                .entry((parent, r.care_type, r.period))
+                .or_default()
+                .push(i);
+        }
+        for rows in siblings.values() {
+            if rows.iter().filter(|&&i| self.rows[i].suppressed).count() != 1 {
+                continue;
+            }
+            let next = rows
+                .iter()
+                .copied()
+                .filter(|&i| !self.rows[i].suppressed)
+                .min_by_key(|&i| (episodes[i], self.rows[i].group));
+            if let Some(i) = next {
+                self.rows[i].suppress();
+            }
+        }
+        self.rows.iter().filter(|r| r.suppressed).count()
+    }
 }
 
 impl MeasureSet {
@@ -277,5 +399,185 @@ impl crate::input::EpisodeSet {
         beds: Option<&Beds>,
     ) -> Result<IndicatorReport, Error> {
         Ok(self.measure(opts)?.indicators(by, population, beds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `n` episodes of one day discharged in March 2025 in each municipality given.
+    fn episodes(cells: &[(&str, usize)]) -> Vec<Episode> {
+        let mut out = Vec::new();
+        for &(code, n) in cells {
+            for i in 0..n {
+                out.push(
+                    Episode::new(
+                        format!("{code}-{i}"),
+                        code.parse().unwrap(),
+                        CareType::Somatic,
+                        "2025-03-01".parse().unwrap(),
+                    )
+                    .discharged("2025-03-02".parse().unwrap()),
+                );
+            }
+        }
+        out
+    }
+
+    fn report(cells: &[(&str, usize)], by: GroupBy) -> IndicatorReport {
+        indicators(
+            &episodes(cells),
+            &IndicatorOptions::default(),
+            by,
+            None,
+            None,
+        )
+        .unwrap()
+    }
+
+    fn row<'a>(rep: &'a IndicatorReport, group: &str) -> &'a IndicatorRow {
+        rep.rows
+            .iter()
+            .find(|r| r.group.to_string() == group)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_one_episode_cell_is_null_and_suppressed() {
+        // Kalmar län: 0880 Kalmar 12 episodes, 0881 Nybro 1, 0882 Oskarshamn 7.
+        let mut rep = report(
+            &[("0880", 12), ("0881", 1), ("0882", 7)],
+            GroupBy::Municipality,
+        );
+        assert_eq!(rep.suppress_below(3), 2);
+        let nybro = row(&rep, "0881");
+        assert!(nybro.suppressed);
+        assert_eq!(nybro.published_measures(), None);
+        assert_eq!(nybro.mean_days_incl_day0, None);
+        assert_eq!(nybro.occupied_beds, None);
+        let json = serde_json::to_value(nybro).unwrap();
+        for k in [
+            "episodes",
+            "day0",
+            "ready_ge1",
+            "ready_days",
+            "goal_attainment",
+            "occupied_beds",
+        ] {
+            assert!(json[k].is_null(), "{k}: {json}");
+        }
+        assert_eq!(json["suppressed"], true);
+        assert_eq!(json["municipality"], "0881");
+        // The SPEC fields come first, `suppressed` last.
+        let text = serde_json::to_string(nybro).unwrap();
+        assert!(text.ends_with(",\"suppressed\":true}"), "{text}");
+        // Unsuppressed rows keep the SPEC shape: no `suppressed` key.
+        let kalmar = serde_json::to_value(row(&rep, "0880")).unwrap();
+        assert!(kalmar.get("suppressed").is_none());
+        assert_eq!(kalmar["episodes"], 12);
+    }
+
+    #[test]
+    fn secondary_suppression_prevents_recovery_by_subtraction() {
+        let cells = [("0880", 12), ("0881", 1), ("0882", 7)];
+        let mut rep = report(&cells, GroupBy::Municipality);
+        rep.suppress_below(3);
+        // Oskarshamn, the next-smallest, is suppressed too: the county's 20 minus the
+        // published 12 gives 8 for the two together, not Nybro's 1.
+        assert!(row(&rep, "0882").suppressed);
+        assert!(!row(&rep, "0880").suppressed);
+        let mut county = report(&cells, GroupBy::County);
+        county.suppress_below(3);
+        let c = row(&county, "08");
+        assert!(!c.suppressed);
+        let published: u64 = rep
+            .rows
+            .iter()
+            .filter_map(IndicatorRow::published_measures)
+            .map(|m| m.episodes())
+            .sum();
+        assert_eq!(c.measures.episodes() - published, 8);
+        // Without secondary suppression the difference would be Nybro's own count.
+        // Two small cells protect each other: nothing more is suppressed.
+        let mut two = report(
+            &[("0880", 12), ("0881", 1), ("0882", 2)],
+            GroupBy::Municipality,
+        );
+        assert_eq!(two.suppress_below(3), 2);
+        assert!(!row(&two, "0880").suppressed);
+        // A county whose only cell is small: its own row is small too, and suppressed.
+        let mut alone = report(&[("0881", 2)], GroupBy::County);
+        assert_eq!(alone.suppress_below(3), 1);
+        // Counties in the nation: one small county takes the next-smallest with it (Västra
+        // Götaland's 30 against Stockholms län's 40 + 9).
+        let mut counties = report(
+            &[("0881", 2), ("0180", 40), ("1480", 30), ("0114", 9)],
+            GroupBy::County,
+        );
+        counties.suppress_below(3);
+        let s: Vec<String> = counties
+            .rows
+            .iter()
+            .filter(|r| r.suppressed)
+            .map(|r| r.group.to_string())
+            .collect();
+        assert_eq!(s, ["08", "14"]);
+    }
+
+    #[test]
+    fn k_0_and_1_suppress_nothing() {
+        let cells = [("0880", 12), ("0881", 1), ("0882", 7)];
+        let plain = report(&cells, GroupBy::Municipality);
+        for k in [0, 1] {
+            let mut rep = plain.clone();
+            assert_eq!(rep.suppress_below(k), 0);
+            assert_eq!(rep, plain);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn suppressed_cells_cannot_be_recovered_within_a_report(
+            counts in prop::collection::vec(0usize..8, 1..12),
+            k in 0u64..8,
+            by_county in any::<bool>(),
+        ) {
+            // Municipalities of Kalmar län and Stockholms län.
+            let codes = ["0880", "0881", "0882", "0883", "0884", "0885",
+                         "0180", "0181", "0182", "0114", "0115", "0117"];
+            let cells: Vec<(&str, usize)> =
+                codes.iter().copied().zip(counts.iter().copied()).collect();
+            let by = if by_county { GroupBy::County } else { GroupBy::Municipality };
+            let plain = report(&cells, by);
+            let mut rep = plain.clone();
+            rep.suppress_below(k);
+            let mut siblings: BTreeMap<(Group, CareType, Period), (usize, usize)> = BTreeMap::new();
+            for (r, p) in rep.rows.iter().zip(&plain.rows) {
+                let n = p.measures.episodes();
+                if (1..k).contains(&n) {
+                    prop_assert!(r.suppressed);
+                }
+                if r.suppressed {
+                    prop_assert!(k >= 2);
+                    prop_assert_eq!(r.published_measures(), None);
+                    prop_assert_eq!(r.mean_days, None);
+                } else {
+                    prop_assert!(k < 2 || n >= k);
+                    prop_assert_eq!(r, p);
+                }
+                let parent = match r.group {
+                    Group::Municipality(m) => Group::County(m.county()),
+                    _ => Group::Nation,
+                };
+                let e = siblings.entry((parent, r.care_type, r.period)).or_default();
+                e.0 += 1;
+                e.1 += usize::from(r.suppressed);
+            }
+            for (rows, suppressed) in siblings.values() {
+                prop_assert!(*suppressed != 1 || *rows == 1);
+            }
+        }
     }
 }

@@ -11,7 +11,7 @@
 //! use chrono::NaiveDate;
 //! use utklar_core::calendar::{easter_sunday, is_working_day, working_days_between};
 //!
-//! assert_eq!(easter_sunday(2025), NaiveDate::from_ymd_opt(2025, 4, 20).unwrap());
+//! assert_eq!(easter_sunday(2025), NaiveDate::from_ymd_opt(2025, 4, 20));
 //! let good_friday = NaiveDate::from_ymd_opt(2025, 4, 18).unwrap();
 //! assert!(!is_working_day(good_friday));
 //! // Thursday 17 April to Tuesday 22 April 2025: only the 17th and the 22nd are working days,
@@ -25,37 +25,48 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::model::time::is_weekend;
 
-/// Easter Sunday of a year (Gregorian computus, the anonymous algorithm of Meeus/Jones/Butcher).
-pub fn easter_sunday(year: i32) -> NaiveDate {
-    let a = year % 19;
-    let b = year / 100;
-    let c = year % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
+/// Easter Sunday of a year (Gregorian computus, the anonymous algorithm of Meeus/Jones/Butcher,
+/// with floor division so that it holds for the proleptic calendar before year 1 too); `None`
+/// for a year outside the dates chrono represents.
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    let a = year.rem_euclid(19);
+    let b = year.div_euclid(100);
+    let c = year.rem_euclid(100);
+    let d = b.div_euclid(4);
+    let e = b.rem_euclid(4);
+    let f = (b + 8).div_euclid(25);
+    let g = (b - f + 1).div_euclid(3);
+    let h = (19 * a + b - d - g + 15).rem_euclid(30);
     let i = c / 4;
     let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let l = (32 + 2 * e + 2 * i - h - k).rem_euclid(7);
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    NaiveDate::from_ymd_opt(year, month as u32, day as u32).expect("computus gives a date")
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
 }
 
-fn saturday_in(year: i32, month: u32, first_day: u32) -> NaiveDate {
-    let start = NaiveDate::from_ymd_opt(year, month, first_day).expect("valid");
+fn saturday_in(year: i32, month: u32, first_day: u32) -> Option<NaiveDate> {
+    let start = NaiveDate::from_ymd_opt(year, month, first_day)?;
     let offset =
         (Weekday::Sat.num_days_from_monday() + 7 - start.weekday().num_days_from_monday()) % 7;
-    start + Duration::days(i64::from(offset))
+    start.checked_add_signed(Duration::days(i64::from(offset)))
 }
 
 /// The Swedish public holidays of a year that count as non-working days, in date order, with their names.
+///
+/// Empty for a year outside the dates chrono represents (about ±262 000).
 pub fn holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
-    let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).expect("valid");
-    let easter = easter_sunday(year);
-    let midsummer_day = saturday_in(year, 6, 20);
+    let (Some(easter), Some(midsummer_day), Some(all_saints), Some(_)) = (
+        easter_sunday(year),
+        saturday_in(year, 6, 20),
+        saturday_in(year, 10, 31),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Vec::new();
+    };
+    // Every date of the year exists (checked above with 31 December).
+    let ymd = |m: u32, d: u32| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(easter);
     let mut v = vec![
         (ymd(1, 1), "nyårsdagen"),
         (ymd(1, 6), "trettondedag jul"),
@@ -66,7 +77,7 @@ pub fn holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
         (ymd(6, 6), "nationaldagen"),
         (midsummer_day - Duration::days(1), "midsommarafton"),
         (midsummer_day, "midsommardagen"),
-        (saturday_in(year, 10, 31), "alla helgons dag"),
+        (all_saints, "alla helgons dag"),
         (ymd(12, 24), "julafton"),
         (ymd(12, 25), "juldagen"),
         (ymd(12, 26), "annandag jul"),
@@ -83,10 +94,11 @@ pub fn is_holiday(date: NaiveDate) -> bool {
         (1, 1 | 6) | (5, 1) | (6, 6) | (12, 24 | 25 | 26 | 31) => return true,
         _ => {}
     }
-    let easter = easter_sunday(y);
-    let delta = (date - easter).num_days();
-    if matches!(delta, -2 | 1 | 39) {
-        return true;
+    if let Some(easter) = easter_sunday(y) {
+        let delta = (date - easter).num_days();
+        if matches!(delta, -2 | 1 | 39) {
+            return true;
+        }
     }
     if date.weekday() == Weekday::Sat
         && ((m == 6 && (20..=26).contains(&d)) || (m == 10 && d == 31) || (m == 11 && d <= 6))
@@ -138,7 +150,7 @@ mod tests {
             (2026, 4, 5),
             (2038, 4, 25),
         ] {
-            assert_eq!(easter_sunday(y), d(y, m, dd), "{y}");
+            assert_eq!(easter_sunday(y), Some(d(y, m, dd)), "{y}");
         }
     }
 

@@ -85,6 +85,10 @@ pub struct Period {
     ordinal: i32,
 }
 
+/// The largest year (and, negated, the smallest) of a period: well inside the dates chrono
+/// represents.
+pub const MAX_PERIOD_YEAR: i32 = 200_000;
+
 impl Period {
     /// The period of `kind` that contains `date`.
     pub fn of(kind: PeriodKind, date: NaiveDate) -> Self {
@@ -102,13 +106,30 @@ impl Period {
         Period { kind, ordinal }
     }
 
-    /// A period from its kind and ordinal (see [`Period::ordinal`]).
+    /// A period from its kind and ordinal (see [`Period::ordinal`]). An ordinal beyond the
+    /// years ±[`MAX_PERIOD_YEAR`] is taken as the nearest one within them, so that every
+    /// period has a first and a last day.
     pub fn from_ordinal(kind: PeriodKind, ordinal: i32) -> Self {
-        Period { kind, ordinal }
+        let y = MAX_PERIOD_YEAR;
+        let (lo, hi) = match kind {
+            PeriodKind::Month => (-y * 12, y * 12 + 11),
+            PeriodKind::Quarter => (-y * 4, y * 4 + 3),
+            PeriodKind::Year => (-y, y),
+        };
+        Period {
+            kind,
+            ordinal: ordinal.clamp(lo, hi),
+        }
     }
 
     /// A month period.
     pub fn month(year: i32, month: u32) -> Result<Self, Error> {
+        if !(-MAX_PERIOD_YEAR..=MAX_PERIOD_YEAR).contains(&year) {
+            return Err(Error::InvalidArgument {
+                name: "period".into(),
+                message: format!("year {year} is outside ±{MAX_PERIOD_YEAR}"),
+            });
+        }
         if !(1..=12).contains(&month) {
             return Err(Error::InvalidArgument {
                 name: "period".into(),
@@ -148,35 +169,40 @@ impl Period {
             PeriodKind::Quarter => self.ordinal.rem_euclid(4) * 3,
             PeriodKind::Year => 0,
         };
-        NaiveDate::from_ymd_opt(self.year(), m0 as u32 + 1, 1).expect("valid period")
+        // Within ±MAX_PERIOD_YEAR every first day exists.
+        NaiveDate::from_ymd_opt(self.year(), m0 as u32 + 1, 1).unwrap_or(NaiveDate::MIN)
     }
 
     /// The period after this one.
     #[must_use]
     pub fn next(self) -> Self {
-        Period {
-            kind: self.kind,
-            ordinal: self.ordinal + 1,
-        }
+        Period::from_ordinal(self.kind, self.ordinal.saturating_add(1))
     }
 
     /// The period before this one.
     #[must_use]
     pub fn prev(self) -> Self {
-        Period {
-            kind: self.kind,
-            ordinal: self.ordinal - 1,
-        }
+        Period::from_ordinal(self.kind, self.ordinal.saturating_sub(1))
     }
 
     /// The last day of the period.
     pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().expect("valid period")
+        let m0 = match self.kind {
+            PeriodKind::Month => self.ordinal.rem_euclid(12),
+            PeriodKind::Quarter => self.ordinal.rem_euclid(4) * 3 + 2,
+            PeriodKind::Year => 11,
+        } as u32;
+        let first_of_last_month =
+            NaiveDate::from_ymd_opt(self.year(), m0 + 1, 1).unwrap_or(NaiveDate::MAX);
+        first_of_last_month
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// Calendar days in the period (28–31, 90–92, 365–366).
     pub fn days(self) -> u32 {
-        (self.next().first_day() - self.first_day()).num_days() as u32
+        (self.last_day() - self.first_day()).num_days() as u32 + 1
     }
 
     /// Months in the period.

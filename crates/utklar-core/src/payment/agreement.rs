@@ -3,7 +3,25 @@
 //! An [`Agreement`] is plain data (serde): read from TOML with [`Agreement::from_toml`], written
 //! with [`Agreement::to_toml`], and serializable to JSON by any serde serializer. Unknown fields
 //! and contradictory combinations are errors ([`Error::Agreement`]) naming the field by its
-//! dotted path (`somatic.average.threshold_days`).
+//! dotted path (`somatic.average.threshold_days`); a TOML syntax error, a value of the wrong
+//! type or an unknown key also gives its line and column (`line 3, column 14: …`).
+//!
+//! ## Ranges
+//!
+//! Every number has its range; anything outside is a typing error, refused:
+//!
+//! | field | range |
+//! |---|---|
+//! | `grace_days` | 0 to [`MAX_DAYS_PARAMETER`] (365) |
+//! | `ceiling_days` | 1 to 365 |
+//! | `average.threshold_days` | finite, 0 to 365, a multiple of 0.001 |
+//! | `average.window` | 1 to [`MAX_WINDOW`] (120) periods; 1 under `each_period` |
+//! | `rate.ore`, `rate.tiers[i].ore` | 0 to 10 000 000 000 öre (100 million kr) a day |
+//! | `rate.tiers[i].percent_of_national` | 1 to [`MAX_PERCENT`] (10 000 %) |
+//! | `rate.tiers[i].from_day` | the first 1, then strictly increasing, at most [`MAX_TIER_DAY`] |
+//!
+//! Agreements carry no dates of validity: an agreement applies to whatever episodes it is
+//! given.
 //!
 //! ```
 //! use utklar_core::payment::{Agreement, Model};
@@ -343,6 +361,22 @@ impl CareRule {
             }
             _ => {}
         }
+        if let Some(c) = self.ceiling_days {
+            if !(1..=MAX_DAYS_PARAMETER).contains(&c) {
+                return Err(err(
+                    "ceiling_days",
+                    format!("{c} is not a ceiling: use 1 to {MAX_DAYS_PARAMETER} days"),
+                ));
+            }
+        }
+        if let Some(g) = self.grace_days {
+            if g > MAX_DAYS_PARAMETER {
+                return Err(err(
+                    "grace_days",
+                    format!("{g} is not a number of grace days: use 0 to {MAX_DAYS_PARAMETER}"),
+                ));
+            }
+        }
         if per_episode && self.grace_days.is_none() {
             return Err(err(
                 "grace_days",
@@ -377,10 +411,12 @@ impl CareRule {
         }
         if let Some(a) = &self.average {
             let t = a.threshold_days;
-            if !t.is_finite() || !(0.0..=100_000.0).contains(&t) {
+            if !t.is_finite() || !(0.0..=f64::from(MAX_DAYS_PARAMETER)).contains(&t) {
                 return Err(err(
                     "average.threshold_days",
-                    format!("{t} is not a threshold: use a number of days ≥ 0"),
+                    format!(
+                        "{t} is not a threshold: use a number of days from 0 to {MAX_DAYS_PARAMETER}"
+                    ),
                 ));
             }
             if ((t * 1000.0).round() - t * 1000.0).abs() > 1e-6 {
@@ -389,10 +425,13 @@ impl CareRule {
                     format!("{t} has more than three decimals: thresholds are exact to 0.001 day"),
                 ));
             }
-            if a.window == 0 || a.window > 120 {
+            if a.window == 0 || a.window > MAX_WINDOW {
                 return Err(err(
                     "average.window",
-                    format!("{} is not a window: use 1 to 120 periods", a.window),
+                    format!(
+                        "{} is not a window: use 1 to {MAX_WINDOW} periods",
+                        a.window
+                    ),
                 ));
             }
             if a.evaluation == Evaluation::EachPeriod && a.window != 1 {
@@ -460,6 +499,17 @@ impl Rate {
                         "the first tier must start at from_day = 1".into(),
                     ));
                 }
+                for (i, t) in tiers.iter().enumerate() {
+                    if t.from_day > MAX_TIER_DAY {
+                        return Err(err(
+                            &format!("tiers[{i}].from_day"),
+                            format!(
+                                "day {} is past any stay: use 1 to {MAX_TIER_DAY}",
+                                t.from_day
+                            ),
+                        ));
+                    }
+                }
                 for (i, w) in tiers.windows(2).enumerate() {
                     if w[1].from_day <= w[0].from_day {
                         return Err(err(
@@ -477,11 +527,11 @@ impl Rate {
                                 format!("{o} öre is not an amount per day: use 0 to {MAX_ORE}"),
                             ))
                         }
-                        (None, Some(p)) if p <= 1000 => {}
+                        (None, Some(p)) if (1..=MAX_PERCENT).contains(&p) => {}
                         (None, Some(p)) => {
                             return Err(err(
                                 &format!("tiers[{i}].percent_of_national"),
-                                format!("{p} % is not plausible: use 0–1000"),
+                                format!("{p} % is not plausible: use 1 to {MAX_PERCENT} (for days free of charge, ore = 0)"),
                             ))
                         }
                         _ => {
@@ -500,9 +550,28 @@ impl Rate {
     }
 }
 
-/// The largest amount per care day accepted, in öre (100 million kr): keeps every sum exact in
-/// 64 bits.
+/// The largest amount per care day accepted, in öre (100 million kr).
+///
+/// With at most 40 541 days between 1990-01-01 and 2100-12-31 and tiers of at most
+/// [`MAX_PERCENT`] %, one line is at most 40 541 × 100 × `MAX_ORE` ≈ 4.1 × 10^16 öre: exact in
+/// 64 bits. Sums of lines (totals, the invoice's total, comparison rows, sweep rows) are
+/// accumulated in 128 bits and checked; a sum that does not fit in 64 bits is
+/// [`Error::AmountOverflow`], never a wrong figure.
 pub(crate) const MAX_ORE: i64 = 10_000_000_000;
+
+/// The largest percentage of the national amount a tier may take (100 times the amount); the
+/// smallest is 1 %.
+pub const MAX_PERCENT: u32 = 10_000;
+
+/// The largest number of grace days, ceiling days or threshold days an agreement may give (a
+/// year): larger values are typing errors, not agreements.
+pub const MAX_DAYS_PARAMETER: u32 = 365;
+
+/// The largest evaluation window, in periods (ten years of months).
+pub const MAX_WINDOW: u32 = 120;
+
+/// The largest `from_day` of a tier: the days from 1990-01-01 to 2100-12-31.
+pub const MAX_TIER_DAY: u32 = 40_542;
 
 /// The presets shipped with utklar: name and TOML text.
 const PRESETS: [(&str, &str); 4] = [
@@ -570,7 +639,7 @@ impl Agreement {
         let agreement: Agreement = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let message = inner.message().trim().to_string();
+            let mut message = inner.message().trim().to_string();
             let field = unknown_field_name(&message).map_or_else(
                 || path.clone(),
                 |f| {
@@ -588,6 +657,12 @@ impl Agreement {
             } else {
                 field
             };
+            // Where: toml's span of the offending text (a syntax error, a value of the wrong
+            // type, an unknown key), as a line and a column.
+            if let Some(span) = inner.span() {
+                let (line, column) = line_column(text, span.start);
+                message = format!("line {line}, column {column}: {message}");
+            }
             Error::Agreement { field, message }
         })?;
         agreement.validate()?;
@@ -638,6 +713,18 @@ impl Agreement {
             CareType::Psychiatric => &mut self.psychiatric,
         }
     }
+}
+
+/// The 1-based line and column (in characters) of byte offset `at` of `text`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
 }
 
 /// The field named by serde's "unknown field `x`" or "missing field `x`" message.

@@ -17,6 +17,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::model::episode::CareType;
+use crate::model::municipality::Municipality;
+use crate::model::period::Period;
 
 /// The national amounts per care day (law 5 kap. 6 §) that have a source: year, öre, source.
 pub const NATIONAL_AMOUNTS: [(i32, i64, &str); 4] = [
@@ -34,9 +37,29 @@ pub const NATIONAL_AMOUNTS: [(i32, i64, &str); 4] = [
 ///
 /// [`Amounts::national`] holds only the sourced national amounts (`docs/payments.md`); any other year
 /// must be given by the caller, and asking for a missing year is [`Error::MissingAmount`].
+///
+/// Deserializing checks every year and amount as [`Amounts::set`] does.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "RawAmounts")]
 pub struct Amounts {
     by_year: BTreeMap<i32, i64>,
+}
+
+/// The serialized form of [`Amounts`], before its checks.
+#[derive(Deserialize)]
+struct RawAmounts {
+    by_year: BTreeMap<i32, i64>,
+}
+
+impl TryFrom<RawAmounts> for Amounts {
+    type Error = Error;
+    fn try_from(raw: RawAmounts) -> Result<Self, Error> {
+        let mut a = Amounts::empty();
+        for (y, o) in raw.by_year {
+            a.set(y, o)?;
+        }
+        Ok(a)
+    }
 }
 
 impl Amounts {
@@ -132,6 +155,38 @@ fn parse_kronor(s: &str) -> Option<i64> {
     Some(ore)
 }
 
+/// The municipality, care type and period an amount belongs to: what
+/// [`Error::AmountOverflow`] names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At {
+    pub municipality: Municipality,
+    pub care: CareType,
+    pub period: Period,
+}
+
+/// An exact amount in öre as `i64`, or [`Error::AmountOverflow`] naming `what` and `at`.
+pub(crate) fn exact_ore(ore: i128, what: &str, at: At) -> Result<i64, Error> {
+    i64::try_from(ore).map_err(|_| Error::AmountOverflow {
+        what: what.into(),
+        municipality: at.municipality.to_string(),
+        care_type: at.care.to_string(),
+        period: at.period.to_string(),
+        ore,
+    })
+}
+
+/// `a + b`, exact in 128 bits, or [`Error::AmountOverflow`] (only a sum of more than about
+/// 10^20 lines could get there).
+pub(crate) fn add_ore(a: i128, b: i128, what: &str, at: At) -> Result<i128, Error> {
+    a.checked_add(b).ok_or_else(|| Error::AmountOverflow {
+        what: what.into(),
+        municipality: at.municipality.to_string(),
+        care_type: at.care.to_string(),
+        period: at.period.to_string(),
+        ore: if b < 0 { i128::MIN } else { i128::MAX },
+    })
+}
+
 /// `num / den` rounded to the nearest integer, halves away from zero (`docs/payments.md`). `den > 0`.
 pub(crate) fn div_round(num: i128, den: i128) -> i128 {
     debug_assert!(den > 0);
@@ -177,6 +232,22 @@ mod tests {
         for y in [2018, 2021, 2023, 2025] {
             assert_eq!(a.get(y), Err(Error::MissingAmount { year: y }));
         }
+    }
+
+    #[test]
+    fn deserializing_checks_the_amounts() {
+        let ok: Amounts = serde_json::from_str(r#"{"by_year":{"2024":1160000}}"#).unwrap();
+        assert_eq!(ok.get(2024).unwrap(), 1_160_000);
+        for bad in [
+            r#"{"by_year":{"2024":-1}}"#,
+            r#"{"by_year":{"2024":9223372036854775807}}"#,
+            r#"{"by_year":{"1989":100}}"#,
+        ] {
+            assert!(serde_json::from_str::<Amounts>(bad).is_err(), "{bad}");
+        }
+        let round: Amounts =
+            serde_json::from_str(&serde_json::to_string(&Amounts::national()).unwrap()).unwrap();
+        assert_eq!(round, Amounts::national());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 use super::agreement::{
     Agreement, Basis, CareRule, DayCount, Evaluation, MeanDefinition, Model, RateKind, Start, Unit,
 };
-use super::amounts::{div_round, Amounts};
+use super::amounts::{add_ore, div_round, exact_ore, Amounts, At};
 use crate::error::Error;
 use crate::input::rules::episode_problems;
 use crate::input::{EpisodeReader, EpisodeSet, IdHash, NegativeDays, Problem, Reason};
@@ -32,7 +32,8 @@ pub enum NotBilledReason {
     DuplicateEpisodeId,
     /// Bad data: discharged before the ready date (*minusdagar*).
     NegativeDays,
-    /// Bad data: discharge or ready notice before admission.
+    /// Bad data: discharge or ready notice before admission, or a ready, discharge or
+    /// admission date outside 1990-01-01 … 2100-12-31.
     InvalidDates,
     /// No admission notice (*inskrivningsmeddelande*) was sent (law 5 kap. 3 §).
     MissingAdmissionNotice,
@@ -54,17 +55,17 @@ pub enum NotBilledReason {
 impl NotBilledReason {
     /// The reason a row with this (first) input problem is not billed: a repeated id
     /// [`DuplicateEpisodeId`](Self::DuplicateEpisodeId), negative days
-    /// [`NegativeDays`](Self::NegativeDays), a date before admission
+    /// [`NegativeDays`](Self::NegativeDays), a date before admission or out of range
     /// [`InvalidDates`](Self::InvalidDates), anything else (a required field missing, an
-    /// unreadable value, an unknown municipality or care type, a date out of range)
+    /// unreadable value, an unknown municipality or care type)
     /// [`InvalidRow`](Self::InvalidRow).
     pub fn of_problem(reason: Reason) -> Self {
         match reason {
             Reason::DuplicateEpisodeId => NotBilledReason::DuplicateEpisodeId,
             Reason::NegativeDays => NotBilledReason::NegativeDays,
-            Reason::DischargeBeforeAdmission | Reason::ReadyBeforeAdmission => {
-                NotBilledReason::InvalidDates
-            }
+            Reason::DischargeBeforeAdmission
+            | Reason::ReadyBeforeAdmission
+            | Reason::DateOutOfRange => NotBilledReason::InvalidDates,
             _ => NotBilledReason::InvalidRow,
         }
     }
@@ -244,8 +245,26 @@ pub struct Invoice {
 
 impl Invoice {
     /// The total amount in öre.
+    ///
+    /// Exact for an invoice from [`invoice`]: it refuses ([`Error::AmountOverflow`]) an invoice
+    /// whose total, any of its totals or any line would not fit in 64 bits, so this sum, and
+    /// every sum of its lines or totals, is in range. For an invoice whose lines were changed
+    /// afterwards, [`Invoice::checked_amount_ore`] says whether the sum fits; this one then
+    /// stops at `i64::MAX` / `i64::MIN`.
     pub fn amount_ore(&self) -> i64 {
-        self.lines.iter().map(|l| l.amount_ore).sum()
+        let sum = self.exact_amount_ore();
+        i64::try_from(sum).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    /// The total amount in öre, or `None` when it does not fit in 64 bits (never for an
+    /// invoice from [`invoice`] left as it was).
+    pub fn checked_amount_ore(&self) -> Option<i64> {
+        i64::try_from(self.exact_amount_ore()).ok()
+    }
+
+    /// The sum of the lines in 128 bits (exact for fewer than 2^64 lines).
+    fn exact_amount_ore(&self) -> i128 {
+        self.lines.iter().map(|l| i128::from(l.amount_ore)).sum()
     }
 
     /// Total billed days.
@@ -284,7 +303,7 @@ impl Invoice {
     /// [`crate::input::EpisodeReader`] found: it counts as an episode in, not billed as bad
     /// data. The reason follows the first problem: a repeated id is
     /// [`NotBilledReason::DuplicateEpisodeId`], negative days [`NotBilledReason::NegativeDays`],
-    /// a date before admission [`NotBilledReason::InvalidDates`], anything else (a required
+    /// a date before admission or out of range [`NotBilledReason::InvalidDates`], anything else (a required
     /// field missing, an unreadable value, an unknown municipality or care type)
     /// [`NotBilledReason::InvalidRow`]. `row` is the caller's row number and `episode_id` the
     /// row's id when it has one; rows read as episodes keep their own positions.
@@ -891,14 +910,15 @@ fn next_tier_start(rule: &CareRule, k: i64) -> i64 {
 }
 
 /// Prices days `first_k ..= last_k` of an episode counted from `start`; returns the amount in
-/// öre, rounded once.
+/// öre, rounded once, exact (at most 40 177 days of at most 100 × `MAX_ORE` each: far inside
+/// 128 bits, and inside 64 bits too, but the caller checks that with its context).
 pub(crate) fn price_days(
     rule: &CareRule,
     amounts: &Amounts,
     start: i32,
     first_k: i64,
     last_k: i64,
-) -> Result<i64, Error> {
+) -> Result<i128, Error> {
     if last_k < first_k {
         return Ok(0);
     }
@@ -928,7 +948,7 @@ pub(crate) fn price_days(
             }
         }
     }
-    Ok(div_round(num, 100) as i64)
+    Ok(div_round(num, 100))
 }
 
 /// The amount per (fractional) day of a municipality-period under `excess_over_threshold`, in
@@ -1033,6 +1053,11 @@ pub fn invoice(
         let rule = agreement.rule(e.care_type);
         let group = &prep.groups[p.group];
         let period = Period::from_ordinal(prep.kinds[care], group.ord);
+        let at = At {
+            municipality: e.municipality,
+            care: e.care_type,
+            period,
+        };
         let line = |days: i64, amount: i64, rule: Rule| Line {
             episode_id: Some(e.episode_id.clone()),
             municipality: e.municipality,
@@ -1050,7 +1075,7 @@ pub fn invoice(
             if days == 0 {
                 return Ok(None);
             }
-            let amount = price_days(rule, amounts, p.start, g + 1, p.n)?;
+            let amount = exact_ore(price_days(rule, amounts, p.start, g + 1, p.n)?, "line", at)?;
             Ok(Some(line(days, amount, rule_used)))
         };
         match rule.model {
@@ -1062,7 +1087,8 @@ pub fn invoice(
                 if !p.in_average {
                     // Past the mixed model's ceiling: its days past the ceiling.
                     let c = i64::from(rule.ceiling_days.unwrap_or(0));
-                    let amount = price_days(rule, amounts, p.start, c + 1, p.n)?;
+                    let amount =
+                        exact_ore(price_days(rule, amounts, p.start, c + 1, p.n)?, "line", at)?;
                     lines.push(line(p.past_ceiling, amount, Rule::IndividualCeiling));
                     continue;
                 }
@@ -1096,12 +1122,19 @@ pub fn invoice(
         let rule = agreement.rule(care);
         let period = Period::from_ordinal(prep.kinds[g.care], g.ord);
         let rate = period_rate(rule, amounts, period)?;
-        let amount = div_round(num * i128::from(rate), den) as i64;
+        let municipality = g
+            .municipality
+            .unwrap_or_else(|| Municipality::all().next().expect("municipalities"));
+        let at = At {
+            municipality,
+            care,
+            period,
+        };
+        // num ≤ 1000 × a sum of days (an i64) and rate ≤ MAX_ORE: the product fits in 128 bits.
+        let amount = exact_ore(div_round(num * i128::from(rate), den), "line", at)?;
         lines.push(Line {
             episode_id: None,
-            municipality: g
-                .municipality
-                .unwrap_or_else(|| Municipality::all().next().expect("municipalities")),
+            municipality,
             care_type: care,
             period,
             billed_days: num as f64 / den as f64,
@@ -1119,8 +1152,19 @@ pub fn invoice(
             l.index.unwrap_or(usize::MAX),
         )
     });
+    // The invoice's total: exact, or an error naming the group where it left the range.
+    let mut running: i128 = 0;
+    for l in &lines {
+        let at = At {
+            municipality: l.municipality,
+            care: l.care_type,
+            period: l.period,
+        };
+        running = add_ore(running, i128::from(l.amount_ore), "invoice total", at)?;
+        exact_ore(running, "invoice total", at)?;
+    }
     // Totals.
-    let mut sums: Vec<(f64, i64)> = vec![(0.0, 0); prep.groups.len()];
+    let mut sums: Vec<(f64, i128)> = vec![(0.0, 0); prep.groups.len()];
     let mut group_of: HashMap<(u16, CareType, i32), usize, Fx> =
         HashMap::with_capacity_and_hasher(prep.groups.len(), Fx::default());
     for (i, g) in prep.groups.iter().enumerate() {
@@ -1131,15 +1175,13 @@ pub fn invoice(
     for l in &lines {
         if let Some(&gi) = group_of.get(&(l.municipality.code(), l.care_type, l.period.ordinal())) {
             sums[gi].0 += l.billed_days;
-            sums[gi].1 += l.amount_ore;
+            sums[gi].1 += i128::from(l.amount_ore);
         }
     }
-    let mut totals: Vec<Total> = prep
-        .groups
-        .iter()
-        .enumerate()
-        .filter_map(|(i, g)| {
-            let m = g.municipality?;
+    let mut totals: Vec<Total> = Vec::with_capacity(prep.groups.len());
+    for (i, g) in prep.groups.iter().enumerate() {
+        let Some(m) = g.municipality else { continue };
+        {
             let care = CARES[g.care];
             let rule = agreement.rule(care);
             let count = g.count(rule);
@@ -1156,12 +1198,18 @@ pub fn invoice(
                     (mean, Some(a.threshold_days), Some(d.triggered))
                 }
             };
-            Some(Total {
+            let period = Period::from_ordinal(prep.kinds[g.care], g.ord);
+            let at = At {
+                municipality: m,
+                care,
+                period,
+            };
+            totals.push(Total {
                 municipality: m,
                 care_type: care,
-                period: Period::from_ordinal(prep.kinds[g.care], g.ord),
+                period,
                 billed_days: sums[i].0,
-                amount_ore: sums[i].1,
+                amount_ore: exact_ore(sums[i].1, "total", at)?,
                 mean_days,
                 threshold,
                 triggered,
@@ -1171,9 +1219,9 @@ pub fn invoice(
                     None
                 },
                 episodes: g.episodes,
-            })
-        })
-        .collect();
+            });
+        }
+    }
     totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
     Ok(Invoice {
         agreement: agreement.name.clone(),

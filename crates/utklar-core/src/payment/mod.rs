@@ -30,7 +30,8 @@
 //! ## Where the sources leave a choice
 //!
 //! - **Order of reasons**: a repeated `episode_id` (the first is kept), open, negative days,
-//!   discharge or ready notice before admission, then the first failed precondition (admission
+//!   a ready, discharge or admission date outside 1990-01-01 … 2100-12-31 or a discharge or
+//!   ready notice before admission (both `invalid_dates`), then the first failed precondition (admission
 //!   notice, SIP, region), then the model. Negative days are always bad data in an invoice
 //!   (never treated as day 0, which would lower an average).
 //! - **One day count for everything**: grace, ceiling and the mean use the rule's `start` and
@@ -56,6 +57,13 @@
 //! - **Totals**: one per municipality, care type and period with at least one valid closed
 //!   episode; `mean_days` is the mean that decided the period (`period_mean_days` holds the
 //!   period's own); under the individual model mean, threshold and triggered are `null`.
+//! - **Amounts are exact or an error.** A line is at most 40 541 days at 100 × the largest
+//!   amount per day, exact in 64 bits; every sum of lines (a total, the invoice's total, a
+//!   comparison row, a sweep row and its per-municipality amounts) is accumulated in 128 bits
+//!   and checked when the invoice, comparison or sweep is built: one that does not fit in 64
+//!   bits is [`crate::Error::AmountOverflow`] naming the sum, the municipality, care type and
+//!   period where it left the range, and the exact figure. So [`Invoice::amount_ore`] and any
+//!   sum of an invoice's lines or totals is in range.
 //! - **Thresholds** are compared exactly: a multiple of 0.001 day, `days × 1000 > threshold ×
 //!   1000 × count`.
 //!
@@ -121,7 +129,8 @@ mod whatif;
 
 pub use agreement::{
     preset_names, preset_text, Agreement, AverageRule, Basis, CareRule, DayCount, Evaluation,
-    MeanDefinition, Model, Rate, RateKind, Start, Tier, Unit,
+    MeanDefinition, Model, Rate, RateKind, Start, Tier, Unit, MAX_DAYS_PARAMETER, MAX_PERCENT,
+    MAX_TIER_DAY, MAX_WINDOW,
 };
 pub use amounts::{Amounts, NATIONAL_AMOUNTS};
 pub use engine::{invoice, Invoice, Line, NotBilled, NotBilledReason, Rule, Total};

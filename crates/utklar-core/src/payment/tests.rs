@@ -897,6 +897,181 @@ fn unknown_and_contradictory_fields_are_errors_naming_the_field() {
     assert!(err.to_string().contains("somatic.grace_dayz"), "{err}");
 }
 
+/// The field and message of an agreement's validation error.
+fn invalid(a: &Agreement) -> (String, String) {
+    match a.validate() {
+        Err(Error::Agreement { field, message }) => (field, message),
+        other => panic!("expected an agreement error, got {other:?}"),
+    }
+}
+
+/// A tier as `(from_day, ore, percent_of_national)`.
+type TierSpec = (u32, Option<i64>, Option<u32>);
+
+fn tiers(list: &[TierSpec]) -> Rate {
+    Rate {
+        kind: RateKind::Tiers,
+        ore: None,
+        tiers: Some(
+            list.iter()
+                .map(|&(from_day, ore, percent_of_national)| Tier {
+                    from_day,
+                    ore,
+                    percent_of_national,
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn every_parameter_has_its_range() {
+    // The ceiling: at least one day, at most a year.
+    for c in [0, MAX_DAYS_PARAMETER + 1, u32::MAX] {
+        let mut a = preset("vgr");
+        a.somatic.ceiling_days = Some(c);
+        let (field, msg) = invalid(&a);
+        assert_eq!(field, "somatic.ceiling_days", "{c}");
+        assert!(msg.contains("1 to 365"), "{msg}");
+    }
+    for c in [1, 7, MAX_DAYS_PARAMETER] {
+        let mut a = preset("vgr");
+        a.psychiatric.ceiling_days = Some(c);
+        a.validate().unwrap();
+    }
+    // Grace days: 0 to a year.
+    for g in [MAX_DAYS_PARAMETER + 1, u32::MAX] {
+        let mut a = preset("statutory");
+        a.psychiatric.grace_days = Some(g);
+        assert_eq!(invalid(&a).0, "psychiatric.grace_days", "{g}");
+        let mut a = preset("kalmar");
+        a.somatic.grace_days = Some(g);
+        assert_eq!(invalid(&a).0, "somatic.grace_days", "{g}");
+    }
+    for g in [0, MAX_DAYS_PARAMETER] {
+        let mut a = preset("statutory");
+        a.somatic.grace_days = Some(g);
+        a.validate().unwrap();
+    }
+    // The window: 1 to 120 periods.
+    for w in [0, MAX_WINDOW + 1, u32::MAX] {
+        let mut a = preset("sormland");
+        a.somatic.average.as_mut().unwrap().window = w;
+        assert_eq!(invalid(&a).0, "somatic.average.window", "{w}");
+    }
+    let mut a = preset("sormland");
+    a.somatic.average.as_mut().unwrap().window = MAX_WINDOW;
+    a.validate().unwrap();
+    // The threshold: finite, 0 to a year, three decimals.
+    for t in [
+        -0.001,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        366.0,
+        1e300,
+        0.0005,
+    ] {
+        let mut a = preset("kalmar");
+        a.somatic.average.as_mut().unwrap().threshold_days = t;
+        assert_eq!(invalid(&a).0, "somatic.average.threshold_days", "{t}");
+    }
+    for t in [0.0, 0.001, 365.0] {
+        let mut a = preset("kalmar");
+        a.somatic.average.as_mut().unwrap().threshold_days = t;
+        a.validate().unwrap();
+    }
+    // Fixed amounts: 0 to 100 million kr.
+    for o in [-1, i64::MIN, 10_000_000_001, i64::MAX] {
+        let mut a = preset("statutory");
+        a.somatic.rate = Rate::fixed(o);
+        assert_eq!(invalid(&a).0, "somatic.rate.ore", "{o}");
+        let mut a = preset("statutory");
+        a.somatic.rate = tiers(&[(1, Some(o), None)]);
+        assert_eq!(invalid(&a).0, "somatic.rate.tiers[0].ore", "{o}");
+    }
+    let mut a = preset("statutory");
+    a.somatic.rate = Rate::fixed(0);
+    a.validate().unwrap();
+    // Percentages: 1 to 10 000 %.
+    for p in [0, MAX_PERCENT + 1, u32::MAX] {
+        let mut a = preset("statutory");
+        a.somatic.rate = tiers(&[(1, None, Some(100)), (5, None, Some(p))]);
+        let (field, msg) = invalid(&a);
+        assert_eq!(field, "somatic.rate.tiers[1].percent_of_national", "{p}");
+        assert!(msg.contains("10000"), "{msg}");
+    }
+    let mut a = preset("statutory");
+    a.somatic.rate = tiers(&[(1, None, Some(1)), (5, None, Some(MAX_PERCENT))]);
+    a.validate().unwrap();
+    // Tiers: from day 1, strictly increasing, within the days of the range, one price each.
+    let cases: [(&[TierSpec], &str); 6] = [
+        (&[(2, Some(1), None)], "somatic.rate.tiers"),
+        (&[(0, Some(1), None)], "somatic.rate.tiers"),
+        (
+            &[(1, Some(1), None), (4, Some(2), None), (4, Some(3), None)],
+            "somatic.rate.tiers[2].from_day",
+        ),
+        (
+            &[(1, Some(1), None), (9, Some(2), None), (4, Some(3), None)],
+            "somatic.rate.tiers[2].from_day",
+        ),
+        (
+            &[(1, Some(1), None), (MAX_TIER_DAY + 1, Some(2), None)],
+            "somatic.rate.tiers[1].from_day",
+        ),
+        (&[(1, Some(1), Some(50))], "somatic.rate.tiers[0]"),
+    ];
+    for (list, field) in cases {
+        let mut a = preset("statutory");
+        a.somatic.rate = tiers(list);
+        assert_eq!(invalid(&a).0, field, "{list:?}");
+    }
+    let mut a = preset("statutory");
+    a.somatic.rate = tiers(&[]);
+    assert_eq!(invalid(&a).0, "somatic.rate.tiers");
+    // The same checks when read from TOML, and in a sweep's variants.
+    let k = preset_text("statutory").unwrap();
+    let err = Agreement::from_toml(&k.replacen("grace_days = 3", "grace_days = 4294967295", 1))
+        .unwrap_err();
+    assert!(err.to_string().contains("somatic.grace_days"), "{err}");
+    let e = som("a", "2024-03-01", "2024-03-10");
+    let err = sweep(&[e], &preset("statutory"), &national(), &[], &[366]).unwrap_err();
+    assert!(err.to_string().contains("grace_days"), "{err}");
+}
+
+#[test]
+fn toml_syntax_errors_give_the_line_and_column() {
+    let k = preset_text("statutory").unwrap();
+    let line = k.lines().position(|l| l.starts_with("grace_days")).unwrap() + 1;
+    let bad = k.replacen("grace_days = 3", "grace_days = \"3", 1);
+    let err = Agreement::from_toml(&bad).unwrap_err();
+    let Error::Agreement { field, message } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(field, "(agreement)");
+    assert!(
+        message.starts_with(&format!("line {line}, column ")),
+        "{message}"
+    );
+    assert!(message.contains("string"), "{message}");
+    // A value of the wrong type gives its position too, with the field.
+    let bad = k.replacen("grace_days = 3", "grace_days = -3", 1);
+    let err = Agreement::from_toml(&bad).unwrap_err();
+    let Error::Agreement { field, message } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(field, "somatic.grace_days");
+    assert!(
+        message.starts_with(&format!("line {line}, column 14:")),
+        "{message}"
+    );
+    // Columns count characters, not bytes.
+    let err = Agreement::from_toml("title = \"åäö\" x\n").unwrap_err();
+    assert!(err.to_string().contains("line 1, column 15:"), "{err}");
+}
+
 #[test]
 fn every_parameter_survives_toml_and_json() {
     let mut a = preset("vgr");

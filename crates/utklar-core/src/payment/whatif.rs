@@ -6,7 +6,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::agreement::{Agreement, Basis, DayCount, Model, RateKind};
-use super::amounts::{div_round, Amounts};
+use super::amounts::{add_ore, div_round, exact_ore, Amounts, At};
 use super::engine::{
     decide_groups, excess_fraction, invoice, period_rate, prepare, price_days, Decision, Invoice,
     Outcome, CARES,
@@ -103,7 +103,17 @@ pub fn compare<N: AsRef<str>>(
                     amount_ore: vec![0; n],
                 });
             row.billed_days[i] += t.billed_days;
-            row.amount_ore[i] += t.amount_ore;
+            // A row sums totals of one invoice, whose total is in range; checked all the same.
+            let at = At {
+                municipality: t.municipality,
+                care: t.care_type,
+                period,
+            };
+            row.amount_ore[i] = exact_ore(
+                i128::from(row.amount_ore[i]) + i128::from(t.amount_ore),
+                "comparison row",
+                at,
+            )?;
         }
     }
     Ok(Comparison {
@@ -210,7 +220,7 @@ struct GroupHist {
     /// The rate (öre per day) of each year from the period's year down, `None` when missing.
     rates: Vec<(i32, Option<i64>)>,
     /// Days and amount billed past the mixed model's ceiling (whatever the variant).
-    ceiling: (i64, i64),
+    ceiling: (i64, i128),
     /// The rate of a municipality-period line under `excess_over_threshold`.
     period_rate: Option<i64>,
 }
@@ -280,7 +290,18 @@ pub fn sweep(
             let inv = invoice(episodes, a, amounts)?;
             let mut by = vec![0i64; municipalities.len()];
             for tot in &inv.totals {
-                by[position[tot.municipality.index()]] += tot.amount_ore;
+                // A part of the invoice's total, which is in range; checked all the same.
+                let slot = &mut by[position[tot.municipality.index()]];
+                let at = At {
+                    municipality: tot.municipality,
+                    care: tot.care_type,
+                    period: tot.period,
+                };
+                *slot = exact_ore(
+                    i128::from(*slot) + i128::from(tot.amount_ore),
+                    "municipality total",
+                    at,
+                )?;
             }
             rows.push(SweepRow {
                 threshold_days: *t,
@@ -387,8 +408,8 @@ pub fn sweep(
         let thresholds = [a.somatic.threshold_milli(), a.psychiatric.threshold_milli()];
         decisions.fill(Decision::default());
         decide_groups(&prep, a, thresholds, &mut decisions);
-        let mut by = vec![0i64; municipalities.len()];
-        let mut total_ore = 0i64;
+        let mut by = vec![0i128; municipalities.len()];
+        let mut total_ore = 0i128;
         let mut total_days = 0f64;
         let mut liable = 0u64;
         for (gi, grp) in prep.groups.iter().enumerate() {
@@ -415,7 +436,7 @@ pub fn sweep(
                                 year: period.year(),
                             });
                         };
-                        amount += div_round(num * i128::from(rate), den) as i64;
+                        amount += div_round(num * i128::from(rate), den);
                         days += num as f64 / den as f64;
                     }
                     d.triggered && avg.basis == Basis::ExcessPerEpisode
@@ -432,29 +453,46 @@ pub fn sweep(
                         let b = suffix.billed(grace);
                         let in_year = upper - b;
                         if in_year > 0 {
-                            amount += in_year * year_rate(&h.rates, &mut rate_i, *y)?;
+                            amount += i128::from(in_year)
+                                * i128::from(year_rate(&h.rates, &mut rate_i, *y)?);
                         }
                         upper = b;
                     }
                     if upper > 0 {
                         let low = h.before.last().map_or(h.rates[0].0, |(y, _)| y - 1);
-                        amount += upper * year_rate(&h.rates, &mut rate_i, low)?;
+                        amount +=
+                            i128::from(upper) * i128::from(year_rate(&h.rates, &mut rate_i, low)?);
                     }
                 }
             }
-            if let Some(m) = grp.municipality {
-                by[position[m.index()]] += amount;
-            }
-            total_ore += amount;
+            // Every figure here is exact in 128 bits (at most 40 177 days per episode at
+            // most 100 × MAX_ORE each); what must fit in 64 bits is checked as the invoice
+            // checks it: the group's total, and the running total of the variant.
+            let municipality = grp
+                .municipality
+                .unwrap_or_else(|| Municipality::all().next().expect("municipalities"));
+            let at = At {
+                municipality,
+                care,
+                period: Period::from_ordinal(prep.kinds[grp.care], grp.ord),
+            };
+            exact_ore(amount, "total", at)?;
+            by[position[municipality.index()]] += amount;
+            total_ore = add_ore(total_ore, amount, "invoice total", at)?;
+            exact_ore(total_ore, "invoice total", at)?;
             total_days += days;
         }
         rows.push(SweepRow {
             threshold_days: *t,
             grace_days: *g,
             billed_days: total_days,
-            amount_ore: total_ore,
+            // Each is a part of the total, just checked.
+            amount_ore: i64::try_from(total_ore).unwrap_or(i64::MAX),
             liable_periods: liable,
-            amount_ore_by_municipality: by,
+            amount_ore_by_municipality: by
+                .into_iter()
+                .map(|x| i64::try_from(x).unwrap_or(i64::MAX))
+                .collect(),
         });
     }
     Ok(Sweep {

@@ -1,0 +1,144 @@
+/*
+ * The C side of the cross-surface test: reads a CSV file with libutklar and prints the
+ * canonical lines that tests/cross_surface/run.py compares with every other surface.
+ *
+ *   cross_surface FILE PRESET...
+ *
+ * Lines (run.py sorts them):
+ *   account rows_in N counted N open N
+ *   exclusion REASON N
+ *   problem ROW FIELD REASON
+ *   indicator MUNICIPALITY CARE PERIOD EPISODES DAY0 READY_GE1 READY_DAYS
+ *   invoice PRESET summary EPISODES_IN AMOUNT_ORE
+ *   invoice PRESET line EPISODE_ID ROW MUNICIPALITY CARE PERIOD BILLED_DAYS AMOUNT_ORE RULE
+ *   invoice PRESET total MUNICIPALITY CARE PERIOD BILLED_DAYS AMOUNT_ORE
+ *   invoice PRESET not_billed ROW REASON
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utklar.h"
+
+static void die(const char *what, utklar_result rc) {
+  char msg[1024];
+  utklar_last_error_message(msg, sizeof msg, NULL);
+  fprintf(stderr, "cross_surface: %s failed (%d): %s\n", what, (int)rc, msg);
+  exit(2);
+}
+
+#define OK(call)                 \
+  do {                           \
+    utklar_result rc_ = (call);  \
+    if (rc_ != UTKLAR_RESULT_OK) \
+      die(#call, rc_);           \
+  } while (0)
+
+static void period(char *out, size_t n, utklar_period p) {
+  if (p.kind == UTKLAR_PERIOD_KIND_MONTH)
+    snprintf(out, n, "%d-%02u", p.year, p.number);
+  else if (p.kind == UTKLAR_PERIOD_KIND_QUARTER)
+    snprintf(out, n, "%d-Q%u", p.year, p.number);
+  else
+    snprintf(out, n, "%d", p.year);
+}
+
+static const char *care(utklar_care_type c) {
+  return c == UTKLAR_CARE_TYPE_SOMATIC ? "somatic" : "psychiatric";
+}
+
+static void name(utklar_result (*f)(uint32_t, utklar_str *), uint32_t v, char *out, size_t n) {
+  utklar_str s;
+  OK(f(v, &s));
+  snprintf(out, n, "%.*s", (int)s.len, (const char *)s.data);
+}
+
+int main(int argc, char **argv) {
+  utklar_episodes *set = NULL;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_exclusions ex;
+  size_t i, n;
+  char p[32], a[64], b[64];
+
+  if (argc < 2) {
+    fprintf(stderr, "usage: cross_surface FILE PRESET...\n");
+    return 2;
+  }
+  OK(utklar_episodes_new(&set));
+  OK(utklar_episodes_read_csv_file(set, argv[1], strlen(argv[1])));
+
+  OK(utklar_indicator_options_init(&o));
+  o.mode = UTKLAR_MODE_LENIENT;
+  o.group_by = UTKLAR_GROUP_BY_MUNICIPALITY;
+  OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+  OK(utklar_indicator_report_get_exclusions(rep, &ex));
+  printf("account rows_in %llu counted %llu open %llu\n", (unsigned long long)ex.rows_in,
+         (unsigned long long)ex.counted, (unsigned long long)ex.open);
+  n = utklar_indicator_report_len(rep);
+  for (i = 0; i < n; i++) {
+    utklar_indicator_row r;
+    OK(utklar_indicator_report_get_row(rep, i, &r));
+    period(p, sizeof p, r.period);
+    printf("indicator %04u %s %s %llu %llu %llu %llu\n", (unsigned)r.group_code, care(r.care_type),
+           p, (unsigned long long)r.episodes, (unsigned long long)r.day0,
+           (unsigned long long)r.ready_ge1, (unsigned long long)r.ready_days);
+  }
+  for (uint32_t r = UTKLAR_REASON_MISSING_FIELD; r <= UTKLAR_REASON_DUPLICATE_EPISODE_ID; r++) {
+    uint64_t count = 0;
+    OK(utklar_indicator_report_excluded(rep, r, &count));
+    name(utklar_reason_name, r, b, sizeof b);
+    if (count > 0)
+      printf("exclusion %s %llu\n", b, (unsigned long long)count);
+  }
+  n = utklar_indicator_report_problem_count(rep);
+  for (i = 0; i < n; i++) {
+    utklar_problem pr;
+    OK(utklar_indicator_report_get_problem(rep, i, &pr));
+    name(utklar_field_name, pr.field, a, sizeof a);
+    name(utklar_reason_name, pr.reason, b, sizeof b);
+    printf("problem %zu %s %s\n", pr.row, a, b);
+  }
+  utklar_indicator_report_free(rep);
+
+  for (int k = 2; k < argc; k++) {
+    utklar_agreement *ag = NULL;
+    utklar_invoice *inv = NULL;
+    utklar_invoice_summary s;
+    const char *pre = argv[k];
+    OK(utklar_agreement_preset(pre, strlen(pre), &ag));
+    OK(utklar_episodes_invoice(set, ag, NULL, UTKLAR_MODE_LENIENT, &inv));
+    OK(utklar_invoice_get_summary(inv, &s));
+    printf("invoice %s summary %llu %lld\n", pre, (unsigned long long)s.episodes_in,
+           (long long)s.amount_ore);
+    n = utklar_invoice_line_count(inv);
+    for (i = 0; i < n; i++) {
+      utklar_invoice_line l;
+      OK(utklar_invoice_get_line(inv, i, &l));
+      period(p, sizeof p, l.period);
+      name(utklar_rule_name, l.rule, a, sizeof a);
+      printf("invoice %s line %.*s %lld %04u %s %s %.4f %lld %s\n", pre, (int)l.episode_id.len,
+             (const char *)l.episode_id.data, l.row == UTKLAR_NO_ROW ? -1LL : (long long)l.row,
+             (unsigned)l.municipality, care(l.care_type), p, l.billed_days, (long long)l.amount_ore, a);
+    }
+    n = utklar_invoice_total_count(inv);
+    for (i = 0; i < n; i++) {
+      utklar_invoice_total t;
+      OK(utklar_invoice_get_total(inv, i, &t));
+      period(p, sizeof p, t.period);
+      printf("invoice %s total %04u %s %s %.4f %lld\n", pre, (unsigned)t.municipality,
+             care(t.care_type), p, t.billed_days, (long long)t.amount_ore);
+    }
+    n = utklar_invoice_not_billed_count(inv);
+    for (i = 0; i < n; i++) {
+      utklar_not_billed nb;
+      OK(utklar_invoice_get_not_billed(inv, i, &nb));
+      name(utklar_not_billed_reason_name, nb.reason, a, sizeof a);
+      printf("invoice %s not_billed %zu %s\n", pre, nb.row, a);
+    }
+    utklar_invoice_free(inv);
+    utklar_agreement_free(ag);
+  }
+  utklar_episodes_free(set);
+  return 0;
+}
