@@ -861,6 +861,13 @@ utklar_result utklar_episodes_push_text(utklar_episodes *episodes,
 utklar_result utklar_episodes_push_columns(utklar_episodes *episodes,
                                            const utklar_columns *columns);
 
+// Lets the set's ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+// numbers through (`allow` nonzero), or refuses them again (0, the default). A set holding
+// any is otherwise refused by `utklar_episodes_validate`, `utklar_episodes_indicators` and
+// `utklar_episodes_invoice` with `UTKLAR_RESULT_PERSONAL_DATA`, the last error message
+// naming the column and how many values, never a value.
+utklar_result utklar_episodes_allow_personal_ids(utklar_episodes *episodes, int32_t allow);
+
 // Validates every row of the set: required fields, dates and their range, municipality and
 // care type, age, discharge or ready before admission, duplicate ids, and negative days under
 // `negative_days` (a `utklar_negative_days` value; not reported under `_DAY0`). Writes the

@@ -484,6 +484,23 @@ pub extern "C" fn utklar_episodes_push_columns(
     })
 }
 
+/// Lets the set's ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+/// numbers through (`allow` nonzero), or refuses them again (0, the default). A set holding
+/// any is otherwise refused by `utklar_episodes_validate`, `utklar_episodes_indicators` and
+/// `utklar_episodes_invoice` with `UTKLAR_RESULT_PERSONAL_DATA`, the last error message
+/// naming the column and how many values, never a value.
+#[no_mangle]
+pub extern "C" fn utklar_episodes_allow_personal_ids(
+    episodes: *mut utklar_episodes,
+    allow: i32,
+) -> utklar_result {
+    boundary(|| {
+        let set = arg_mut(episodes, "episodes")?;
+        set.set.allow_personal_ids(allow != 0);
+        Ok(())
+    })
+}
+
 /// The problems found by `utklar_episodes_validate`, in row order. Opaque; free with
 /// `utklar_validation_free`.
 #[allow(non_camel_case_types)]
@@ -505,6 +522,7 @@ pub extern "C" fn utklar_episodes_validate(
         let set = arg_ref(episodes, "episodes")?;
         let policy = crate::types::negative_days(negative_days)?;
         let out = Out::new(out, "out")?;
+        set.set.check_personal_ids()?;
         let mut problems: Vec<Problem> = set
             .set
             .unreadable()

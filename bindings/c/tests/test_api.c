@@ -520,6 +520,38 @@ static void test_text_rows(void) {
 }
 
 /* CSV files and buffers: the command line's rows, problems and lines; file errors add nothing. */
+static void test_personal_ids(void) {
+  static const char pnr[] =
+      "episode_id,patient_id,municipality,care_type,ready_at,discharged_at\n"
+      "e1,19121212-1212,0880,somatic,2024-03-01,2024-03-05\n"
+      "e2,p2,0880,somatic,2024-03-01,2024-03-05\n";
+  utklar_episodes *set = NULL;
+  utklar_validation *v = NULL;
+  utklar_validation *sentinel = (utklar_validation *)&set;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+
+  CHECK_OK(utklar_episodes_new(&set));
+  CHECK_OK(utklar_episodes_read_csv_buffer(set, (const uint8_t *)pnr, sizeof pnr - 1));
+  v = sentinel;
+  CHECK_RC(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v),
+           UTKLAR_RESULT_PERSONAL_DATA);
+  CHECK(v == sentinel);
+  CHECK(strstr(last_error(), "patient_id") != NULL);
+  CHECK(strstr(last_error(), "1212") == NULL);
+  CHECK_OK(utklar_indicator_options_init(&o));
+  o.mode = UTKLAR_MODE_LENIENT;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_PERSONAL_DATA);
+  CHECK_RC(utklar_episodes_allow_personal_ids(NULL, 1), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_OK(utklar_episodes_allow_personal_ids(set, 1));
+  CHECK_OK(utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v));
+  CHECK(utklar_validation_len(v) == 0);
+  utklar_validation_free(v);
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, NULL, &rep));
+  utklar_indicator_report_free(rep);
+  utklar_episodes_free(set);
+}
+
 static void test_csv(void) {
   static const char excel[] =
       "\xEF\xBB\xBF" "Episode_ID;Municipality;Care_Type;Ready_At;Discharged_At;note\r\n"
@@ -1006,6 +1038,7 @@ int main(void) {
   test_columns();
   test_agreements_and_amounts();
   test_invoice();
+  test_personal_ids();
   test_struct_sizes();
   return check_report("test_api");
 }

@@ -31,6 +31,12 @@ pub struct Args {
     /// semicolon-separated, UTF-8 with or without BOM. `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
+    /// status 2, the column and the count named, never a value): utklar needs only
+    /// pseudonymous ids.
+    #[arg(long)]
+    pub allow_personal_ids: bool,
     /// Population per municipality and year, a CSV with municipality,year,pop_total,pop_65plus;
     /// or `builtin` for the embedded SCB figures of 30 September 2022 (used for later years
     /// too). Without it, days per 1 000 inhabitants is left empty (null).
@@ -106,7 +112,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             Mode::Lenient
         },
     };
-    let source = EpisodeSource::open(&a.episodes)?;
+    let source = EpisodeSource::open(&a.episodes, a.allow_personal_ids)?;
     let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();
     let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));

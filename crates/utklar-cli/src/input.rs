@@ -44,11 +44,15 @@ pub struct EpisodeSource {
 }
 
 impl EpisodeSource {
-    /// Opens an episode file and checks its header for the required columns.
-    pub fn open(path: &Path) -> Result<Self, Failure> {
+    /// Opens an episode file and checks its header for the required columns; with
+    /// `allow_personal_ids`, ids that look like personal identity numbers are let through.
+    pub fn open(path: &Path, allow_personal_ids: bool) -> Result<Self, Failure> {
         let (label, csv) = open_csv(path)?;
         match EpisodeFile::new(csv) {
-            Ok(file) => Ok(EpisodeSource { label, file }),
+            Ok(mut file) => {
+                file.allow_personal_ids(allow_personal_ids);
+                Ok(EpisodeSource { label, file })
+            }
             Err(e) => Err(csv_failure(&label, &e)),
         }
     }

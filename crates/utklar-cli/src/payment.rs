@@ -43,6 +43,12 @@ pub struct InvoiceArgs {
     /// input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
+    /// status 2, the column and the count named, never a value): utklar needs only
+    /// pseudonymous ids.
+    #[arg(long)]
+    pub allow_personal_ids: bool,
     /// The agreement: a preset name (statutory, kalmar, vgr, sormland; `utklar presets` lists
     /// them) or a TOML file written like `utklar presets kalmar` prints.
     #[arg(long, value_name = "PRESET|FILE")]
@@ -79,6 +85,12 @@ pub struct CompareArgs {
     /// The episode file (CSV); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
+    /// status 2, the column and the count named, never a value): utklar needs only
+    /// pseudonymous ids.
+    #[arg(long)]
+    pub allow_personal_ids: bool,
     /// An agreement to compare: a preset name or a TOML file. Give two or more.
     #[arg(
         long = "agreement",
@@ -146,8 +158,12 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
-pub fn read_episodes(path: &Path, strict: bool) -> Result<(EpisodeSet, String), Failure> {
-    let mut source = EpisodeSource::open(path)?;
+pub fn read_episodes(
+    path: &Path,
+    strict: bool,
+    allow_personal_ids: bool,
+) -> Result<(EpisodeSet, String), Failure> {
+    let mut source = EpisodeSource::open(path, allow_personal_ids)?;
     let label = source.label.clone();
     let mut set = EpisodeSet::new();
     let mut bad = ExclusionReport::default();
@@ -256,7 +272,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(&a.episodes, a.strict)?;
+    let (set, _label) = read_episodes(&a.episodes, a.strict, a.allow_personal_ids)?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
     let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
     match a.format {
@@ -438,7 +454,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(&a.episodes, a.strict)?;
+    let (set, _label) = read_episodes(&a.episodes, a.strict, a.allow_personal_ids)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
     let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;

@@ -29,6 +29,12 @@ pub struct Args {
     /// input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
+    /// status 2, the column and the count named, never a value): utklar needs only
+    /// pseudonymous ids.
+    #[arg(long)]
+    pub allow_personal_ids: bool,
     /// Whether a discharge before the ready date is a problem: yes under `exclude` and `error`
     /// (the default reports it), no under `day0` (it is then read as day 0).
     #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
@@ -76,7 +82,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         min_age: None,
         mode: Mode::Lenient,
     };
-    let source = EpisodeSource::open(&a.episodes)?;
+    let source = EpisodeSource::open(&a.episodes, a.allow_personal_ids)?;
     let mut first = true;
     let mut started = false;
     let mut found = false;

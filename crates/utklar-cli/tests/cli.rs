@@ -1648,3 +1648,50 @@ fn a_closed_output_ends_quietly_with_the_status_the_data_deserved() {
         );
     }
 }
+
+#[test]
+fn personal_identity_numbers_are_refused_on_every_command_unless_allowed() {
+    let d = dir("personnummer");
+    let file = write(
+        &d.join("pnr.csv"),
+        b"episode_id,patient_id,municipality,care_type,ready_at,discharged_at\n\
+          E1,19121212-1212,0880,somatic,2024-03-01,2024-03-05\n\
+          E2,121212+1212,0880,somatic,2024-03-01,2024-03-05\n\
+          E3,p3,0999,somatic,2024-03-01,2024-03-05\n",
+    );
+    let commands: [&[&str]; 4] = [
+        &["indicators"],
+        &["validate"],
+        &["invoice", "--agreement", "statutory"],
+        &[
+            "compare",
+            "--agreement",
+            "statutory",
+            "--agreement",
+            "kalmar",
+        ],
+    ];
+    for cmd in commands {
+        for threads in ["1", "2"] {
+            let mut args: Vec<&str> = cmd.to_vec();
+            args.extend(["--episodes", &file]);
+            let o = Command::new(env!("CARGO_BIN_EXE_utklar"))
+                .args(&args)
+                .env("UTKLAR_THREADS", threads)
+                .output()
+                .unwrap();
+            assert_no_panic(&o);
+            let err = stderr(&o);
+            assert_eq!(code(&o), 2, "{cmd:?}: {err}");
+            assert!(
+                err.contains("patient_id") && err.contains("2 value"),
+                "{err}"
+            );
+            assert!(!err.contains("1212"), "{cmd:?} printed a value: {err}");
+            args.push("--allow-personal-ids");
+            let o = utklar(&args);
+            assert_no_panic(&o);
+            assert_ne!(code(&o), 2, "{cmd:?} --allow-personal-ids: {}", stderr(&o));
+        }
+    }
+}

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use utklar_core::input::value;
+use utklar_core::input::{value, EpisodeSet};
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Episode, Problem};
 
@@ -216,14 +216,28 @@ impl<R: Read> EpisodeFile<R> {
         self.row
     }
 
-    /// The next row checked, `None` at the end (also after an error was returned).
+    /// Lets ids that look like personal identity numbers through; by default the end of the
+    /// file is [`Error::Refused`] when any id looked like one (see
+    /// [`EpisodeReader::allow_personal_ids`]).
+    pub fn allow_personal_ids(&mut self, allow: bool) {
+        self.reader.allow_personal_ids(allow);
+    }
+
+    /// Whether ids that look like personal identity numbers are let through.
+    pub fn allows_personal_ids(&self) -> bool {
+        self.reader.allows_personal_ids()
+    }
+
+    /// The next row checked, `None` at the end (also after an error was returned). At the
+    /// end, [`Error::Refused`] when ids looked like personal identity numbers and they are not
+    /// allowed.
     pub fn next_row(&mut self) -> Result<Option<EpisodeRow>, Error> {
         if self.failed {
             return Ok(None);
         }
         let next = match self.csv.read_record(&mut self.record) {
             Ok(true) => raw_of(&self.record, &self.columns).map(Some),
-            Ok(false) => Ok(None),
+            Ok(false) => self.reader.finish().map(|()| None).map_err(Error::Refused),
             Err(e) => Err(e),
         };
         match next {
@@ -360,15 +374,12 @@ pub struct BatchRow {
     pub problems_end: usize,
 }
 
-/// A whole episode file read: the episodes of the rows that could be read, and the problems
-/// of those that could not, each with its line.
-#[derive(Debug, Clone, Default)]
+/// A whole episode file read into the core's [`EpisodeSet`] (the episodes, and the rows that
+/// could not be read with their problems and ids), with the line of every row.
+#[derive(Debug, Default)]
 pub struct Episodes {
-    /// The rows read as episodes, in file order.
-    pub episodes: Vec<Episode>,
-    /// For each row that could not be read, in file order: its problems (all naming its
-    /// row).
-    pub unreadable: Vec<Vec<Problem>>,
+    /// The rows, read through the core's input layer.
+    pub set: EpisodeSet,
     /// The line of every data row (index: the 0-based row).
     pub lines: Vec<u64>,
 }
@@ -381,7 +392,7 @@ impl Episodes {
 
     /// Every problem, in row order.
     pub fn problems(&self) -> impl Iterator<Item = &Problem> + '_ {
-        self.unreadable.iter().flatten()
+        self.set.unreadable().iter().flat_map(|u| &u.problems)
     }
 
     /// The 1-based line where data row `row` starts.
@@ -401,7 +412,7 @@ impl Episodes {
 /// let path = dir.join("episodes.csv");
 /// std::fs::write(&path, "episode_id,municipality,care_type,ready_at\r\ne1,0880,somatic,2025-03-03\r\ne1,0880,somatic,2025-03-04\r\n")?;
 /// let read = utklar_csv::read_episodes(&path)?;
-/// assert_eq!((read.episodes.len(), read.rows()), (1, 2));
+/// assert_eq!((read.set.episodes().len(), read.rows()), (1, 2));
 /// let p = read.problems().next().unwrap();
 /// assert_eq!((p.row, p.reason, read.line(p.row)), (1, Reason::DuplicateEpisodeId, Some(3)));
 /// # std::fs::remove_dir_all(&dir)?;
@@ -416,15 +427,13 @@ pub fn read_episodes_from(source: impl Read) -> Result<Episodes, Error> {
     collect(EpisodeFile::from_reader(source)?)
 }
 
-fn collect<R: Read>(file: EpisodeFile<R>) -> Result<Episodes, Error> {
+fn collect<R: Read>(mut file: EpisodeFile<R>) -> Result<Episodes, Error> {
     let mut out = Episodes::default();
-    for row in file {
-        let row = row?;
-        out.lines.push(row.line);
-        match row.result {
-            Ok(e) => out.episodes.push(e),
-            Err(p) => out.unreadable.push(p),
-        }
+    out.set.allow_personal_ids(file.allows_personal_ids());
+    while let Some((row, line, raw)) = file.next_raw()? {
+        out.set.push(row, &raw);
+        out.lines.push(line);
     }
+    out.set.check_personal_ids().map_err(Error::Refused)?;
     Ok(out)
 }

@@ -79,6 +79,10 @@ pub enum Error {
         /// The core's reason.
         error: utklar_core::Error,
     },
+    /// The file as a whole is refused by the core: ids that look like personal identity
+    /// numbers ([`utklar_core::Error::PersonalData`], naming the column and how many, never a
+    /// value), unless the reader allows them.
+    Refused(utklar_core::Error),
     /// A population or beds file with a header and no rows.
     NoRows {
         /// What the rows would be: `"population"` or `"beds"`.
@@ -168,6 +172,7 @@ impl fmt::Display for Error {
             ),
             Error::Value { line, error } => write!(f, "line {line}: {error}"),
             Error::NoRows { what } => write!(f, "no {what} rows after the header"),
+            Error::Refused(error) => write!(f, "{error}"),
         }
     }
 }
@@ -176,7 +181,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::Value { error, .. } => Some(error),
+            Error::Value { error, .. } | Error::Refused(error) => Some(error),
             _ => None,
         }
     }

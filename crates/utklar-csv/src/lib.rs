@@ -31,8 +31,8 @@
 //!             e1;0880;somatic;2025-03-03 10:15;2025-03-05\r\n\
 //!             e2;0999;somatic;2025-03-03;2025-03-04\r\n";
 //! let read = utklar_csv::read_episodes_from(text.as_bytes())?;
-//! assert_eq!(read.episodes.len(), 1);
-//! assert_eq!(read.episodes[0].ready_days(), Some(2));
+//! assert_eq!(read.set.episodes().len(), 1);
+//! assert_eq!(read.set.episodes()[0].ready_days(), Some(2));
 //! let p = read.problems().next().unwrap();
 //! assert_eq!((p.row, p.field, p.reason), (1, Field::Municipality, Reason::UnknownMunicipality));
 //! assert_eq!(read.line(p.row), Some(3));

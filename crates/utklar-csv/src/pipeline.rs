@@ -138,6 +138,7 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
     progress: impl FnMut(u64, u64),
 ) -> Result<Measured, E> {
     let columns = file.columns().to_vec();
+    let allow_personal = file.allows_personal_ids();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     let starved = AtomicBool::new(false);
@@ -180,7 +181,17 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
             }
             Err(mpsc::TryRecvError::Disconnected) => None,
         };
-        let result = consume(&mut next, &empty_tx, &columns, opts, on_problems, progress);
+        let mut reader = EpisodeReader::new();
+        reader.allow_personal_ids(allow_personal);
+        let result = consume(
+            &mut next,
+            &empty_tx,
+            &columns,
+            reader,
+            opts,
+            on_problems,
+            progress,
+        );
         drop(next);
         result
     })
@@ -192,11 +203,11 @@ fn consume<E: From<Error>>(
     next: &mut dyn FnMut() -> Option<Batch>,
     empty: &mpsc::Sender<Batch>,
     columns: &[(usize, Field)],
+    mut reader: EpisodeReader,
     opts: &IndicatorOptions,
     mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Measured, E> {
-    let mut reader = EpisodeReader::new();
     let mut set = MeasureSet::new(opts.period);
     let mut lines = HashMap::new();
     let mut rows = 0u64;
@@ -237,5 +248,6 @@ fn consume<E: From<Error>>(
         // The reading thread may have finished: then the batch is simply dropped.
         let _ = empty.send(batch);
     }
+    reader.finish().map_err(Error::Refused)?;
     Ok(Measured { set, lines })
 }

@@ -200,7 +200,7 @@ fn empty_files_and_files_without_a_header() {
 #[test]
 fn a_header_alone_is_no_rows() {
     let read = read_episodes_from(format!("{HEAD}\r\n").as_bytes()).unwrap();
-    assert_eq!((read.rows(), read.episodes.len()), (0, 0));
+    assert_eq!((read.rows(), read.set.episodes().len()), (0, 0));
     let e = read_population_from(&b"municipality,year,pop_total,pop_65plus\n"[..]).unwrap_err();
     assert_eq!(e.to_string(), "no population rows after the header");
     let e = EpisodeFile::from_bytes(b"episode_id,municipality,care_type\n")
@@ -226,7 +226,14 @@ fn a_cell_that_is_not_utf8_names_line_and_column() {
     // Bytes in a column no field reads do not matter.
     let ignored =
         b"note,episode_id,municipality,care_type,ready_at\n\xF6,e1,0880,somatic,2025-03-01\n";
-    assert_eq!(read_episodes_from(&ignored[..]).unwrap().episodes.len(), 1);
+    assert_eq!(
+        read_episodes_from(&ignored[..])
+            .unwrap()
+            .set
+            .episodes()
+            .len(),
+        1
+    );
 }
 
 #[test]

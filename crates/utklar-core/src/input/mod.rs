@@ -34,6 +34,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::episode::{CareType, Episode};
+use crate::personal_id::{is_personal_id, PersonalIdScan};
 use idset::IdSet;
 
 pub use crate::problem::{Field, Problem, Reason};
@@ -215,12 +216,49 @@ impl<'a> Row<'a> {
 /// three quarters full (8 bytes a slot: 11–21 bytes a row, 32 for a moment while the table
 /// doubles), so reading tens of millions of rows stays within a few hundred megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
 /// rows).
+///
+/// **Personal identity numbers.** The reader also counts the ids (`episode_id`, and the
+/// `patient_id` of rows that have an `episode_id`) that look like Swedish personal identity
+/// numbers ([`crate::personal_id`]); [`finish`](Self::finish) refuses the call when it met any,
+/// unless the reader allows them ([`allow_personal_ids`](Self::allow_personal_ids)). Every
+/// surface ends its reading with `finish` (an [`EpisodeSet`] does it in each of its
+/// computations), so none lets them through unasked.
 #[derive(Debug, Default)]
 pub struct EpisodeReader {
     seen: IdSet,
+    personal: PersonalIdScan,
+    pub(crate) allow_personal: bool,
 }
 
 impl EpisodeReader {
+    /// Lets ids that look like personal identity numbers through (they are still counted,
+    /// see [`personal_ids`](Self::personal_ids)). For a caller who knows its keys are not
+    /// identities, or who must go on.
+    pub fn allow_personal_ids(&mut self, allow: bool) {
+        self.allow_personal = allow;
+    }
+
+    /// Whether ids that look like personal identity numbers are let through.
+    pub fn allows_personal_ids(&self) -> bool {
+        self.allow_personal
+    }
+
+    /// The ids seen so far that look like personal identity numbers, per column.
+    pub fn personal_ids(&self) -> &PersonalIdScan {
+        &self.personal
+    }
+
+    /// Ends a reading: [`Error::PersonalData`](crate::Error::PersonalData) naming the column
+    /// and how many values (never a value) when ids looked like personal identity numbers and
+    /// the reader does not allow them.
+    pub fn finish(&self) -> Result<(), crate::Error> {
+        if self.allow_personal {
+            Ok(())
+        } else {
+            self.personal.result()
+        }
+    }
+
     /// A reader that has seen no ids.
     pub fn new() -> Self {
         EpisodeReader::default()
@@ -230,13 +268,16 @@ impl EpisodeReader {
     pub fn read(&mut self, row: usize, raw: &Row<'_>) -> Result<Episode, Vec<Problem>> {
         let mut problems = Vec::new();
         let (episode_id, facts) = parse_row(row, raw, &mut problems);
+        let patient = value::id(raw.value(Field::PatientId));
         if let Some(id) = &episode_id {
-            self.check_duplicate(row, IdHash::of(id.as_str()), &mut problems);
+            let hash =
+                IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str));
+            self.check_duplicate(row, hash, &mut problems);
         }
         match (episode_id, facts) {
             (Some(id), Some(f)) if problems.is_empty() => Ok(f.into_episode(
                 id.as_str().to_string(),
-                value::id(raw.value(Field::PatientId)).map(|p| p.as_str().to_string()),
+                patient.map(|p| p.as_str().to_string()),
             )),
             _ => Err(problems),
         }
@@ -278,7 +319,13 @@ impl EpisodeReader {
         let start = problems.len();
         let (id, facts) = parse_row(row, raw, problems);
         let facts = facts.filter(|_| problems.len() == start);
-        (id.map(|id| IdHash::of(id.as_str())), facts)
+        let patient = value::id(raw.value(Field::PatientId));
+        (
+            id.map(|id| {
+                IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str))
+            }),
+            facts,
+        )
     }
 
     /// The duplicate check of [`read`](Self::read) for row `row`, by its id's hash (from
@@ -286,7 +333,13 @@ impl EpisodeReader {
     /// pushes the `duplicate_episode_id` problem and returns `true`. Call it for every row
     /// with an id, in row order, whatever its other problems (as `read` does).
     pub fn check_duplicate(&mut self, row: usize, id: IdHash, problems: &mut Vec<Problem>) -> bool {
-        let repeated = !self.seen.insert(id.0);
+        if id.personal & 1 != 0 {
+            self.personal.add(Field::EpisodeId.as_str(), 1);
+        }
+        if id.personal & 2 != 0 {
+            self.personal.add(Field::PatientId.as_str(), 1);
+        }
+        let repeated = !self.seen.insert(id.hash);
         if repeated {
             problems.push(Problem {
                 row,
@@ -304,22 +357,42 @@ impl EpisodeReader {
     pub fn prefetch(&self, ids: impl IntoIterator<Item = IdHash>) {
         let mut any = 0u64;
         for id in ids {
-            any ^= self.seen.touch(id.0);
+            any ^= self.seen.touch(id.hash);
         }
         std::hint::black_box(any);
     }
 }
 
 /// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (SipHash of the trimmed id).
+///
+/// It also carries whether the id (and the row's patient id) look like personal identity
+/// numbers, which [`EpisodeReader::check_duplicate`] counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct IdHash(u64);
+pub struct IdHash {
+    hash: u64,
+    /// Bit 0: the episode id looks like a personal identity number; bit 1: the patient id.
+    personal: u8,
+}
 
 impl IdHash {
     /// The hash of an id (as [`EpisodeReader::read`] sees it: already trimmed).
     pub fn of(id: &str) -> Self {
         let mut h = DefaultHasher::new();
         id.hash(&mut h);
-        IdHash(h.finish())
+        IdHash {
+            hash: h.finish(),
+            personal: u8::from(is_personal_id(id)),
+        }
+    }
+
+    /// The same hash, noting whether the row's patient id looks like a personal identity
+    /// number.
+    #[must_use]
+    pub(crate) fn with_patient(mut self, patient: Option<&str>) -> Self {
+        if patient.is_some_and(is_personal_id) {
+            self.personal |= 2;
+        }
+        self
     }
 }
 

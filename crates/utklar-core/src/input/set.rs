@@ -61,6 +61,19 @@ impl EpisodeSet {
         EpisodeSet::default()
     }
 
+    /// Lets ids that look like personal identity numbers through (see
+    /// [`EpisodeReader::allow_personal_ids`]); by default every computation over the set
+    /// refuses them with [`Error::PersonalData`].
+    pub fn allow_personal_ids(&mut self, allow: bool) {
+        self.reader.allow_personal_ids(allow);
+    }
+
+    /// `Ok` unless ids looked like personal identity numbers and they are not allowed: the
+    /// check every computation over the set starts with.
+    pub fn check_personal_ids(&self) -> Result<(), Error> {
+        self.reader.finish()
+    }
+
     /// Reads input row `row` (rows pushed in increasing order): `true` when it is an episode,
     /// `false` when it went to [`unreadable`](Self::unreadable).
     pub fn push(&mut self, row: usize, cells: &Row<'_>) -> bool {
@@ -105,10 +118,8 @@ impl EpisodeSet {
             return;
         }
         let mut problems = Vec::new();
-        if self
-            .reader
-            .check_duplicate(row, IdHash::of(&episode.episode_id), &mut problems)
-        {
+        let id = IdHash::of(&episode.episode_id).with_patient(episode.patient_id.as_deref());
+        if self.reader.check_duplicate(row, id, &mut problems) {
             self.unreadable.push(Unreadable {
                 row,
                 episode_id: Some(episode.episode_id),
@@ -317,6 +328,36 @@ mod tests {
         assert!(set.push(1, &row("b", "0880")));
         assert!(set.push(2, &row("c", "0880")));
         assert!(!set.push(3, &row("a", "0880")));
+    }
+
+    #[test]
+    fn personal_identity_numbers_are_refused_unless_allowed() {
+        let mut set = EpisodeSet::new();
+        assert!(set.push(0, &row("19121212-1212", "0880")));
+        assert!(set.push(1, &row("e2", "0880")));
+        let mut r = row("e3", "0880");
+        r.set(Field::PatientId, "121212+1212");
+        assert!(set.push(2, &r));
+        // Even a row that cannot be read counts.
+        assert!(!set.push(3, &row("191212121212", "0999")));
+        let err = set
+            .measure(&crate::IndicatorOptions::default())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::PersonalData {
+                field: "episode_id".into(),
+                count: 2
+            }
+        );
+        let msg = err.to_string();
+        assert!(!msg.contains("1212"), "{msg}");
+        assert_eq!(set.reader.personal_ids().count("patient_id"), 1);
+        assert!(set
+            .invoice(&crate::Agreement::statutory(), &crate::Amounts::national())
+            .is_err());
+        set.allow_personal_ids(true);
+        assert!(set.measure(&crate::IndicatorOptions::default()).is_ok());
     }
 
     #[test]

@@ -667,6 +667,7 @@ impl EpisodeSet {
     /// # Ok::<(), utklar_core::Error>(())
     /// ```
     pub fn measure(&self, opts: &IndicatorOptions) -> Result<MeasureSet, Error> {
+        self.check_personal_ids()?;
         let mut set = MeasureSet::new(opts.period);
         let mut bad = self.unreadable().iter().peekable();
         for (e, &row) in self.episodes().iter().zip(self.rows()) {

@@ -1237,6 +1237,7 @@ impl EpisodeSet {
     /// input row, and every unreadable row not billed as bad data under its first problem
     /// ([`Invoice::add_unreadable`]); not-billed rows in input order.
     pub fn invoice(&self, agreement: &Agreement, amounts: &Amounts) -> Result<Invoice, Error> {
+        self.check_personal_ids()?;
         let mut inv = invoice(self.episodes(), agreement, amounts)?;
         self.account(&mut inv);
         Ok(inv)

@@ -523,6 +523,7 @@ impl crate::input::EpisodeSet {
         agreements: &[(N, Agreement)],
         amounts: &Amounts,
     ) -> Result<Comparison, Error> {
+        self.check_personal_ids()?;
         let mut c = compare(self.episodes(), agreements, amounts)?;
         for inv in &mut c.invoices {
             self.account(inv);
@@ -538,6 +539,7 @@ impl crate::input::EpisodeSet {
         thresholds: &[f64],
         grace_days: &[u32],
     ) -> Result<Sweep, Error> {
+        self.check_personal_ids()?;
         sweep(self.episodes(), agreement, amounts, thresholds, grace_days)
     }
 }

@@ -1,0 +1,113 @@
+//! The Rust side of the cross-surface test (`tests/cross_surface/run.py`): reads a CSV file
+//! with utklar-csv into the core's `EpisodeSet` and prints the canonical lines every surface
+//! prints for the same file.
+//!
+//! ```text
+//! cargo run -p utklar-csv --example cross_surface -- tests/cross_surface/episodes.csv statutory kalmar
+//! ```
+
+use std::process::ExitCode;
+
+use utklar_core::payment::{Agreement, Amounts};
+use utklar_core::{Group, GroupBy, IndicatorOptions, Reason};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cross_surface: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().ok_or("usage: cross_surface FILE PRESET...")?;
+    let read = utklar_csv::read_episodes(path)?;
+    let set = &read.set;
+
+    let report = set.indicators(
+        &IndicatorOptions::default(),
+        GroupBy::Municipality,
+        None,
+        None,
+    )?;
+    let ex = &report.exclusions;
+    println!(
+        "account rows_in {} counted {} open {}",
+        ex.rows_in, ex.counted, ex.open
+    );
+    for r in &report.rows {
+        let Group::Municipality(m) = r.group else {
+            continue;
+        };
+        println!(
+            "indicator {m} {} {} {} {} {} {}",
+            r.care_type,
+            r.period,
+            r.measures.episodes(),
+            r.measures.day0,
+            r.measures.ready_ge1,
+            r.measures.ready_days
+        );
+    }
+    for reason in Reason::ALL {
+        let n = ex.count(reason);
+        if n > 0 {
+            println!("exclusion {reason} {n}");
+        }
+    }
+    for p in &ex.problems {
+        println!("problem {} {} {}", p.row, p.field, p.reason);
+    }
+
+    let presets = args[1..]
+        .iter()
+        .map(|p| Ok((p.as_str(), Agreement::preset(p)?)))
+        .collect::<Result<Vec<_>, utklar_core::Error>>()?;
+    if !presets.is_empty() {
+        let c = set.compare(&presets, &Amounts::national())?;
+        for r in &c.rows {
+            let amounts: Vec<String> = r.amount_ore.iter().map(i64::to_string).collect();
+            println!(
+                "compare {} {} {} {}",
+                r.municipality,
+                r.care_type,
+                r.period,
+                amounts.join(" ")
+            );
+        }
+    }
+    for preset in &args[1..] {
+        let inv = set.invoice(&Agreement::preset(preset)?, &Amounts::national())?;
+        println!(
+            "invoice {preset} summary {} {}",
+            inv.episodes_in,
+            inv.amount_ore()
+        );
+        for l in &inv.lines {
+            println!(
+                "invoice {preset} line {} {} {} {} {} {:.4} {} {}",
+                l.episode_id.as_deref().unwrap_or(""),
+                l.index.map_or(-1, |i| i as i64),
+                l.municipality,
+                l.care_type,
+                l.period,
+                l.billed_days,
+                l.amount_ore,
+                l.rule
+            );
+        }
+        for t in &inv.totals {
+            println!(
+                "invoice {preset} total {} {} {} {:.4} {}",
+                t.municipality, t.care_type, t.period, t.billed_days, t.amount_ore
+            );
+        }
+        for n in &inv.not_billed {
+            println!("invoice {preset} not_billed {} {}", n.index, n.reason);
+        }
+    }
+    Ok(())
+}
