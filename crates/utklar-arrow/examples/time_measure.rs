@@ -15,7 +15,8 @@ fn micros(t: Option<utklar_core::NoticeTime>) -> Option<i64> {
     use chrono::Timelike;
     t.map(|t| {
         (i64::from(t.day()) * 86_400
-            + t.time.map_or(0, |x| i64::from(x.num_seconds_from_midnight())))
+            + t.time
+                .map_or(0, |x| i64::from(x.num_seconds_from_midnight())))
             * 1_000_000
     })
 }
@@ -44,14 +45,21 @@ fn main() {
         ("episode_id", text(&|e| Some(e.episode_id.clone()))),
         ("patient_id", text(&|e| e.patient_id.clone())),
         ("municipality", text(&|e| Some(e.municipality.to_string()))),
-        ("care_type", text(&|e| Some(e.care_type.as_str().to_string()))),
+        (
+            "care_type",
+            text(&|e| Some(e.care_type.as_str().to_string())),
+        ),
         ("admitted_at", ts(&|e| micros(e.admitted_at))),
         ("ready_at", ts(&|e| micros(Some(e.ready_at)))),
         ("discharged_at", ts(&|e| micros(e.discharged_at))),
         ("home_ready_at", ts(&|e| micros(e.home_ready_at))),
         (
             "age",
-            Arc::new(eps.iter().map(|e| e.age.map(i64::from)).collect::<Int64Array>()) as ArrayRef,
+            Arc::new(
+                eps.iter()
+                    .map(|e| e.age.map(i64::from))
+                    .collect::<Int64Array>(),
+            ) as ArrayRef,
         ),
         ("admission_notice_sent", b(&|e| e.admission_notice_sent)),
         ("sip_required", b(&|e| e.sip_required)),
