@@ -17,6 +17,7 @@ use arrow_array::ffi_stream::RecordBatchStreamReader;
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use utklar_core::input::value::MAX_AGE;
 use utklar_core::input::EpisodeSet;
 use utklar_core::time;
 use utklar_core::validate::{self, Mode, NegativeDays, Problem, Reason};
@@ -289,9 +290,18 @@ fn options(
 ) -> PyResult<IndicatorOptions> {
     let min_age = match min_age {
         None => None,
-        Some(a) => Some(u16::try_from(a).ok().filter(|a| *a <= 150).ok_or_else(|| {
-            errors::invalid_argument(py, "min_age", format!("{a} is not an age 0–150"))
-        })?),
+        Some(a) => Some(
+            u16::try_from(a)
+                .ok()
+                .filter(|a| *a <= MAX_AGE)
+                .ok_or_else(|| {
+                    errors::invalid_argument(
+                        py,
+                        "min_age",
+                        format!("{a} is not an age 0–{MAX_AGE}"),
+                    )
+                })?,
+        ),
     };
     Ok(IndicatorOptions {
         period: parse::<PeriodKind>(py, period)?,
