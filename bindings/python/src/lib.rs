@@ -17,423 +17,51 @@ use arrow_array::ffi_stream::RecordBatchStreamReader;
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use utklar_core::input::value::MAX_AGE;
+use utklar_core::input::EpisodeSet;
 use utklar_core::time;
-use utklar_core::validate::{self, Field, Mode, NegativeDays, Problem, Reason};
+use utklar_core::validate::{self, Mode, NegativeDays, Problem, Reason};
 use utklar_core::{
-    extras, measure_columns, synth, Beds, CareType, County, Episode, EpisodeColumns, Error,
-    ExclusionReport, Group, GroupBy, IndicatorOptions, IndicatorReport, MeasureSet, Municipality,
-    PeriodKind, Population,
+    extras, synth, Beds, County, Episode, Error, ExclusionReport, Group, GroupBy, IndicatorOptions,
+    IndicatorReport, Municipality, PeriodKind, Population,
 };
 
-use crate::input::{problem, Batch, ColumnMap};
 use crate::output::{ArrowTable, TableBuilder};
 
-/// Rows per slice of a record batch: the decode buffers stay this small whatever the size of
-/// the input table.
-const SLICE_ROWS: usize = 16_384;
-
-/// Most worker threads one `indicators` call uses.
-const MAX_THREADS: usize = 8;
-
-fn arrow_err(e: &arrow_schema::ArrowError) -> Error {
-    Error::InvalidArgument {
-        name: "episodes".into(),
-        message: format!("cannot read the Arrow stream: {e}"),
-    }
+/// Opens the Arrow C stream of an episode table.
+fn open(episodes: &Bound<'_, PyAny>) -> PyResult<RecordBatchStreamReader> {
+    input::open_stream(episodes, "episodes")
 }
 
-/// Calls `f` on every slice of at most [`SLICE_ROWS`] rows of the stream, with the index of
-/// its first row.
-fn for_each_slice(
-    reader: RecordBatchStreamReader,
-    map: &ColumnMap,
-    mut f: impl FnMut(&Batch<'_>, usize) -> Result<(), Error>,
-) -> Result<u64, Error> {
-    let mut offset = 0usize;
-    for batch in reader {
-        let batch = batch.map_err(|e| arrow_err(&e))?;
-        let n = batch.num_rows();
-        let mut start = 0;
-        while start < n {
-            let len = SLICE_ROWS.min(n - start);
-            let slice = batch.slice(start, len);
-            let b = Batch::new(&slice, map).map_err(|(field, message)| Error::InvalidArgument {
-                name: field.as_str().into(),
-                message,
-            })?;
-            f(&b, offset)?;
-            offset += len;
-            start += len;
+/// A utklar-arrow error as a Python exception: the core's own errors by their class, the
+/// others as an `InvalidArgumentError` about the episodes (or the column at fault).
+fn arrow_to_py(py: Python<'_>, e: utklar_arrow::Error) -> PyErr {
+    match e {
+        utklar_arrow::Error::Core(e) => errors::to_py(py, e),
+        utklar_arrow::Error::UnsupportedType { ref column, .. } => {
+            errors::invalid_argument(py, column, e.to_string())
         }
-    }
-    Ok(offset as u64)
-}
-
-/// The decode buffers of one slice, in the shape of [`EpisodeColumns`].
-#[derive(Default)]
-struct Buffers {
-    municipality: Vec<u16>,
-    care_type: Vec<u8>,
-    ready_day: Vec<i32>,
-    ready_minute: Vec<i32>,
-    discharge_day: Vec<i32>,
-    discharge_minute: Vec<i32>,
-    admitted_day: Vec<i32>,
-    admitted_minute: Vec<i32>,
-    age: Vec<i32>,
-}
-
-impl Buffers {
-    fn clear(&mut self) {
-        self.municipality.clear();
-        self.care_type.clear();
-        self.ready_day.clear();
-        self.ready_minute.clear();
-        self.discharge_day.clear();
-        self.discharge_minute.clear();
-        self.admitted_day.clear();
-        self.admitted_minute.clear();
-        self.age.clear();
-    }
-
-    fn columns(&self, from: usize, to: usize, row_offset: usize) -> EpisodeColumns<'_> {
-        EpisodeColumns {
-            municipality: &self.municipality[from..to],
-            care_type: &self.care_type[from..to],
-            ready_day: &self.ready_day[from..to],
-            discharge_day: &self.discharge_day[from..to],
-            ready_second: Some(&self.ready_minute[from..to]),
-            discharge_second: Some(&self.discharge_minute[from..to]),
-            admitted_day: Some(&self.admitted_day[from..to]),
-            admitted_second: Some(&self.admitted_minute[from..to]),
-            age: Some(&self.age[from..to]),
-            row_offset,
-        }
+        utklar_arrow::Error::Arrow(_) => errors::invalid_argument(py, "episodes", e.to_string()),
     }
 }
 
-/// Checks the cells the columnar entry point does not read (ids, flags, home-ready and
-/// planned dates), as the core's text reader does, so a row excluded from the CLI's result is
-/// excluded here too. Column by column; the problems of a row keep this order once sorted.
-fn other_cells(b: &Batch<'_>, offset: usize, probs: &mut Vec<Problem>) {
-    b.check_present(Field::EpisodeId, offset, probs);
-    b.check_notice(Field::HomeReadyAt, offset, probs);
-    b.check_date(Field::PlannedDischargeDate, offset, probs);
-    for f in [
-        Field::AdmissionNoticeSent,
-        Field::SipRequired,
-        Field::SipCalled,
-        Field::RegionBlocked,
-    ] {
-        if b.can_fail(f) {
-            for i in 0..b.len {
-                if let Err(r) = b.flag(f, i) {
-                    problem(probs, offset + i, f, r);
-                }
-            }
-        }
+/// Reads an episode table into the core's data set, the GIL released.
+fn read_set(py: Python<'_>, episodes: &Bound<'_, PyAny>) -> PyResult<EpisodeSet> {
+    let reader = open(episodes)?;
+    py.detach(|| utklar_arrow::read_set(reader))
+        .map_err(|e| arrow_to_py(py, e))
+}
+
+/// The account of a data set's rows: every episode counted, every unreadable row excluded
+/// under its first problem.
+fn set_report(set: &EpisodeSet) -> ExclusionReport {
+    let mut report = ExclusionReport::default();
+    report.rows_in = set.rows_in();
+    report.counted = set.episodes().len() as u64;
+    for u in set.unreadable() {
+        report.exclude(u.problems.iter().cloned());
     }
-}
-
-/// Measures one slice into `total`: readable rows go to the core's columnar entry point in
-/// runs; each unreadable row is excluded with its problems, in row order.
-fn measure_slice(
-    b: &Batch<'_>,
-    offset: usize,
-    slice_opts: &IndicatorOptions,
-    total: &mut MeasureSet,
-    buf: &mut Buffers,
-    probs: &mut Vec<Problem>,
-) -> Result<(), Error> {
-    buf.clear();
-    // Column by column into the buffers; every problem found is pushed with its row.
-    probs.clear();
-    b.municipality_column(offset, &mut buf.municipality, probs);
-    b.care_type_column(offset, &mut buf.care_type, probs);
-    b.notice_column(
-        Field::ReadyAt,
-        true,
-        offset,
-        &mut buf.ready_day,
-        &mut buf.ready_minute,
-        probs,
-    );
-    b.notice_column(
-        Field::DischargedAt,
-        false,
-        offset,
-        &mut buf.discharge_day,
-        &mut buf.discharge_minute,
-        probs,
-    );
-    b.notice_column(
-        Field::AdmittedAt,
-        false,
-        offset,
-        &mut buf.admitted_day,
-        &mut buf.admitted_minute,
-        probs,
-    );
-    // The core counts times of day in seconds.
-    for m in buf
-        .ready_minute
-        .iter_mut()
-        .chain(buf.discharge_minute.iter_mut())
-        .chain(buf.admitted_minute.iter_mut())
-    {
-        if *m >= 0 {
-            *m *= 60;
-        }
-    }
-    b.age_column(offset, &mut buf.age, probs);
-    other_cells(b, offset, probs);
-    // The problems of each row together, in row order (a stable sort keeps the order of the
-    // checks within a row).
-    probs.sort_by_key(|p| p.row);
-    let mut bad: Vec<(usize, Vec<Problem>)> = Vec::new();
-    let mut k = 0;
-    while k < probs.len() {
-        let row = probs[k].row;
-        let n = probs[k..].iter().take_while(|p| p.row == row).count();
-        bad.push((row - offset, probs[k..k + n].to_vec()));
-        k += n;
-    }
-    // Runs of readable rows go to the core's columnar entry point; each unreadable row is
-    // excluded with its problems, in row order.
-    let mut start = 0;
-    let run = |from: usize, to: usize, total: &mut MeasureSet| -> Result<(), Error> {
-        if from < to {
-            let set = measure_columns(&buf.columns(from, to, offset + from), slice_opts)?;
-            total.merge(&set)?;
-        }
-        Ok(())
-    };
-    for (i, p) in bad {
-        run(start, i, total)?;
-        total.push_problems(p);
-        start = i + 1;
-    }
-    run(start, b.len, total)
-}
-
-fn batch_err((field, message): (Field, String)) -> Error {
-    Error::InvalidArgument {
-        name: field.as_str().into(),
-        message,
-    }
-}
-
-/// Measures of a whole stream (measures merge by addition). Each record batch is cut
-/// into slices of [`SLICE_ROWS`]; the slices are shared out in contiguous runs to one thread
-/// per core (at most [`MAX_THREADS`]), each with its own decode buffers and measures, merged
-/// in row order.
-fn measure_stream(
-    reader: RecordBatchStreamReader,
-    map: &ColumnMap,
-    opts: &IndicatorOptions,
-) -> Result<MeasureSet, Error> {
-    // Slices are measured leniently with negative days excluded (or day0); strict mode and the
-    // `error` policy are applied once, over all rows, by `finish`.
-    let slice_opts = IndicatorOptions {
-        mode: Mode::Lenient,
-        negative_days: if opts.negative_days == NegativeDays::Day0 {
-            NegativeDays::Day0
-        } else {
-            NegativeDays::Exclude
-        },
-        ..opts.clone()
-    };
-    // At most MAX_THREADS workers: each holds a slice's decode buffers (about 0.5 MB), which
-    // bounds the memory used beside the input table whatever the machine.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(MAX_THREADS);
-    let mut total = MeasureSet::new(opts.period);
-    let mut offset = 0usize;
-    for batch in reader {
-        let batch = batch.map_err(|e| arrow_err(&e))?;
-        let n = batch.num_rows();
-        let slices = n.div_ceil(SLICE_ROWS);
-        let workers = threads.min(slices).max(1);
-        let per = slices.div_ceil(workers).max(1);
-        let work = |w: usize| -> Result<MeasureSet, Error> {
-            let mut set = MeasureSet::new(opts.period);
-            let mut buf = Buffers::default();
-            let mut probs = Vec::new();
-            for k in (w * per)..((w + 1) * per).min(slices) {
-                let start = k * SLICE_ROWS;
-                let slice = batch.slice(start, SLICE_ROWS.min(n - start));
-                let b = Batch::new(&slice, map).map_err(batch_err)?;
-                measure_slice(
-                    &b,
-                    offset + start,
-                    &slice_opts,
-                    &mut set,
-                    &mut buf,
-                    &mut probs,
-                )?;
-            }
-            Ok(set)
-        };
-        let results: Vec<Result<MeasureSet, Error>> = if workers == 1 {
-            vec![work(0)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (0..workers).map(|w| s.spawn(move || work(w))).collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(Error::InvalidArgument {
-                                name: "episodes".into(),
-                                message: "a worker thread failed".into(),
-                            })
-                        })
-                    })
-                    .collect()
-            })
-        };
-        for r in results {
-            total.merge(&r?)?;
-        }
-        offset += n;
-    }
-    total.finish(opts)
-}
-
-/// Reads every row as an [`Episode`] value with the core's parsing. Returns the episodes, the
-/// input row of each, the problems of the rows that could not be read, and the row count.
-struct Read {
-    episodes: Vec<Episode>,
-    rows: Vec<usize>,
-    problems: Vec<Problem>,
-    /// The row and `episode_id` (when it has one) of each row that could not be read.
-    bad_ids: Vec<(usize, Option<String>)>,
-    rows_in: u64,
-}
-
-fn read_episodes(reader: RecordBatchStreamReader, map: &ColumnMap) -> Result<Read, Error> {
-    let mut out = Read {
-        episodes: Vec::new(),
-        rows: Vec::new(),
-        problems: Vec::new(),
-        bad_ids: Vec::new(),
-        rows_in: 0,
-    };
-    let mut probs: Vec<Problem> = Vec::new();
-    out.rows_in = for_each_slice(reader, map, |b, offset| {
-        for i in 0..b.len {
-            let row = offset + i;
-            let id = b.text(Field::EpisodeId, i);
-            if id.is_none() {
-                problem(&mut probs, row, Field::EpisodeId, Reason::MissingField);
-            }
-            let municipality = match b.municipality(i) {
-                Ok(code) => Municipality::from_code(code).map_err(|_| {
-                    problem(
-                        &mut probs,
-                        row,
-                        Field::Municipality,
-                        Reason::UnknownMunicipality,
-                    );
-                }),
-                Err(r) => {
-                    problem(&mut probs, row, Field::Municipality, r);
-                    Err(())
-                }
-            };
-            let care = b.care_type(i).map_err(|r| {
-                problem(&mut probs, row, Field::CareType, r);
-            });
-            let mut notice = |f: Field, required: bool| match b.notice(f, i) {
-                Ok(Some(c)) if time::day_in_range(c.day) => Some(c.notice()),
-                Ok(Some(_)) => {
-                    problem(&mut probs, row, f, Reason::DateOutOfRange);
-                    None
-                }
-                Ok(None) => {
-                    if required {
-                        problem(&mut probs, row, f, Reason::MissingField);
-                    }
-                    None
-                }
-                Err(r) => {
-                    problem(&mut probs, row, f, r);
-                    None
-                }
-            };
-            let ready = notice(Field::ReadyAt, true);
-            let admitted = notice(Field::AdmittedAt, false);
-            let discharged = notice(Field::DischargedAt, false);
-            let home_ready = notice(Field::HomeReadyAt, false);
-            let planned = b.date(Field::PlannedDischargeDate, i).unwrap_or_else(|r| {
-                problem(&mut probs, row, Field::PlannedDischargeDate, r);
-                None
-            });
-            let age = b.age(i).unwrap_or_else(|r| {
-                problem(&mut probs, row, Field::Age, r);
-                None
-            });
-            let mut flag = |f: Field, default: bool| match b.flag(f, i) {
-                Ok(v) => v.unwrap_or(default),
-                Err(r) => {
-                    problem(&mut probs, row, f, r);
-                    default
-                }
-            };
-            let admission_notice_sent = flag(Field::AdmissionNoticeSent, true);
-            let sip_required = flag(Field::SipRequired, false);
-            let sip_called = flag(Field::SipCalled, false);
-            let region_blocked = flag(Field::RegionBlocked, false);
-            match (id, municipality, care, ready) {
-                (Some(id), Ok(municipality), Ok(care), Some(ready_at)) if probs.is_empty() => {
-                    let care_type = CareType::from_code(care).unwrap_or(CareType::Somatic);
-                    out.episodes.push(Episode {
-                        episode_id: id.into_owned(),
-                        patient_id: b
-                            .text(Field::PatientId, i)
-                            .map(std::borrow::Cow::into_owned),
-                        municipality,
-                        care_type,
-                        admitted_at: admitted,
-                        ready_at,
-                        discharged_at: discharged,
-                        home_ready_at: home_ready,
-                        planned_discharge_date: planned,
-                        age,
-                        admission_notice_sent,
-                        sip_required,
-                        sip_called,
-                        region_blocked,
-                    });
-                    out.rows.push(row);
-                }
-                (id, ..) => {
-                    out.bad_ids
-                        .push((row, id.map(std::borrow::Cow::into_owned)));
-                    out.problems.append(&mut probs);
-                }
-            }
-            probs.clear();
-        }
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-fn open(
-    py: Python<'_>,
-    episodes: &Bound<'_, PyAny>,
-) -> PyResult<(RecordBatchStreamReader, ColumnMap)> {
-    let reader = input::open_stream(episodes, "episodes")?;
-    let map = ColumnMap::new(&reader_schema(&reader));
-    map.require(py, &Field::REQUIRED)?;
-    Ok((reader, map))
-}
-
-fn reader_schema(r: &RecordBatchStreamReader) -> arrow_schema::SchemaRef {
-    use arrow_array::RecordBatchReader;
-    r.schema()
+    report
 }
 
 fn core<T>(py: Python<'_>, r: Result<T, Error>) -> PyResult<T> {
@@ -585,7 +213,7 @@ fn reference_rows(
         idx.push(i);
     }
     for batch in reader {
-        let batch = core(py, batch.map_err(|e| arrow_err(&e)))?;
+        let batch = batch.map_err(|e| arrow_to_py(py, e.into()))?;
         let cells: Vec<Vec<Option<String>>> = idx
             .iter()
             .map(|&i| input::cells_as_text(batch.column(i).as_ref()))
@@ -662,9 +290,18 @@ fn options(
 ) -> PyResult<IndicatorOptions> {
     let min_age = match min_age {
         None => None,
-        Some(a) => Some(u16::try_from(a).ok().filter(|a| *a <= 150).ok_or_else(|| {
-            errors::invalid_argument(py, "min_age", format!("{a} is not an age 0–150"))
-        })?),
+        Some(a) => Some(
+            u16::try_from(a)
+                .ok()
+                .filter(|a| *a <= MAX_AGE)
+                .ok_or_else(|| {
+                    errors::invalid_argument(
+                        py,
+                        "min_age",
+                        format!("{a} is not an age 0–{MAX_AGE}"),
+                    )
+                })?,
+        ),
     };
     Ok(IndicatorOptions {
         period: parse::<PeriodKind>(py, period)?,
@@ -693,14 +330,13 @@ fn indicators<'py>(
     let by: GroupBy = parse(py, by)?;
     let population = population_of(py, population)?;
     let beds = beds_of(py, beds)?;
-    let (reader, map) = open(py, episodes)?;
-    let report = core(
-        py,
-        py.detach(|| {
-            measure_stream(reader, &map, &opts)
+    let reader = open(episodes)?;
+    let report = py
+        .detach(|| {
+            utklar_arrow::measure(reader, &opts)
                 .map(|set| set.indicators(by, population.as_ref(), beds.as_ref()))
-        }),
-    )?;
+        })
+        .map_err(|e| arrow_to_py(py, e))?;
     Ok((
         indicator_table(&report, by),
         report_dict(py, &report.exclusions)?,
@@ -716,24 +352,26 @@ fn validate_rows<'py>(
     negative_days: &str,
 ) -> PyResult<(ArrowTable, u64)> {
     let policy: NegativeDays = parse(py, negative_days)?;
-    let (reader, map) = open(py, episodes)?;
-    let (problems, rows_in) = core(
-        py,
-        py.detach(|| {
-            let read = read_episodes(reader, &map)?;
-            let mut problems = read.problems;
-            problems.extend(
-                validate::check_episodes(&read.episodes, policy)
-                    .into_iter()
-                    .map(|p| Problem {
-                        row: read.rows[p.row],
-                        ..p
-                    }),
-            );
-            problems.sort_by_key(|p| (p.row, p.field));
-            Ok((problems, read.rows_in))
-        }),
-    )?;
+    let set = read_set(py, episodes)?;
+    let (problems, rows_in) = py.detach(|| {
+        // The problems of the unreadable rows, and the negative days of the episodes under
+        // the policy (the core's check of episode values), at their input rows.
+        let mut problems: Vec<Problem> = set
+            .unreadable()
+            .iter()
+            .flat_map(|u| u.problems.iter().cloned())
+            .collect();
+        problems.extend(
+            validate::check_episodes(set.episodes(), policy)
+                .into_iter()
+                .map(|p| Problem {
+                    row: set.row_of(p.row),
+                    ..p
+                }),
+        );
+        problems.sort_by_key(|p| p.row);
+        (problems, set.rows_in())
+    });
     let mut t = TableBuilder::default();
     t.int("row", problems.iter().map(|p| Some(p.row as i64)));
     t.text("column", problems.iter().map(|p| Some(p.field.as_str())));
@@ -750,33 +388,20 @@ fn census<'py>(
     episodes: &Bound<'py, PyAny>,
     on: NaiveDate,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
-    let (reader, map) = open(py, episodes)?;
-    let (waiting, report) = core(
-        py,
-        py.detach(|| {
-            let read = read_episodes(reader, &map)?;
-            let waiting: Vec<extras::Waiting> = extras::census(&read.episodes, on)?
+    let set = read_set(py, episodes)?;
+    let (waiting, report) = py
+        .detach(|| -> Result<_, Error> {
+            set.check_personal_ids()?;
+            let waiting: Vec<extras::Waiting> = extras::census(set.episodes(), on)?
                 .into_iter()
                 .map(|w| extras::Waiting {
-                    row: read.rows[w.row],
+                    row: set.row_of(w.row),
                     ..w
                 })
                 .collect();
-            let mut report = ExclusionReport::default();
-            report.rows_in = read.rows_in;
-            report.counted = read.episodes.len() as u64;
-            let mut problems = read.problems;
-            problems.sort_by_key(|p| p.row);
-            let mut i = 0;
-            while i < problems.len() {
-                let row = problems[i].row;
-                let j = problems[i..].iter().take_while(|p| p.row == row).count();
-                report.exclude(problems[i..i + j].iter().cloned());
-                i += j;
-            }
-            Ok((waiting, report))
-        }),
-    )?;
+            Ok((waiting, set_report(&set)))
+        })
+        .map_err(|e| errors::to_py(py, e))?;
     let mut t = TableBuilder::default();
     t.int("row", waiting.iter().map(|w| Some(w.row as i64)));
     t.text(
@@ -967,32 +592,6 @@ fn _core_indicators_of_synth<'py>(
     ))
 }
 
-/// An unreadable row: its number, its `episode_id` if it has one, and its problems.
-type Unreadable = (usize, Option<String>, Vec<Problem>);
-
-/// Readable episodes, each unreadable row with its problems, and the exclusion report.
-fn read_for_payment(
-    py: Python<'_>,
-    episodes: &Bound<'_, PyAny>,
-) -> PyResult<(Read, Vec<Unreadable>, ExclusionReport)> {
-    let (reader, map) = open(py, episodes)?;
-    let read = core(py, py.detach(|| read_episodes(reader, &map)))?;
-    let mut unreadable: Vec<Unreadable> = Vec::new();
-    let mut report = ExclusionReport::default();
-    report.rows_in = read.rows_in;
-    report.counted = read.episodes.len() as u64;
-    let mut i = 0;
-    let problems = &read.problems;
-    for (row, id) in &read.bad_ids {
-        let j = problems[i..].iter().take_while(|p| p.row == *row).count();
-        let mine = problems[i..i + j].to_vec();
-        report.exclude(mine.iter().cloned());
-        unreadable.push((*row, id.clone(), mine));
-        i += j;
-    }
-    Ok((read, unreadable, report))
-}
-
 /// An invoice (see `utklar.invoice`): lines, totals, not billed, a summary and the report of
 /// unreadable rows.
 #[pyfunction]
@@ -1012,23 +611,10 @@ fn invoice<'py>(
 )> {
     let agreement = payment::agreement_of(py, agreement)?;
     let amounts = payment::amounts_of(py, amounts)?;
-    let (read, unreadable, report) = read_for_payment(py, episodes)?;
-    let mut inv = core(
-        py,
-        py.detach(|| utklar_core::payment::invoice(&read.episodes, &agreement, &amounts)),
-    )?;
-    // Positions among the readable episodes become input rows; the unreadable rows join the
-    // invoice as not billed (the core's `invalid_row` and bad-data reasons), as in the CLI.
-    for n in &mut inv.not_billed {
-        n.index = read.rows[n.index];
-    }
-    for l in &mut inv.lines {
-        l.index = l.index.map(|i| read.rows[i]);
-    }
-    for (row, id, problems) in &unreadable {
-        inv.add_unreadable(*row, id.as_deref(), problems);
-    }
-    inv.not_billed.sort_by_key(|n| n.index);
+    let set = read_set(py, episodes)?;
+    let report = set_report(&set);
+    // Input rows throughout; the unreadable rows not billed as bad data, as in the CLI.
+    let inv = core(py, py.detach(|| set.invoice(&agreement, &amounts)))?;
     let (lines, totals, not_billed) = payment::invoice_tables(&inv);
     let summary = PyDict::new(py);
     summary.set_item("agreement", &inv.agreement)?;
@@ -1095,11 +681,9 @@ fn compare<'py>(
         }
     }
     let amounts = payment::amounts_of(py, amounts)?;
-    let (read, _unreadable, report) = read_for_payment(py, episodes)?;
-    let c = core(
-        py,
-        py.detach(|| utklar_core::payment::compare(&read.episodes, &named, &amounts)),
-    )?;
+    let set = read_set(py, episodes)?;
+    let report = set_report(&set);
+    let c = core(py, py.detach(|| set.compare(&named, &amounts)))?;
     Ok((payment::comparison_table(&c), report_dict(py, &report)?))
 }
 
@@ -1117,18 +701,11 @@ fn sweep<'py>(
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let agreement = payment::agreement_of(py, agreement)?;
     let amounts = payment::amounts_of(py, amounts)?;
-    let (read, _unreadable, report) = read_for_payment(py, episodes)?;
+    let set = read_set(py, episodes)?;
+    let report = set_report(&set);
     let s = core(
         py,
-        py.detach(|| {
-            utklar_core::payment::sweep(
-                &read.episodes,
-                &agreement,
-                &amounts,
-                &thresholds,
-                &grace_days,
-            )
-        }),
+        py.detach(|| set.sweep(&agreement, &amounts, &thresholds, &grace_days)),
     )?;
     Ok((
         payment::sweep_table(&s, by_municipality),

@@ -3,6 +3,8 @@ nulls, exclusion reports and errors."""
 
 from __future__ import annotations
 
+import decimal
+
 import datetime
 import json
 import math
@@ -203,10 +205,14 @@ def test_bad_arguments(kwargs: dict[str, object], cls: type, name: str) -> None:
 
 
 def test_bad_inputs_name_the_column() -> None:
-    with pytest.raises(utklar.InvalidArgumentError, match="missing required column.*ready_at"):
+    with pytest.raises(utklar.InvalidArgumentError, match="required column ready_at is missing"):
         utklar.indicators(small().drop_columns(["ready_at"]))
-    with pytest.raises(utklar.InvalidArgumentError, match="column `ready_at` has Arrow type Float64"):
-        utklar.indicators(small().set_column(3, "ready_at", pa.array([1.0] * 6)))
+    with pytest.raises(utklar.InvalidArgumentError, match="column `ready_at` has Arrow type Decimal128") as e:
+        utklar.indicators(small().set_column(3, "ready_at", pa.array([decimal.Decimal("1.5")] * 6)))
+    assert e.value.name == "ready_at"  # type: ignore[attr-defined]
+    assert "1.5" not in str(e.value)  # never a cell's value
+    with pytest.raises(utklar.InvalidArgumentError, match='"MUNICIPALITY".*"municipality"|"municipality".*"MUNICIPALITY"'):
+        utklar.indicators(small().append_column("MUNICIPALITY", pa.array(["0880"] * 6)))
     with pytest.raises(utklar.InvalidArgumentError, match="LazyFrame"):
         utklar.indicators(pl.from_arrow(small()).lazy())  # type: ignore[union-attr]
     # A reference row names its column and never repeats the cell.
@@ -236,6 +242,10 @@ def test_validate(library: str) -> None:
         (3, "care_type", "unknown_care_type"),
         (4, "ready_at", "unparseable_date"),
         (5, "episode_id", "duplicate_episode_id"),  # small()'s "a" repeats row 0's
+        # "b", "d" and "e" repeat the ids of unreadable rows: duplicates too, as in the CLI.
+        (6, "episode_id", "duplicate_episode_id"),
+        (8, "episode_id", "duplicate_episode_id"),
+        (9, "episode_id", "duplicate_episode_id"),
         (10, "discharged_at", "negative_days"),
     ]
     assert all(r["hint"] for r in rows(out))

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import contextvars
 import json
+import warnings
 import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import _utklar
-from ._tables import check_library, library_of, to_library
+from ._tables import check_library, library_of, source, to_library
 from ._utklar import (
     Agreement,
     AgreementError,
@@ -68,6 +69,7 @@ __all__ = [
     "UnknownMunicipalityError",
     "UnknownPresetError",
     "UtklarError",
+    "UtklarWarning",
     "ValidationError",
     "Invoice",
     "census",
@@ -81,6 +83,27 @@ __all__ = [
     "validate",
     "__version__",
 ]
+
+
+class UtklarWarning(UserWarning):
+    """Rows of a call were excluded as bad data.
+
+    The message gives the counts by reason; :func:`last_exclusions` (and the report attached
+    to the result) lists every row with its problems, :func:`validate` gives each a hint.
+    When rows were given and none could be used the message says so first. Silence it with
+    ``warnings.simplefilter("ignore", utklar.UtklarWarning)``, or make it an error with
+    ``"error"``; ``strict=True`` raises :class:`InvalidRowsError` instead.
+
+    >>> import warnings, pyarrow as pa, utklar
+    >>> t = pa.table({"episode_id": ["a", "b"], "municipality": ["0880", "0999"],
+    ...               "care_type": ["somatic", "somatic"], "ready_at": ["2025-01-02"] * 2,
+    ...               "discharged_at": ["2025-01-04"] * 2})
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = utklar.indicators(t)
+    >>> print(w[0].message)
+    utklar: 1 of 2 rows excluded as bad data (unknown_municipality: 1); utklar.last_exclusions() lists each row and its problems, utklar.validate(episodes) gives a hint for each
+    """
 
 
 class Problem(NamedTuple):
@@ -186,6 +209,24 @@ def last_exclusions() -> ExclusionReport | None:
 def _remember(d: dict[str, Any]) -> ExclusionReport:
     report = ExclusionReport._of(d)
     _LAST.set(report)
+    if report.excluded > 0:
+        reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report.by_reason.items())
+        how = (
+            "utklar.last_exclusions() lists each row and its problems, "
+            "utklar.validate(episodes) gives a hint for each"
+        )
+        if report.excluded == report.rows_in:
+            message = (
+                f"utklar: NONE of the {report.rows_in:,} rows could be used: all were excluded "
+                f"as bad data ({reasons}); the result is empty. {how}"
+            )
+        else:
+            message = (
+                f"utklar: {report.excluded:,} of {report.rows_in:,} rows excluded as bad data "
+                f"({reasons}); {how}"
+            )
+        # Attributed to the caller of the public function.
+        warnings.warn(message, UtklarWarning, stacklevel=3)
     return report
 
 
@@ -229,7 +270,9 @@ def indicators(
         value that cannot be computed is null (NaN in pandas), never 0. The exclusion
         report is attached (see :func:`last_exclusions`).
 
-    Unlike :func:`validate`, this fast path does not check that episode ids are unique.
+    Every row goes through the same checks as :func:`validate` and the command line,
+    repeated ``episode_id`` values included. When rows are excluded, a
+    :class:`UtklarWarning` gives the counts by reason.
 
     >>> import pandas as pd, utklar
     >>> df = pd.DataFrame({
@@ -252,7 +295,7 @@ def indicators(
     """
     library = library_of(episodes)
     table, report = _utklar.indicators(
-        episodes,
+        source(episodes),
         period=period,
         by=by,
         negative_days=negative_days,
@@ -280,10 +323,10 @@ def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
     ...     "ready_at": ["2025-03-03", "2025-03-10", "2025-02-30"],
     ... })
     >>> utklar.validate(df).select(["row", "column", "reason"]).rows()
-    [(1, 'care_type', 'unknown_care_type'), (2, 'ready_at', 'unparseable_date')]
+    [(1, 'care_type', 'unknown_care_type'), (1, 'episode_id', 'duplicate_episode_id'), (2, 'ready_at', 'unparseable_date')]
     """
     library = library_of(episodes)
-    table, _rows = _utklar.validate_rows(episodes, negative_days=negative_days)
+    table, _rows = _utklar.validate_rows(source(episodes), negative_days=negative_days)
     return to_library(table, library)
 
 
@@ -310,7 +353,7 @@ def census(episodes: Any, on: _dt.date | str) -> Any:
     elif isinstance(on, _dt.datetime):
         on = on.date()
     library = library_of(episodes)
-    table, report = _utklar.census(episodes, on)
+    table, report = _utklar.census(source(episodes), on)
     return to_library(table, library, _remember(report), report.get("json"))
 
 
@@ -460,7 +503,7 @@ def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any
     utklar.MissingAmountError: no national amount per care day for 2025: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount per care day for 2025 with the call's amounts (amounts={2025: KRONOR})
     """
     library = library_of(episodes)
-    lines, totals, not_billed, summary, report = _utklar.invoice(episodes, agreement, amounts=amounts)
+    lines, totals, not_billed, summary, report = _utklar.invoice(source(episodes), agreement, amounts=amounts)
     rep = _remember(report)
     return Invoice(
         agreement=summary["agreement"],
@@ -500,7 +543,7 @@ def compare(
     True
     """
     library = library_of(episodes)
-    table, report = _utklar.compare(episodes, agreements, amounts=amounts)
+    table, report = _utklar.compare(source(episodes), agreements, amounts=amounts)
     return to_library(table, library, _remember(report), report.get("json"))
 
 
@@ -532,7 +575,7 @@ def sweep(
     """
     library = library_of(episodes)
     table, report = _utklar.sweep(
-        episodes,
+        source(episodes),
         agreement,
         thresholds=list(thresholds),
         grace_days=list(grace_days),

@@ -27,6 +27,23 @@ def library_of(obj: Any) -> str:
     return "pyarrow"
 
 
+def source(obj: Any) -> Any:
+    """The table to read through ``__arrow_c_stream__``.
+
+    A polars column of dtype ``Null`` (every value ``None``) is exported with a buffer the
+    Arrow C data interface does not expect for that type (pola-rs/polars#22934), which the
+    importer refuses; such columns are handed over as all-null text instead, which reads the
+    same (absent in every row).
+    """
+    if type(obj).__module__.split(".")[0] == "polars" and hasattr(obj, "schema"):
+        import polars as pl
+
+        nulls = [name for name, dtype in obj.schema.items() if dtype == pl.Null]
+        if nulls:
+            return obj.with_columns(pl.col(nulls).cast(pl.String))
+    return obj
+
+
 def check_library(library: str) -> str:
     """Validates a ``library=`` argument."""
     from ._utklar import InvalidArgumentError

@@ -1,0 +1,117 @@
+//! Timing of the phases of `utklar_arrow::measure` over generated episodes (a development aid):
+//! `cargo run --release -p utklar-arrow --example time_measure -- 2000000`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use arrow_array::{
+    ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
+    TimestampMicrosecondArray,
+};
+use utklar_core::input::{EpisodeReader, Row};
+use utklar_core::{synth, Episode, IndicatorOptions};
+
+fn micros(t: Option<utklar_core::NoticeTime>) -> Option<i64> {
+    use chrono::Timelike;
+    t.map(|t| {
+        (i64::from(t.day()) * 86_400
+            + t.time
+                .map_or(0, |x| i64::from(x.num_seconds_from_midnight())))
+            * 1_000_000
+    })
+}
+
+type Get<'a, T> = &'a dyn Fn(&Episode) -> T;
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .map_or(2_000_000, |s| s.parse().expect("a row count"));
+    let eps = synth::generate(&synth::SynthOptions {
+        episodes: n,
+        seed: 1,
+        ..Default::default()
+    });
+    let text = |f: Get<'_, Option<String>>| {
+        Arc::new(eps.iter().map(f).collect::<StringArray>()) as ArrayRef
+    };
+    let ts = |f: Get<'_, Option<i64>>| {
+        Arc::new(eps.iter().map(f).collect::<TimestampMicrosecondArray>()) as ArrayRef
+    };
+    let b = |f: Get<'_, bool>| {
+        Arc::new(eps.iter().map(|e| Some(f(e))).collect::<BooleanArray>()) as ArrayRef
+    };
+    let batch = RecordBatch::try_from_iter([
+        ("episode_id", text(&|e| Some(e.episode_id.clone()))),
+        ("patient_id", text(&|e| e.patient_id.clone())),
+        ("municipality", text(&|e| Some(e.municipality.to_string()))),
+        (
+            "care_type",
+            text(&|e| Some(e.care_type.as_str().to_string())),
+        ),
+        ("admitted_at", ts(&|e| micros(e.admitted_at))),
+        ("ready_at", ts(&|e| micros(Some(e.ready_at)))),
+        ("discharged_at", ts(&|e| micros(e.discharged_at))),
+        ("home_ready_at", ts(&|e| micros(e.home_ready_at))),
+        (
+            "age",
+            Arc::new(
+                eps.iter()
+                    .map(|e| e.age.map(i64::from))
+                    .collect::<Int64Array>(),
+            ) as ArrayRef,
+        ),
+        ("admission_notice_sent", b(&|e| e.admission_notice_sent)),
+        ("sip_required", b(&|e| e.sip_required)),
+        ("sip_called", b(&|e| e.sip_called)),
+        ("region_blocked", b(&|e| e.region_blocked)),
+    ])
+    .expect("a batch");
+    drop(eps);
+    let map = utklar_arrow::column_map(&batch.schema()).expect("the columns");
+    let cells = utklar_arrow::BatchCells::new(&batch, &map).expect("readable types");
+    let t = Instant::now();
+    let mut row = Row::default();
+    let mut absent = 0u64;
+    for i in 0..n {
+        cells.fill(i, &mut row);
+        absent += u64::from(row.value(utklar_core::Field::Age).is_absent());
+    }
+    println!("fill only: {:?} ({absent})", t.elapsed());
+    let t = Instant::now();
+    let mut probs = Vec::new();
+    let mut ids = Vec::with_capacity(n);
+    for i in 0..n {
+        cells.fill(i, &mut row);
+        let (id, f) = EpisodeReader::read_facts(i, &row, &mut probs);
+        ids.push(id);
+        std::hint::black_box(f);
+    }
+    println!("fill + read_facts: {:?}", t.elapsed());
+    let t = Instant::now();
+    let mut r = EpisodeReader::new();
+    for c in ids.chunks(8192) {
+        r.prefetch(c.iter().flatten().copied());
+        for (i, id) in c.iter().enumerate() {
+            if let Some(id) = id {
+                r.check_duplicate(i, *id, &mut probs);
+            }
+        }
+    }
+    println!("duplicates: {:?}", t.elapsed());
+    for th in [1, 2, 3] {
+        let t = Instant::now();
+        let m = utklar_arrow::measure_with_threads(
+            RecordBatchIterator::new([Ok(batch.clone())], batch.schema()),
+            &IndicatorOptions::default(),
+            th,
+            false,
+        )
+        .expect("measures");
+        println!(
+            "measure, {th} workers: {:?} counted {}",
+            t.elapsed(),
+            m.report().counted
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! One accessor per input column, chosen once per batch by the column's Arrow type, that
+//! yields the core's typed cell ([`Value`]) of any row.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, LargeStringArray, StringArray, StringViewArray};
+use arrow_buffer::{BooleanBuffer, NullBuffer};
+use arrow_schema::{DataType, TimeUnit};
+use utklar_core::input::Value;
+
+use crate::Error;
+
+/// Seconds in a day.
+const DAY: i64 = 86_400;
+
+/// The cells of one column of one batch.
+pub(crate) struct Cells<'a> {
+    /// The null mask, `None` when the column has no null.
+    nulls: Option<&'a NullBuffer>,
+    kind: Kind<'a>,
+}
+
+/// The physical layouts read, each turned into a [`Value`] without a copy of the column.
+enum Kind<'a> {
+    /// A null-typed or all-null column.
+    Absent,
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    View(&'a StringViewArray),
+    /// A dictionary: every row's key into the dictionary's values (checked to be in range).
+    Dict {
+        keys: Vec<usize>,
+        values: Box<Cells<'a>>,
+    },
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+    /// Values beyond `i64::MAX` are read as `i64::MAX` (no municipality, age or flag is that
+    /// large; such an id is no id anyone writes).
+    U64(&'a [u64]),
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+    Bool(&'a BooleanBuffer),
+    Date32(&'a [i32]),
+    /// Milliseconds since the epoch; the day is the floor.
+    Date64(&'a [i64]),
+    /// Timestamps in units of `1 / per_sec` seconds, floored to the whole second; naive ones
+    /// are Swedish local civil time, zoned ones instants.
+    Timestamp {
+        values: &'a [i64],
+        per_sec: i64,
+        zoned: bool,
+    },
+}
+
+/// A day number as an `i32`, saturating (a day that far out is out of range for every rule).
+#[inline]
+fn day_of(days: i64) -> i32 {
+    i32::try_from(days).unwrap_or(if days < 0 { i32::MIN } else { i32::MAX })
+}
+
+impl<'a> Cells<'a> {
+    /// The accessor of `array`, the column named `name` (for the error when its type is not
+    /// one that is read).
+    pub(crate) fn of(array: &'a dyn Array, name: &str) -> Result<Self, Error> {
+        let unsupported = || Error::UnsupportedType {
+            column: name.to_string(),
+            data_type: array.data_type().clone(),
+        };
+        let nulls = array.nulls().filter(|n| n.null_count() > 0);
+        let all_null = |n: Option<&NullBuffer>| n.is_some_and(|n| n.null_count() == n.len());
+        let kind = match array.data_type() {
+            DataType::Null => Kind::Absent,
+            DataType::Utf8 => Kind::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Kind::LargeUtf8(array.as_string::<i64>()),
+            DataType::Utf8View => Kind::View(array.as_string_view()),
+            DataType::Dictionary(index, value) => {
+                let dict = array.as_any_dictionary_opt().ok_or_else(unsupported)?;
+                let ok_index = index.is_integer();
+                let ok_value = matches!(
+                    value.as_ref(),
+                    DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+                ) || value.is_integer();
+                if !ok_index || !ok_value {
+                    return Err(unsupported());
+                }
+                let values = dict.values();
+                let inner = Cells::of(values.as_ref(), name)?;
+                let keys = dict.normalized_keys();
+                // A key outside the dictionary can only be in a null slot of a valid array;
+                // such a slot is never read, but it must not point out of range either.
+                let n = values.len();
+                let keys = keys
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, k)| {
+                        if k < n {
+                            Ok(k)
+                        } else if nulls.is_some_and(|m| m.is_null(i)) {
+                            Ok(0)
+                        } else {
+                            Err(unsupported())
+                        }
+                    })
+                    .collect::<Result<Vec<usize>, Error>>()?;
+                Kind::Dict {
+                    keys,
+                    values: Box::new(inner),
+                }
+            }
+            DataType::Int8 => Kind::I8(array.as_primitive::<Int8Type>().values()),
+            DataType::Int16 => Kind::I16(array.as_primitive::<Int16Type>().values()),
+            DataType::Int32 => Kind::I32(array.as_primitive::<Int32Type>().values()),
+            DataType::Int64 => Kind::I64(array.as_primitive::<Int64Type>().values()),
+            DataType::UInt8 => Kind::U8(array.as_primitive::<UInt8Type>().values()),
+            DataType::UInt16 => Kind::U16(array.as_primitive::<UInt16Type>().values()),
+            DataType::UInt32 => Kind::U32(array.as_primitive::<UInt32Type>().values()),
+            DataType::UInt64 => Kind::U64(array.as_primitive::<UInt64Type>().values()),
+            DataType::Float32 => Kind::F32(array.as_primitive::<Float32Type>().values()),
+            DataType::Float64 => Kind::F64(array.as_primitive::<Float64Type>().values()),
+            DataType::Boolean => Kind::Bool(array.as_boolean().values()),
+            DataType::Date32 => Kind::Date32(array.as_primitive::<Date32Type>().values()),
+            DataType::Date64 => Kind::Date64(array.as_primitive::<Date64Type>().values()),
+            DataType::Timestamp(unit, tz) => {
+                let (values, per_sec): (&[i64], i64) = match unit {
+                    TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().values(), 1),
+                    TimeUnit::Millisecond => (
+                        array.as_primitive::<TimestampMillisecondType>().values(),
+                        1_000,
+                    ),
+                    TimeUnit::Microsecond => (
+                        array.as_primitive::<TimestampMicrosecondType>().values(),
+                        1_000_000,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        array.as_primitive::<TimestampNanosecondType>().values(),
+                        1_000_000_000,
+                    ),
+                };
+                Kind::Timestamp {
+                    values,
+                    per_sec,
+                    zoned: tz.is_some(),
+                }
+            }
+            _ => return Err(unsupported()),
+        };
+        // An all-null column of any type read is absent in every row.
+        if all_null(nulls) {
+            return Ok(Cells {
+                nulls: None,
+                kind: Kind::Absent,
+            });
+        }
+        Ok(Cells { nulls, kind })
+    }
+
+    /// The cell of row `i` (`i` below the column's length).
+    #[inline]
+    pub(crate) fn value(&self, i: usize) -> Value<'a> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return Value::Absent;
+        }
+        match &self.kind {
+            Kind::Absent => Value::Absent,
+            Kind::Utf8(a) => Value::Text(a.value(i)),
+            Kind::LargeUtf8(a) => Value::Text(a.value(i)),
+            Kind::View(a) => Value::Text(a.value(i)),
+            Kind::Dict { keys, values } => values.value(keys[i]),
+            Kind::I8(v) => Value::Int(i64::from(v[i])),
+            Kind::I16(v) => Value::Int(i64::from(v[i])),
+            Kind::I32(v) => Value::Int(i64::from(v[i])),
+            Kind::I64(v) => Value::Int(v[i]),
+            Kind::U8(v) => Value::Int(i64::from(v[i])),
+            Kind::U16(v) => Value::Int(i64::from(v[i])),
+            Kind::U32(v) => Value::Int(i64::from(v[i])),
+            Kind::U64(v) => Value::Int(i64::try_from(v[i]).unwrap_or(i64::MAX)),
+            Kind::F32(v) => Value::Float(f64::from(v[i])),
+            Kind::F64(v) => Value::Float(v[i]),
+            Kind::Bool(b) => Value::Bool(b.value(i)),
+            Kind::Date32(v) => Value::Date(v[i]),
+            Kind::Date64(v) => Value::Date(day_of(v[i].div_euclid(DAY * 1_000))),
+            Kind::Timestamp {
+                values,
+                per_sec,
+                zoned,
+            } => {
+                let secs = values[i].div_euclid(*per_sec);
+                if *zoned {
+                    Value::Instant(secs)
+                } else {
+                    Value::DateTime {
+                        day: day_of(secs.div_euclid(DAY)),
+                        second: secs.rem_euclid(DAY) as i32,
+                    }
+                }
+            }
+        }
+    }
+}
