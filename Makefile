@@ -4,13 +4,13 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
+.PHONY: test-cross demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
 	wheel sdist wheel-tools test-wheel test-version package fuzz fuzz-smoke fuzz-tools
 
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
 
-test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version
+test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version test-cross
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -136,6 +136,21 @@ test-version: python-venv
 # The C API: header check, exported symbols, C/C++ tests under ASan+UBSan and valgrind, example.
 test-c:
 	$(MAKE) -C bindings/c test
+
+# One adversarial CSV file (tests/cross_surface/episodes.csv: every bad-input reason, times to
+# the second, a repeat of an unreadable row's id, BOM, semicolons, CRLF, SANT/FALSKT, decimal
+# commas) read by the command line, by Rust (utklar-csv), by C (libutklar) and by Python
+# (pyarrow, polars, pandas): the same indicators, invoices under every preset, comparisons,
+# exclusions by reason and row numbers (tests/cross_surface/run.py).
+CROSS_C := $(CARGO_TARGET_DIR)/cross-surface/cross_surface
+test-cross: python-venv
+	$(CARGO) build --release -q -p utklar-cli -p utklar-csv --example cross_surface
+	$(CARGO) build -q -p utklar-c
+	mkdir -p $(dir $(CROSS_C))
+	gcc -std=c99 -Wall -Wextra -Werror -pedantic -Ibindings/c/include tests/cross_surface/cross_surface.c \
+	  -L$(CARGO_TARGET_DIR)/debug -Wl,-rpath,$(CARGO_TARGET_DIR)/debug -lutklar -o $(CROSS_C)
+	$(PY) tests/cross_surface/run.py --python --cli $(CARGO_TARGET_DIR)/release/utklar \
+	  --rust $(CARGO_TARGET_DIR)/release/examples/cross_surface --c $(CROSS_C)
 
 # Installs utklar.h, libutklar.so.X.Y.Z with its links, libutklar.a, utklar.pc and the CMake package
 # (lib/cmake/utklar) under PREFIX (default /usr/local).

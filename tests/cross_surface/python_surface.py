@@ -1,0 +1,87 @@
+"""The Python side of the cross-surface test: the same file read the way notebook users read
+it — pyarrow's CSV reader, polars' and pandas' `read_csv` with their defaults (only the
+semicolon named, as a Swedish export needs) — and turned into the canonical lines of
+cross_surface.c."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+import utklar
+
+
+def _rows(table: Any) -> list[dict[str, Any]]:
+    if isinstance(table, pa.Table):
+        return table.to_pylist()
+    if isinstance(table, pl.DataFrame):
+        return table.to_dicts()
+    return table.to_dict("records")
+
+
+def _int(x: Any) -> int:
+    return int(x)
+
+
+def lines(episodes: Any, presets: list[str]) -> str:
+    out: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", utklar.UtklarWarning)
+        ind = utklar.indicators(episodes)
+    ex = utklar.last_exclusions()
+    assert ex is not None
+    out.append(f"account rows_in {ex.rows_in} counted {ex.counted} open {ex.open}")
+    for r in _rows(ind):
+        out.append(
+            f"indicator {r['municipality']} {r['care_type']} {r['period']} {_int(r['episodes'])} "
+            f"{_int(r['day0'])} {_int(r['ready_ge1'])} {_int(r['ready_days'])}"
+        )
+    for reason, n in ex.by_reason.items():
+        if n:
+            out.append(f"exclusion {reason} {n}")
+    for p in ex.problems:
+        out.append(f"problem {p.row} {p.column} {p.reason}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", utklar.UtklarWarning)
+        c = utklar.compare(episodes, presets)
+        invoices = {p: utklar.invoice(episodes, p) for p in presets}
+    table: dict[tuple[str, str, str], dict[str, int]] = {}
+    for r in _rows(c):
+        table.setdefault((r["municipality"], r["care_type"], r["period"]), {})[r["agreement"]] = _int(r["amount_ore"])
+    for (m, care, period), by in table.items():
+        out.append(f"compare {m} {care} {period} " + " ".join(str(by.get(p, 0)) for p in presets))
+    for p, inv in invoices.items():
+        out.append(f"invoice {p} summary {inv.episodes_in} {inv.amount_ore}")
+        for line in _rows(inv.lines):
+            row = line["row"]
+            row = -1 if row is None or row != row else _int(row)
+            eid = line["episode_id"] if isinstance(line["episode_id"], str) else ""
+            out.append(
+                f"invoice {p} line {eid} {row} {line['municipality']} {line['care_type']} "
+                f"{line['period']} {float(line['billed_days']):.4f} {_int(line['amount_ore'])} {line['rule']}"
+            )
+        for t in _rows(inv.totals):
+            out.append(
+                f"invoice {p} total {t['municipality']} {t['care_type']} {t['period']} "
+                f"{float(t['billed_days']):.4f} {_int(t['amount_ore'])}"
+            )
+        for n in _rows(inv.not_billed):
+            out.append(f"invoice {p} not_billed {_int(n['row'])} {n['reason']}")
+    return "\n".join(out) + "\n"
+
+
+READERS: dict[str, Callable[[Path], Any]] = {
+    "pyarrow": lambda path: pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=";")),
+    "polars": lambda path: pl.read_csv(path, separator=";"),
+    "pandas": lambda path: pd.read_csv(path, sep=";"),
+}
+
+
+def all_readers(path: Path, presets: list[str]) -> dict[str, str]:
+    return {f"python-{name}": lines(read(path), presets) for name, read in READERS.items()}
