@@ -26,11 +26,16 @@ and counted on standard error; --strict stops instead, lists them and exits with
 Exit status: 0 success; 1 data problems under --strict or --negative-days error; 2 unusable
 arguments or files.")]
 pub struct Args {
-    /// The episode file: CSV with the columns episode_id, municipality, care_type, ready_at
+    /// The episode file: CSV, .csv.gz or a spreadsheet (xlsx, ods, xls), with the columns episode_id, municipality, care_type, ready_at
     /// (required) and discharged_at, age … (optional), in any order; comma- or
-    /// semicolon-separated, UTF-8 with or without BOM. `-` reads standard input.
+    /// semicolon-separated, UTF-8 with or without BOM; the kind is told by the file's first bytes.
+    /// `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Population per municipality and year, a CSV with municipality,year,pop_total,pop_65plus;
     /// or `builtin` for the embedded SCB figures of 30 September 2022 (used for later years
     /// too). Without it, days per 1 000 inhabitants is left empty (null).
@@ -106,7 +111,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             Mode::Lenient
         },
     };
-    let source = EpisodeSource::open(&a.episodes)?;
+    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref())?;
     let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();
     let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));

@@ -39,10 +39,14 @@ are in no invoice; they are counted on standard error, and --strict stops instea
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct InvoiceArgs {
-    /// The episode file (CSV, the columns of `utklar indicators --help`); `-` reads standard
+    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
     /// input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// The agreement: a preset name (statutory, kalmar, vgr, sormland; `utklar presets` lists
     /// them) or a TOML file written like `utklar presets kalmar` prints.
     #[arg(long, value_name = "PRESET|FILE")]
@@ -76,9 +80,13 @@ the rows use the coarsest, so every agreement's amounts add up in the same rows.
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct CompareArgs {
-    /// The episode file (CSV); `-` reads standard input.
+    /// The episode file (CSV, .csv.gz or a spreadsheet); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// An agreement to compare: a preset name or a TOML file. Give two or more.
     #[arg(
         long = "agreement",
@@ -146,9 +154,14 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
-pub fn read_episodes(path: &Path, strict: bool) -> Result<(EpisodeSet, String), Failure> {
-    let mut source = EpisodeSource::open(path)?;
+pub fn read_episodes(
+    path: &Path,
+    sheet: Option<&str>,
+    strict: bool,
+) -> Result<(EpisodeSet, String), Failure> {
+    let mut source = EpisodeSource::open(path, sheet)?;
     let label = source.label.clone();
+    let places = source.file.places();
     let mut set = EpisodeSet::new();
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
@@ -162,8 +175,8 @@ pub fn read_episodes(path: &Path, strict: bool) -> Result<(EpisodeSet, String), 
                 if strict && listed.len() < 50 {
                     for p in &problems {
                         listed.push(format!(
-                            "  line {} (data row {}): {}: {} ({})",
-                            item.line,
+                            "  {} (data row {}): {}: {} ({})",
+                            places.place(item.line, Some(p.field)),
                             p.row,
                             p.field,
                             p.reason,
@@ -256,7 +269,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(&a.episodes, a.strict)?;
+    let (set, _label) = read_episodes(&a.episodes, a.sheet.as_deref(), a.strict)?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
     let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
     match a.format {
@@ -438,7 +451,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(&a.episodes, a.strict)?;
+    let (set, _label) = read_episodes(&a.episodes, a.sheet.as_deref(), a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
     let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;

@@ -25,10 +25,14 @@ discharge or ready notice before admission, negative days, repeated episode ids.
 Exit status: 0 when every row is clean; 1 when any row has a problem; 2 when the file cannot be
 used at all (no such file, no header, a required column missing).")]
 pub struct Args {
-    /// The episode file (CSV, the columns of `utklar indicators --help`); `-` reads standard
+    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
     /// input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Whether a discharge before the ready date is a problem: yes under `exclude` and `error`
     /// (the default reports it), no under `day0` (it is then read as day 0).
     #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
@@ -51,12 +55,15 @@ struct JsonProblem<'a> {
 
 /// The opening of the output, written when the first problem is found (or at the end), so that
 /// a file found unusable part-way (exit status 2) leaves no half-written header behind.
-fn start(format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+fn start(format: Format, sheet: bool, out: &mut dyn Write) -> Result<(), Failure> {
     match format {
         Format::Table => writeln!(
             out,
             "{:>9}  {:>9}  {:<22}  {:<26}  how to fix",
-            "line", "data row", "column", "problem"
+            if sheet { "sheet row" } else { "line" },
+            "data row",
+            "column",
+            "problem"
         )?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -76,7 +83,14 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         min_age: None,
         mode: Mode::Lenient,
     };
-    let source = EpisodeSource::open(&a.episodes)?;
+    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref())?;
+    let places = source.file.places();
+    let sheet = places.is_sheet();
+    // A spreadsheet's column is named by its letter too: `municipality (C)`.
+    let column = |f: utklar_core::Field| match places.column(f) {
+        Some(c) => format!("{} ({c})", f.as_str()),
+        None => f.as_str().to_string(),
+    };
     let mut first = true;
     let mut started = false;
     let mut found = false;
@@ -84,7 +98,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let streamed = measure_file(source, &opts, |problems: &[Problem], line| {
         found |= !problems.is_empty();
         if !started {
-            start(format, out)?;
+            start(format, sheet, out)?;
             started = true;
         }
         for p in problems {
@@ -93,7 +107,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                     out,
                     "{line:>9}  {:>9}  {:<22}  {:<26}  {}",
                     p.row,
-                    p.field.as_str(),
+                    column(p.field),
                     p.reason.as_str(),
                     crate::fail::hint(p.reason)
                 )?,
@@ -139,7 +153,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     // From here the status is known, and a closed output keeps it.
     let mut tail = || -> Result<(), Failure> {
         if !started {
-            start(format, out)?;
+            start(format, sheet, out)?;
         }
         match format {
             Format::Json => {

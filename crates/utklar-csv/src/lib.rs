@@ -86,12 +86,14 @@ pub use episodes::{
 };
 pub use error::Error;
 pub use open::{open_beds, open_population, sniff, EpisodeInput, FileKind, Places, SNIFF_BYTES};
-#[cfg(feature = "xlsx")]
-pub use sheet::{beds_of_sheet, cell_value, column_letters, population_of_sheet, Sheet, SheetEpisodes};
 pub use pipeline::{measure, measure_input, Measured, Threads};
 pub use reader::{CsvReader, Record, MAX_RECORD_BYTES};
 pub use reference::{
     beds_of, population_of, read_beds, read_beds_from, read_population, read_population_from,
+};
+#[cfg(feature = "xlsx")]
+pub use sheet::{
+    beds_of_sheet, cell_value, column_letters, population_of_sheet, Sheet, SheetEpisodes,
 };
 
 #[cfg(test)]

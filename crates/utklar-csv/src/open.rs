@@ -76,8 +76,7 @@ pub fn sniff(head: &[u8]) -> FileKind {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         if contains(b"application/vnd.oasis.opendocument.spreadsheet") {
             FileKind::Ods
-        } else if contains(b"xl/workbook") || contains(b"[Content_Types].xml") && contains(b"xl/")
-        {
+        } else if contains(b"xl/workbook") || contains(b"[Content_Types].xml") && contains(b"xl/") {
             FileKind::Xlsx
         } else {
             FileKind::Zip
@@ -182,9 +181,9 @@ impl EpisodeInput {
         no_sheet(kind, sheet)?;
         let rows = match kind {
             #[cfg(feature = "xlsx")]
-            k if k.is_spreadsheet() => Rows::Sheet(Box::new(crate::sheet::SheetEpisodes::open(
-                path, sheet,
-            )?)),
+            k if k.is_spreadsheet() => {
+                Rows::Sheet(Box::new(crate::sheet::SheetEpisodes::open(path, sheet)?))
+            }
             FileKind::Csv => {
                 let mut csv = CsvReader::new(csv_text(kind, source)?)?;
                 csv.set_size(Some(meta.len()));
@@ -203,12 +202,13 @@ impl EpisodeInput {
         source: impl Read + Send + 'static,
         sheet: Option<&str>,
     ) -> Result<Self, Error> {
-        let (kind, mut source) = peek(source)?;
+        let (kind, source) = peek(source)?;
         no_sheet(kind, sheet)?;
         let rows = match kind {
             #[cfg(feature = "xlsx")]
             k if k.is_spreadsheet() => {
                 let mut data = Vec::new();
+                let mut source = source;
                 source.read_to_end(&mut data).map_err(Error::open)?;
                 Rows::Sheet(Box::new(crate::sheet::SheetEpisodes::new(
                     crate::sheet::Sheet::from_bytes(data, sheet)?,

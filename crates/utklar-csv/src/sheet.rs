@@ -102,7 +102,7 @@ pub fn cell_value(cell: &Data) -> Value<'_> {
 /// number in decimals, a date as `YYYY-MM-DD`.
 fn cell_text(cell: &Data) -> String {
     match cell_value(cell) {
-        Value::Absent => String::new(),
+        Value::Absent | Value::Instant(_) => String::new(),
         Value::Text(s) => s.to_string(),
         Value::Int(i) => i.to_string(),
         Value::Float(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => (x as i64).to_string(),
@@ -112,7 +112,6 @@ fn cell_text(cell: &Data) -> String {
             .checked_add_signed(chrono::TimeDelta::days(i64::from(d)))
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
-        Value::Instant(_) => String::new(),
     }
 }
 
@@ -132,9 +131,7 @@ impl Sheet {
         let kind = sniff(&data);
         let cursor = Cursor::new(data);
         match kind {
-            FileKind::Xlsx => {
-                pick(calamine::Xlsx::new(cursor).map_err(workbook_error)?, sheet)
-            }
+            FileKind::Xlsx => pick(calamine::Xlsx::new(cursor).map_err(workbook_error)?, sheet),
             FileKind::Ods => pick(calamine::Ods::new(cursor).map_err(workbook_error)?, sheet),
             FileKind::Xls => pick(calamine::Xls::new(cursor).map_err(workbook_error)?, sheet),
             other => Err(Error::Unsupported { kind: other }),
@@ -414,11 +411,9 @@ pub fn population_of_sheet(sheet: &Sheet) -> Result<Population, Error> {
 /// [`Beds::insert_text`].
 pub fn beds_of_sheet(sheet: &Sheet) -> Result<Beds, Error> {
     let mut beds = Beds::new();
-    let rows = each_row(
-        sheet,
-        ["county", "period", "available_beds"],
-        |[c, p, b]| beds.insert_text(c, p, b),
-    )?;
+    let rows = each_row(sheet, ["county", "period", "available_beds"], |[c, p, b]| {
+        beds.insert_text(c, p, b)
+    })?;
     if rows == 0 {
         return Err(Error::NoRows { what: "beds" });
     }
