@@ -12,6 +12,7 @@ use utklar_core::{Error, ExclusionReport};
 use crate::fail::{self, Failure};
 use crate::input::EpisodeSource;
 use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
+use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
 
 const AMOUNT_HELP: &str = "\
@@ -62,9 +63,12 @@ pub struct InvoiceArgs {
     pub strict: bool,
     /// table: rounded for reading (amounts in kronor); csv: the totals (or --lines) with
     /// amounts in öre and full precision; json: an object with `lines`, `totals`,
-    /// `not_billed` (reason → count) and `episodes_in`.
+    /// `not_billed` (reason → count) and `episodes_in`; xlsx: a workbook (--output) with
+    /// the sheets totals, lines and not billed.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 /// Options of `utklar compare`.
@@ -102,9 +106,12 @@ pub struct CompareArgs {
     pub strict: bool,
     /// table: amounts in kronor; csv: `<name>_billed_days` and `<name>_amount_ore` per
     /// agreement, full precision; json: `names` and `rows` (each municipality, care_type,
-    /// period, billed_days and amount_ore as arrays in the order of `names`) and `totals_ore`.
+    /// period, billed_days and amount_ore as arrays in the order of `names`) and `totals_ore`;
+    /// xlsx: the csv's columns as a workbook (--output).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 /// Options of `utklar presets`.
@@ -277,12 +284,141 @@ pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> 
             serde_json::to_writer_pretty(&mut *out, &inv)?;
             writeln!(out)?;
         }
+        Format::Xlsx => a
+            .sheet_out
+            .write(true, &invoice_sheets(&inv, a.sheet_out.lang), out)?,
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            let sheets = invoice_sheets(&inv, a.sheet_out.lang);
+            crate::sheetout::write_excel_sv(&sheets[usize::from(a.lines)], out)?;
+        }
         Format::Csv if a.lines => write_lines_csv(&inv, out)?,
         Format::Csv => write_totals_csv(&inv, out)?,
         Format::Table => write_invoice_table(&inv, &agreement, a.lines, out)?,
     }
     out.flush()?;
     Ok(())
+}
+
+/// Öre as kronor in a cell: a number shown with two decimals.
+fn kr_cell(ore: i64) -> Cell {
+    Cell::Num(ore as f64 / 100.0, 2)
+}
+
+/// The invoice as sheets: totals, lines and not billed.
+fn invoice_sheets(inv: &Invoice, lang: Lang) -> Vec<Sheet> {
+    let sv = lang == Lang::Sv;
+    let mut totals = Sheet::new(
+        if sv { "Summor" } else { "Totals" },
+        &[
+            ("municipality", "Kommun"),
+            ("name", "Namn"),
+            ("care_type", "Vårdform"),
+            ("period", "Period"),
+            ("billed_days", "Debiterade dagar"),
+            ("amount_ore", "Belopp öre"),
+            ("amount_kr", "Belopp kr"),
+            ("mean_days", "Medel dagar"),
+            ("threshold", "Tröskel"),
+            ("triggered", "Utlöst"),
+        ],
+        lang,
+    );
+    for t in &inv.totals {
+        totals.rows.push(vec![
+            Cell::Text(t.municipality.to_string()),
+            Cell::Text(t.municipality.name().to_string()),
+            Cell::Text(t.care_type.as_str().to_string()),
+            Cell::Text(t.period.to_string()),
+            Cell::Num(t.billed_days, 1),
+            Cell::Int(t.amount_ore),
+            kr_cell(t.amount_ore),
+            Cell::num(t.mean_days, 2),
+            Cell::num(t.threshold, 2),
+            t.triggered
+                .map_or(Cell::Empty, |b| Cell::Text(yes_no(Some(b)))),
+        ]);
+    }
+    let mut lines = Sheet::new(
+        if sv { "Rader" } else { "Lines" },
+        &[
+            ("episode_id", "Vårdtillfälle"),
+            ("municipality", "Kommun"),
+            ("care_type", "Vårdform"),
+            ("period", "Period"),
+            ("billed_days", "Debiterade dagar"),
+            ("amount_ore", "Belopp öre"),
+            ("amount_kr", "Belopp kr"),
+            ("rule", "Regel"),
+        ],
+        lang,
+    );
+    for l in &inv.lines {
+        lines.rows.push(vec![
+            Cell::Text(l.episode_id.clone().unwrap_or_default()),
+            Cell::Text(l.municipality.to_string()),
+            Cell::Text(l.care_type.as_str().to_string()),
+            Cell::Text(l.period.to_string()),
+            Cell::Num(l.billed_days, 1),
+            Cell::Int(l.amount_ore),
+            kr_cell(l.amount_ore),
+            Cell::Text(l.rule.as_str().to_string()),
+        ]);
+    }
+    let mut not = Sheet::new(
+        if sv { "Ej debiterade" } else { "Not billed" },
+        &[
+            ("episode_id", "Vårdtillfälle"),
+            ("reason", "Skäl"),
+            ("words", "Förklaring"),
+        ],
+        lang,
+    );
+    for n in &inv.not_billed {
+        not.rows.push(vec![
+            Cell::Text(n.episode_id.clone()),
+            Cell::Text(n.reason.as_str().to_string()),
+            Cell::Text(not_billed_words(n.reason).to_string()),
+        ]);
+    }
+    vec![totals, lines, not]
+}
+
+/// The comparison as a sheet: the csv's columns, amounts in öre and kronor.
+fn compare_sheet(c: &Comparison, names: &[String], lang: Lang) -> Sheet {
+    let sv = lang == Lang::Sv;
+    let mut sheet = Sheet::new(
+        if sv { "Jämförelse" } else { "Comparison" },
+        &[
+            ("municipality", "Kommun"),
+            ("name", "Namn"),
+            ("care_type", "Vårdform"),
+            ("period", "Period"),
+        ],
+        lang,
+    );
+    for n in names {
+        if sv {
+            sheet.headers.push(format!("{n} debiterade dagar"));
+            sheet.headers.push(format!("{n} belopp kr"));
+        } else {
+            sheet.headers.push(format!("{n}_billed_days"));
+            sheet.headers.push(format!("{n}_amount_kr"));
+        }
+    }
+    for r in &c.rows {
+        let mut row = vec![
+            Cell::Text(r.municipality.to_string()),
+            Cell::Text(r.municipality.name().to_string()),
+            Cell::Text(r.care_type.to_string()),
+            Cell::Text(r.period.to_string()),
+        ];
+        for i in 0..names.len() {
+            row.push(Cell::Num(r.billed_days[i], 1));
+            row.push(kr_cell(r.amount_ore[i]));
+        }
+        sheet.rows.push(row);
+    }
+    sheet
 }
 
 fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
@@ -466,6 +602,13 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
                 },
             )?;
             writeln!(out)?;
+        }
+        Format::Xlsx => {
+            a.sheet_out
+                .write(true, &[compare_sheet(&c, &names, a.sheet_out.lang)], out)?;
+        }
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            crate::sheetout::write_excel_sv(&compare_sheet(&c, &names, a.sheet_out.lang), out)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);

@@ -8,6 +8,7 @@ use utklar_core::{IndicatorOptions, Mode, NegativeDays, PeriodKind, Problem};
 use crate::fail::Failure;
 use crate::input::EpisodeSource;
 use crate::output::{thousands, Format};
+use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::{describe, measure_file};
 
 /// Options of `utklar validate`.
@@ -42,6 +43,8 @@ pub struct Args {
     /// `by_reason` (reason → rows).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 #[derive(serde::Serialize)]
@@ -71,6 +74,7 @@ fn start(format: Format, sheet: bool, out: &mut dyn Write) -> Result<(), Failure
             out.write_all(&w.into_inner().map_err(csv::IntoInnerError::into_error)?)?;
         }
         Format::Json => write!(out, "{{\n  \"problems\": [")?,
+        Format::Xlsx => {}
     }
     Ok(())
 }
@@ -94,7 +98,34 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let mut first = true;
     let mut started = false;
     let mut found = false;
-    let format = a.format;
+    // xlsx, and csv for Swedish Excel: the problems gathered into a sheet, written at the end.
+    let gather = a.format == Format::Xlsx
+        || (a.format == Format::Csv && a.sheet_out.csv_dialect == Dialect::ExcelSv);
+    let format = if gather { Format::Xlsx } else { a.format };
+    let sv = a.sheet_out.lang == Lang::Sv;
+    let mut problems_sheet = Sheet::new(
+        if sv { "Problem" } else { "Problems" },
+        &[
+            (
+                if places.is_sheet() {
+                    "sheet_row"
+                } else {
+                    "line"
+                },
+                if places.is_sheet() {
+                    "Rad i bladet"
+                } else {
+                    "Rad i filen"
+                },
+            ),
+            ("row", "Datarad"),
+            ("column", "Kolumn"),
+            ("field", "Fält"),
+            ("reason", "Problem"),
+            ("hint", "Åtgärd"),
+        ],
+        a.sheet_out.lang,
+    );
     let streamed = measure_file(source, &opts, |problems: &[Problem], line| {
         found |= !problems.is_empty();
         if !started {
@@ -124,6 +155,14 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                     ])?;
                     w.flush()?;
                 }
+                Format::Xlsx => problems_sheet.rows.push(vec![
+                    Cell::Int(line as i64),
+                    Cell::Int(p.row as i64),
+                    Cell::Text(places.column(p.field).unwrap_or_default().to_string()),
+                    Cell::Text(p.field.as_str().to_string()),
+                    Cell::Text(p.reason.as_str().to_string()),
+                    Cell::Text(p.reason.hint().to_string()),
+                ]),
                 Format::Json => {
                     let sep = if first { "\n    " } else { ",\n    " };
                     first = false;
@@ -170,6 +209,11 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             )?;
             }
             Format::Table if bad == 0 => writeln!(out, "(no problems)")?,
+            Format::Xlsx => a.sheet_out.write(
+                a.format == Format::Xlsx,
+                std::slice::from_ref(&problems_sheet),
+                out,
+            )?,
             _ => {}
         }
         out.flush()?;

@@ -365,3 +365,79 @@ fn xlsx_readers_are_the_ones_of_the_library() {
     assert_eq!(r.get((1, 1)), Some(&Data::String("0880".into())));
     assert_eq!(r.get((2, 1)), Some(&Data::Float(881.0)));
 }
+
+#[test]
+fn xlsx_output_reads_back_with_numbers_and_headers() {
+    let d = dir("out");
+    let csv = d.join("export.csv");
+    fs::write(&csv, csv_text(&episodes())).unwrap();
+    let csv = csv.to_str().unwrap();
+    let ind = d.join("ind.xlsx");
+    ok(&utklar(&[
+        "indicators",
+        "--episodes",
+        csv,
+        "--format",
+        "xlsx",
+        "--output",
+        ind.to_str().unwrap(),
+        "--lang",
+        "sv",
+    ]));
+    let r = read_sheet(&ind, "Indikatorer");
+    assert_eq!(r.get((0, 0)), Some(&Data::String("Kommun".into())));
+    assert_eq!(r.get((0, 9)), Some(&Data::String("Medel dagar".into())));
+    assert_eq!(r.get((1, 0)), Some(&Data::String("0840".into())));
+    assert!(matches!(r.get((1, 4)), Some(Data::Float(n)) if *n >= 1.0));
+    assert!(matches!(r.get((1, 8)), Some(Data::Float(g)) if (0.0..=1.0).contains(g)));
+    // The same figures as the CSV output.
+    let plain = ok(&utklar(&[
+        "indicators",
+        "--episodes",
+        csv,
+        "--format",
+        "csv",
+    ]));
+    let first: Vec<&str> = plain.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(r.get((1, 9)), Some(&Data::Float(first[8].parse().unwrap())));
+
+    let inv = d.join("inv.xlsx");
+    ok(&utklar(&[
+        "invoice",
+        "--episodes",
+        csv,
+        "--agreement",
+        "kalmar",
+        "--amount",
+        "2025=10900",
+        "--format",
+        "xlsx",
+        "--output",
+        inv.to_str().unwrap(),
+    ]));
+    let mut book = calamine::open_workbook_auto(&inv).unwrap();
+    assert_eq!(book.sheet_names(), ["Totals", "Lines", "Not billed"]);
+    let t = book.worksheet_range("Totals").unwrap();
+    assert_eq!(t.get((0, 5)), Some(&Data::String("amount_ore".into())));
+    assert!(matches!(t.get((1, 5)), Some(Data::Float(_))));
+
+    let o = utklar(&["indicators", "--episodes", csv, "--format", "xlsx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--output FILE.xlsx"));
+
+    let sv = ok(&utklar(&[
+        "indicators",
+        "--episodes",
+        csv,
+        "--format",
+        "csv",
+        "--csv-dialect",
+        "excel-sv",
+    ]));
+    assert!(sv.starts_with('\u{feff}'));
+    let line = sv.lines().nth(1).unwrap();
+    assert!(
+        line.contains(';') && line.contains(',') && !line.contains('.'),
+        "{line}"
+    );
+}
