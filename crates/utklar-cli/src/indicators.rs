@@ -11,6 +11,9 @@ use utklar_core::{
 use crate::fail::{self, Failure};
 use crate::input::{read_beds, read_population, EpisodeSource};
 use crate::output::{csv_num, opt, thousands, Format, Table};
+use crate::sheetout::{
+    output_path, write_excel_sv, write_xlsx, Cell, Dialect, Lang, Sheet, SheetArgs,
+};
 use crate::stream::{account, list_problems, measure_file};
 
 /// Options of `utklar indicators`.
@@ -26,9 +29,10 @@ and counted on standard error; --strict stops instead, lists them and exits with
 Exit status: 0 success; 1 data problems under --strict or --negative-days error; 2 unusable
 arguments or files.")]
 pub struct Args {
-    /// The episode file: CSV with the columns episode_id, municipality, care_type, ready_at
+    /// The episode file: CSV, .csv.gz or a spreadsheet (xlsx, ods, xls), with the columns episode_id, municipality, care_type, ready_at
     /// (required) and discharged_at, age … (optional), in any order; comma- or
-    /// semicolon-separated, UTF-8 with or without BOM. `-` reads standard input.
+    /// semicolon-separated, UTF-8 with or without BOM; the kind is told by the file's first bytes.
+    /// `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
     /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
@@ -37,6 +41,10 @@ pub struct Args {
     /// pseudonymous ids.
     #[arg(long)]
     pub allow_personal_ids: bool,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Population per municipality and year, a CSV with municipality,year,pop_total,pop_65plus;
     /// or `builtin` for the embedded SCB figures of 30 September 2022 (used for later years
     /// too). Without it, days per 1 000 inhabitants is left empty (null).
@@ -85,6 +93,8 @@ pub struct Args {
     /// it cannot be recovered from the county's total. 0 and 1 suppress nothing.
     #[arg(long, value_name = "K")]
     pub suppress_below: Option<u64>,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 /// Loads `--population` (a file, or `builtin`).
@@ -112,7 +122,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             Mode::Lenient
         },
     };
-    let source = EpisodeSource::open(&a.episodes, a.allow_personal_ids)?;
+    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
     let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();
     let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));
@@ -140,7 +150,15 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let suppressed = a.suppress_below.map(|k| report.suppress_below(k));
     match a.format {
         Format::Table => write_table(&report.rows, a.by, out)?,
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            let sheet = indicator_sheet(&report.rows, a.by, suppressed.is_some(), a.sheet_out.lang);
+            write_excel_sv(&sheet, out)?;
+        }
         Format::Csv => write_csv(&report.rows, a.by, suppressed.is_some(), out)?,
+        Format::Xlsx => {
+            let sheet = indicator_sheet(&report.rows, a.by, suppressed.is_some(), a.sheet_out.lang);
+            write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet])?;
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &report.rows)?;
             writeln!(out)?;
@@ -280,4 +298,76 @@ fn write_csv(
     }
     w.flush()?;
     Ok(())
+}
+
+/// The indicators as a sheet: the group's code and name, then every measure as a number
+/// (goal attainment as a percentage), headers in English (the CSV field names) or Swedish.
+pub fn indicator_sheet(
+    rows: &[IndicatorRow],
+    by: GroupBy,
+    with_suppressed: bool,
+    lang: Lang,
+) -> Sheet {
+    let group: (&str, &str) = match by {
+        GroupBy::Municipality => ("municipality", "Kommun"),
+        GroupBy::County => ("county", "Län"),
+        GroupBy::Nation => ("nation", "Riket"),
+    };
+    let mut headers = vec![
+        group,
+        ("name", "Namn"),
+        ("care_type", "Vårdform"),
+        ("period", "Period"),
+        ("episodes", "Vårdtillfällen"),
+        ("day0", "Dag 0"),
+        ("ready_ge1", "Minst 1 dag"),
+        ("ready_days", "Utskrivningsklara dagar"),
+        ("goal_attainment", "Måluppfyllelse"),
+        ("mean_days", "Medel dagar"),
+        ("mean_days_incl_day0", "Medel dagar inkl. dag 0"),
+        ("days_per_1000", "Dagar per 1 000 inv."),
+        ("occupied_beds", "Belagda vårdplatser"),
+        ("bed_share_pct", "Andel av vårdplatser %"),
+    ];
+    if with_suppressed {
+        headers.push((IndicatorRow::SUPPRESSED, "Undertryckt"));
+    }
+    let name = if lang == Lang::Sv {
+        "Indikatorer"
+    } else {
+        "Indicators"
+    };
+    let mut sheet = Sheet::new(name, &headers, lang);
+    for r in rows {
+        let m = r.published_measures();
+        let count = |f: fn(&utklar_core::Measures) -> u64| {
+            m.as_ref().map_or(Cell::Empty, |m| Cell::Int(f(m) as i64))
+        };
+        let (code, name) = match r.group {
+            Group::Municipality(m) => (m.to_string(), m.name().to_string()),
+            Group::County(c) => (c.to_string(), c.name().to_string()),
+            Group::Nation => (String::new(), group_name(r.group)),
+        };
+        let mut row = vec![
+            Cell::Text(code),
+            Cell::Text(name),
+            Cell::Text(r.care_type.to_string()),
+            Cell::Text(r.period.to_string()),
+            count(utklar_core::Measures::episodes),
+            count(|m| m.day0),
+            count(|m| m.ready_ge1),
+            count(|m| m.ready_days),
+            Cell::share(r.goal_attainment),
+            Cell::num(r.mean_days, 1),
+            Cell::num(r.mean_days_incl_day0, 1),
+            Cell::num(r.days_per_1000, 0),
+            Cell::num(r.occupied_beds, 1),
+            Cell::num(r.bed_share_pct, 1),
+        ];
+        if with_suppressed {
+            row.push(Cell::Text(r.suppressed.to_string()));
+        }
+        sheet.rows.push(row);
+    }
+    sheet
 }

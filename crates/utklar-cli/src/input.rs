@@ -1,54 +1,49 @@
-//! The command line's input files: a path, or `-` for standard input. Reading them (BOM,
-//! delimiter, CRLF, header, line numbers, the limits) is `utklar-csv`'s; this module names
-//! the file in its messages (exit status 2).
+//! The command line's input files: a path, or `-` for standard input; CSV, gzip-compressed
+//! CSV or a spreadsheet, told by the first bytes. Reading them (the kind, BOM, delimiter,
+//! CRLF, header, sheets, line and row numbers, the limits) is `utklar-csv`'s; this module
+//! names the file in its messages (exit status 2).
 
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 use utklar_core::{Beds, Population};
-use utklar_csv::{CsvReader, EpisodeFile, EpisodeRow};
+use utklar_csv::{EpisodeInput, EpisodeRow};
 
 use crate::fail::Failure;
 
 /// The name `-` reads standard input.
 pub const STDIN: &str = "-";
 
-/// What the files are read from: a file or standard input.
-pub type Source = Box<dyn Read + Send>;
-
 /// A file that cannot be read, as an exit-status-2 failure naming it.
 pub fn csv_failure(label: &str, e: &utklar_csv::Error) -> Failure {
     Failure::usage(format!("{label}: {e}"))
 }
 
-/// Opens `path` (or standard input for `-`) and reads its header.
-fn open_csv(path: &Path) -> Result<(String, CsvReader<Source>), Failure> {
-    let label = path.display().to_string();
-    let csv = if path.as_os_str() == STDIN {
-        CsvReader::new(io::stdin()).map(CsvReader::boxed)
-    } else {
-        CsvReader::open(path).map(CsvReader::boxed)
-    };
-    match csv {
-        Ok(csv) => Ok((label, csv)),
-        Err(e) => Err(csv_failure(&label, &e)),
-    }
-}
-
-/// An episode file, opened and its header mapped, with its name for messages.
+/// An episode file of any kind (CSV, `.csv.gz`, a spreadsheet: told by its first bytes),
+/// opened and its header mapped, with its name for messages.
 pub struct EpisodeSource {
     /// The file name as the user gave it (for messages).
     pub label: String,
     /// The rows.
-    pub file: EpisodeFile<Source>,
+    pub file: EpisodeInput,
 }
 
 impl EpisodeSource {
-    /// Opens an episode file and checks its header for the required columns; with
-    /// `allow_personal_ids`, ids that look like personal identity numbers are let through.
-    pub fn open(path: &Path, allow_personal_ids: bool) -> Result<Self, Failure> {
-        let (label, csv) = open_csv(path)?;
-        match EpisodeFile::new(csv) {
+    /// Opens an episode file (`-`: standard input) and checks its header for the required
+    /// columns; `sheet` chooses the sheet of a spreadsheet; with `allow_personal_ids`, ids that
+    /// look like personal identity numbers are let through.
+    pub fn open(
+        path: &Path,
+        sheet: Option<&str>,
+        allow_personal_ids: bool,
+    ) -> Result<Self, Failure> {
+        let label = path.display().to_string();
+        let file = if path.as_os_str() == STDIN {
+            EpisodeInput::from_reader(io::stdin(), sheet)
+        } else {
+            EpisodeInput::open(path, sheet)
+        };
+        match file {
             Ok(mut file) => {
                 file.allow_personal_ids(allow_personal_ids);
                 Ok(EpisodeSource { label, file })
@@ -64,25 +59,33 @@ impl EpisodeSource {
             .map_err(|e| csv_failure(&self.label, &e))
     }
 
-    /// The file size in bytes, when known (for the progress bar).
+    /// The file size in bytes (rows, for a spreadsheet), when known (for the progress bar).
     pub fn size(&self) -> Option<u64> {
-        self.file.csv().size()
+        self.file.progress().0
     }
 
-    /// Bytes read so far.
+    /// Bytes (rows, for a spreadsheet) read so far.
     pub fn bytes_read(&self) -> u64 {
-        self.file.csv().bytes_read()
+        self.file.progress().1
     }
 }
 
-/// Reads a population file (`municipality,year,pop_total,pop_65plus`).
+/// Reads a population file (`municipality,year,pop_total,pop_65plus`): CSV, `.csv.gz` or the
+/// first sheet of a spreadsheet.
 pub fn read_population(path: &Path) -> Result<Population, Failure> {
-    let (label, csv) = open_csv(path)?;
-    utklar_csv::population_of(csv).map_err(|e| csv_failure(&label, &e))
+    let label = path.display().to_string();
+    if path.as_os_str() == STDIN {
+        return utklar_csv::read_population_from(io::stdin()).map_err(|e| csv_failure(&label, &e));
+    }
+    utklar_csv::open_population(path).map_err(|e| csv_failure(&label, &e))
 }
 
-/// Reads a beds file (`county,period,available_beds`).
+/// Reads a beds file (`county,period,available_beds`): CSV, `.csv.gz` or the first sheet of
+/// a spreadsheet.
 pub fn read_beds(path: &Path) -> Result<Beds, Failure> {
-    let (label, csv) = open_csv(path)?;
-    utklar_csv::beds_of(csv).map_err(|e| csv_failure(&label, &e))
+    let label = path.display().to_string();
+    if path.as_os_str() == STDIN {
+        return utklar_csv::read_beds_from(io::stdin()).map_err(|e| csv_failure(&label, &e));
+    }
+    utklar_csv::open_beds(path).map_err(|e| csv_failure(&label, &e))
 }

@@ -11,6 +11,7 @@ mod indicators;
 mod input;
 mod output;
 mod payment;
+mod sheetout;
 mod stream;
 mod synth;
 mod validate;

@@ -13,6 +13,8 @@ pub enum Format {
     Csv,
     /// JSON, full precision, `null` for values that cannot be computed.
     Json,
+    /// An Excel workbook written to --output: numbers as numbers, the header row frozen.
+    Xlsx,
 }
 
 /// Rounds half away from zero to `decimals` places, as spreadsheets and SKR's tables do

@@ -12,6 +12,7 @@ use utklar_core::{Error, ExclusionReport};
 use crate::fail::{self, Failure};
 use crate::input::EpisodeSource;
 use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
+use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
 
 const AMOUNT_HELP: &str = "\
@@ -39,7 +40,7 @@ are in no invoice; they are counted on standard error, and --strict stops instea
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct InvoiceArgs {
-    /// The episode file (CSV, the columns of `utklar indicators --help`); `-` reads standard
+    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
     /// input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
@@ -49,6 +50,10 @@ pub struct InvoiceArgs {
     /// pseudonymous ids.
     #[arg(long)]
     pub allow_personal_ids: bool,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// The agreement: a preset name (statutory, kalmar, vgr, sormland; `utklar presets` lists
     /// them) or a TOML file written like `utklar presets kalmar` prints.
     #[arg(long, value_name = "PRESET|FILE")]
@@ -64,9 +69,12 @@ pub struct InvoiceArgs {
     pub strict: bool,
     /// table: rounded for reading (amounts in kronor); csv: the totals (or --lines) with
     /// amounts in öre and full precision; json: an object with `lines`, `totals`,
-    /// `not_billed` (reason → count) and `episodes_in`.
+    /// `not_billed` (reason → count) and `episodes_in`; xlsx: a workbook (--output) with
+    /// the sheets totals, lines and not billed.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 /// Options of `utklar compare`.
@@ -82,7 +90,7 @@ the rows use the coarsest, so every agreement's amounts add up in the same rows.
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct CompareArgs {
-    /// The episode file (CSV); `-` reads standard input.
+    /// The episode file (CSV, .csv.gz or a spreadsheet); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
     /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
@@ -91,6 +99,10 @@ pub struct CompareArgs {
     /// pseudonymous ids.
     #[arg(long)]
     pub allow_personal_ids: bool,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// An agreement to compare: a preset name or a TOML file. Give two or more.
     #[arg(
         long = "agreement",
@@ -106,9 +118,12 @@ pub struct CompareArgs {
     pub strict: bool,
     /// table: amounts in kronor; csv: `<name>_billed_days` and `<name>_amount_ore` per
     /// agreement, full precision; json: `names` and `rows` (each municipality, care_type,
-    /// period, billed_days and amount_ore as arrays in the order of `names`) and `totals_ore`.
+    /// period, billed_days and amount_ore as arrays in the order of `names`) and `totals_ore`;
+    /// xlsx: the csv's columns as a workbook (--output).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 /// Options of `utklar presets`.
@@ -160,11 +175,13 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
 pub fn read_episodes(
     path: &Path,
+    sheet: Option<&str>,
     strict: bool,
     allow_personal_ids: bool,
 ) -> Result<(EpisodeSet, String), Failure> {
-    let mut source = EpisodeSource::open(path, allow_personal_ids)?;
+    let mut source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
     let label = source.label.clone();
+    let places = source.file.places();
     let mut set = EpisodeSet::new();
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
@@ -178,8 +195,8 @@ pub fn read_episodes(
                 if strict && listed.len() < 50 {
                     for p in &problems {
                         listed.push(format!(
-                            "  line {} (data row {}): {}: {} ({})",
-                            item.line,
+                            "  {} (data row {}): {}: {} ({})",
+                            places.place(item.line, Some(p.field)),
                             p.row,
                             p.field,
                             p.reason,
@@ -272,7 +289,12 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(&a.episodes, a.strict, a.allow_personal_ids)?;
+    let (set, _label) = read_episodes(
+        &a.episodes,
+        a.sheet.as_deref(),
+        a.strict,
+        a.allow_personal_ids,
+    )?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
     let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
     match a.format {
@@ -280,12 +302,141 @@ pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> 
             serde_json::to_writer_pretty(&mut *out, &inv)?;
             writeln!(out)?;
         }
+        Format::Xlsx => a
+            .sheet_out
+            .write(true, &invoice_sheets(&inv, a.sheet_out.lang), out)?,
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            let sheets = invoice_sheets(&inv, a.sheet_out.lang);
+            crate::sheetout::write_excel_sv(&sheets[usize::from(a.lines)], out)?;
+        }
         Format::Csv if a.lines => write_lines_csv(&inv, out)?,
         Format::Csv => write_totals_csv(&inv, out)?,
         Format::Table => write_invoice_table(&inv, &agreement, a.lines, out)?,
     }
     out.flush()?;
     Ok(())
+}
+
+/// Öre as kronor in a cell: a number shown with two decimals.
+fn kr_cell(ore: i64) -> Cell {
+    Cell::Num(ore as f64 / 100.0, 2)
+}
+
+/// The invoice as sheets: totals, lines and not billed.
+fn invoice_sheets(inv: &Invoice, lang: Lang) -> Vec<Sheet> {
+    let sv = lang == Lang::Sv;
+    let mut totals = Sheet::new(
+        if sv { "Summor" } else { "Totals" },
+        &[
+            ("municipality", "Kommun"),
+            ("name", "Namn"),
+            ("care_type", "Vårdform"),
+            ("period", "Period"),
+            ("billed_days", "Debiterade dagar"),
+            ("amount_ore", "Belopp öre"),
+            ("amount_kr", "Belopp kr"),
+            ("mean_days", "Medel dagar"),
+            ("threshold", "Tröskel"),
+            ("triggered", "Utlöst"),
+        ],
+        lang,
+    );
+    for t in &inv.totals {
+        totals.rows.push(vec![
+            Cell::Text(t.municipality.to_string()),
+            Cell::Text(t.municipality.name().to_string()),
+            Cell::Text(t.care_type.as_str().to_string()),
+            Cell::Text(t.period.to_string()),
+            Cell::Num(t.billed_days, 1),
+            Cell::Int(t.amount_ore),
+            kr_cell(t.amount_ore),
+            Cell::num(t.mean_days, 2),
+            Cell::num(t.threshold, 2),
+            t.triggered
+                .map_or(Cell::Empty, |b| Cell::Text(yes_no(Some(b)))),
+        ]);
+    }
+    let mut lines = Sheet::new(
+        if sv { "Rader" } else { "Lines" },
+        &[
+            ("episode_id", "Vårdtillfälle"),
+            ("municipality", "Kommun"),
+            ("care_type", "Vårdform"),
+            ("period", "Period"),
+            ("billed_days", "Debiterade dagar"),
+            ("amount_ore", "Belopp öre"),
+            ("amount_kr", "Belopp kr"),
+            ("rule", "Regel"),
+        ],
+        lang,
+    );
+    for l in &inv.lines {
+        lines.rows.push(vec![
+            Cell::Text(l.episode_id.clone().unwrap_or_default()),
+            Cell::Text(l.municipality.to_string()),
+            Cell::Text(l.care_type.as_str().to_string()),
+            Cell::Text(l.period.to_string()),
+            Cell::Num(l.billed_days, 1),
+            Cell::Int(l.amount_ore),
+            kr_cell(l.amount_ore),
+            Cell::Text(l.rule.as_str().to_string()),
+        ]);
+    }
+    let mut not = Sheet::new(
+        if sv { "Ej debiterade" } else { "Not billed" },
+        &[
+            ("episode_id", "Vårdtillfälle"),
+            ("reason", "Skäl"),
+            ("words", "Förklaring"),
+        ],
+        lang,
+    );
+    for n in &inv.not_billed {
+        not.rows.push(vec![
+            Cell::Text(n.episode_id.clone()),
+            Cell::Text(n.reason.as_str().to_string()),
+            Cell::Text(not_billed_words(n.reason).to_string()),
+        ]);
+    }
+    vec![totals, lines, not]
+}
+
+/// The comparison as a sheet: the csv's columns, amounts in öre and kronor.
+fn compare_sheet(c: &Comparison, names: &[String], lang: Lang) -> Sheet {
+    let sv = lang == Lang::Sv;
+    let mut sheet = Sheet::new(
+        if sv { "Jämförelse" } else { "Comparison" },
+        &[
+            ("municipality", "Kommun"),
+            ("name", "Namn"),
+            ("care_type", "Vårdform"),
+            ("period", "Period"),
+        ],
+        lang,
+    );
+    for n in names {
+        if sv {
+            sheet.headers.push(format!("{n} debiterade dagar"));
+            sheet.headers.push(format!("{n} belopp kr"));
+        } else {
+            sheet.headers.push(format!("{n}_billed_days"));
+            sheet.headers.push(format!("{n}_amount_kr"));
+        }
+    }
+    for r in &c.rows {
+        let mut row = vec![
+            Cell::Text(r.municipality.to_string()),
+            Cell::Text(r.municipality.name().to_string()),
+            Cell::Text(r.care_type.to_string()),
+            Cell::Text(r.period.to_string()),
+        ];
+        for i in 0..names.len() {
+            row.push(Cell::Num(r.billed_days[i], 1));
+            row.push(kr_cell(r.amount_ore[i]));
+        }
+        sheet.rows.push(row);
+    }
+    sheet
 }
 
 fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
@@ -454,7 +605,12 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(&a.episodes, a.strict, a.allow_personal_ids)?;
+    let (set, _label) = read_episodes(
+        &a.episodes,
+        a.sheet.as_deref(),
+        a.strict,
+        a.allow_personal_ids,
+    )?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
     let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;
@@ -469,6 +625,13 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
                 },
             )?;
             writeln!(out)?;
+        }
+        Format::Xlsx => {
+            a.sheet_out
+                .write(true, &[compare_sheet(&c, &names, a.sheet_out.lang)], out)?;
+        }
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            crate::sheetout::write_excel_sv(&compare_sheet(&c, &names, a.sheet_out.lang), out)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use utklar_core::validate::Field;
 use utklar_core::{ExclusionReport, IndicatorOptions, MeasureSet, Problem, Reason};
-use utklar_csv::Threads;
+use utklar_csv::{Places, Threads};
 
 use crate::fail::Failure;
 use crate::input::{csv_failure, EpisodeSource};
@@ -17,15 +18,18 @@ pub struct Streamed {
     pub label: String,
     /// Measures and the account of every row.
     pub set: MeasureSet,
-    /// 0-based data row → 1-based file line, for rows with problems only.
+    /// 0-based data row → 1-based file line (sheet row), for rows with problems only.
     pub lines: HashMap<usize, u64>,
+    /// How the file names its places (lines, or a sheet's rows and columns).
+    pub places: Places,
 }
 
 impl Streamed {
-    /// "line 7 (row 5)": the line in the file (header = line 1) and the 0-based data row.
-    pub fn place(&self, row: usize) -> String {
+    /// "line 7 (data row 5)": the line in the file (header = line 1) and the 0-based data
+    /// row; for a spreadsheet "sheet Export, row 7, column C (data row 5)".
+    pub fn place(&self, row: usize, field: Option<Field>) -> String {
         let line = self.lines.get(&row).copied().unwrap_or(row as u64 + 2);
-        format!("line {line} (data row {row})")
+        format!("{} (data row {row})", self.places.place(line, field))
     }
 }
 
@@ -63,7 +67,8 @@ pub fn measure_file(
 ) -> Result<Streamed, Failure> {
     let mut progress = Progress::new(source.size(), "rows");
     let label = source.label;
-    let measured = utklar_csv::measure(
+    let places = source.file.places();
+    let measured = utklar_csv::measure_input(
         source.file,
         opts,
         threads(),
@@ -77,6 +82,7 @@ pub fn measure_file(
                 label,
                 set: m.set,
                 lines: m.lines,
+                places,
             })
         }
         Err(Stop::File(e)) => Err(csv_failure(&label, &e)),
@@ -148,7 +154,7 @@ pub fn list_problems(s: &Streamed, problems: &[Problem], limit: usize) {
     for p in problems.iter().take(limit) {
         eprintln!(
             "  {}: {}: {} ({})",
-            s.place(p.row),
+            s.place(p.row, Some(p.field)),
             p.field,
             p.reason,
             crate::fail::hint(p.reason)

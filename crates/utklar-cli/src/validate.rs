@@ -8,6 +8,7 @@ use utklar_core::{IndicatorOptions, Mode, NegativeDays, PeriodKind, Problem};
 use crate::fail::Failure;
 use crate::input::EpisodeSource;
 use crate::output::{thousands, Format};
+use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::{describe, measure_file};
 
 /// Options of `utklar validate`.
@@ -25,7 +26,7 @@ discharge or ready notice before admission, negative days, repeated episode ids.
 Exit status: 0 when every row is clean; 1 when any row has a problem; 2 when the file cannot be
 used at all (no such file, no header, a required column missing).")]
 pub struct Args {
-    /// The episode file (CSV, the columns of `utklar indicators --help`); `-` reads standard
+    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
     /// input.
     #[arg(long, value_name = "FILE")]
     pub episodes: PathBuf,
@@ -35,6 +36,10 @@ pub struct Args {
     /// pseudonymous ids.
     #[arg(long)]
     pub allow_personal_ids: bool,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Whether a discharge before the ready date is a problem: yes under `exclude` and `error`
     /// (the default reports it), no under `day0` (it is then read as day 0).
     #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
@@ -44,6 +49,8 @@ pub struct Args {
     /// `by_reason` (reason → rows).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub sheet_out: SheetArgs,
 }
 
 #[derive(serde::Serialize)]
@@ -57,12 +64,15 @@ struct JsonProblem<'a> {
 
 /// The opening of the output, written when the first problem is found (or at the end), so that
 /// a file found unusable part-way (exit status 2) leaves no half-written header behind.
-fn start(format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+fn start(format: Format, sheet: bool, out: &mut dyn Write) -> Result<(), Failure> {
     match format {
         Format::Table => writeln!(
             out,
             "{:>9}  {:>9}  {:<22}  {:<26}  how to fix",
-            "line", "data row", "column", "problem"
+            if sheet { "sheet row" } else { "line" },
+            "data row",
+            "column",
+            "problem"
         )?,
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
@@ -70,6 +80,7 @@ fn start(format: Format, out: &mut dyn Write) -> Result<(), Failure> {
             out.write_all(&w.into_inner().map_err(csv::IntoInnerError::into_error)?)?;
         }
         Format::Json => write!(out, "{{\n  \"problems\": [")?,
+        Format::Xlsx => {}
     }
     Ok(())
 }
@@ -82,15 +93,49 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         min_age: None,
         mode: Mode::Lenient,
     };
-    let source = EpisodeSource::open(&a.episodes, a.allow_personal_ids)?;
+    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
+    let places = source.file.places();
+    let sheet = places.is_sheet();
+    // A spreadsheet's column is named by its letter too: `municipality (C)`.
+    let column = |f: utklar_core::Field| match places.column(f) {
+        Some(c) => format!("{} ({c})", f.as_str()),
+        None => f.as_str().to_string(),
+    };
     let mut first = true;
     let mut started = false;
     let mut found = false;
-    let format = a.format;
+    // xlsx, and csv for Swedish Excel: the problems gathered into a sheet, written at the end.
+    let gather = a.format == Format::Xlsx
+        || (a.format == Format::Csv && a.sheet_out.csv_dialect == Dialect::ExcelSv);
+    let format = if gather { Format::Xlsx } else { a.format };
+    let sv = a.sheet_out.lang == Lang::Sv;
+    let mut problems_sheet = Sheet::new(
+        if sv { "Problem" } else { "Problems" },
+        &[
+            (
+                if places.is_sheet() {
+                    "sheet_row"
+                } else {
+                    "line"
+                },
+                if places.is_sheet() {
+                    "Rad i bladet"
+                } else {
+                    "Rad i filen"
+                },
+            ),
+            ("row", "Datarad"),
+            ("column", "Kolumn"),
+            ("field", "Fält"),
+            ("reason", "Problem"),
+            ("hint", "Åtgärd"),
+        ],
+        a.sheet_out.lang,
+    );
     let streamed = measure_file(source, &opts, |problems: &[Problem], line| {
         found |= !problems.is_empty();
         if !started {
-            start(format, out)?;
+            start(format, sheet, out)?;
             started = true;
         }
         for p in problems {
@@ -99,7 +144,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                     out,
                     "{line:>9}  {:>9}  {:<22}  {:<26}  {}",
                     p.row,
-                    p.field.as_str(),
+                    column(p.field),
                     p.reason.as_str(),
                     crate::fail::hint(p.reason)
                 )?,
@@ -116,6 +161,14 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                     ])?;
                     w.flush()?;
                 }
+                Format::Xlsx => problems_sheet.rows.push(vec![
+                    Cell::Int(line as i64),
+                    Cell::Int(p.row as i64),
+                    Cell::Text(places.column(p.field).unwrap_or_default().to_string()),
+                    Cell::Text(p.field.as_str().to_string()),
+                    Cell::Text(p.reason.as_str().to_string()),
+                    Cell::Text(p.reason.hint().to_string()),
+                ]),
                 Format::Json => {
                     let sep = if first { "\n    " } else { ",\n    " };
                     first = false;
@@ -145,7 +198,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     // From here the status is known, and a closed output keeps it.
     let mut tail = || -> Result<(), Failure> {
         if !started {
-            start(format, out)?;
+            start(format, sheet, out)?;
         }
         match format {
             Format::Json => {
@@ -162,6 +215,11 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             )?;
             }
             Format::Table if bad == 0 => writeln!(out, "(no problems)")?,
+            Format::Xlsx => a.sheet_out.write(
+                a.format == Format::Xlsx,
+                std::slice::from_ref(&problems_sheet),
+                out,
+            )?,
             _ => {}
         }
         out.flush()?;

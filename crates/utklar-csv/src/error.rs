@@ -83,6 +83,29 @@ pub enum Error {
     /// numbers ([`utklar_core::Error::PersonalData`], naming the column and how many, never a
     /// value), unless the reader allows them.
     Refused(utklar_core::Error),
+    /// A file of a kind utklar does not read (Parquet, a zip that is no workbook, a PDF), or
+    /// reads only with a feature this build lacks.
+    Unsupported {
+        /// What the file is, by its first bytes.
+        kind: crate::FileKind,
+    },
+    /// A sheet was named for a file that has no sheets.
+    SheetOfNonSpreadsheet {
+        /// What the file is.
+        kind: crate::FileKind,
+    },
+    /// The workbook has no sheet of that name.
+    NoSheet {
+        /// The name asked for.
+        sheet: String,
+        /// The workbook's sheets.
+        sheets: Vec<String>,
+    },
+    /// A workbook that cannot be read (damaged, encrypted, or not what its first bytes say).
+    Workbook {
+        /// What the spreadsheet reader said.
+        message: String,
+    },
     /// A population or beds file with a header and no rows.
     NoRows {
         /// What the rows would be: `"population"` or `"beds"`.
@@ -173,6 +196,32 @@ impl fmt::Display for Error {
             Error::Value { line, error } => write!(f, "line {line}: {error}"),
             Error::NoRows { what } => write!(f, "no {what} rows after the header"),
             Error::Refused(error) => write!(f, "{error}"),
+            Error::Unsupported { kind } => {
+                use crate::FileKind as K;
+                match kind {
+                    K::Gzip | K::Xlsx | K::Ods | K::Xls => write!(
+                        f,
+                        "is {}, which this build of utklar does not read (it needs the `{}` \
+                         feature); save it as CSV",
+                        kind.describe(),
+                        if *kind == K::Gzip { "gzip" } else { "xlsx" }
+                    ),
+                    _ => write!(f, "is {}; save it as CSV or xlsx", kind.describe()),
+                }
+            }
+            Error::SheetOfNonSpreadsheet { kind } => write!(
+                f,
+                "is {}, which has no sheets; a sheet can be chosen in a spreadsheet only",
+                kind.describe()
+            ),
+            Error::NoSheet { sheet, sheets } => write!(
+                f,
+                "has no sheet `{sheet}` (its sheets: {})",
+                sheets.join(", ")
+            ),
+            Error::Workbook { message } => {
+                write!(f, "cannot be read as a spreadsheet ({message})")
+            }
         }
     }
 }

@@ -42,6 +42,15 @@
 //! [`read_episodes`] does the same for a path; [`read_population`] and [`read_beds`] read the
 //! reference files.
 //!
+//! ## Compressed files and spreadsheets
+//!
+//! [`EpisodeInput`], [`open_population`] and [`open_beds`] read a file of any kind utklar
+//! reads, told by its first bytes ([`sniff`]), never by its name: CSV; gzip-compressed CSV
+//! (`.csv.gz`, with the feature `gzip`); and with the feature `xlsx` a sheet of an Excel
+//! workbook (`.xlsx`, `.xlsm`), an OpenDocument spreadsheet (`.ods`) or a legacy `.xls`,
+//! whose cells reach the core as the spreadsheet typed them ([`Sheet`], [`cell_value`]). A
+//! file of another kind is named: `is a Parquet file; save it as CSV or xlsx`.
+//!
 //! ## One row at a time
 //!
 //! [`EpisodeFile`] reads in bounded memory: as an iterator of checked rows
@@ -64,19 +73,27 @@
 
 mod episodes;
 mod error;
+mod open;
 mod pipeline;
 mod reader;
 mod reference;
+#[cfg(feature = "xlsx")]
+mod sheet;
 
 pub use episodes::{
     map_header, read_episodes, read_episodes_from, Batch, BatchRow, Columns, EpisodeFile,
     EpisodeRow, Episodes,
 };
 pub use error::Error;
-pub use pipeline::{measure, Measured, Threads};
+pub use open::{open_beds, open_population, sniff, EpisodeInput, FileKind, Places, SNIFF_BYTES};
+pub use pipeline::{measure, measure_input, Measured, Threads};
 pub use reader::{CsvReader, Record, MAX_RECORD_BYTES};
 pub use reference::{
     beds_of, population_of, read_beds, read_beds_from, read_population, read_population_from,
+};
+#[cfg(feature = "xlsx")]
+pub use sheet::{
+    beds_of_sheet, cell_value, column_letters, population_of_sheet, Sheet, SheetEpisodes,
 };
 
 #[cfg(test)]

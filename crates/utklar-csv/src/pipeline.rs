@@ -10,6 +10,7 @@ use utklar_core::validate::{EpisodeReader, Field};
 use utklar_core::{IndicatorOptions, MeasureSet, Problem};
 
 use crate::episodes::{Batch, EpisodeFile};
+use crate::open::EpisodeInput;
 use crate::Error;
 
 /// Rows per batch handed from the reading thread to the measuring one.
@@ -103,6 +104,43 @@ where
         Threads::One => measure_serial(file, opts, on_problems, progress),
         Threads::Two => measure_pipelined(file, opts, on_problems, progress),
     }
+}
+
+/// [`measure`] for a file of any kind: a CSV file (plain or compressed) as [`measure`]
+/// reads it; a spreadsheet, already in memory, row by row on the calling thread (`progress`
+/// then counts rows for bytes).
+pub fn measure_input<E>(
+    input: EpisodeInput,
+    opts: &IndicatorOptions,
+    threads: Threads,
+    mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Measured, E>
+where
+    E: From<Error>,
+{
+    let mut input = match input.into_csv() {
+        Ok(file) => return measure(file, opts, threads, on_problems, progress),
+        Err(input) => input,
+    };
+    let mut set = MeasureSet::new(opts.period);
+    let mut lines = HashMap::new();
+    let mut rows = 0u64;
+    while let Some(item) = input.next_row()? {
+        let before = set.report().problems.len();
+        match item.result {
+            Ok(episode) => set.push(item.row, &episode, opts),
+            Err(problems) => set.push_problems(problems),
+        }
+        let after = set.report().problems.len();
+        if after > before {
+            lines.insert(item.row, item.line);
+            on_problems(&set.report().problems[before..after], item.line)?;
+        }
+        rows += 1;
+        progress(input.progress().1, rows);
+    }
+    Ok(Measured { set, lines })
 }
 
 fn measure_serial<R: Read, E: From<Error>>(

@@ -11,7 +11,7 @@ use crate::Error;
 
 /// The column of each name in `wanted` (matched case-insensitively, surrounding spaces
 /// ignored); every one is required.
-fn columns(header: &[String], wanted: &[&'static str]) -> Result<Vec<usize>, Error> {
+pub(crate) fn columns(header: &[String], wanted: &[&'static str]) -> Result<Vec<usize>, Error> {
     let mut out: Vec<Option<usize>> = vec![None; wanted.len()];
     for (i, h) in header.iter().enumerate() {
         if let Some(w) = wanted.iter().position(|w| w.eq_ignore_ascii_case(h.trim())) {
