@@ -83,3 +83,10 @@ pub fn hint(reason: utklar_core::Reason) -> String {
         _ => reason.hint().to_string(),
     }
 }
+
+/// Rows were given and none could be used: exit status 1, not a silent success.
+pub fn none_usable(label: &str, rows: u64) -> Failure {
+    Failure::Data(format!(
+        "{label}: none of the {rows} rows could be used; `utklar validate --episodes {label}` lists why"
+    ))
+}

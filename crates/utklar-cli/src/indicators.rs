@@ -175,6 +175,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     if population.is_none() {
         eprintln!("utklar: no --population given: days per 1 000 inhabitants is empty (try --population builtin)");
     }
+    if report.exclusions.none_usable() {
+        return Err(fail::none_usable(&label, report.exclusions.rows_in));
+    }
     Ok(())
 }
 

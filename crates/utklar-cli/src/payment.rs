@@ -289,7 +289,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(
+    let (set, label) = read_episodes(
         &a.episodes,
         a.sheet.as_deref(),
         a.strict,
@@ -297,6 +297,9 @@ pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> 
     )?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
     let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
+    let none_usable = set
+        .none_usable()
+        .then(|| fail::none_usable(&label, set.rows_in()));
     match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &inv)?;
@@ -314,7 +317,7 @@ pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> 
         Format::Table => write_invoice_table(&inv, &agreement, a.lines, out)?,
     }
     out.flush()?;
-    Ok(())
+    none_usable.map_or(Ok(()), Err)
 }
 
 /// Öre as kronor in a cell: a number shown with two decimals.
@@ -605,7 +608,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, _label) = read_episodes(
+    let (set, label) = read_episodes(
         &a.episodes,
         a.sheet.as_deref(),
         a.strict,
@@ -695,6 +698,9 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         }
     }
     out.flush()?;
+    if set.none_usable() {
+        return Err(fail::none_usable(&label, set.rows_in()));
+    }
     Ok(())
 }
 

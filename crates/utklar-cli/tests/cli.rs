@@ -1695,3 +1695,43 @@ fn personal_identity_numbers_are_refused_on_every_command_unless_allowed() {
         }
     }
 }
+
+#[test]
+fn rows_given_and_none_usable_exit_1_with_a_message() {
+    let d = dir("none-usable");
+    let file = write(
+        &d.join("bad.csv"),
+        b"episode_id,municipality,care_type,ready_at,discharged_at\n\
+          a,0999,somatic,2024-03-01,2024-03-05\n\
+          b,0880,dental,2024-03-01,2024-03-05\n",
+    );
+    let commands: [&[&str]; 3] = [
+        &["indicators", "--format", "json"],
+        &["invoice", "--agreement", "statutory", "--format", "json"],
+        &[
+            "compare",
+            "--agreement",
+            "statutory",
+            "--agreement",
+            "kalmar",
+        ],
+    ];
+    for cmd in commands {
+        let mut args: Vec<&str> = cmd.to_vec();
+        args.extend(["--episodes", &file]);
+        let o = utklar(&args);
+        assert_no_panic(&o);
+        assert_eq!(code(&o), 1, "{cmd:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("none of the 2 rows could be used"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // A file with a header only gave no rows: nothing to complain about.
+    let empty = write(
+        &d.join("empty.csv"),
+        b"episode_id,municipality,care_type,ready_at\n",
+    );
+    assert_eq!(code(&utklar(&["indicators", "--episodes", &empty])), 0);
+}

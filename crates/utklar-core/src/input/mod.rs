@@ -150,6 +150,12 @@ impl ExclusionReport {
         self.problems.extend(other.problems.iter().cloned());
     }
 
+    /// Whether rows were given and none could be used: every row excluded as bad data. A call
+    /// that ends so is no success, whatever it returns; the surfaces say so loudly.
+    pub fn none_usable(&self) -> bool {
+        self.rows_in > 0 && self.excluded() == self.rows_in
+    }
+
     /// Whether every row is accounted for: `rows_in == counted + open + outside_age + excluded`.
     pub fn balances(&self) -> bool {
         self.rows_in == self.counted + self.open + self.outside_age + self.excluded()

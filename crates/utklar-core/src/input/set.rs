@@ -170,6 +170,12 @@ impl EpisodeSet {
         &self.unreadable
     }
 
+    /// Whether rows were pushed and none could be read as an episode (see
+    /// [`ExclusionReport::none_usable`](super::ExclusionReport::none_usable)).
+    pub fn none_usable(&self) -> bool {
+        self.episodes.is_empty() && !self.unreadable.is_empty()
+    }
+
     /// Rows pushed.
     pub fn rows_in(&self) -> u64 {
         (self.episodes.len() + self.unreadable.len()) as u64
@@ -285,6 +291,13 @@ mod tests {
         assert!(!set.push(3, &row("a", "0880")));
         assert!(set.push(4, &row("c", "0880")));
         assert_eq!(set.rows(), [0, 4]);
+        assert!(!set.none_usable());
+        let mut bad = EpisodeSet::new();
+        assert!(!bad.none_usable());
+        bad.push(0, &row("x", "0999"));
+        assert!(bad.none_usable());
+        let m = bad.measure(&crate::IndicatorOptions::default()).unwrap();
+        assert!(m.report().none_usable());
         assert_eq!(set.rows_in(), 5);
         let reasons: Vec<(usize, Reason)> = set
             .unreadable()
