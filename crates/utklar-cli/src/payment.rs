@@ -248,6 +248,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
         NotBilledReason::WithinGrace => "within the grace days",
         NotBilledReason::AverageNotExceeded => "average not exceeded",
         NotBilledReason::InvalidRow => "row cannot be read (bad data)",
+        NotBilledReason::BeforeLaw => "before the law (or the agreement) applied",
         _ => "other",
     }
 }

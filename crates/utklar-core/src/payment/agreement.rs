@@ -20,8 +20,10 @@
 //! | `rate.tiers[i].percent_of_national` | 1 to [`MAX_PERCENT`] (10 000 %) |
 //! | `rate.tiers[i].from_day` | the first 1, then strictly increasing, at most [`MAX_TIER_DAY`] |
 //!
-//! Agreements carry no dates of validity: an agreement applies to whatever episodes it is
-//! given.
+//! | `law_from` | a date, 1990-01-01 to 2100-12-31 |
+//!
+//! Each care rule bills no care day before its `law_from` (by default the day the law began to
+//! apply to the care type, [`law_start`]).
 //!
 //! ```
 //! use utklar_core::payment::{Agreement, Model};
@@ -40,6 +42,7 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -297,6 +300,30 @@ pub struct CareRule {
     /// The amount per billed care day (*ersättning per vårddygn*). Default: national.
     #[serde(default)]
     pub rate: Rate,
+    /// The first date on which care days can be billed under this rule (`"2018-01-01"`): a
+    /// care day before it is not billed, and an episode left with no billable day is
+    /// `before_law`. Without it, the day the law (SFS 2017:612) began to apply to the care
+    /// type: 2018-01-01 for somatic care, 2019-01-01 for psychiatric care ([`law_start`]). An
+    /// agreement that started later gives its own start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub law_from: Option<NaiveDate>,
+}
+
+/// The day the law (SFS 2017:612) began to apply to a care type: 2018-01-01 for somatic care,
+/// 2019-01-01 for psychiatric care (the earlier law, 1990:1404, went on for psychiatric units
+/// through 2018).
+///
+/// ```
+/// use utklar_core::{payment::law_start, CareType};
+/// assert_eq!(law_start(CareType::Somatic).to_string(), "2018-01-01");
+/// assert_eq!(law_start(CareType::Psychiatric).to_string(), "2019-01-01");
+/// ```
+pub fn law_start(care: CareType) -> NaiveDate {
+    match care {
+        CareType::Somatic => NaiveDate::from_ymd_opt(2018, 1, 1),
+        CareType::Psychiatric => NaiveDate::from_ymd_opt(2019, 1, 1),
+    }
+    .unwrap_or(NaiveDate::MIN)
 }
 
 impl CareRule {
@@ -315,7 +342,14 @@ impl CareRule {
             average: None,
             ceiling_days: None,
             rate: Rate::national(),
+            law_from: None,
         }
+    }
+
+    /// The first billable date of this rule for a care type: `law_from`, or the law's start
+    /// for the care type ([`law_start`]).
+    pub fn billable_from(&self, care: CareType) -> NaiveDate {
+        self.law_from.unwrap_or_else(|| law_start(care))
     }
 
     /// The threshold in thousandths of a day, when there is an average.
@@ -400,6 +434,16 @@ impl CareRule {
                 return Err(err(
                     "bill_discharge_day",
                     "basis = \"excess_over_threshold\" bills (mean − threshold) × count, not care days: remove bill_discharge_day".into(),
+                ));
+            }
+        }
+        if let Some(d) = self.law_from {
+            let lo = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(NaiveDate::MIN);
+            let hi = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
+            if d < lo || d > hi {
+                return Err(err(
+                    "law_from",
+                    format!("{d} is outside 1990-01-01 … 2100-12-31"),
                 ));
             }
         }

@@ -1568,3 +1568,117 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The law in time: no care day before the law applied to the care type (or the rule's
+// law_from).
+
+/// The national amounts with an illustrative 2018 amount (2018 has no sourced one).
+fn with_2018() -> Amounts {
+    national().with(2018, 1_000 * KR).unwrap()
+}
+
+#[test]
+fn somatic_stay_over_new_year_2018_bills_only_days_from_the_law() {
+    // Ready 2017-12-20 (a date: before noon), discharged 2018-01-10: 21 counted days, grace 3,
+    // days 4..21 = 23 Dec 2017 … 9 Jan 2018. The law applies from 1 Jan 2018 (day 13), so days
+    // 13..21 = 1 … 9 Jan 2018 are billed: 9 days at the 2018 amount. No 2017 amount is needed.
+    let e = som("a", "2017-12-20", "2018-01-10");
+    let inv = invoice(&[e], &preset("statutory"), &with_2018()).unwrap();
+    assert!(inv.balances());
+    assert_eq!(inv.lines.len(), 1);
+    assert_eq!(inv.lines[0].billed_days, 9.0);
+    assert_eq!(inv.amount_ore(), 9 * 1_000 * KR);
+}
+
+#[test]
+fn psychiatric_stay_in_2018_is_before_law() {
+    // Psychiatric care came under the law on 1 Jan 2019: a stay of March 2018 past its grace
+    // days bills nothing, with its own reason.
+    let e = psy("p", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[e], &preset("statutory"), &with_2018()).unwrap();
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    assert!(inv.balances());
+    // The same stay in somatic care is billed: days 4..19 = 16 days.
+    let s = som("s", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[s], &preset("statutory"), &with_2018()).unwrap();
+    assert_eq!(inv.lines[0].billed_days, 16.0);
+}
+
+#[test]
+fn psychiatric_stay_over_new_year_2019_bills_only_2019() {
+    // Ready 2018-12-20, discharged 2019-01-10: days 13..21 = 1 … 9 Jan 2019, at 7 800 kr.
+    let e = psy("p", "2018-12-20", "2019-01-10");
+    let inv = run(&[e], &preset("statutory"));
+    assert_eq!(inv.lines[0].billed_days, 9.0);
+    assert_eq!(inv.amount_ore(), 9 * 7_800 * KR);
+}
+
+#[test]
+fn a_stay_of_2011_is_before_law_and_grace_comes_first() {
+    let old = som("old", "2011-05-02", "2011-05-20");
+    // Within the grace days whatever the year: within_grace, not before_law.
+    let short = som("short", "2011-05-02", "2011-05-04");
+    let inv = run(&[old, short], &preset("statutory"));
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    assert_eq!(inv.not_billed_count(NotBilledReason::WithinGrace), 1);
+    assert_eq!(NotBilledReason::BeforeLaw.as_str(), "before_law");
+    assert_eq!(
+        NotBilledReason::ALL.last(),
+        Some(&NotBilledReason::BeforeLaw)
+    );
+}
+
+#[test]
+fn an_agreement_gives_its_own_start() {
+    // law_from = 2024-03-05 on the somatic rule: ready 2024-03-01, discharged 03-10: days
+    // 4..9 = 4 … 9 March; from 5 March (day 5): days 5..9 = 5 days.
+    let mut a = preset("statutory");
+    a.somatic.law_from = Some("2024-03-05".parse().unwrap());
+    let again = Agreement::from_toml(&a.to_toml().unwrap()).unwrap();
+    assert_eq!(again, a);
+    assert!(a.to_toml().unwrap().contains("law_from = \"2024-03-05\""));
+    let inv = run(&[som("a", "2024-03-01", "2024-03-10")], &a);
+    assert_eq!(inv.lines[0].billed_days, 5.0);
+    assert_eq!(inv.amount_ore(), 5 * 11_600 * KR);
+    // Out of range is refused, naming the field.
+    let bad = a
+        .to_toml()
+        .unwrap()
+        .replace("law_from = \"2024-03-05\"", "law_from = \"1989-12-31\"");
+    let err = Agreement::from_toml(&bad).unwrap_err();
+    assert!(err.to_string().contains("somatic.law_from"), "{err}");
+}
+
+#[test]
+fn the_mixed_ceiling_and_the_average_bill_nothing_before_the_law() {
+    // VGR (mixed, ceiling 7): a psychiatric stay of 2018 past the ceiling is before_law.
+    let e = psy("p", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[e], &preset("vgr"), &with_2018()).unwrap();
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    // Kalmar (average, per episode): a psychiatric quarter of 2018 with a mean above 0.8
+    // bills nothing.
+    let e = psy("k", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[e], &preset("kalmar"), &with_2018()).unwrap();
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+}
+
+#[test]
+fn working_days_count_the_law_by_working_day() {
+    // Working days, grace 3: ready Thu 2017-12-28, discharged Mon 2018-01-08. Working days
+    // from 28 Dec: 28, 29 Dec (k 1, 2), 2 Jan (k 3; 1 Jan is a holiday), 3, 4, 5 Jan (k 4–6),
+    // [6 Jan is a holiday], 8 Jan is the discharge day. Billed k 4..6 = 3, 4, 5 Jan: all on
+    // or after 1 Jan 2018: 3 days.
+    let mut a = preset("statutory");
+    a.somatic.day_count = DayCount::Working;
+    let inv = invoice(&[som("w", "2017-12-28", "2018-01-08")], &a, &with_2018()).unwrap();
+    assert_eq!(inv.lines[0].billed_days, 3.0);
+    // Grace 1: k 2..6 = 29 Dec, 2 … 5 Jan; 29 Dec is before the law: 4 days.
+    a.somatic.grace_days = Some(1);
+    let inv = invoice(&[som("w", "2017-12-28", "2018-01-08")], &a, &with_2018()).unwrap();
+    assert_eq!(inv.lines[0].billed_days, 4.0);
+}
