@@ -58,8 +58,11 @@ enum Command {
     Invoice(payment::InvoiceArgs),
     /// Several agreements over the same episodes, side by side (what-if).
     Compare(payment::CompareArgs),
-    /// List the preset agreements, or print one as TOML to start your own from.
+    /// List the preset agreements, or print one as TOML to start your own from; with
+    /// --counties, the 21 counties with their model family, preset and source.
     Presets(payment::PresetsArgs),
+    /// The built-in national amounts per care day, by year, with their sources.
+    Amounts(payment::AmountsArgs),
     /// Check every row of an episode file and list each problem with its line, column and
     /// reason.
     Validate(validate::Args),
@@ -76,6 +79,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Invoice(a) => payment::run_invoice(a, &mut out),
         Command::Compare(a) => payment::run_compare(a, &mut out),
         Command::Presets(a) => payment::run_presets(a, &mut out),
+        Command::Amounts(a) => payment::run_amounts(a, &mut out),
         Command::Validate(a) => validate::run(a, &mut out),
         Command::Synth(a) => synth::run(a, &mut out),
     }?;

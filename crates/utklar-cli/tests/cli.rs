@@ -1093,7 +1093,7 @@ fn invoice_json_has_the_spec_shape_and_values() {
     // The individual model has no evaluation.
     assert!(t["mean_days"].is_null() && t["threshold"].is_null() && t["triggered"].is_null());
     let nb = v["not_billed"].as_object().unwrap();
-    assert_eq!(nb.len(), 10, "every reason present");
+    assert_eq!(nb.len(), 11, "every reason present");
     assert!(nb.values().all(Value::is_u64));
     assert_eq!(v["not_billed"]["within_grace"], 1);
     assert_eq!(v["not_billed"]["open"], 1);
@@ -1441,7 +1441,7 @@ fn presets_list_and_print() {
     let o = utklar(&["presets"]);
     assert_eq!(code(&o), 0);
     let t = stdout(&o);
-    for name in ["statutory", "kalmar", "vgr", "sormland"] {
+    for name in ["statutory", "kalmar", "vgr", "sormland", "stockholm"] {
         assert!(t.lines().any(|l| l.starts_with(name)), "{name}");
     }
     let o = utklar(&["presets", "vgr"]);
@@ -1647,4 +1647,88 @@ fn a_closed_output_ends_quietly_with_the_status_the_data_deserved() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn amounts_list_every_sourced_year_in_each_format() {
+    let o = utklar(&["amounts", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    let years: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|r| (r["year"].as_i64().unwrap(), r["ore"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2019, 780_000),
+            (2020, 820_000),
+            (2022, 930_000),
+            (2024, 1_160_000)
+        ]
+    );
+    assert!(rows
+        .iter()
+        .all(|r| !r["source"].as_str().unwrap().is_empty()));
+    assert!(rows[0]["source"]
+        .as_str()
+        .unwrap()
+        .contains("HSLF-FS 2018:67"));
+    let csv = stdout(&utklar(&["amounts", "--format", "csv"]));
+    assert_eq!(csv.lines().next(), Some("year,ore,source"));
+    assert_eq!(csv.lines().count(), 5);
+    let table = stdout(&utklar(&["amounts"]));
+    assert!(table.contains("11 600.00"), "{table}");
+}
+
+#[test]
+fn presets_counties_in_each_format() {
+    let o = utklar(&["presets", "--counties", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 21);
+    for r in rows {
+        for f in ["county", "name", "model", "preset", "source"] {
+            assert!(r.get(f).is_some(), "{f}");
+        }
+    }
+    assert_eq!(rows[0]["county"], "01");
+    assert_eq!(rows[0]["preset"], "stockholm");
+    let kalmar = rows.iter().find(|r| r["county"] == "08").unwrap();
+    assert_eq!(kalmar["model"], "average");
+    let uppsala = rows.iter().find(|r| r["county"] == "03").unwrap();
+    assert_eq!(uppsala["model"], "unknown");
+    assert!(uppsala["preset"].is_null());
+    assert_eq!(uppsala["source"], "no public source found");
+    let csv = stdout(&utklar(&["presets", "--counties", "--format", "csv"]));
+    assert_eq!(csv.lines().next(), Some("county,name,model,preset,source"));
+    assert_eq!(csv.lines().count(), 22);
+    let table = stdout(&utklar(&["presets", "--counties"]));
+    assert!(table.contains("Gotlands län"), "{table}");
+    // --format belongs to --counties.
+    assert_eq!(code(&utklar(&["presets", "--format", "csv"])), 2);
+}
+
+#[test]
+fn a_psychiatric_stay_of_2018_is_before_law_on_the_command_line() {
+    let d = dir("before_law");
+    let f = write(
+        &d.join("e.csv"),
+        b"episode_id,municipality,care_type,ready_at,discharged_at\n\
+          p1,0880,psychiatric,2018-03-01,2018-03-20\n",
+    );
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(stdout(&o).contains("before_law"), "{v}");
 }

@@ -618,18 +618,22 @@ pub const MAX_WINDOW: u32 = 120;
 pub const MAX_TIER_DAY: u32 = 40_542;
 
 /// The presets shipped with utklar: name and TOML text.
-const PRESETS: [(&str, &str); 4] = [
+const PRESETS: [(&str, &str); 5] = [
     ("statutory", include_str!("../../presets/statutory.toml")),
     ("kalmar", include_str!("../../presets/kalmar.toml")),
     ("vgr", include_str!("../../presets/vgr.toml")),
     ("sormland", include_str!("../../presets/sormland.toml")),
+    ("stockholm", include_str!("../../presets/stockholm.toml")),
 ];
 
 /// The names of the preset agreements, in a fixed order: `statutory`, `kalmar`, `vgr`,
-/// `sormland`.
+/// `sormland`, `stockholm`.
 ///
 /// ```
-/// assert_eq!(utklar_core::payment::preset_names(), ["statutory", "kalmar", "vgr", "sormland"]);
+/// assert_eq!(
+///     utklar_core::payment::preset_names(),
+///     ["statutory", "kalmar", "vgr", "sormland", "stockholm"]
+/// );
 /// ```
 pub fn preset_names() -> Vec<&'static str> {
     PRESETS.iter().map(|p| p.0).collect()
@@ -652,7 +656,7 @@ pub fn preset_text(name: &str) -> Result<&'static str, Error> {
 }
 
 impl Agreement {
-    /// A preset by name (`statutory`, `kalmar`, `vgr`, `sormland`; any case).
+    /// A preset by name (`statutory`, `kalmar`, `vgr`, `sormland`, `stockholm`; any case).
     ///
     /// ```
     /// use utklar_core::{payment::Agreement, Error};

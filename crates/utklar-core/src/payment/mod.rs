@@ -124,6 +124,7 @@
 
 mod agreement;
 mod amounts;
+mod counties;
 mod engine;
 mod whatif;
 
@@ -133,6 +134,7 @@ pub use agreement::{
     MAX_PERCENT, MAX_TIER_DAY, MAX_WINDOW,
 };
 pub use amounts::{amount_source, Amounts, NATIONAL_AMOUNTS};
+pub use counties::{counties, CountyAgreement, NO_SOURCE};
 pub use engine::{invoice, Invoice, Line, NotBilled, NotBilledReason, Rule, Total};
 pub use whatif::{compare, sweep, Comparison, ComparisonRow, Sweep, SweepRow};
 

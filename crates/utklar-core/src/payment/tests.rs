@@ -753,7 +753,10 @@ fn persons_unit_counts_distinct_patients() {
 
 #[test]
 fn presets_round_trip_and_carry_source_and_assumptions() {
-    assert_eq!(preset_names(), ["statutory", "kalmar", "vgr", "sormland"]);
+    assert_eq!(
+        preset_names(),
+        ["statutory", "kalmar", "vgr", "sormland", "stockholm"]
+    );
     for name in preset_names() {
         let a = preset(name);
         assert_eq!(a.name, name);
@@ -1681,4 +1684,108 @@ fn working_days_count_the_law_by_working_day() {
     a.somatic.grace_days = Some(1);
     let inv = invoice(&[som("w", "2017-12-28", "2018-01-08")], &a, &with_2018()).unwrap();
     assert_eq!(inv.lines[0].billed_days, 4.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stockholm: the preset against hand-computed cases from its sources.
+
+#[test]
+fn stockholm_somatic_mean_including_day0_above_two_days() {
+    let a = preset("stockholm");
+    // Stockholm municipality 0180, March 2024. Ready days (calendar): 0, 1, 6 → mean incl. day
+    // 0 = 7 / 3 = 2.33 > 2.0: liable. Each patient from ready date + 3: the 6-day stay (ready
+    // 1 March before noon, discharged 7 March) bills 4, 5, 6 March = 3 days; the others none.
+    let eps = [
+        ep(
+            "z",
+            "0180",
+            CareType::Somatic,
+            "2024-03-04T09:00",
+            "2024-03-04",
+        ),
+        ep(
+            "o",
+            "0180",
+            CareType::Somatic,
+            "2024-03-04T09:00",
+            "2024-03-05",
+        ),
+        ep(
+            "s",
+            "0180",
+            CareType::Somatic,
+            "2024-03-01T09:00",
+            "2024-03-07",
+        ),
+    ];
+    let inv = run(&eps, &a);
+    assert_eq!(inv.lines.len(), 1);
+    assert_eq!(inv.lines[0].billed_days, 3.0);
+    assert_eq!(inv.amount_ore(), 3 * 11_600 * KR);
+    assert_eq!(inv.not_billed_count(NotBilledReason::WithinGrace), 2);
+    let t = &inv.totals[0];
+    assert_eq!(t.triggered, Some(true));
+    assert!((t.mean_days.unwrap() - 7.0 / 3.0).abs() < 1e-12);
+    // Day 0 in the mean: a fourth patient discharged on day 0 brings it to 7 / 4 = 1.75 ≤ 2.0:
+    // not liable, nothing billed.
+    let mut more = eps.to_vec();
+    more.push(ep(
+        "z2",
+        "0180",
+        CareType::Somatic,
+        "2024-03-05T09:00",
+        "2024-03-05",
+    ));
+    let inv = run(&more, &a);
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::AverageNotExceeded), 4);
+    // A notice after 12.00 counts from the next day: ready 1 March 13:00, discharged 7 March:
+    // billed from ready date + 4: 5, 6 March = 2 days (mean 6 / 1 > 2).
+    let late = [ep(
+        "l",
+        "0180",
+        CareType::Somatic,
+        "2024-03-01T13:00",
+        "2024-03-07",
+    )];
+    assert_eq!(run(&late, &a).lines[0].billed_days, 2.0);
+}
+
+#[test]
+fn stockholm_psychiatric_after_five_calendar_days_and_from_2020() {
+    let a = preset("stockholm");
+    // Ready 2024-03-01 before noon, discharged 03-10: days 6..9 = 6 … 9 March = 4 days.
+    let e = ep(
+        "p",
+        "0180",
+        CareType::Psychiatric,
+        "2024-03-01T09:00",
+        "2024-03-10",
+    );
+    let inv = run(&[e], &a);
+    assert_eq!(inv.lines[0].billed_days, 4.0);
+    assert_eq!(inv.amount_ore(), 4 * 11_600 * KR);
+    // A stay of 2019 is before the agreement's start (law_from 2020-01-01): before_law, and no
+    // 2019 amount is asked for.
+    let old = ep(
+        "q",
+        "0180",
+        CareType::Psychiatric,
+        "2019-06-01T09:00",
+        "2019-06-20",
+    );
+    let inv = run(&[old], &a);
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    // Over New Year 2020: ready 2019-12-28, discharged 2020-01-08: days 6..11 = 2 Jan … 7 Jan
+    // 2020 (all after the start) = 6 days at 8 200 kr.
+    let ny = ep(
+        "n",
+        "0180",
+        CareType::Psychiatric,
+        "2019-12-28T09:00",
+        "2020-01-08",
+    );
+    let inv = run(&[ny], &a);
+    assert_eq!(inv.lines[0].billed_days, 6.0);
+    assert_eq!(inv.amount_ore(), 6 * 8_200 * KR);
 }
