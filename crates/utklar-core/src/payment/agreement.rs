@@ -23,7 +23,8 @@
 //! | `law_from` | a date, 1990-01-01 to 2100-12-31 |
 //!
 //! Each care rule bills no care day before its `law_from` (by default the day the law began to
-//! apply to the care type, [`law_start`]).
+//! apply to the care type, [`law_start`]). An agreement may hold later rules in
+//! [`Agreement::changes`], each in force from its `valid_from` (by discharge date).
 //!
 //! ```
 //! use utklar_core::payment::{Agreement, Model};
@@ -47,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::episode::CareType;
-use crate::model::period::PeriodKind;
+use crate::model::period::{Period, PeriodKind};
 
 /// An agreement on payment liability (*överenskommelse om betalningsansvar*): its identity,
 /// its source and assumptions, and one [`CareRule`] per care type.
@@ -68,6 +69,28 @@ pub struct Agreement {
     /// The rule for somatic care (*somatisk vård*).
     pub somatic: CareRule,
     /// The rule for psychiatric care (*psykiatrisk vård*).
+    pub psychiatric: CareRule,
+    /// Periods of validity (*giltighetstid*): later rules, each in force from its `valid_from`
+    /// until the next one. The rules above are in force before the first `valid_from`. An
+    /// invoice applies to each episode the rules in force on its discharge date; `valid_from`
+    /// is the first day of a period under the rules before and after it, so no period of
+    /// discharge is split (`docs/payments.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+/// Rules in force from a date on (a stage of an agreement, or a new agreement).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// The first day the rules apply (`"2022-01-01"`), by discharge date.
+    pub valid_from: NaiveDate,
+    /// Why the rules changed, and the source.
+    #[serde(default)]
+    pub note: String,
+    /// The rule for somatic care from `valid_from`.
+    pub somatic: CareRule,
+    /// The rule for psychiatric care from `valid_from`.
     pub psychiatric: CareRule,
 }
 
@@ -677,7 +700,34 @@ impl Agreement {
             assumptions: Vec::new(),
             somatic: CareRule::statutory(),
             psychiatric: CareRule::statutory(),
+            changes: Vec::new(),
         }
+    }
+
+    /// The agreement of one period of validity: version 0 is the rules before the first
+    /// change, version `i` those of `changes[i − 1]`; no changes of its own.
+    pub(crate) fn version(&self, i: usize) -> Agreement {
+        let (somatic, psychiatric) = match i.checked_sub(1).and_then(|j| self.changes.get(j)) {
+            Some(c) => (c.somatic.clone(), c.psychiatric.clone()),
+            None => (self.somatic.clone(), self.psychiatric.clone()),
+        };
+        Agreement {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            source: self.source.clone(),
+            assumptions: self.assumptions.clone(),
+            somatic,
+            psychiatric,
+            changes: Vec::new(),
+        }
+    }
+
+    /// The version in force on `date` (0 before the first change).
+    pub(crate) fn version_on(&self, date: NaiveDate) -> usize {
+        self.changes
+            .iter()
+            .take_while(|c| c.valid_from <= date)
+            .count()
     }
 
     /// Reads an agreement from TOML and validates it. Unknown fields, wrong types and
@@ -743,7 +793,36 @@ impl Agreement {
             });
         }
         self.somatic.validate("somatic")?;
-        self.psychiatric.validate("psychiatric")
+        self.psychiatric.validate("psychiatric")?;
+        let mut before = [self.somatic.period, self.psychiatric.period];
+        let mut last: Option<NaiveDate> = None;
+        for (i, c) in self.changes.iter().enumerate() {
+            let field = |f: &str| format!("changes[{i}].{f}");
+            c.somatic.validate(&field("somatic"))?;
+            c.psychiatric.validate(&field("psychiatric"))?;
+            if last.is_some_and(|l| c.valid_from <= l) {
+                return Err(Error::Agreement {
+                    field: field("valid_from"),
+                    message: "changes must have strictly increasing valid_from".into(),
+                });
+            }
+            let now = [c.somatic.period, c.psychiatric.period];
+            for kind in before.iter().chain(&now) {
+                if Period::of(*kind, c.valid_from).first_day() != c.valid_from {
+                    return Err(Error::Agreement {
+                        field: field("valid_from"),
+                        message: format!(
+                            "{} is not the first day of a {} of the rules before and after it: a change may not split a period",
+                            c.valid_from,
+                            kind.as_str()
+                        ),
+                    });
+                }
+            }
+            before = now;
+            last = Some(c.valid_from);
+        }
+        Ok(())
     }
 
     /// The rule for a care type.

@@ -1036,6 +1036,85 @@ pub fn invoice(
     agreement: &Agreement,
     amounts: &Amounts,
 ) -> Result<Invoice, Error> {
+    if agreement.changes.is_empty() {
+        return invoice_one(episodes, agreement, amounts);
+    }
+    agreement.validate()?;
+    // Bad data and open episodes are decided over all episodes (a repeated id may fall in
+    // another period of validity); the rest go to the rules in force on their discharge date.
+    let bad = bad_data(episodes);
+    let versions = agreement.changes.len() + 1;
+    let mut subsets: Vec<Vec<usize>> = vec![Vec::new(); versions];
+    let mut not_billed = Vec::new();
+    for (i, (e, b)) in episodes.iter().zip(&bad).enumerate() {
+        let reason = match (b, e.discharged_at) {
+            (Some(r), _) => *r,
+            (None, None) => NotBilledReason::Open,
+            (None, Some(d)) => {
+                subsets[agreement.version_on(d.date)].push(i);
+                continue;
+            }
+        };
+        not_billed.push(NotBilled {
+            index: i,
+            episode_id: e.episode_id.clone(),
+            reason,
+        });
+    }
+    let mut lines = Vec::new();
+    let mut totals = Vec::new();
+    for (v, subset) in subsets.iter().enumerate() {
+        if subset.is_empty() {
+            continue;
+        }
+        let part: Vec<Episode> = subset.iter().map(|&i| episodes[i].clone()).collect();
+        let inv = invoice_one(&part, &agreement.version(v), amounts)?;
+        lines.extend(inv.lines.into_iter().map(|mut l| {
+            l.index = l.index.map(|i| subset[i]);
+            l
+        }));
+        totals.extend(inv.totals);
+        not_billed.extend(inv.not_billed.into_iter().map(|mut n| {
+            n.index = subset[n.index];
+            n
+        }));
+    }
+    lines.sort_by_key(|l| {
+        (
+            l.municipality.code(),
+            l.care_type,
+            l.period.ordinal(),
+            l.index.unwrap_or(usize::MAX),
+        )
+    });
+    totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
+    not_billed.sort_by_key(|n| n.index);
+    // The invoice's total: exact, or an error naming the group where it left the range.
+    let mut running: i128 = 0;
+    for l in &lines {
+        let at = At {
+            municipality: l.municipality,
+            care: l.care_type,
+            period: l.period,
+        };
+        running = add_ore(running, i128::from(l.amount_ore), "invoice total", at)?;
+        exact_ore(running, "invoice total", at)?;
+    }
+    Ok(Invoice {
+        agreement: agreement.name.clone(),
+        lines,
+        totals,
+        not_billed,
+        episodes_in: episodes.len() as u64,
+    })
+}
+
+/// [`invoice`] under one set of rules (the agreement's changes are not looked at).
+fn invoice_one(
+    episodes: &[Episode],
+    agreement: &Agreement,
+    amounts: &Amounts,
+) -> Result<Invoice, Error> {
     let prep = prepare(episodes, agreement)?;
     let thresholds = [
         agreement.somatic.threshold_milli(),

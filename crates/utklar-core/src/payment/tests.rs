@@ -1420,6 +1420,8 @@ fn all_agreements() -> Vec<Agreement> {
         persons,
         block,
         working,
+        preset("stockholm"),
+        staged(),
     ]
 }
 
@@ -1433,6 +1435,29 @@ fn amounts_2024() -> Amounts {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_change_to_the_same_rules_changes_nothing(raw in prop::collection::vec(arb_episode(), 0..60)) {
+        // Periods evaluated on their own (each_period): splitting the episodes at a change of
+        // rules to the same rules gives the same invoice.
+        let eps = build(&raw);
+        for name in ["statutory", "kalmar", "vgr", "stockholm"] {
+            let a = preset(name);
+            let mut split = a.clone();
+            split.changes.push(Change {
+                valid_from: "2024-04-01".parse().unwrap(),
+                note: String::new(),
+                somatic: a.somatic.clone(),
+                psychiatric: a.psychiatric.clone(),
+            });
+            let one = invoice(&eps, &a, &amounts_2024()).unwrap();
+            let two = invoice(&eps, &split, &amounts_2024()).unwrap();
+            prop_assert_eq!(one.amount_ore(), two.amount_ore());
+            prop_assert_eq!(one.lines.len(), two.lines.len());
+            prop_assert_eq!(one.not_billed_counts(), two.not_billed_counts());
+            prop_assert_eq!(one.totals.len(), two.totals.len());
+        }
+    }
 
     #[test]
     fn lines_plus_not_billed_equal_episodes_in(raw in prop::collection::vec(arb_episode(), 0..60)) {
@@ -1528,7 +1553,8 @@ proptest! {
     ) {
         let eps = build(&raw);
         let thresholds: Vec<f64> = ts.iter().map(|&t| f64::from(t) / 1000.0).collect();
-        for a in all_agreements() {
+        // A sweep varies one rule: agreements with periods of validity are refused.
+        for a in all_agreements().into_iter().filter(|a| a.changes.is_empty()) {
             let s = sweep(&eps, &a, &amounts_2024(), &thresholds, &gs).unwrap();
             let mut rows = s.rows.iter();
             for &t in &thresholds {
@@ -1788,4 +1814,100 @@ fn stockholm_psychiatric_after_five_calendar_days_and_from_2020() {
     let inv = run(&[ny], &a);
     assert_eq!(inv.lines[0].billed_days, 6.0);
     assert_eq!(inv.amount_ore(), 6 * 8_200 * KR);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods of validity: each episode under the rules in force on its discharge date.
+
+fn staged() -> Agreement {
+    // The law's rule until February 2024; from 1 March 2024 five grace days (an illustrative
+    // stage, as an agreement lowering or raising its grace days would be written).
+    let mut a = preset("statutory");
+    a.name = "staged".into();
+    let mut later = CareRule::statutory();
+    later.grace_days = Some(5);
+    a.changes.push(Change {
+        valid_from: "2024-03-01".parse().unwrap(),
+        note: "stage 2".into(),
+        somatic: later.clone(),
+        psychiatric: later,
+    });
+    a
+}
+
+#[test]
+fn each_discharge_period_uses_the_rule_in_force_then() {
+    let a = staged();
+    let round = Agreement::from_toml(&a.to_toml().unwrap()).unwrap();
+    assert_eq!(round, a);
+    // Ready 2024-02-20, discharged 02-29 (9 days): grace 3 → days 4..9 = 6 days.
+    // Ready 2024-02-25, discharged 03-05 (9 days): discharged in March, grace 5 → 4 days.
+    // Ready 2024-03-01, discharged 03-05 (4 days): grace 5 → within grace.
+    let eps = [
+        som("feb", "2024-02-20", "2024-02-29"),
+        som("mar", "2024-02-25", "2024-03-05"),
+        som("short", "2024-03-01", "2024-03-05"),
+        Episode::new(
+            "open",
+            m("0880"),
+            CareType::Somatic,
+            "2024-03-01".parse().unwrap(),
+        ),
+    ];
+    let inv = run(&eps, &a);
+    let days: Vec<(Option<&str>, f64)> = inv
+        .lines
+        .iter()
+        .map(|l| (l.episode_id.as_deref(), l.billed_days))
+        .collect();
+    assert_eq!(days, [(Some("feb"), 6.0), (Some("mar"), 4.0)]);
+    assert_eq!(inv.amount_ore(), 10 * 11_600 * KR);
+    assert_eq!(inv.not_billed_count(NotBilledReason::WithinGrace), 1);
+    assert_eq!(inv.not_billed_count(NotBilledReason::Open), 1);
+    // Positions are the input's.
+    assert_eq!(inv.lines[1].index, Some(1));
+    assert_eq!(inv.not_billed[0].index, 2);
+    assert_eq!(inv.totals.len(), 2);
+    // A repeated id is found across periods of validity.
+    let dup = [
+        som("x", "2024-02-20", "2024-02-29"),
+        som("x", "2024-03-01", "2024-03-20"),
+    ];
+    let inv = run(&dup, &a);
+    assert_eq!(inv.not_billed_count(NotBilledReason::DuplicateEpisodeId), 1);
+    assert_eq!(inv.lines.len(), 1);
+}
+
+#[test]
+fn a_change_may_not_split_a_period_nor_go_back() {
+    let mut a = staged();
+    a.changes[0].valid_from = "2024-03-15".parse().unwrap();
+    let err = a.validate().unwrap_err();
+    assert!(err.to_string().contains("changes[0].valid_from"), "{err}");
+    // Quarterly rules: a change must start a quarter.
+    let mut q = staged();
+    q.changes[0].somatic.period = PeriodKind::Quarter;
+    assert!(q.validate().is_err());
+    q.changes[0].valid_from = "2024-04-01".parse().unwrap();
+    q.validate().unwrap();
+    // Strictly increasing.
+    let mut b = staged();
+    let again = b.changes[0].clone();
+    b.changes.push(again);
+    assert!(b
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("changes[1].valid_from"));
+    // A bad rule in a change names its path.
+    let mut c = staged();
+    c.changes[0].psychiatric.ceiling_days = Some(7);
+    let err = c.validate().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("changes[0].psychiatric.ceiling_days"),
+        "{err}"
+    );
+    // Sweeps refuse agreements with changes.
+    assert!(sweep(&[], &staged(), &national(), &[1.0], &[]).is_err());
 }

@@ -270,6 +270,15 @@ pub fn sweep(
             variants.push((t, g, variant(agreement, t, g)?));
         }
     }
+    if !agreement.changes.is_empty() {
+        return Err(Error::InvalidArgument {
+            name: "agreement".into(),
+            message: format!(
+                "{} has periods of validity (changes): a sweep varies one rule; sweep the rules of each period as agreements of their own",
+                agreement.name
+            ),
+        });
+    }
     let prep = prepare(episodes, agreement)?;
     // The histograms assume every counted day is billable: an episode whose count starts
     // before the rule's law_from goes through the invoice itself.
