@@ -77,7 +77,7 @@ pub fn read_population(path: &Path) -> Result<Population, Failure> {
     utklar_csv::population_of(csv).map_err(|e| csv_failure(&label, &e))
 }
 
-/// Reads a beds file (`county,period,available_beds`).
+/// Reads a beds file (`county,period,available_beds`, optionally `care_type`).
 pub fn read_beds(path: &Path) -> Result<Beds, Failure> {
     let (label, csv) = open_csv(path)?;
     utklar_csv::beds_of(csv).map_err(|e| csv_failure(&label, &e))
