@@ -1732,3 +1732,112 @@ fn a_psychiatric_stay_of_2018_is_before_law_on_the_command_line() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(stdout(&o).contains("before_law"), "{v}");
 }
+
+const EXTRAS: &str = "episode_id,patient_id,municipality,care_type,admitted_at,ready_at,discharged_at,planned_discharge_date\n\
+a,P1,0880,somatic,2025-03-01,2025-03-03,2025-03-05,2025-03-03\n\
+b,P1,0880,somatic,2025-03-20,2025-03-22,2025-03-25,2025-03-24\n\
+c,P2,0880,somatic,2025-03-01,2025-03-10,,\n\
+d,P3,0880,psychiatric,2025-02-01,2025-03-28,2025-04-02,2025-03-27\n";
+
+#[test]
+fn census_readmissions_and_accuracy_in_each_format() {
+    let d = dir("extras");
+    let f = write(&d.join("e.csv"), EXTRAS.as_bytes());
+    // Census on 2025-03-30: c (ready 10 March, open: 20 days) and d (ready 28 March,
+    // discharged 2 April: 2 days); a and b were discharged before.
+    let o = utklar(&[
+        "census",
+        "--episodes",
+        &f,
+        "--on",
+        "2025-03-30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<(String, i64, i64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["episode_id"].as_str().unwrap().to_string(),
+                w["waited_days"].as_i64().unwrap(),
+                w["row"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("c".into(), 20, 2), ("d".into(), 2, 3)]);
+    let csv = stdout(&utklar(&[
+        "census",
+        "--episodes",
+        &f,
+        "--on",
+        "2025-03-30",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(csv.lines().count(), 3);
+    assert!(
+        stdout(&utklar(&["census", "--episodes", &f, "--on", "2025-03-30"])).contains("2 waiting")
+    );
+    assert_eq!(
+        code(&utklar(&["census", "--episodes", &f, "--on", "30/3"])),
+        2
+    );
+    // Readmissions: a (discharged 5 March) is followed by b's admission on 20 March (15 days):
+    // readmitted; b is not; d's discharge is in April. March somatic: 1 of 2.
+    let o = utklar(&["readmissions", "--episodes", &f, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let march = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["period"] == "2025-03" && r["care_type"] == "somatic")
+        .unwrap();
+    assert_eq!(
+        (march["discharges"].as_u64(), march["readmitted"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(march["share"], 0.5);
+    assert_eq!(march["group"], "0880");
+    // A window of 10 days: 15 days is too late.
+    let v: Value = serde_json::from_str(&stdout(&utklar(&[
+        "readmissions",
+        "--episodes",
+        &f,
+        "--window",
+        "10",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert!(v.as_array().unwrap().iter().all(|r| r["readmitted"] == 0));
+    let csv = stdout(&utklar(&[
+        "readmissions",
+        "--episodes",
+        &f,
+        "--by",
+        "nation",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(
+        csv.lines().next(),
+        Some("group,care_type,period,discharges,readmitted,share")
+    );
+    // Accuracy over the discharged episodes with a planned date: a exact (0), b +2, d −1:
+    // exact 1/3, mean absolute error 1, bias 1/3.
+    let o = utklar(&["accuracy", "--episodes", &f, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["episodes"], 3);
+    assert!((v["exact_share"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    assert!((v["mean_abs_error_days"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    assert!((v["bias_days"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    let csv = stdout(&utklar(&["accuracy", "--episodes", &f, "--format", "csv"]));
+    assert_eq!(csv.lines().count(), 2);
+    assert!(stdout(&utklar(&["accuracy", "--episodes", &f])).contains("33.3"));
+}
