@@ -1437,6 +1437,37 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
+    fn an_earlier_law_from_never_bills_less(
+        raw in prop::collection::vec(arb_episode(), 0..60),
+        a_off in 0i64..200,
+        b_off in 0i64..200,
+    ) {
+        // The episodes run from November 2023; two starts in that range, the earlier one bills
+        // at least the days of the later one, and nothing before either.
+        let eps = build(&raw);
+        let base = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
+        let (early, late) = (a_off.min(b_off), a_off.max(b_off));
+        for name in ["statutory", "vgr", "stockholm"] {
+            let mut a = preset(name);
+            let mut b = a.clone();
+            for care in [CareType::Somatic, CareType::Psychiatric] {
+                a.rule_mut(care).law_from = Some(base + chrono::Duration::days(early));
+                b.rule_mut(care).law_from = Some(base + chrono::Duration::days(late));
+            }
+            let ia = invoice(&eps, &a, &amounts_2024()).unwrap();
+            let ib = invoice(&eps, &b, &amounts_2024()).unwrap();
+            prop_assert!(ia.balances() && ib.balances());
+            let per_episode = |inv: &Invoice| -> std::collections::BTreeMap<usize, f64> {
+                inv.lines.iter().filter_map(|l| l.index.map(|i| (i, l.billed_days))).collect()
+            };
+            let (pa, pb) = (per_episode(&ia), per_episode(&ib));
+            for (i, days) in &pb {
+                prop_assert!(pa.get(i).copied().unwrap_or(0.0) >= *days, "{name} episode {i}");
+            }
+        }
+    }
+
+    #[test]
     fn a_change_to_the_same_rules_changes_nothing(raw in prop::collection::vec(arb_episode(), 0..60)) {
         // Periods evaluated on their own (each_period): splitting the episodes at a change of
         // rules to the same rules gives the same invoice.
