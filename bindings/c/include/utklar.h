@@ -281,6 +281,9 @@ enum utklar_not_billed_reason
   // Bad data: a row that could not be read as an episode (a required field missing, an
   // unreadable value, an unknown municipality or care type); lenient invoices only.
   UTKLAR_NOT_BILLED_REASON_INVALID_ROW = 9,
+  // Every care day past the grace days lies before the law (or the rule's `law_from`)
+  // applied to the care type.
+  UTKLAR_NOT_BILLED_REASON_BEFORE_LAW = 10,
   // A reason this version of the C API does not know.
   UTKLAR_NOT_BILLED_REASON_OTHER = 255,
 };

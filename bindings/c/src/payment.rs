@@ -58,6 +58,9 @@ pub enum utklar_not_billed_reason {
     /// Bad data: a row that could not be read as an episode (a required field missing, an
     /// unreadable value, an unknown municipality or care type); lenient invoices only.
     InvalidRow = 9,
+    /// Every care day past the grace days lies before the law (or the rule's `law_from`)
+    /// applied to the care type.
+    BeforeLaw = 10,
     /// A reason this version of the C API does not know.
     Other = 255,
 }
@@ -84,6 +87,7 @@ fn reason_out(r: NotBilledReason) -> utklar_not_billed_reason {
         NotBilledReason::WithinGrace => utklar_not_billed_reason::WithinGrace,
         NotBilledReason::AverageNotExceeded => utklar_not_billed_reason::AverageNotExceeded,
         NotBilledReason::InvalidRow => utklar_not_billed_reason::InvalidRow,
+        NotBilledReason::BeforeLaw => utklar_not_billed_reason::BeforeLaw,
         _ => utklar_not_billed_reason::Other,
     }
 }

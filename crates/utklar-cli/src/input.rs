@@ -80,8 +80,8 @@ pub fn read_population(path: &Path) -> Result<Population, Failure> {
     utklar_csv::open_population(path).map_err(|e| csv_failure(&label, &e))
 }
 
-/// Reads a beds file (`county,period,available_beds`): CSV, `.csv.gz` or the first sheet of
-/// a spreadsheet.
+/// Reads a beds file (`county,period,available_beds`, optionally `care_type`): CSV, `.csv.gz`
+/// or the first sheet of a spreadsheet.
 pub fn read_beds(path: &Path) -> Result<Beds, Failure> {
     let label = path.display().to_string();
     if path.as_os_str() == STDIN {

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod demo;
+mod extras;
 mod fail;
 mod indicators;
 mod input;
@@ -59,8 +60,17 @@ enum Command {
     Invoice(payment::InvoiceArgs),
     /// Several agreements over the same episodes, side by side (what-if).
     Compare(payment::CompareArgs),
-    /// List the preset agreements, or print one as TOML to start your own from.
+    /// List the preset agreements, or print one as TOML to start your own from; with
+    /// --counties, the 21 counties with their model family, preset and source.
     Presets(payment::PresetsArgs),
+    /// The built-in national amounts per care day, by year, with their sources.
+    Amounts(payment::AmountsArgs),
+    /// The patients ready for discharge and still in hospital on a date (--on DATE).
+    Census(extras::CensusArgs),
+    /// 30-day readmissions per group, care type and period of discharge.
+    Readmissions(extras::ReadmissionsArgs),
+    /// Planned-date accuracy: how well the planned discharge date matched the ready date.
+    Accuracy(extras::AccuracyArgs),
     /// Check every row of an episode file and list each problem with its line, column and
     /// reason.
     Validate(validate::Args),
@@ -77,6 +87,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Invoice(a) => payment::run_invoice(a, &mut out),
         Command::Compare(a) => payment::run_compare(a, &mut out),
         Command::Presets(a) => payment::run_presets(a, &mut out),
+        Command::Amounts(a) => payment::run_amounts(a, &mut out),
+        Command::Census(a) => extras::run_census(a, &mut out),
+        Command::Readmissions(a) => extras::run_readmissions(a, &mut out),
+        Command::Accuracy(a) => extras::run_accuracy(a, &mut out),
         Command::Validate(a) => validate::run(a, &mut out),
         Command::Synth(a) => synth::run(a, &mut out),
     }?;

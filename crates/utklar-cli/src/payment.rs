@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
-    preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model, NotBilledReason,
+    counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model,
+    NotBilledReason, NATIONAL_AMOUNTS,
 };
 use utklar_core::{Error, ExclusionReport};
 
@@ -17,8 +18,8 @@ use crate::stream::describe;
 
 const AMOUNT_HELP: &str = "\
 The amount per care day for a year, in kronor: YEAR=KRONOR (e.g. 2025=10900). Repeat for
-several years. Built in are only the sourced national amounts: 2019 7 800, 2020 8 200,
-2022 9 300 and 2024 11 600 kr; a billed day in any other year needs its amount here (the
+several years. Built in are only the sourced national amounts (`utklar amounts` lists them
+with their sources): 2019 7 800, 2020 8 200, 2022 9 300 and 2024 11 600 kr; a billed day in any other year needs its amount here (the
 command stops and names the year otherwise). Overrides a built-in year too.";
 
 /// Options of `utklar invoice`.
@@ -134,12 +135,135 @@ Examples:
   utklar presets kalmar               # print Kalmar's agreement as TOML
   utklar presets vgr > mine.toml      # start your own agreement from VGR's, then
   utklar invoice --episodes export.csv --agreement mine.toml
+  utklar presets --counties           # the 21 counties: model family, preset, source
 
 Each preset states its source and every assumption made where the source is silent.")]
 pub struct PresetsArgs {
     /// A preset to print as TOML (the form --agreement FILE reads); without it, the list.
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", conflicts_with = "counties")]
     pub name: Option<String>,
+    /// List the 21 counties instead: code, name, model family (individual, average, mixed or
+    /// unknown), the preset if there is one, and its source or "no public source found".
+    #[arg(long)]
+    pub counties: bool,
+    /// Output format of --counties.
+    #[arg(long, value_enum, default_value_t = Format::Table, requires = "counties")]
+    pub format: Format,
+}
+
+/// Options of `utklar amounts`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+The national amount per care day (law 5 kap. 6 §) that Socialstyrelsen sets each year, for the
+years whose regulation (or an official page citing it) was found, with that source. Any other
+year is given to invoice and compare with --amount YEAR=KRONOR.")]
+pub struct AmountsArgs {
+    /// Output format: table, csv or json (fields year, ore, source).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Runs `utklar amounts`.
+pub fn run_amounts(a: &AmountsArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    #[derive(serde::Serialize)]
+    struct Row {
+        year: i32,
+        ore: i64,
+        source: &'static str,
+    }
+    let rows: Vec<Row> = NATIONAL_AMOUNTS
+        .iter()
+        .map(|&(year, ore, source)| Row { year, ore, source })
+        .collect();
+    match a.format {
+        Format::Xlsx => {
+            return Err(Failure::usage(
+                "--format xlsx is not available for this command; use --format csv",
+            ))
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(["year", "ore", "source"])?;
+            for r in &rows {
+                w.write_record([r.year.to_string(), r.ore.to_string(), r.source.to_string()])?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut t = Table::new(&["year", "kr per day", "source"], &[false, true, false]);
+            for r in &rows {
+                t.row(vec![
+                    r.year.to_string(),
+                    kronor(r.ore),
+                    r.source.to_string(),
+                ]);
+            }
+            t.write(out)?;
+            writeln!(
+                out,
+                "\nAny other year: --amount YEAR=KRONOR on invoice and compare (a billed day in a year\n\
+                 without an amount stops the command, naming the year)."
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_counties(format: Format, out: &mut dyn Write) -> Result<(), Failure> {
+    let all = counties();
+    match format {
+        Format::Xlsx => {
+            return Err(Failure::usage(
+                "--format xlsx is not available for this command; use --format csv",
+            ))
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &all)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(["county", "name", "model", "preset", "source"])?;
+            for c in &all {
+                w.write_record([
+                    c.county.to_string(),
+                    c.county.name().to_string(),
+                    c.model_text(),
+                    c.preset.unwrap_or("").to_string(),
+                    c.source.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+        Format::Table => {
+            let mut t = Table::new(
+                &["county", "name", "model", "preset", "source"],
+                &[false, false, false, false, false],
+            );
+            for c in &all {
+                t.row(vec![
+                    c.county.to_string(),
+                    c.county.name().to_string(),
+                    c.model_text(),
+                    c.preset.unwrap_or("-").to_string(),
+                    c.source.to_string(),
+                ]);
+            }
+            t.write(out)?;
+            writeln!(
+                out,
+                "\nSKR (2024) counts 5 counties on an individual model, 9 on an average model and 7 on a\n\
+                 mixed one; a family is shown only where a source names it."
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Reads `--agreement`: a TOML file when one exists at that path, else a preset name.
@@ -281,6 +405,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
         NotBilledReason::WithinGrace => "within the grace days",
         NotBilledReason::AverageNotExceeded => "average not exceeded",
         NotBilledReason::InvalidRow => "row cannot be read (bad data)",
+        NotBilledReason::BeforeLaw => "before the law (or the agreement) applied",
         _ => "other",
     }
 }
@@ -710,6 +835,9 @@ fn model_text(m: Model) -> String {
 
 /// Runs `utklar presets`.
 pub fn run_presets(a: &PresetsArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    if a.counties {
+        return write_counties(a.format, out);
+    }
     if let Some(name) = &a.name {
         let text = preset_text(name).map_err(|_| {
             Failure::usage(format!(

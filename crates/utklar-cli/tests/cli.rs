@@ -1093,7 +1093,7 @@ fn invoice_json_has_the_spec_shape_and_values() {
     // The individual model has no evaluation.
     assert!(t["mean_days"].is_null() && t["threshold"].is_null() && t["triggered"].is_null());
     let nb = v["not_billed"].as_object().unwrap();
-    assert_eq!(nb.len(), 10, "every reason present");
+    assert_eq!(nb.len(), 11, "every reason present");
     assert!(nb.values().all(Value::is_u64));
     assert_eq!(v["not_billed"]["within_grace"], 1);
     assert_eq!(v["not_billed"]["open"], 1);
@@ -1441,7 +1441,7 @@ fn presets_list_and_print() {
     let o = utklar(&["presets"]);
     assert_eq!(code(&o), 0);
     let t = stdout(&o);
-    for name in ["statutory", "kalmar", "vgr", "sormland"] {
+    for name in ["statutory", "kalmar", "vgr", "sormland", "stockholm"] {
         assert!(t.lines().any(|l| l.starts_with(name)), "{name}");
     }
     let o = utklar(&["presets", "vgr"]);
@@ -1734,4 +1734,197 @@ fn rows_given_and_none_usable_exit_1_with_a_message() {
         b"episode_id,municipality,care_type,ready_at\n",
     );
     assert_eq!(code(&utklar(&["indicators", "--episodes", &empty])), 0);
+}
+
+#[test]
+fn amounts_list_every_sourced_year_in_each_format() {
+    let o = utklar(&["amounts", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    let years: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|r| (r["year"].as_i64().unwrap(), r["ore"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2019, 780_000),
+            (2020, 820_000),
+            (2022, 930_000),
+            (2024, 1_160_000)
+        ]
+    );
+    assert!(rows
+        .iter()
+        .all(|r| !r["source"].as_str().unwrap().is_empty()));
+    assert!(rows[0]["source"]
+        .as_str()
+        .unwrap()
+        .contains("HSLF-FS 2018:67"));
+    let csv = stdout(&utklar(&["amounts", "--format", "csv"]));
+    assert_eq!(csv.lines().next(), Some("year,ore,source"));
+    assert_eq!(csv.lines().count(), 5);
+    let table = stdout(&utklar(&["amounts"]));
+    assert!(table.contains("11 600.00"), "{table}");
+}
+
+#[test]
+fn presets_counties_in_each_format() {
+    let o = utklar(&["presets", "--counties", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 21);
+    for r in rows {
+        for f in ["county", "name", "model", "preset", "source"] {
+            assert!(r.get(f).is_some(), "{f}");
+        }
+    }
+    assert_eq!(rows[0]["county"], "01");
+    assert_eq!(rows[0]["preset"], "stockholm");
+    let kalmar = rows.iter().find(|r| r["county"] == "08").unwrap();
+    assert_eq!(kalmar["model"], "average");
+    let uppsala = rows.iter().find(|r| r["county"] == "03").unwrap();
+    assert_eq!(uppsala["model"], "unknown");
+    assert!(uppsala["preset"].is_null());
+    assert_eq!(uppsala["source"], "no public source found");
+    let csv = stdout(&utklar(&["presets", "--counties", "--format", "csv"]));
+    assert_eq!(csv.lines().next(), Some("county,name,model,preset,source"));
+    assert_eq!(csv.lines().count(), 22);
+    let table = stdout(&utklar(&["presets", "--counties"]));
+    assert!(table.contains("Gotlands län"), "{table}");
+    // --format belongs to --counties.
+    assert_eq!(code(&utklar(&["presets", "--format", "csv"])), 2);
+}
+
+#[test]
+fn a_psychiatric_stay_of_2018_is_before_law_on_the_command_line() {
+    let d = dir("before_law");
+    let f = write(
+        &d.join("e.csv"),
+        b"episode_id,municipality,care_type,ready_at,discharged_at\n\
+          p1,0880,psychiatric,2018-03-01,2018-03-20\n",
+    );
+    let o = utklar(&[
+        "invoice",
+        "--episodes",
+        &f,
+        "--agreement",
+        "statutory",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(stdout(&o).contains("before_law"), "{v}");
+}
+
+const EXTRAS: &str = "episode_id,patient_id,municipality,care_type,admitted_at,ready_at,discharged_at,planned_discharge_date\n\
+a,P1,0880,somatic,2025-03-01,2025-03-03,2025-03-05,2025-03-03\n\
+b,P1,0880,somatic,2025-03-20,2025-03-22,2025-03-25,2025-03-24\n\
+c,P2,0880,somatic,2025-03-01,2025-03-10,,\n\
+d,P3,0880,psychiatric,2025-02-01,2025-03-28,2025-04-02,2025-03-27\n";
+
+#[test]
+fn census_readmissions_and_accuracy_in_each_format() {
+    let d = dir("extras");
+    let f = write(&d.join("e.csv"), EXTRAS.as_bytes());
+    // Census on 2025-03-30: c (ready 10 March, open: 20 days) and d (ready 28 March,
+    // discharged 2 April: 2 days); a and b were discharged before.
+    let o = utklar(&[
+        "census",
+        "--episodes",
+        &f,
+        "--on",
+        "2025-03-30",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<(String, i64, i64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["episode_id"].as_str().unwrap().to_string(),
+                w["waited_days"].as_i64().unwrap(),
+                w["row"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("c".into(), 20, 2), ("d".into(), 2, 3)]);
+    let csv = stdout(&utklar(&[
+        "census",
+        "--episodes",
+        &f,
+        "--on",
+        "2025-03-30",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(csv.lines().count(), 3);
+    assert!(
+        stdout(&utklar(&["census", "--episodes", &f, "--on", "2025-03-30"])).contains("2 waiting")
+    );
+    assert_eq!(
+        code(&utklar(&["census", "--episodes", &f, "--on", "30/3"])),
+        2
+    );
+    // Readmissions: a (discharged 5 March) is followed by b's admission on 20 March (15 days):
+    // readmitted; b is not; d's discharge is in April. March somatic: 1 of 2.
+    let o = utklar(&["readmissions", "--episodes", &f, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let march = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["period"] == "2025-03" && r["care_type"] == "somatic")
+        .unwrap();
+    assert_eq!(
+        (march["discharges"].as_u64(), march["readmitted"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(march["share"], 0.5);
+    assert_eq!(march["group"], "0880");
+    // A window of 10 days: 15 days is too late.
+    let v: Value = serde_json::from_str(&stdout(&utklar(&[
+        "readmissions",
+        "--episodes",
+        &f,
+        "--window",
+        "10",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert!(v.as_array().unwrap().iter().all(|r| r["readmitted"] == 0));
+    let csv = stdout(&utklar(&[
+        "readmissions",
+        "--episodes",
+        &f,
+        "--by",
+        "nation",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(
+        csv.lines().next(),
+        Some("group,care_type,period,discharges,readmitted,share")
+    );
+    // Accuracy over the discharged episodes with a planned date: a exact (0), b +2, d −1:
+    // exact 1/3, mean absolute error 1, bias 1/3.
+    let o = utklar(&["accuracy", "--episodes", &f, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["episodes"], 3);
+    assert!((v["exact_share"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    assert!((v["mean_abs_error_days"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    assert!((v["bias_days"].as_f64().unwrap() - 1.0 / 3.0).abs() < 1e-12);
+    let csv = stdout(&utklar(&["accuracy", "--episodes", &f, "--format", "csv"]));
+    assert_eq!(csv.lines().count(), 2);
+    assert!(stdout(&utklar(&["accuracy", "--episodes", &f])).contains("33.3"));
 }

@@ -437,6 +437,65 @@ fn bed_share_at_county_level_only() {
 }
 
 #[test]
+fn bed_share_of_each_care_type_uses_its_own_beds() {
+    // Kalmar, January 2025: somatic 310 days (10 occupied beds), psychiatric 62 days (2).
+    let last = NaiveDate::from_ymd_opt(2025, 1, 31).unwrap();
+    let mut eps = episodes_with_days("0880", 10, 310, last);
+    for (i, mut e) in episodes_with_days("0880", 2, 62, last)
+        .into_iter()
+        .enumerate()
+    {
+        e.episode_id = format!("psy-{i}");
+        e.care_type = CareType::Psychiatric;
+        eps.push(e);
+    }
+    let opts = IndicatorOptions::default();
+    let share = |beds: &Beds| -> Vec<(CareType, Option<f64>)> {
+        let r = indicators(&eps, &opts, GroupBy::County, None, Some(beds)).unwrap();
+        r.rows
+            .iter()
+            .map(|row| (row.care_type, row.bed_share_pct))
+            .collect()
+    };
+    // All-care beds only (200): both care types against 200, as before: 5 % and 1 %.
+    let mut all = Beds::new();
+    all.insert_text("08", "2025-01", "200").unwrap();
+    assert_eq!(
+        share(&all),
+        [
+            (CareType::Somatic, Some(5.0)),
+            (CareType::Psychiatric, Some(1.0))
+        ]
+    );
+    // With 40 psychiatric beds: psychiatric 2 / 40 = 5 %; somatic still against all care.
+    let mut per = all.clone();
+    per.insert_care_text("08", "2025-01", "psychiatric", "40")
+        .unwrap();
+    assert_eq!(
+        share(&per),
+        [
+            (CareType::Somatic, Some(5.0)),
+            (CareType::Psychiatric, Some(5.0))
+        ]
+    );
+    // Somatic beds of their own (160): 10 / 160 = 6.25 %.
+    per.insert_care_text("08", "2025-01", "somatic", "160")
+        .unwrap();
+    assert_eq!(share(&per)[0], (CareType::Somatic, Some(6.25)));
+    // Psychiatric beds only: somatic has none to compare with.
+    let mut only = Beds::new();
+    only.insert_care_text("08", "2025-01", "psykiatri", "40")
+        .unwrap();
+    assert_eq!(
+        share(&only),
+        [
+            (CareType::Somatic, None),
+            (CareType::Psychiatric, Some(5.0))
+        ]
+    );
+}
+
+#[test]
 fn population_for_counties_needs_every_member() {
     let eps = episodes_with_days("0880", 2, 4, NaiveDate::from_ymd_opt(2022, 6, 30).unwrap());
     let builtin = Population::builtin();

@@ -27,6 +27,8 @@ fn tiered(grace: u32, tiers: &[(u32, u32)], period: PeriodKind) -> Agreement {
         r.noon_rule = false;
         r.grace_days = Some(grace);
         r.period = period;
+        // Money over the whole date range: no law start cuts the days (docs/payments.md).
+        r.law_from = NaiveDate::from_ymd_opt(1990, 1, 1);
         r.rate = Rate {
             kind: RateKind::Tiers,
             ore: None,

@@ -104,7 +104,21 @@ pub fn population_of<R: Read>(csv: CsvReader<R>) -> Result<Population, Error> {
     Ok(pop)
 }
 
-/// Reads a beds file: the columns `county`, `period` and `available_beds`.
+/// Reads a beds file: the columns `county`, `period` and `available_beds`, and optionally
+/// `care_type` (`somatic`, `psychiatric`, or empty for all care): the bed share of a care type
+/// uses its own beds when given, the all-care beds otherwise.
+///
+/// ```
+/// use utklar_core::CareType;
+/// let text = "county,period,care_type,available_beds\n08,2025-03,,410\n08,2025-03,psychiatric,38\n";
+/// let beds = utklar_csv::read_beds_from(text.as_bytes())?;
+/// let (kalmar, march) = ("08".parse().unwrap(), "2025-03".parse().unwrap());
+/// assert_eq!(beds.get_for(kalmar, march, CareType::Psychiatric), Some(38.0));
+/// assert_eq!(beds.get_for(kalmar, march, CareType::Somatic), Some(410.0));
+/// let bad = "county,period,care_type,available_beds\n08,2025-03,dental,3\n";
+/// assert_eq!(utklar_csv::read_beds_from(bad.as_bytes()).unwrap_err().line(), Some(2));
+/// # Ok::<(), utklar_csv::Error>(())
+/// ```
 ///
 /// ```
 /// let beds = utklar_csv::read_beds_from("county\tperiod\tavailable_beds\n08\t2025-03\t410\n".as_bytes())?;
@@ -125,11 +139,24 @@ pub fn read_beds_from(source: impl Read) -> Result<Beds, Error> {
 /// [`read_beds`] from an opened CSV file.
 pub fn beds_of<R: Read>(csv: CsvReader<R>) -> Result<Beds, Error> {
     let mut beds = Beds::new();
-    let rows = each_row(
-        csv,
-        ["county", "period", "available_beds"],
-        |_, [c, p, b]| beds.insert_text(c, p, b),
-    )?;
+    // The care_type column is optional: without it every row is for all care.
+    let with_care = csv
+        .header()
+        .iter()
+        .any(|h| h.trim().eq_ignore_ascii_case("care_type"));
+    let rows = if with_care {
+        each_row(
+            csv,
+            ["county", "period", "care_type", "available_beds"],
+            |_, [c, p, t, b]| beds.insert_care_text(c, p, t, b),
+        )?
+    } else {
+        each_row(
+            csv,
+            ["county", "period", "available_beds"],
+            |_, [c, p, b]| beds.insert_text(c, p, b),
+        )?
+    };
     if rows == 0 {
         return Err(Error::NoRows { what: "beds" });
     }

@@ -235,7 +235,7 @@ impl IndicatorRow {
             });
         let bed_share_pct = match (group, beds) {
             (Group::County(c), Some(b)) => b
-                .get(c, period)
+                .get_for(c, period, care_type)
                 .and_then(|avail| measures.bed_share_pct(period.days(), avail)),
             _ => None,
         };

@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::model::episode::CareType;
 use crate::model::municipality::{County, Municipality};
 use crate::model::period::Period;
 
@@ -245,10 +246,26 @@ impl Population {
 }
 
 /// Available staffed beds (*disponibla vårdplatser*) per county and period
-/// (`county,period,available_beds`).
+/// (`county,period,available_beds`), for all care or for one care type
+/// (`county,period,care_type,available_beds`; SKR reports psychiatric beds apart).
+///
+/// The bed share of a care type uses that care type's beds when they are given, and the
+/// all-care beds otherwise ([`Beds::get_for`]).
+///
+/// ```
+/// use utklar_core::{Beds, CareType};
+/// let mut beds = Beds::new();
+/// beds.insert_text("08", "2025-01", "412.5")?;
+/// beds.insert_care_text("08", "2025-01", "psychiatric", "40")?;
+/// let (kalmar, jan) = ("08".parse()?, "2025-01".parse()?);
+/// assert_eq!(beds.get_for(kalmar, jan, CareType::Psychiatric), Some(40.0));
+/// assert_eq!(beds.get_for(kalmar, jan, CareType::Somatic), Some(412.5));
+/// assert_eq!(beds.get(kalmar, jan), Some(412.5));
+/// # Ok::<(), utklar_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Beds {
-    map: HashMap<(County, Period), f64>,
+    map: HashMap<(County, Period, Option<CareType>), f64>,
 }
 
 impl Beds {
@@ -257,14 +274,27 @@ impl Beds {
         Beds::default()
     }
 
-    /// Sets a county's available beds in a period, unchecked; [`Beds::try_insert`] checks.
+    /// Sets a county's available beds for all care in a period, unchecked;
+    /// [`Beds::try_insert`] checks.
     pub fn insert(&mut self, county: County, period: Period, beds: f64) {
-        self.map.insert((county, period), beds);
+        self.map.insert((county, period, None), beds);
     }
 
-    /// Sets a county's available beds in a period, checked: a finite number from 0 to
-    /// [`MAX_BEDS`], and a period of 1990–2100.
+    /// Sets a county's available beds for all care in a period, checked: a finite number from
+    /// 0 to [`MAX_BEDS`], and a period of 1990–2100.
     pub fn try_insert(&mut self, county: County, period: Period, beds: f64) -> Result<(), Error> {
+        self.try_insert_for(county, period, None, beds)
+    }
+
+    /// Sets a county's available beds in a period for one care type (`Some`) or all care
+    /// (`None`), checked as [`Beds::try_insert`] checks.
+    pub fn try_insert_for(
+        &mut self,
+        county: County,
+        period: Period,
+        care: Option<CareType>,
+        beds: f64,
+    ) -> Result<(), Error> {
         if !beds.is_finite() || !(0.0..=MAX_BEDS).contains(&beds) {
             return Err(Error::InvalidArgument {
                 name: "available_beds".into(),
@@ -275,7 +305,7 @@ impl Beds {
             name: "period".into(),
             message: "is outside 1990–2100".into(),
         })?;
-        self.insert(county, period, beds);
+        self.map.insert((county, period, care), beds);
         Ok(())
     }
 
@@ -293,6 +323,29 @@ impl Beds {
     /// # Ok::<(), utklar_core::Error>(())
     /// ```
     pub fn insert_text(&mut self, county: &str, period: &str, beds: &str) -> Result<(), Error> {
+        self.insert_care_text(county, period, "", beds)
+    }
+
+    /// Reads one text row with a care type: `county, period, care_type, available_beds`. An
+    /// empty `care_type` means all care; otherwise `somatic` or `psychiatric` (as the episode
+    /// file spells them). An error names the column and never repeats the cell.
+    ///
+    /// ```
+    /// use utklar_core::Beds;
+    /// let mut beds = Beds::new();
+    /// beds.insert_care_text("08", "2025-01", "somatic", "380")?;
+    /// let err = beds.insert_care_text("08", "2025-01", "geriatric", "3").unwrap_err();
+    /// assert!(err.to_string().starts_with("care_type:"), "{err}");
+    /// assert!(!err.to_string().contains("geriatric"));
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn insert_care_text(
+        &mut self,
+        county: &str,
+        period: &str,
+        care_type: &str,
+        beds: &str,
+    ) -> Result<(), Error> {
         let bad = |name: &str, message: &str| Error::InvalidArgument {
             name: name.into(),
             message: message.into(),
@@ -306,16 +359,35 @@ impl Beds {
         let period: Period = period
             .parse()
             .map_err(|_| bad("period", "is not a period: use 2025-03, 2025-Q1 or 2025"))?;
+        let care = if crate::text::is_blank(care_type) {
+            None
+        } else {
+            Some(care_type.parse::<CareType>().map_err(|_| {
+                bad(
+                    "care_type",
+                    "is not a care type: use somatic or psychiatric, or leave it empty for all care",
+                )
+            })?)
+        };
         let b: f64 = beds
             .trim()
             .parse()
             .map_err(|_| bad("available_beds", "is not a number"))?;
-        self.try_insert(county, period, b)
+        self.try_insert_for(county, period, care, b)
     }
 
-    /// A county's beds in exactly this period.
+    /// A county's beds for all care in exactly this period.
     pub fn get(&self, county: County, period: Period) -> Option<f64> {
-        self.map.get(&(county, period)).copied()
+        self.map.get(&(county, period, None)).copied()
+    }
+
+    /// A county's beds for a care type in exactly this period: that care type's beds when
+    /// given, else the all-care beds.
+    pub fn get_for(&self, county: County, period: Period, care: CareType) -> Option<f64> {
+        self.map
+            .get(&(county, period, Some(care)))
+            .or_else(|| self.map.get(&(county, period, None)))
+            .copied()
     }
 }
 

@@ -20,8 +20,11 @@
 //! | `rate.tiers[i].percent_of_national` | 1 to [`MAX_PERCENT`] (10 000 %) |
 //! | `rate.tiers[i].from_day` | the first 1, then strictly increasing, at most [`MAX_TIER_DAY`] |
 //!
-//! Agreements carry no dates of validity: an agreement applies to whatever episodes it is
-//! given.
+//! | `law_from` | a date, 1990-01-01 to 2100-12-31 |
+//!
+//! Each care rule bills no care day before its `law_from` (by default the day the law began to
+//! apply to the care type, [`law_start`]). An agreement may hold later rules in
+//! [`Agreement::changes`], each in force from its `valid_from` (by discharge date).
 //!
 //! ```
 //! use utklar_core::payment::{Agreement, Model};
@@ -40,11 +43,12 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::episode::CareType;
-use crate::model::period::PeriodKind;
+use crate::model::period::{Period, PeriodKind};
 
 /// An agreement on payment liability (*överenskommelse om betalningsansvar*): its identity,
 /// its source and assumptions, and one [`CareRule`] per care type.
@@ -65,6 +69,28 @@ pub struct Agreement {
     /// The rule for somatic care (*somatisk vård*).
     pub somatic: CareRule,
     /// The rule for psychiatric care (*psykiatrisk vård*).
+    pub psychiatric: CareRule,
+    /// Periods of validity (*giltighetstid*): later rules, each in force from its `valid_from`
+    /// until the next one. The rules above are in force before the first `valid_from`. An
+    /// invoice applies to each episode the rules in force on its discharge date; `valid_from`
+    /// is the first day of a period under the rules before and after it, so no period of
+    /// discharge is split (`docs/payments.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+/// Rules in force from a date on (a stage of an agreement, or a new agreement).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// The first day the rules apply (`"2022-01-01"`), by discharge date.
+    pub valid_from: NaiveDate,
+    /// Why the rules changed, and the source.
+    #[serde(default)]
+    pub note: String,
+    /// The rule for somatic care from `valid_from`.
+    pub somatic: CareRule,
+    /// The rule for psychiatric care from `valid_from`.
     pub psychiatric: CareRule,
 }
 
@@ -297,6 +323,30 @@ pub struct CareRule {
     /// The amount per billed care day (*ersättning per vårddygn*). Default: national.
     #[serde(default)]
     pub rate: Rate,
+    /// The first date on which care days can be billed under this rule (`"2018-01-01"`): a
+    /// care day before it is not billed, and an episode left with no billable day is
+    /// `before_law`. Without it, the day the law (SFS 2017:612) began to apply to the care
+    /// type: 2018-01-01 for somatic care, 2019-01-01 for psychiatric care ([`law_start`]). An
+    /// agreement that started later gives its own start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub law_from: Option<NaiveDate>,
+}
+
+/// The day the law (SFS 2017:612) began to apply to a care type: 2018-01-01 for somatic care,
+/// 2019-01-01 for psychiatric care (the earlier law, 1990:1404, went on for psychiatric units
+/// through 2018).
+///
+/// ```
+/// use utklar_core::{payment::law_start, CareType};
+/// assert_eq!(law_start(CareType::Somatic).to_string(), "2018-01-01");
+/// assert_eq!(law_start(CareType::Psychiatric).to_string(), "2019-01-01");
+/// ```
+pub fn law_start(care: CareType) -> NaiveDate {
+    match care {
+        CareType::Somatic => NaiveDate::from_ymd_opt(2018, 1, 1),
+        CareType::Psychiatric => NaiveDate::from_ymd_opt(2019, 1, 1),
+    }
+    .unwrap_or(NaiveDate::MIN)
 }
 
 impl CareRule {
@@ -315,7 +365,14 @@ impl CareRule {
             average: None,
             ceiling_days: None,
             rate: Rate::national(),
+            law_from: None,
         }
+    }
+
+    /// The first billable date of this rule for a care type: `law_from`, or the law's start
+    /// for the care type ([`law_start`]).
+    pub fn billable_from(&self, care: CareType) -> NaiveDate {
+        self.law_from.unwrap_or_else(|| law_start(care))
     }
 
     /// The threshold in thousandths of a day, when there is an average.
@@ -400,6 +457,16 @@ impl CareRule {
                 return Err(err(
                     "bill_discharge_day",
                     "basis = \"excess_over_threshold\" bills (mean − threshold) × count, not care days: remove bill_discharge_day".into(),
+                ));
+            }
+        }
+        if let Some(d) = self.law_from {
+            let lo = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(NaiveDate::MIN);
+            let hi = NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or(NaiveDate::MAX);
+            if d < lo || d > hi {
+                return Err(err(
+                    "law_from",
+                    format!("{d} is outside 1990-01-01 … 2100-12-31"),
                 ));
             }
         }
@@ -574,18 +641,22 @@ pub const MAX_WINDOW: u32 = 120;
 pub const MAX_TIER_DAY: u32 = 40_542;
 
 /// The presets shipped with utklar: name and TOML text.
-const PRESETS: [(&str, &str); 4] = [
+const PRESETS: [(&str, &str); 5] = [
     ("statutory", include_str!("../../presets/statutory.toml")),
     ("kalmar", include_str!("../../presets/kalmar.toml")),
     ("vgr", include_str!("../../presets/vgr.toml")),
     ("sormland", include_str!("../../presets/sormland.toml")),
+    ("stockholm", include_str!("../../presets/stockholm.toml")),
 ];
 
 /// The names of the preset agreements, in a fixed order: `statutory`, `kalmar`, `vgr`,
-/// `sormland`.
+/// `sormland`, `stockholm`.
 ///
 /// ```
-/// assert_eq!(utklar_core::payment::preset_names(), ["statutory", "kalmar", "vgr", "sormland"]);
+/// assert_eq!(
+///     utklar_core::payment::preset_names(),
+///     ["statutory", "kalmar", "vgr", "sormland", "stockholm"]
+/// );
 /// ```
 pub fn preset_names() -> Vec<&'static str> {
     PRESETS.iter().map(|p| p.0).collect()
@@ -608,7 +679,7 @@ pub fn preset_text(name: &str) -> Result<&'static str, Error> {
 }
 
 impl Agreement {
-    /// A preset by name (`statutory`, `kalmar`, `vgr`, `sormland`; any case).
+    /// A preset by name (`statutory`, `kalmar`, `vgr`, `sormland`, `stockholm`; any case).
     ///
     /// ```
     /// use utklar_core::{payment::Agreement, Error};
@@ -629,7 +700,34 @@ impl Agreement {
             assumptions: Vec::new(),
             somatic: CareRule::statutory(),
             psychiatric: CareRule::statutory(),
+            changes: Vec::new(),
         }
+    }
+
+    /// The agreement of one period of validity: version 0 is the rules before the first
+    /// change, version `i` those of `changes[i − 1]`; no changes of its own.
+    pub(crate) fn version(&self, i: usize) -> Agreement {
+        let (somatic, psychiatric) = match i.checked_sub(1).and_then(|j| self.changes.get(j)) {
+            Some(c) => (c.somatic.clone(), c.psychiatric.clone()),
+            None => (self.somatic.clone(), self.psychiatric.clone()),
+        };
+        Agreement {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            source: self.source.clone(),
+            assumptions: self.assumptions.clone(),
+            somatic,
+            psychiatric,
+            changes: Vec::new(),
+        }
+    }
+
+    /// The version in force on `date` (0 before the first change).
+    pub(crate) fn version_on(&self, date: NaiveDate) -> usize {
+        self.changes
+            .iter()
+            .take_while(|c| c.valid_from <= date)
+            .count()
     }
 
     /// Reads an agreement from TOML and validates it. Unknown fields, wrong types and
@@ -695,7 +793,36 @@ impl Agreement {
             });
         }
         self.somatic.validate("somatic")?;
-        self.psychiatric.validate("psychiatric")
+        self.psychiatric.validate("psychiatric")?;
+        let mut before = [self.somatic.period, self.psychiatric.period];
+        let mut last: Option<NaiveDate> = None;
+        for (i, c) in self.changes.iter().enumerate() {
+            let field = |f: &str| format!("changes[{i}].{f}");
+            c.somatic.validate(&field("somatic"))?;
+            c.psychiatric.validate(&field("psychiatric"))?;
+            if last.is_some_and(|l| c.valid_from <= l) {
+                return Err(Error::Agreement {
+                    field: field("valid_from"),
+                    message: "changes must have strictly increasing valid_from".into(),
+                });
+            }
+            let now = [c.somatic.period, c.psychiatric.period];
+            for kind in before.iter().chain(&now) {
+                if Period::of(*kind, c.valid_from).first_day() != c.valid_from {
+                    return Err(Error::Agreement {
+                        field: field("valid_from"),
+                        message: format!(
+                            "{} is not the first day of a {} of the rules before and after it: a change may not split a period",
+                            c.valid_from,
+                            kind.as_str()
+                        ),
+                    });
+                }
+            }
+            before = now;
+            last = Some(c.valid_from);
+        }
+        Ok(())
     }
 
     /// The rule for a care type.

@@ -22,16 +22,51 @@ use crate::model::municipality::Municipality;
 use crate::model::period::Period;
 
 /// The national amounts per care day (law 5 kap. 6 §) that have a source: year, öre, source.
+///
+/// Socialstyrelsen sets the amount each year in a regulation (*föreskrifter om belopp för vård
+/// av utskrivningsklara patienter*, HSLF-FS). Only the years whose regulation, or an official
+/// page citing it, was found are built in; the source text names it. 2018, 2021, 2023, 2025 and
+/// 2026 have none yet (`docs/payments.md`): asking for them is [`Error::MissingAmount`].
+///
+/// ```
+/// use utklar_core::payment::NATIONAL_AMOUNTS;
+/// let (year, ore, source) = NATIONAL_AMOUNTS[0];
+/// assert_eq!((year, ore), (2019, 780_000));
+/// assert!(source.contains("HSLF-FS 2018:67"));
+/// ```
 pub const NATIONAL_AMOUNTS: [(i32, i64, &str); 4] = [
-    (2019, 780_000, "HSLF-FS 2018:67"),
-    (2020, 820_000, "county pages citing Socialstyrelsen"),
-    (2022, 930_000, "vårdsamverkanskåne.se, 2021-12-14"),
+    (
+        2019,
+        780_000,
+        "HSLF-FS 2018:67, Socialstyrelsens föreskrifter om belopp för vård av utskrivningsklara patienter för år 2019, 1 §: 7 800 kronor för ett vårddygn (lagen.nu/hslf-fs/2018:67)",
+    ),
+    (
+        2020,
+        820_000,
+        "Region Stockholm, Gemensam rutin för samverkan vid utskrivning från psykiatrisk heldygnsvård (from 1 January 2020), Det kommunala betalningsansvaret: 8 200 kronor per patient and day in accordance with Socialstyrelsen's regulation (psykiatristod.se)",
+    ),
+    (
+        2022,
+        930_000,
+        "Vårdsamverkan Skåne, Belopp för vård av utskrivningsklara patienter (2021-12-14), citing Socialstyrelsen's regulation: 9 300 kronor per vårddygn in 2022",
+    ),
     (
         2024,
         1_160_000,
-        "SKR, Fakta om utskrivningsklara patienter (2024), citing HSLF-FS 2023:40",
+        "SKR, Fakta om utskrivningsklara patienter (April 2024), citing Socialstyrelsen (HSLF-FS 2023:40): 11 600 kr per dag in 2024",
     ),
 ];
+
+/// The source of the built-in national amount of `year`, if there is one.
+///
+/// ```
+/// use utklar_core::payment::amount_source;
+/// assert!(amount_source(2024).unwrap().contains("HSLF-FS 2023:40"));
+/// assert_eq!(amount_source(2025), None);
+/// ```
+pub fn amount_source(year: i32) -> Option<&'static str> {
+    NATIONAL_AMOUNTS.iter().find(|a| a.0 == year).map(|a| a.2)
+}
 
 /// Amounts per care day by calendar year, in öre (1 kr = 100 öre).
 ///
@@ -231,6 +266,34 @@ mod tests {
         );
         for y in [2018, 2021, 2023, 2025] {
             assert_eq!(a.get(y), Err(Error::MissingAmount { year: y }));
+        }
+    }
+
+    #[test]
+    fn every_built_in_amount_has_its_source() {
+        // Hand-copied from each source: (year, kronor, the words the source text must name).
+        let expected = [
+            (2019, 7_800, "HSLF-FS 2018:67"),
+            (2020, 8_200, "8 200 kronor"),
+            (2022, 9_300, "9 300 kronor"),
+            (2024, 11_600, "HSLF-FS 2023:40"),
+        ];
+        assert_eq!(NATIONAL_AMOUNTS.len(), expected.len());
+        let a = Amounts::national();
+        for (year, kr, cite) in expected {
+            assert_eq!(a.get(year).unwrap(), kr * 100, "{year}");
+            let source = amount_source(year).unwrap();
+            assert!(source.contains(cite), "{year}: {source}");
+        }
+        // Every year of the law without a sourced amount stays an error naming the year.
+        for year in [2018, 2021, 2023, 2025, 2026] {
+            assert_eq!(a.get(year), Err(Error::MissingAmount { year }));
+            assert_eq!(amount_source(year), None);
+            assert!(a
+                .get(year)
+                .unwrap_err()
+                .to_string()
+                .contains(&year.to_string()));
         }
     }
 

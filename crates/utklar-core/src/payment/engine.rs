@@ -50,6 +50,10 @@ pub enum NotBilledReason {
     /// an unreadable value, an unknown municipality or care type); see
     /// [`Invoice::add_unreadable`].
     InvalidRow,
+    /// Every care day past the grace days (or the ceiling) lies before the day the law began to
+    /// apply to the care type (2018-01-01 somatic, 2019-01-01 psychiatric), or before the care
+    /// rule's own `law_from`: nothing left to bill.
+    BeforeLaw,
 }
 
 impl NotBilledReason {
@@ -71,7 +75,7 @@ impl NotBilledReason {
     }
 
     /// Every reason, in a fixed order.
-    pub const ALL: [NotBilledReason; 10] = [
+    pub const ALL: [NotBilledReason; 11] = [
         NotBilledReason::Open,
         NotBilledReason::DuplicateEpisodeId,
         NotBilledReason::NegativeDays,
@@ -82,6 +86,7 @@ impl NotBilledReason {
         NotBilledReason::WithinGrace,
         NotBilledReason::AverageNotExceeded,
         NotBilledReason::InvalidRow,
+        NotBilledReason::BeforeLaw,
     ];
 
     /// The snake-case name used in JSON (`within_grace`).
@@ -97,6 +102,7 @@ impl NotBilledReason {
             NotBilledReason::WithinGrace => "within_grace",
             NotBilledReason::AverageNotExceeded => "average_not_exceeded",
             NotBilledReason::InvalidRow => "invalid_row",
+            NotBilledReason::BeforeLaw => "before_law",
         }
     }
 
@@ -485,6 +491,9 @@ pub(crate) struct Prep {
     pub liable: bool,
     /// In the average (liable, and not past a ceiling).
     pub in_average: bool,
+    /// The first day number `k` on or after the rule's `law_from` (1 when the count starts on
+    /// or after it): days before it are not billed.
+    pub law_k: i64,
 }
 
 /// Statistics of one municipality, care type and period.
@@ -579,6 +588,35 @@ fn counted_days(rule: &CareRule, start: NaiveDate, discharge: NaiveDate) -> (i64
     }
 }
 
+/// The first day number `k` (1-based, as [`price_days`] counts) whose date is on or after
+/// `from`; past `n` (nothing billable) when `from` is after the last counted day.
+fn first_k_from(rule: &CareRule, start: NaiveDate, from: NaiveDate, n: i64) -> i64 {
+    if from <= start {
+        return 1;
+    }
+    match rule.day_count {
+        DayCount::Calendar => i64::from(day_number(from) - day_number(start)) + 1,
+        DayCount::Working => {
+            // Day k is the k-th working day on or after the start: k = 1 + the working days
+            // in [start, from).
+            let (sd, fd) = (day_number(start), day_number(from));
+            let mut k = 1;
+            let mut day = sd;
+            while day < fd && k <= n {
+                if is_working_day(date_of_day(day)) {
+                    k += 1;
+                }
+                day += 1;
+            }
+            if day < fd {
+                n + 1
+            } else {
+                k
+            }
+        }
+    }
+}
+
 /// The first problem of each episode under the rules every input row meets (an id present
 /// and not repeated, dates in range, discharge and ready not before admission, negative days
 /// as bad data), as the not-billed reason it maps to; `None` for a clean episode. The one
@@ -664,6 +702,7 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
             _ => 0,
         };
         let in_average = liable && rule.model != Model::Individual && past_ceiling == 0;
+        let law_k = first_k_from(rule, notice.date, rule.billable_from(e.care_type), n);
         let g = &mut groups[group];
         g.episodes += 1;
         if in_average {
@@ -684,6 +723,7 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
             past_ceiling,
             liable,
             in_average,
+            law_k,
         }));
     }
     if any_persons {
@@ -996,6 +1036,85 @@ pub fn invoice(
     agreement: &Agreement,
     amounts: &Amounts,
 ) -> Result<Invoice, Error> {
+    if agreement.changes.is_empty() {
+        return invoice_one(episodes, agreement, amounts);
+    }
+    agreement.validate()?;
+    // Bad data and open episodes are decided over all episodes (a repeated id may fall in
+    // another period of validity); the rest go to the rules in force on their discharge date.
+    let bad = bad_data(episodes);
+    let versions = agreement.changes.len() + 1;
+    let mut subsets: Vec<Vec<usize>> = vec![Vec::new(); versions];
+    let mut not_billed = Vec::new();
+    for (i, (e, b)) in episodes.iter().zip(&bad).enumerate() {
+        let reason = match (b, e.discharged_at) {
+            (Some(r), _) => *r,
+            (None, None) => NotBilledReason::Open,
+            (None, Some(d)) => {
+                subsets[agreement.version_on(d.date)].push(i);
+                continue;
+            }
+        };
+        not_billed.push(NotBilled {
+            index: i,
+            episode_id: e.episode_id.clone(),
+            reason,
+        });
+    }
+    let mut lines = Vec::new();
+    let mut totals = Vec::new();
+    for (v, subset) in subsets.iter().enumerate() {
+        if subset.is_empty() {
+            continue;
+        }
+        let part: Vec<Episode> = subset.iter().map(|&i| episodes[i].clone()).collect();
+        let inv = invoice_one(&part, &agreement.version(v), amounts)?;
+        lines.extend(inv.lines.into_iter().map(|mut l| {
+            l.index = l.index.map(|i| subset[i]);
+            l
+        }));
+        totals.extend(inv.totals);
+        not_billed.extend(inv.not_billed.into_iter().map(|mut n| {
+            n.index = subset[n.index];
+            n
+        }));
+    }
+    lines.sort_by_key(|l| {
+        (
+            l.municipality.code(),
+            l.care_type,
+            l.period.ordinal(),
+            l.index.unwrap_or(usize::MAX),
+        )
+    });
+    totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
+    not_billed.sort_by_key(|n| n.index);
+    // The invoice's total: exact, or an error naming the group where it left the range.
+    let mut running: i128 = 0;
+    for l in &lines {
+        let at = At {
+            municipality: l.municipality,
+            care: l.care_type,
+            period: l.period,
+        };
+        running = add_ore(running, i128::from(l.amount_ore), "invoice total", at)?;
+        exact_ore(running, "invoice total", at)?;
+    }
+    Ok(Invoice {
+        agreement: agreement.name.clone(),
+        lines,
+        totals,
+        not_billed,
+        episodes_in: episodes.len() as u64,
+    })
+}
+
+/// [`invoice`] under one set of rules (the agreement's changes are not looked at).
+fn invoice_one(
+    episodes: &[Episode],
+    agreement: &Agreement,
+    amounts: &Amounts,
+) -> Result<Invoice, Error> {
     let prep = prepare(episodes, agreement)?;
     let thresholds = [
         agreement.somatic.threshold_milli(),
@@ -1069,27 +1188,39 @@ pub fn invoice(
             episodes: 1,
             index: Some(index),
         };
-        let per_episode = |rule_used: Rule| -> Result<Option<Line>, Error> {
+        // Days past the grace days, none before the rule's law_from: Ok(Err(reason)) when none.
+        let per_episode = |rule_used: Rule| -> Result<Result<Line, NotBilledReason>, Error> {
             let g = i64::from(rule.grace_days.unwrap_or(0)) + p.s;
-            let days = (p.n - g).max(0);
-            if days == 0 {
-                return Ok(None);
+            if p.n - g <= 0 {
+                return Ok(Err(NotBilledReason::WithinGrace));
             }
-            let amount = exact_ore(price_days(rule, amounts, p.start, g + 1, p.n)?, "line", at)?;
-            Ok(Some(line(days, amount, rule_used)))
+            let first = (g + 1).max(p.law_k);
+            let days = (p.n - first + 1).max(0);
+            if days == 0 {
+                return Ok(Err(NotBilledReason::BeforeLaw));
+            }
+            let amount = exact_ore(price_days(rule, amounts, p.start, first, p.n)?, "line", at)?;
+            Ok(Ok(line(days, amount, rule_used)))
         };
         match rule.model {
             Model::Individual => match per_episode(Rule::Individual)? {
-                Some(l) => lines.push(l),
-                None => push_not(index, NotBilledReason::WithinGrace),
+                Ok(l) => lines.push(l),
+                Err(reason) => push_not(index, reason),
             },
             Model::Average | Model::Mixed => {
                 if !p.in_average {
-                    // Past the mixed model's ceiling: its days past the ceiling.
+                    // Past the mixed model's ceiling: its days past the ceiling, none before
+                    // the rule's law_from.
                     let c = i64::from(rule.ceiling_days.unwrap_or(0));
+                    let first = (c + 1).max(p.law_k);
+                    let days = (p.n - first + 1).max(0);
+                    if days == 0 {
+                        push_not(index, NotBilledReason::BeforeLaw);
+                        continue;
+                    }
                     let amount =
-                        exact_ore(price_days(rule, amounts, p.start, c + 1, p.n)?, "line", at)?;
-                    lines.push(line(p.past_ceiling, amount, Rule::IndividualCeiling));
+                        exact_ore(price_days(rule, amounts, p.start, first, p.n)?, "line", at)?;
+                    lines.push(line(days, amount, Rule::IndividualCeiling));
                     continue;
                 }
                 if !decisions[p.group].triggered {
@@ -1098,7 +1229,10 @@ pub fn invoice(
                 }
                 let basis = rule.average.as_ref().map(|a| a.basis);
                 if basis == Some(Basis::ExcessOverThreshold) {
-                    if excess[p.group].is_some() {
+                    if period.last_day() < rule.billable_from(e.care_type) {
+                        // The whole period lies before the rule applied.
+                        push_not(index, NotBilledReason::BeforeLaw);
+                    } else if excess[p.group].is_some() {
                         over_threshold_covered[p.group] += 1;
                     } else {
                         // Liable, but the period's own mean did not exceed the threshold.
@@ -1107,8 +1241,8 @@ pub fn invoice(
                     continue;
                 }
                 match per_episode(Rule::AveragePerEpisode)? {
-                    Some(l) => lines.push(l),
-                    None => push_not(index, NotBilledReason::WithinGrace),
+                    Ok(l) => lines.push(l),
+                    Err(reason) => push_not(index, reason),
                 }
             }
         }
@@ -1121,6 +1255,9 @@ pub fn invoice(
         let care = CARES[g.care];
         let rule = agreement.rule(care);
         let period = Period::from_ordinal(prep.kinds[g.care], g.ord);
+        if period.last_day() < rule.billable_from(care) {
+            continue;
+        }
         let rate = period_rate(rule, amounts, period)?;
         let municipality = g
             .municipality

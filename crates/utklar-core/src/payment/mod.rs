@@ -124,15 +124,17 @@
 
 mod agreement;
 mod amounts;
+mod counties;
 mod engine;
 mod whatif;
 
 pub use agreement::{
-    preset_names, preset_text, Agreement, AverageRule, Basis, CareRule, DayCount, Evaluation,
-    MeanDefinition, Model, Rate, RateKind, Start, Tier, Unit, MAX_DAYS_PARAMETER, MAX_PERCENT,
-    MAX_TIER_DAY, MAX_WINDOW,
+    law_start, preset_names, preset_text, Agreement, AverageRule, Basis, CareRule, Change,
+    DayCount, Evaluation, MeanDefinition, Model, Rate, RateKind, Start, Tier, Unit,
+    MAX_DAYS_PARAMETER, MAX_PERCENT, MAX_TIER_DAY, MAX_WINDOW,
 };
-pub use amounts::{Amounts, NATIONAL_AMOUNTS};
+pub use amounts::{amount_source, Amounts, NATIONAL_AMOUNTS};
+pub use counties::{counties, CountyAgreement, NO_SOURCE};
 pub use engine::{invoice, Invoice, Line, NotBilled, NotBilledReason, Rule, Total};
 pub use whatif::{compare, sweep, Comparison, ComparisonRow, Sweep, SweepRow};
 

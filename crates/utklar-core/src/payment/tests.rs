@@ -753,7 +753,10 @@ fn persons_unit_counts_distinct_patients() {
 
 #[test]
 fn presets_round_trip_and_carry_source_and_assumptions() {
-    assert_eq!(preset_names(), ["statutory", "kalmar", "vgr", "sormland"]);
+    assert_eq!(
+        preset_names(),
+        ["statutory", "kalmar", "vgr", "sormland", "stockholm"]
+    );
     for name in preset_names() {
         let a = preset(name);
         assert_eq!(a.name, name);
@@ -1417,6 +1420,8 @@ fn all_agreements() -> Vec<Agreement> {
         persons,
         block,
         working,
+        preset("stockholm"),
+        staged(),
     ]
 }
 
@@ -1430,6 +1435,60 @@ fn amounts_2024() -> Amounts {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn an_earlier_law_from_never_bills_less(
+        raw in prop::collection::vec(arb_episode(), 0..60),
+        a_off in 0i64..200,
+        b_off in 0i64..200,
+    ) {
+        // The episodes run from November 2023; two starts in that range, the earlier one bills
+        // at least the days of the later one, and nothing before either.
+        let eps = build(&raw);
+        let base = chrono::NaiveDate::from_ymd_opt(2023, 11, 1).unwrap();
+        let (early, late) = (a_off.min(b_off), a_off.max(b_off));
+        for name in ["statutory", "vgr", "stockholm"] {
+            let mut a = preset(name);
+            let mut b = a.clone();
+            for care in [CareType::Somatic, CareType::Psychiatric] {
+                a.rule_mut(care).law_from = Some(base + chrono::Duration::days(early));
+                b.rule_mut(care).law_from = Some(base + chrono::Duration::days(late));
+            }
+            let ia = invoice(&eps, &a, &amounts_2024()).unwrap();
+            let ib = invoice(&eps, &b, &amounts_2024()).unwrap();
+            prop_assert!(ia.balances() && ib.balances());
+            let per_episode = |inv: &Invoice| -> std::collections::BTreeMap<usize, f64> {
+                inv.lines.iter().filter_map(|l| l.index.map(|i| (i, l.billed_days))).collect()
+            };
+            let (pa, pb) = (per_episode(&ia), per_episode(&ib));
+            for (i, days) in &pb {
+                prop_assert!(pa.get(i).copied().unwrap_or(0.0) >= *days, "{name} episode {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_change_to_the_same_rules_changes_nothing(raw in prop::collection::vec(arb_episode(), 0..60)) {
+        // Periods evaluated on their own (each_period): splitting the episodes at a change of
+        // rules to the same rules gives the same invoice.
+        let eps = build(&raw);
+        for name in ["statutory", "kalmar", "vgr", "stockholm"] {
+            let a = preset(name);
+            let mut split = a.clone();
+            split.changes.push(Change {
+                valid_from: "2024-04-01".parse().unwrap(),
+                note: String::new(),
+                somatic: a.somatic.clone(),
+                psychiatric: a.psychiatric.clone(),
+            });
+            let one = invoice(&eps, &a, &amounts_2024()).unwrap();
+            let two = invoice(&eps, &split, &amounts_2024()).unwrap();
+            prop_assert_eq!(one.amount_ore(), two.amount_ore());
+            prop_assert_eq!(one.lines.len(), two.lines.len());
+            prop_assert_eq!(one.not_billed_counts(), two.not_billed_counts());
+            prop_assert_eq!(one.totals.len(), two.totals.len());
+        }
+    }
 
     #[test]
     fn lines_plus_not_billed_equal_episodes_in(raw in prop::collection::vec(arb_episode(), 0..60)) {
@@ -1525,7 +1584,8 @@ proptest! {
     ) {
         let eps = build(&raw);
         let thresholds: Vec<f64> = ts.iter().map(|&t| f64::from(t) / 1000.0).collect();
-        for a in all_agreements() {
+        // A sweep varies one rule: agreements with periods of validity are refused.
+        for a in all_agreements().into_iter().filter(|a| a.changes.is_empty()) {
             let s = sweep(&eps, &a, &amounts_2024(), &thresholds, &gs).unwrap();
             let mut rows = s.rows.iter();
             for &t in &thresholds {
@@ -1567,4 +1627,318 @@ proptest! {
             prop_assert!(after <= before, "{}: {} > {}", a.name, after, before);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The law in time: no care day before the law applied to the care type (or the rule's
+// law_from).
+
+/// The national amounts with an illustrative 2018 amount (2018 has no sourced one).
+fn with_2018() -> Amounts {
+    national().with(2018, 1_000 * KR).unwrap()
+}
+
+#[test]
+fn somatic_stay_over_new_year_2018_bills_only_days_from_the_law() {
+    // Ready 2017-12-20 (a date: before noon), discharged 2018-01-10: 21 counted days, grace 3,
+    // days 4..21 = 23 Dec 2017 … 9 Jan 2018. The law applies from 1 Jan 2018 (day 13), so days
+    // 13..21 = 1 … 9 Jan 2018 are billed: 9 days at the 2018 amount. No 2017 amount is needed.
+    let e = som("a", "2017-12-20", "2018-01-10");
+    let inv = invoice(&[e], &preset("statutory"), &with_2018()).unwrap();
+    assert!(inv.balances());
+    assert_eq!(inv.lines.len(), 1);
+    assert_eq!(inv.lines[0].billed_days, 9.0);
+    assert_eq!(inv.amount_ore(), 9 * 1_000 * KR);
+}
+
+#[test]
+fn psychiatric_stay_in_2018_is_before_law() {
+    // Psychiatric care came under the law on 1 Jan 2019: a stay of March 2018 past its grace
+    // days bills nothing, with its own reason.
+    let e = psy("p", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[e], &preset("statutory"), &with_2018()).unwrap();
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    assert!(inv.balances());
+    // The same stay in somatic care is billed: days 4..19 = 16 days.
+    let s = som("s", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[s], &preset("statutory"), &with_2018()).unwrap();
+    assert_eq!(inv.lines[0].billed_days, 16.0);
+}
+
+#[test]
+fn psychiatric_stay_over_new_year_2019_bills_only_2019() {
+    // Ready 2018-12-20, discharged 2019-01-10: days 13..21 = 1 … 9 Jan 2019, at 7 800 kr.
+    let e = psy("p", "2018-12-20", "2019-01-10");
+    let inv = run(&[e], &preset("statutory"));
+    assert_eq!(inv.lines[0].billed_days, 9.0);
+    assert_eq!(inv.amount_ore(), 9 * 7_800 * KR);
+}
+
+#[test]
+fn a_stay_of_2011_is_before_law_and_grace_comes_first() {
+    let old = som("old", "2011-05-02", "2011-05-20");
+    // Within the grace days whatever the year: within_grace, not before_law.
+    let short = som("short", "2011-05-02", "2011-05-04");
+    let inv = run(&[old, short], &preset("statutory"));
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    assert_eq!(inv.not_billed_count(NotBilledReason::WithinGrace), 1);
+    assert_eq!(NotBilledReason::BeforeLaw.as_str(), "before_law");
+    assert_eq!(
+        NotBilledReason::ALL.last(),
+        Some(&NotBilledReason::BeforeLaw)
+    );
+}
+
+#[test]
+fn an_agreement_gives_its_own_start() {
+    // law_from = 2024-03-05 on the somatic rule: ready 2024-03-01, discharged 03-10: days
+    // 4..9 = 4 … 9 March; from 5 March (day 5): days 5..9 = 5 days.
+    let mut a = preset("statutory");
+    a.somatic.law_from = Some("2024-03-05".parse().unwrap());
+    let again = Agreement::from_toml(&a.to_toml().unwrap()).unwrap();
+    assert_eq!(again, a);
+    assert!(a.to_toml().unwrap().contains("law_from = \"2024-03-05\""));
+    let inv = run(&[som("a", "2024-03-01", "2024-03-10")], &a);
+    assert_eq!(inv.lines[0].billed_days, 5.0);
+    assert_eq!(inv.amount_ore(), 5 * 11_600 * KR);
+    // Out of range is refused, naming the field.
+    let bad = a
+        .to_toml()
+        .unwrap()
+        .replace("law_from = \"2024-03-05\"", "law_from = \"1989-12-31\"");
+    let err = Agreement::from_toml(&bad).unwrap_err();
+    assert!(err.to_string().contains("somatic.law_from"), "{err}");
+}
+
+#[test]
+fn the_mixed_ceiling_and_the_average_bill_nothing_before_the_law() {
+    // VGR (mixed, ceiling 7): a psychiatric stay of 2018 past the ceiling is before_law.
+    let e = psy("p", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[e], &preset("vgr"), &with_2018()).unwrap();
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    // Kalmar (average, per episode): a psychiatric quarter of 2018 with a mean above 0.8
+    // bills nothing.
+    let e = psy("k", "2018-03-01", "2018-03-20");
+    let inv = invoice(&[e], &preset("kalmar"), &with_2018()).unwrap();
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+}
+
+#[test]
+fn working_days_count_the_law_by_working_day() {
+    // Working days, grace 3: ready Thu 2017-12-28, discharged Mon 2018-01-08. Working days
+    // from 28 Dec: 28, 29 Dec (k 1, 2), 2 Jan (k 3; 1 Jan is a holiday), 3, 4, 5 Jan (k 4–6),
+    // [6 Jan is a holiday], 8 Jan is the discharge day. Billed k 4..6 = 3, 4, 5 Jan: all on
+    // or after 1 Jan 2018: 3 days.
+    let mut a = preset("statutory");
+    a.somatic.day_count = DayCount::Working;
+    let inv = invoice(&[som("w", "2017-12-28", "2018-01-08")], &a, &with_2018()).unwrap();
+    assert_eq!(inv.lines[0].billed_days, 3.0);
+    // Grace 1: k 2..6 = 29 Dec, 2 … 5 Jan; 29 Dec is before the law: 4 days.
+    a.somatic.grace_days = Some(1);
+    let inv = invoice(&[som("w", "2017-12-28", "2018-01-08")], &a, &with_2018()).unwrap();
+    assert_eq!(inv.lines[0].billed_days, 4.0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stockholm: the preset against hand-computed cases from its sources.
+
+#[test]
+fn stockholm_somatic_mean_including_day0_above_two_days() {
+    let a = preset("stockholm");
+    // Stockholm municipality 0180, March 2024. Ready days (calendar): 0, 1, 6 → mean incl. day
+    // 0 = 7 / 3 = 2.33 > 2.0: liable. Each patient from ready date + 3: the 6-day stay (ready
+    // 1 March before noon, discharged 7 March) bills 4, 5, 6 March = 3 days; the others none.
+    let eps = [
+        ep(
+            "z",
+            "0180",
+            CareType::Somatic,
+            "2024-03-04T09:00",
+            "2024-03-04",
+        ),
+        ep(
+            "o",
+            "0180",
+            CareType::Somatic,
+            "2024-03-04T09:00",
+            "2024-03-05",
+        ),
+        ep(
+            "s",
+            "0180",
+            CareType::Somatic,
+            "2024-03-01T09:00",
+            "2024-03-07",
+        ),
+    ];
+    let inv = run(&eps, &a);
+    assert_eq!(inv.lines.len(), 1);
+    assert_eq!(inv.lines[0].billed_days, 3.0);
+    assert_eq!(inv.amount_ore(), 3 * 11_600 * KR);
+    assert_eq!(inv.not_billed_count(NotBilledReason::WithinGrace), 2);
+    let t = &inv.totals[0];
+    assert_eq!(t.triggered, Some(true));
+    assert!((t.mean_days.unwrap() - 7.0 / 3.0).abs() < 1e-12);
+    // Day 0 in the mean: a fourth patient discharged on day 0 brings it to 7 / 4 = 1.75 ≤ 2.0:
+    // not liable, nothing billed.
+    let mut more = eps.to_vec();
+    more.push(ep(
+        "z2",
+        "0180",
+        CareType::Somatic,
+        "2024-03-05T09:00",
+        "2024-03-05",
+    ));
+    let inv = run(&more, &a);
+    assert!(inv.lines.is_empty());
+    assert_eq!(inv.not_billed_count(NotBilledReason::AverageNotExceeded), 4);
+    // A notice after 12.00 counts from the next day: ready 1 March 13:00, discharged 7 March:
+    // billed from ready date + 4: 5, 6 March = 2 days (mean 6 / 1 > 2).
+    let late = [ep(
+        "l",
+        "0180",
+        CareType::Somatic,
+        "2024-03-01T13:00",
+        "2024-03-07",
+    )];
+    assert_eq!(run(&late, &a).lines[0].billed_days, 2.0);
+}
+
+#[test]
+fn stockholm_psychiatric_after_five_calendar_days_and_from_2020() {
+    let a = preset("stockholm");
+    // Ready 2024-03-01 before noon, discharged 03-10: days 6..9 = 6 … 9 March = 4 days.
+    let e = ep(
+        "p",
+        "0180",
+        CareType::Psychiatric,
+        "2024-03-01T09:00",
+        "2024-03-10",
+    );
+    let inv = run(&[e], &a);
+    assert_eq!(inv.lines[0].billed_days, 4.0);
+    assert_eq!(inv.amount_ore(), 4 * 11_600 * KR);
+    // A stay of 2019 is before the agreement's start (law_from 2020-01-01): before_law, and no
+    // 2019 amount is asked for.
+    let old = ep(
+        "q",
+        "0180",
+        CareType::Psychiatric,
+        "2019-06-01T09:00",
+        "2019-06-20",
+    );
+    let inv = run(&[old], &a);
+    assert_eq!(inv.not_billed_count(NotBilledReason::BeforeLaw), 1);
+    // Over New Year 2020: ready 2019-12-28, discharged 2020-01-08: days 6..11 = 2 Jan … 7 Jan
+    // 2020 (all after the start) = 6 days at 8 200 kr.
+    let ny = ep(
+        "n",
+        "0180",
+        CareType::Psychiatric,
+        "2019-12-28T09:00",
+        "2020-01-08",
+    );
+    let inv = run(&[ny], &a);
+    assert_eq!(inv.lines[0].billed_days, 6.0);
+    assert_eq!(inv.amount_ore(), 6 * 8_200 * KR);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods of validity: each episode under the rules in force on its discharge date.
+
+fn staged() -> Agreement {
+    // The law's rule until February 2024; from 1 March 2024 five grace days (an illustrative
+    // stage, as an agreement lowering or raising its grace days would be written).
+    let mut a = preset("statutory");
+    a.name = "staged".into();
+    let mut later = CareRule::statutory();
+    later.grace_days = Some(5);
+    a.changes.push(Change {
+        valid_from: "2024-03-01".parse().unwrap(),
+        note: "stage 2".into(),
+        somatic: later.clone(),
+        psychiatric: later,
+    });
+    a
+}
+
+#[test]
+fn each_discharge_period_uses_the_rule_in_force_then() {
+    let a = staged();
+    let round = Agreement::from_toml(&a.to_toml().unwrap()).unwrap();
+    assert_eq!(round, a);
+    // Ready 2024-02-20, discharged 02-29 (9 days): grace 3 → days 4..9 = 6 days.
+    // Ready 2024-02-25, discharged 03-05 (9 days): discharged in March, grace 5 → 4 days.
+    // Ready 2024-03-01, discharged 03-05 (4 days): grace 5 → within grace.
+    let eps = [
+        som("feb", "2024-02-20", "2024-02-29"),
+        som("mar", "2024-02-25", "2024-03-05"),
+        som("short", "2024-03-01", "2024-03-05"),
+        Episode::new(
+            "open",
+            m("0880"),
+            CareType::Somatic,
+            "2024-03-01".parse().unwrap(),
+        ),
+    ];
+    let inv = run(&eps, &a);
+    let days: Vec<(Option<&str>, f64)> = inv
+        .lines
+        .iter()
+        .map(|l| (l.episode_id.as_deref(), l.billed_days))
+        .collect();
+    assert_eq!(days, [(Some("feb"), 6.0), (Some("mar"), 4.0)]);
+    assert_eq!(inv.amount_ore(), 10 * 11_600 * KR);
+    assert_eq!(inv.not_billed_count(NotBilledReason::WithinGrace), 1);
+    assert_eq!(inv.not_billed_count(NotBilledReason::Open), 1);
+    // Positions are the input's.
+    assert_eq!(inv.lines[1].index, Some(1));
+    assert_eq!(inv.not_billed[0].index, 2);
+    assert_eq!(inv.totals.len(), 2);
+    // A repeated id is found across periods of validity.
+    let dup = [
+        som("x", "2024-02-20", "2024-02-29"),
+        som("x", "2024-03-01", "2024-03-20"),
+    ];
+    let inv = run(&dup, &a);
+    assert_eq!(inv.not_billed_count(NotBilledReason::DuplicateEpisodeId), 1);
+    assert_eq!(inv.lines.len(), 1);
+}
+
+#[test]
+fn a_change_may_not_split_a_period_nor_go_back() {
+    let mut a = staged();
+    a.changes[0].valid_from = "2024-03-15".parse().unwrap();
+    let err = a.validate().unwrap_err();
+    assert!(err.to_string().contains("changes[0].valid_from"), "{err}");
+    // Quarterly rules: a change must start a quarter.
+    let mut q = staged();
+    q.changes[0].somatic.period = PeriodKind::Quarter;
+    assert!(q.validate().is_err());
+    q.changes[0].valid_from = "2024-04-01".parse().unwrap();
+    q.validate().unwrap();
+    // Strictly increasing.
+    let mut b = staged();
+    let again = b.changes[0].clone();
+    b.changes.push(again);
+    assert!(b
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("changes[1].valid_from"));
+    // A bad rule in a change names its path.
+    let mut c = staged();
+    c.changes[0].psychiatric.ceiling_days = Some(7);
+    let err = c.validate().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("changes[0].psychiatric.ceiling_days"),
+        "{err}"
+    );
+    // Sweeps refuse agreements with changes.
+    assert!(sweep(&[], &staged(), &national(), &[1.0], &[]).is_err());
 }

@@ -270,11 +270,29 @@ pub fn sweep(
             variants.push((t, g, variant(agreement, t, g)?));
         }
     }
+    if !agreement.changes.is_empty() {
+        return Err(Error::InvalidArgument {
+            name: "agreement".into(),
+            message: format!(
+                "{} has periods of validity (changes): a sweep varies one rule; sweep the rules of each period as agreements of their own",
+                agreement.name
+            ),
+        });
+    }
+    let prep = prepare(episodes, agreement)?;
+    // The histograms assume every counted day is billable: an episode whose count starts
+    // before the rule's law_from goes through the invoice itself.
     let fast = CARES.iter().all(|&c| {
         let r = agreement.rule(c);
         r.day_count == DayCount::Calendar && r.rate.kind != RateKind::Tiers
+    }) && prep.outcomes.iter().all(|o| match o {
+        Outcome::In(p) => p.law_k <= 1,
+        Outcome::Out(_) => true,
+    }) && prep.groups.iter().all(|g| {
+        let care = CARES[g.care];
+        Period::from_ordinal(prep.kinds[g.care], g.ord).first_day()
+            >= agreement.rule(care).billable_from(care)
     });
-    let prep = prepare(episodes, agreement)?;
     let mut municipalities: Vec<Municipality> =
         prep.groups.iter().filter_map(|g| g.municipality).collect();
     municipalities.sort_unstable_by_key(|m| m.code());
