@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 demo:
 	$(CARGO) run --release -q -p utklar-cli -- demo
 
-test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version test-cross
+test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version test-cross fuzz-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -160,9 +160,12 @@ install:
 # Fuzzing (fuzz/, its own cargo workspace; cargo-fuzz and libFuzzer on the nightly toolchain):
 # every target for FUZZ_SECONDS, from the committed seeds in fuzz/seeds/<target>; what the
 # runs learn goes to $(CARGO_TARGET_DIR)/fuzz-corpus/<target>, a crash to fuzz/artifacts/.
-# `fuzz-smoke` runs each target for about 10 seconds.
+# `fuzz-smoke` (part of `make test`) runs each target for FUZZ_SMOKE_SECONDS (default 10). The
+# fuzz build has its own target dir, $(CARGO_TARGET_DIR)/fuzz (sanitizer flags differ, so it
+# shares nothing with the workspace's build and leaves it alone).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := time agreement episode_row
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_TARGETS := time agreement episode_row csv c_buffers episode_set
 FUZZ_FLAGS := -rss_limit_mb=2048 -timeout=10
 
 fuzz-tools:
@@ -183,4 +186,4 @@ fuzz: fuzz-tools
 	done
 
 fuzz-smoke:
-	$(MAKE) fuzz FUZZ_SECONDS=10
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS)

@@ -1110,7 +1110,10 @@ utklar_result utklar_population_new_builtin(utklar_population **out);
 // Sets a municipality's population in `year`: all ages and aged 65 or older. A later year
 // than any given uses the latest earlier figure.
 //
-// Fails with `UTKLAR_RESULT_UNKNOWN_MUNICIPALITY` for a code that is not one of the 290.
+// Fails with `UTKLAR_RESULT_UNKNOWN_MUNICIPALITY` for a code that is not one of the 290, or
+// `UTKLAR_RESULT_INVALID_ARGUMENT` for a year outside 1990–2100, more than 100 000 000
+// people, or more people aged 65 or older than in total; `utklar_last_error_message` names
+// the argument (`year`, `pop_total`, `pop_65plus`), never the figures. Nothing is set then.
 utklar_result utklar_population_set(utklar_population *population,
                                     uint16_t municipality,
                                     int32_t year,
@@ -1128,7 +1131,9 @@ utklar_result utklar_beds_new(utklar_beds **out);
 // indicator rows of that exact period.
 //
 // Fails with `UTKLAR_RESULT_UNKNOWN_COUNTY`, or `UTKLAR_RESULT_INVALID_ARGUMENT` for a period
-// text that cannot be read or a negative or non-finite number of beds.
+// text that cannot be read or outside 1990–2100, or a number of beds that is negative, not
+// finite or above 1 000 000; `utklar_last_error_message` names the argument (`period`,
+// `available_beds`), never its value. Nothing is set then.
 utklar_result utklar_beds_set(utklar_beds *beds,
                               uint8_t county,
                               const char *period,

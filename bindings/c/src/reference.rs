@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use utklar_core::reference::PopulationRow;
-use utklar_core::{Beds, County, Municipality, Population};
+use utklar_core::{Beds, County, Municipality, Period, Population};
 
 use crate::error::{boundary, boundary_or, utklar_result, CError};
 use crate::ffi::{arg_mut, arg_str, free, into_raw, utklar_str, Out};
@@ -51,7 +51,10 @@ pub extern "C" fn utklar_population_new_builtin(out: *mut *mut utklar_population
 /// Sets a municipality's population in `year`: all ages and aged 65 or older. A later year
 /// than any given uses the latest earlier figure.
 ///
-/// Fails with `UTKLAR_RESULT_UNKNOWN_MUNICIPALITY` for a code that is not one of the 290.
+/// Fails with `UTKLAR_RESULT_UNKNOWN_MUNICIPALITY` for a code that is not one of the 290, or
+/// `UTKLAR_RESULT_INVALID_ARGUMENT` for a year outside 1990–2100, more than 100 000 000
+/// people, or more people aged 65 or older than in total; `utklar_last_error_message` names
+/// the argument (`year`, `pop_total`, `pop_65plus`), never the figures. Nothing is set then.
 #[no_mangle]
 pub extern "C" fn utklar_population_set(
     population: *mut utklar_population,
@@ -63,14 +66,14 @@ pub extern "C" fn utklar_population_set(
     boundary(|| {
         let p = arg_mut(population, "population")?;
         let m = Municipality::from_code(municipality)?;
-        p.inner.insert(
+        p.inner.try_insert(
             m,
             year,
             PopulationRow {
                 pop_total,
                 pop_65plus,
             },
-        );
+        )?;
         Ok(())
     })
 }
@@ -96,7 +99,9 @@ pub extern "C" fn utklar_beds_new(out: *mut *mut utklar_beds) -> utklar_result {
 /// indicator rows of that exact period.
 ///
 /// Fails with `UTKLAR_RESULT_UNKNOWN_COUNTY`, or `UTKLAR_RESULT_INVALID_ARGUMENT` for a period
-/// text that cannot be read or a negative or non-finite number of beds.
+/// text that cannot be read or outside 1990–2100, or a number of beds that is negative, not
+/// finite or above 1 000 000; `utklar_last_error_message` names the argument (`period`,
+/// `available_beds`), never its value. Nothing is set then.
 #[no_mangle]
 pub extern "C" fn utklar_beds_set(
     beds: *mut utklar_beds,
@@ -109,14 +114,11 @@ pub extern "C" fn utklar_beds_set(
         let b = arg_mut(beds, "beds")?;
         let period = arg_str(period, period_len, "period")?;
         let county = County::new(county)?;
-        let period = period.parse()?;
-        if !available_beds.is_finite() || available_beds < 0.0 {
-            return Err(CError::Argument {
-                name: "available_beds",
-                message: format!("{available_beds} is not a non-negative number"),
-            });
-        }
-        b.inner.insert(county, period, available_beds);
+        let period: Period = period.parse().map_err(|_| CError::Argument {
+            name: "period",
+            message: "is not a period: use 2025-03, 2025-Q1 or 2025".into(),
+        })?;
+        b.inner.try_insert(county, period, available_beds)?;
         Ok(())
     })
 }

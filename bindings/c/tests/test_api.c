@@ -317,6 +317,69 @@ static void test_builtin_population(void) {
   utklar_episodes_free(set);
 }
 
+/* Population and beds rows are checked as the core checks a reference file's rows: a bad row
+ * is an error naming the argument, never its value, and sets nothing. */
+static void test_checked_reference_rows(void) {
+  utklar_population *pop = NULL;
+  utklar_beds *beds = NULL;
+  utklar_episodes *set = kalmar_march();
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_indicator_row r;
+
+  CHECK_OK(utklar_population_new(&pop));
+  CHECK_OK(utklar_population_set(pop, 880, 2025, 70000, 14000));
+  /* More people aged 65 or older than in total. */
+  CHECK_RC(utklar_population_set(pop, 880, 2025, 1234, 5678), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "pop_65plus") != NULL);
+  CHECK(strstr(last_error(), "1234") == NULL && strstr(last_error(), "5678") == NULL);
+  /* More than 100 000 000 people. */
+  CHECK_RC(utklar_population_set(pop, 880, 2025, 191212121212ULL, 0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "pop_total") != NULL);
+  CHECK(strstr(last_error(), "191212121212") == NULL);
+  /* Years outside 1990–2100. */
+  CHECK_RC(utklar_population_set(pop, 880, 2101, 10, 1), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "year") != NULL && strstr(last_error(), "2101") == NULL);
+  CHECK_RC(utklar_population_set(pop, 880, 1989, 10, 1), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_population_set(pop, 880, INT32_MIN, 10, 1), UTKLAR_RESULT_INVALID_ARGUMENT);
+  /* The limits themselves are accepted. */
+  CHECK_OK(utklar_population_set(pop, 881, 1990, 100000000, 100000000));
+  CHECK_OK(utklar_population_set(pop, 881, 2100, 0, 0));
+  /* The failed calls set nothing: Kalmar's 65+ population is still 14 000. */
+  CHECK_OK(utklar_indicator_options_init(&o));
+  CHECK_OK(utklar_episodes_indicators(set, &o, pop, NULL, &rep));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
+  CHECK(fabs(r.days_per_1000 - 6.0 / 14000.0 * 1000.0 * 12.0) < 1e-12);
+  utklar_indicator_report_free(rep);
+  rep = NULL;
+
+  CHECK_OK(utklar_beds_new(&beds));
+  CHECK_OK(utklar_beds_set(beds, 8, "2025-03", 7, 10.0));
+  CHECK_RC(utklar_beds_set(beds, 8, "2025-03", 7, NAN), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "available_beds") != NULL);
+  CHECK_RC(utklar_beds_set(beds, 8, "2025-03", 7, INFINITY), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_beds_set(beds, 8, "2025-03", 7, -0.5), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "0.5") == NULL);
+  CHECK_RC(utklar_beds_set(beds, 8, "2025-03", 7, 1234567.0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "available_beds") != NULL && strstr(last_error(), "1234567") == NULL);
+  CHECK_OK(utklar_beds_set(beds, 8, "2025-04", 7, 1000000.0));
+  /* A period outside 1990–2100, and one that is not a period (named, not echoed). */
+  CHECK_RC(utklar_beds_set(beds, 8, "2101-01", 7, 1.0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "period") != NULL && strstr(last_error(), "2101") == NULL);
+  CHECK_RC(utklar_beds_set(beds, 8, "1989", 4, 1.0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_RC(utklar_beds_set(beds, 8, "19121212-1212", 13, 1.0), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "period") != NULL && strstr(last_error(), "1212") == NULL);
+  /* The failed calls set nothing: the bed share is that of 10 beds. */
+  o.group_by = UTKLAR_GROUP_BY_COUNTY;
+  CHECK_OK(utklar_episodes_indicators(set, &o, NULL, beds, &rep));
+  CHECK_OK(utklar_indicator_report_get_row(rep, 0, &r));
+  CHECK(fabs(r.bed_share_pct - 6.0 / 31.0 / 10.0 * 100.0) < 1e-12);
+  utklar_indicator_report_free(rep);
+  utklar_beds_free(beds);
+  utklar_population_free(pop);
+  utklar_episodes_free(set);
+}
+
 static void test_bad_rows(void) {
   utklar_episodes *set = NULL;
   utklar_episode e;
@@ -1032,6 +1095,7 @@ int main(void) {
   test_names();
   test_indicators();
   test_builtin_population();
+  test_checked_reference_rows();
   test_bad_rows();
   test_text_rows();
   test_csv();
