@@ -169,12 +169,11 @@ fn main() {
         }
     }
     for (name, period, by, negative_days, min_age, with_pop, with_beds) in CONFIGS {
-        let opts = IndicatorOptions {
-            period,
-            negative_days,
-            min_age,
-            mode: Mode::Lenient,
-        };
+        let opts = IndicatorOptions::default()
+            .period(period)
+            .negative_days(negative_days)
+            .min_age(min_age)
+            .mode(Mode::Lenient);
         let set = measure_columns(&cols.view(), &opts).expect("lenient mode does not fail");
         let report = set.indicators(
             by,

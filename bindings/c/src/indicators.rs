@@ -149,12 +149,11 @@ fn core_options(o: &utklar_indicator_options) -> Result<IndicatorOptions, CError
             message: format!("{a} is not an age"),
         })?),
     };
-    Ok(IndicatorOptions {
-        period: period_kind(o.period)?,
-        negative_days: negative_days(o.negative_days)?,
-        min_age,
-        mode: mode(o.mode)?,
-    })
+    Ok(IndicatorOptions::default()
+        .period(period_kind(o.period)?)
+        .negative_days(negative_days(o.negative_days)?)
+        .min_age(min_age)
+        .mode(mode(o.mode)?))
 }
 
 /// Sets `*options` to the defaults: month, per municipality, exclude negative days, strict,

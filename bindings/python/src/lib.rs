@@ -303,12 +303,11 @@ fn options(
                 })?,
         ),
     };
-    Ok(IndicatorOptions {
-        period: parse::<PeriodKind>(py, period)?,
-        negative_days: parse::<NegativeDays>(py, negative_days)?,
-        min_age,
-        mode: if strict { Mode::Strict } else { Mode::Lenient },
-    })
+    Ok(IndicatorOptions::default()
+        .period(parse::<PeriodKind>(py, period)?)
+        .negative_days(parse::<NegativeDays>(py, negative_days)?)
+        .min_age(min_age)
+        .mode(if strict { Mode::Strict } else { Mode::Lenient }))
 }
 
 /// The national indicators of an episode table (see `utklar.indicators`).

@@ -558,15 +558,13 @@ fn the_same_rows_as_text_and_as_typed_columns_give_the_same_answers() {
         assert_eq!(problems(&set), problems(&reference));
     }
     for policy in [NegativeDays::Exclude, NegativeDays::Day0] {
-        let opts = IndicatorOptions {
-            negative_days: policy,
-            min_age: if policy == NegativeDays::Day0 {
+        let opts = IndicatorOptions::default().negative_days(policy).min_age(
+            if policy == NegativeDays::Day0 {
                 Some(65)
             } else {
                 None
             },
-            ..IndicatorOptions::default()
-        };
+        );
         let want = reference.measure(&opts).unwrap();
         assert!(want.report().counted > 5_000, "{:?}", want.report().counted);
         for b in [&tb, &yb] {
@@ -588,10 +586,7 @@ fn the_same_rows_as_text_and_as_typed_columns_give_the_same_answers() {
         }
     }
     // Strict mode fails with every problem, as the core's set does.
-    let strict = IndicatorOptions {
-        mode: utklar_core::Mode::Strict,
-        ..IndicatorOptions::default()
-    };
+    let strict = IndicatorOptions::default().mode(utklar_core::Mode::Strict);
     let (
         Err(Error::Core(utklar_core::Error::Invalid(got))),
         Err(utklar_core::Error::Invalid(want)),

@@ -49,10 +49,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let episodes = synth::generate(&gen);
     let population = Population::builtin();
     let monthly = IndicatorOptions::default();
-    let yearly = IndicatorOptions {
-        period: PeriodKind::Year,
-        ..IndicatorOptions::default()
-    };
+    let yearly = IndicatorOptions::default().period(PeriodKind::Year);
     let core = |e: utklar_core::Error| crate::fail::arg("demo", &e);
     // Kalmar's indicator (mean ready days incl. day 0, somatic care) is the `kalmar` preset's
     // threshold: the agreement is its one home.

@@ -218,10 +218,7 @@ pub fn run_readmissions(a: &ReadmissionsArgs, out: &mut dyn Write) -> Result<(),
         a.strict,
         a.allow_personal_ids,
     )?;
-    let opts = IndicatorOptions {
-        period: a.period,
-        ..IndicatorOptions::default()
-    };
+    let opts = IndicatorOptions::default().period(a.period);
     let rows: Vec<Row> = extras::readmissions(set.episodes(), &opts, a.by, a.window)
         .into_iter()
         .map(|((p, g, c), r)| Row {

@@ -112,16 +112,15 @@ pub fn load_population(arg: Option<&str>) -> Result<Option<Population>, Failure>
 pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let population = load_population(a.population.as_deref())?;
     let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
-    let opts = IndicatorOptions {
-        period: a.period,
-        negative_days: a.negative_days,
-        min_age: a.min_age,
-        mode: if a.strict {
+    let opts = IndicatorOptions::default()
+        .period(a.period)
+        .negative_days(a.negative_days)
+        .min_age(a.min_age)
+        .mode(if a.strict {
             Mode::Strict
         } else {
             Mode::Lenient
-        },
-    };
+        });
     let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
     let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();

@@ -87,12 +87,11 @@ fn start(format: Format, sheet: bool, out: &mut dyn Write) -> Result<(), Failure
 
 /// Runs `utklar validate`.
 pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    let opts = IndicatorOptions {
-        period: PeriodKind::Month,
-        negative_days: a.negative_days,
-        min_age: None,
-        mode: Mode::Lenient,
-    };
+    let opts = IndicatorOptions::default()
+        .period(PeriodKind::Month)
+        .negative_days(a.negative_days)
+        .min_age(None)
+        .mode(Mode::Lenient);
     let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
     let places = source.file.places();
     let sheet = places.is_sheet();

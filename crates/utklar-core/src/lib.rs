@@ -101,7 +101,7 @@ pub use model::{calendar, episode, municipality, period, reference, time};
 pub use engine::{measure_columns, measure_episodes, EpisodeColumns, IndicatorOptions, MeasureSet};
 pub use episode::{CareType, Episode};
 pub use error::Error;
-pub use indicators::{indicators, Group, GroupBy, IndicatorReport, IndicatorRow};
+pub use indicators::{indicators, Group, GroupBy, IndicatorReport, IndicatorRow, Indicators};
 pub use measures::Measures;
 pub use municipality::{County, Municipality};
 pub use payment::{invoice, Agreement, Amounts, Invoice};

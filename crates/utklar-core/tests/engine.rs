@@ -62,10 +62,7 @@ fn negative_days_policies() {
         }]
     );
     // day0: treated as discharged on the ready date.
-    let opts = IndicatorOptions {
-        negative_days: NegativeDays::Day0,
-        ..Default::default()
-    };
+    let opts = IndicatorOptions::default().negative_days(NegativeDays::Day0);
     let set = measure_episodes(&eps, &opts).unwrap();
     assert_eq!(
         (
@@ -77,10 +74,7 @@ fn negative_days_policies() {
     );
     assert_eq!(set.report().excluded(), 0);
     // error: the call fails and lists the rows.
-    let opts = IndicatorOptions {
-        negative_days: NegativeDays::Error,
-        ..Default::default()
-    };
+    let opts = IndicatorOptions::default().negative_days(NegativeDays::Error);
     match measure_episodes(&eps, &opts) {
         Err(Error::Invalid(rows)) => {
             assert_eq!(
@@ -106,10 +100,7 @@ fn strict_mode_fails_with_every_offending_row() {
         late,
         som("neg", "2025-03-05", "2025-03-02"),
     ];
-    let strict = IndicatorOptions {
-        mode: Mode::Strict,
-        ..Default::default()
-    };
+    let strict = IndicatorOptions::default().mode(Mode::Strict);
     let Err(Error::Invalid(problems)) = measure_episodes(&eps, &strict) else {
         panic!("strict mode must fail");
     };
@@ -193,10 +184,7 @@ fn open_episodes_and_age_restriction_are_accounted() {
     let unknown = som("unknown", "2025-03-01", "2025-03-02");
     let open = ep("open", "0880", CareType::Somatic, "2025-03-01", None);
     let eps = [young, old, unknown, open];
-    let opts = IndicatorOptions {
-        min_age: Some(65),
-        ..Default::default()
-    };
+    let opts = IndicatorOptions::default().min_age(Some(65));
     let set = measure_episodes(&eps, &opts).unwrap();
     let r = set.report();
     assert_eq!(
@@ -360,10 +348,7 @@ fn golden_g2_occupied_beds_over_a_year() {
     for (code, days, _) in cases {
         eps.extend(episodes_with_days(code, 20, days, day));
     }
-    let opts = IndicatorOptions {
-        period: PeriodKind::Year,
-        ..Default::default()
-    };
+    let opts = IndicatorOptions::default().period(PeriodKind::Year);
     let report = indicators(&eps, &opts, GroupBy::Municipality, None, None).unwrap();
     for (code, _, expected) in cases {
         let row = report
@@ -428,10 +413,7 @@ fn bed_share_at_county_level_only() {
     let muni = indicators(&eps, &opts, GroupBy::Municipality, None, Some(&beds)).unwrap();
     assert_eq!(muni.rows[0].bed_share_pct, None);
     // No beds for the period: absent.
-    let q = IndicatorOptions {
-        period: PeriodKind::Quarter,
-        ..Default::default()
-    };
+    let q = IndicatorOptions::default().period(PeriodKind::Quarter);
     let r = indicators(&eps, &q, GroupBy::County, None, Some(&beds)).unwrap();
     assert_eq!(r.rows[0].bed_share_pct, None);
 }

@@ -100,11 +100,11 @@ fn opts_strategy() -> impl Strategy<Value = IndicatorOptions> {
         prop_oneof![Just(NegativeDays::Exclude), Just(NegativeDays::Day0)],
         prop_oneof![Just(None), Just(Some(65u16))],
     )
-        .prop_map(|(period, negative_days, min_age)| IndicatorOptions {
-            period,
-            negative_days,
-            min_age,
-            ..Default::default()
+        .prop_map(|(period, negative_days, min_age)| {
+            IndicatorOptions::default()
+                .period(period)
+                .negative_days(negative_days)
+                .min_age(min_age)
         })
 }
 

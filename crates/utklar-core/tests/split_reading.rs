@@ -110,12 +110,11 @@ fn the_two_halves_read_exactly_what_read_reads() {
         (NegativeDays::Error, Mode::Strict, None),
     ];
     for (negative_days, mode, min_age) in kinds {
-        let opts = IndicatorOptions {
-            period: PeriodKind::Month,
-            negative_days,
-            min_age,
-            mode,
-        };
+        let opts = IndicatorOptions::default()
+            .period(PeriodKind::Month)
+            .negative_days(negative_days)
+            .min_age(min_age)
+            .mode(mode);
         let mut whole = EpisodeReader::new();
         let mut halves = EpisodeReader::new();
         let mut by_read = MeasureSet::new(opts.period);

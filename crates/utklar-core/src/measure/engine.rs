@@ -41,9 +41,24 @@ use crate::model::municipality::{Municipality, MUNICIPALITY_COUNT};
 use crate::model::period::{Period, PeriodKind};
 use crate::model::time::{self, MAX_DAY, MIN_DAY, NO_DATE};
 
-/// Options of an indicator computation.
+/// Options of an indicator computation: build them from the defaults (month, negative days
+/// excluded, no age restriction, lenient) with the setters; new options may be added in later
+/// versions without breaking callers.
+///
+/// ```
+/// use utklar_core::{IndicatorOptions, Mode, NegativeDays, PeriodKind};
+///
+/// let opts = IndicatorOptions::default()
+///     .period(PeriodKind::Quarter)
+///     .negative_days(NegativeDays::Day0)
+///     .min_age(65)
+///     .mode(Mode::Strict);
+/// assert_eq!(opts.period, PeriodKind::Quarter);
+/// assert_eq!(opts.min_age, Some(65));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct IndicatorOptions {
     /// Month, quarter or year (default month).
     pub period: PeriodKind,
@@ -54,6 +69,41 @@ pub struct IndicatorOptions {
     pub min_age: Option<u16>,
     /// Strict: fail with every bad row listed. Lenient (default): exclude and report.
     pub mode: Mode,
+}
+
+impl IndicatorOptions {
+    /// The defaults: month, negative days excluded, no age restriction, lenient.
+    pub fn new() -> Self {
+        IndicatorOptions::default()
+    }
+
+    /// Periods of `period` (month, quarter, year).
+    #[must_use]
+    pub fn period(mut self, period: PeriodKind) -> Self {
+        self.period = period;
+        self
+    }
+
+    /// What to do with negative days.
+    #[must_use]
+    pub fn negative_days(mut self, policy: NegativeDays) -> Self {
+        self.negative_days = policy;
+        self
+    }
+
+    /// Only episodes of patients at least this old (`None`: no restriction).
+    #[must_use]
+    pub fn min_age(mut self, min_age: impl Into<Option<u16>>) -> Self {
+        self.min_age = min_age.into();
+        self
+    }
+
+    /// Strict (fail with every bad row listed) or lenient (exclude and report).
+    #[must_use]
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
 }
 
 impl Default for IndicatorOptions {

@@ -67,7 +67,7 @@ use crate::measure::engine::{measure_episodes, IndicatorOptions, MeasureSet};
 use crate::measure::measures::Measures;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::{County, Municipality};
-use crate::model::period::Period;
+use crate::model::period::{Period, PeriodKind};
 use crate::model::reference::{Beds, Population};
 
 /// How to group: municipality, county (first two digits) or the nation.
@@ -148,7 +148,10 @@ impl fmt::Display for Group {
 /// `care_type`, `period`, `episodes`, `day0`, `ready_ge1`, `ready_days`, `goal_attainment`,
 /// `mean_days`, `mean_days_incl_day0`, `days_per_1000`, `occupied_beds`, `bed_share_pct`, with
 /// `null` for a value that cannot be computed.
+///
+/// Rows are made by the crate (new fields may be added in later versions); read their fields.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct IndicatorRow {
     /// The group.
     pub group: Group,
@@ -285,6 +288,7 @@ impl Serialize for IndicatorRow {
 
 /// Indicator rows and the account of every input row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct IndicatorReport {
     /// One row per group, care type and period with at least one counted episode, in period,
     /// group and care-type order.
@@ -377,7 +381,90 @@ impl MeasureSet {
     }
 }
 
-/// Indicators over episode values in one call: measures, then rows grouped `by`.
+/// The indicators of episode values, set up step by step: the options, the grouping and the
+/// reference data are each optional (defaults: [`IndicatorOptions::default`], per
+/// municipality, no population, no beds).
+///
+/// ```
+/// use utklar_core::{synth, GroupBy, Indicators, PeriodKind, Population};
+///
+/// let episodes = synth::generate(&synth::SynthOptions::kalmar_year(2025));
+/// let population = Population::builtin();
+/// let report = Indicators::new(&episodes)
+///     .by(GroupBy::County)
+///     .period(PeriodKind::Quarter)
+///     .population(&population)
+///     .run()?;
+/// assert!(report.exclusions.balances());
+/// assert!(report.rows.iter().all(|r| r.period.kind() == PeriodKind::Quarter));
+/// # Ok::<(), utklar_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Indicators<'a> {
+    episodes: &'a [Episode],
+    options: IndicatorOptions,
+    by: GroupBy,
+    population: Option<&'a Population>,
+    beds: Option<&'a Beds>,
+}
+
+impl<'a> Indicators<'a> {
+    /// The indicators of `episodes`, with the defaults.
+    pub fn new(episodes: &'a [Episode]) -> Self {
+        Indicators {
+            episodes,
+            options: IndicatorOptions::default(),
+            by: GroupBy::Municipality,
+            population: None,
+            beds: None,
+        }
+    }
+
+    /// All the options at once.
+    pub fn options(mut self, options: IndicatorOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Periods of `period` (month by default).
+    pub fn period(mut self, period: PeriodKind) -> Self {
+        self.options.period = period;
+        self
+    }
+
+    /// Group per municipality (the default), county or nation.
+    pub fn by(mut self, by: GroupBy) -> Self {
+        self.by = by;
+        self
+    }
+
+    /// The population, for days per 1 000 inhabitants.
+    pub fn population(mut self, population: &'a Population) -> Self {
+        self.population = Some(population);
+        self
+    }
+
+    /// Available beds, for the bed share.
+    pub fn beds(mut self, beds: &'a Beds) -> Self {
+        self.beds = Some(beds);
+        self
+    }
+
+    /// Computes the report.
+    pub fn run(&self) -> Result<IndicatorReport, Error> {
+        indicators(
+            self.episodes,
+            &self.options,
+            self.by,
+            self.population,
+            self.beds,
+        )
+    }
+}
+
+/// Indicators over episode values in one call: measures, then rows grouped `by` (see
+/// [`Indicators`] for the same with named steps).
 pub fn indicators(
     episodes: &[Episode],
     opts: &IndicatorOptions,
