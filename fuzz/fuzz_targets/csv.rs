@@ -103,7 +103,7 @@ fuzz_target!(|data: &[u8]| {
     match (&whole, &by_row) {
         (Ok(w), Ok(())) => {
             assert_eq!(w.rows(), rows);
-            assert_eq!(w.episodes.len(), episodes);
+            assert_eq!(w.set.episodes().len(), episodes);
             assert_eq!(w.lines, lines);
             assert!(w.problems().eq(problems.iter()));
         }
@@ -122,7 +122,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(one, two, "one thread and two differ");
         if let (Ok((Ok((report, _)), bad_lines, _)), Ok(w)) = (&one, &whole) {
             assert_eq!(report.rows_in, w.rows() as u64);
-            assert!(bad_lines.len() >= w.unreadable.len());
+            assert!(bad_lines.len() >= w.set.unreadable().len());
         }
         // A file that cannot be read whole cannot be measured whole either.
         if whole.is_err() {
