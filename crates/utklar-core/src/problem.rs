@@ -89,9 +89,10 @@ impl Field {
         }
     }
 
-    /// The field of a column name (exact, case-insensitive, surrounding spaces ignored).
+    /// The field of a column name (exact, case-insensitive, surrounding spaces and a leading
+    /// byte-order mark ignored).
     pub fn from_column(name: &str) -> Option<Field> {
-        let n = name.trim();
+        let n = name.trim_start_matches('\u{feff}').trim();
         Field::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(n))

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use utklar_core::input::{value, EpisodeSet};
+use utklar_core::input::{value, ColumnMap, EpisodeSet};
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Episode, Problem};
 
@@ -32,31 +32,33 @@ pub type Columns = Vec<(usize, Field)>;
 /// # Ok::<(), utklar_csv::Error>(())
 /// ```
 pub fn map_header(header: &[String]) -> Result<Columns, Error> {
-    let mut columns: Columns = Vec::new();
-    for (i, h) in header.iter().enumerate() {
-        if let Some(f) = Field::from_column(h) {
-            if let Some(&(j, _)) = columns.iter().find(|(_, g)| *g == f) {
-                return Err(Error::DuplicateColumn {
-                    field: f.as_str(),
-                    first: header[j].clone(),
-                    second: h.clone(),
-                });
-            }
-            columns.push((i, f));
+    // The core maps the names (its rule: case, spaces, a byte-order mark; two columns naming
+    // one field are refused); this names the two columns in the file's terms.
+    let map = match ColumnMap::new(header) {
+        Ok(map) => map,
+        Err(e) => {
+            return Err(match ColumnMap::duplicate(header) {
+                Some((field, first, second)) => Error::DuplicateColumn {
+                    field: field.as_str(),
+                    first: header[first].clone(),
+                    second: header[second].clone(),
+                },
+                None => Error::Refused(e),
+            })
         }
-    }
+    };
+    let mut columns: Columns = map.fields().collect();
+    columns.sort_unstable_by_key(|&(i, _)| i);
     if columns.is_empty() {
         return Err(Error::NoHeader {
             required: Field::REQUIRED.iter().map(|f| f.as_str()).collect(),
         });
     }
-    for r in Field::REQUIRED {
-        if !columns.iter().any(|(_, f)| *f == r) {
-            return Err(Error::MissingColumn {
-                column: r.as_str(),
-                header: header.to_vec(),
-            });
-        }
+    if let Some(r) = map.missing_required().first() {
+        return Err(Error::MissingColumn {
+            column: r.as_str(),
+            header: header.to_vec(),
+        });
     }
     Ok(columns)
 }

@@ -201,6 +201,7 @@ impl EpisodeSet {
 /// assert_eq!(map.index(Field::Municipality), Some(1));
 /// assert!(map.missing_required().is_empty());
 /// assert!(ColumnMap::new(["municipality", " MUNICIPALITY"]).is_err());
+/// assert_eq!(ColumnMap::duplicate(&["municipality", " MUNICIPALITY"]).map(|d| (d.1, d.2)), Some((0, 1)));
 /// # Ok::<(), utklar_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -211,28 +212,42 @@ pub struct ColumnMap {
 impl ColumnMap {
     /// Maps the column names of a header.
     pub fn new<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Result<Self, Error> {
+        let names: Vec<S> = names.into_iter().collect();
+        let names = names.as_slice();
+        if let Some((field, first, second)) = ColumnMap::duplicate(names) {
+            return Err(Error::InvalidArgument {
+                name: field.as_str().into(),
+                message: format!(
+                    "two columns name the field {field}: {:?} (column {}) and {:?} (column {}); keep one",
+                    names[first].as_ref().trim(),
+                    first + 1,
+                    names[second].as_ref().trim(),
+                    second + 1
+                ),
+            });
+        }
         let mut map = ColumnMap::default();
-        let mut first_name: [Option<String>; 14] = Default::default();
-        for (i, name) in names.into_iter().enumerate() {
-            let name = name.as_ref();
-            let Some(field) = Field::from_column(name) else {
-                continue;
-            };
-            let slot = field as usize;
-            if let Some(earlier) = &first_name[slot] {
-                return Err(Error::InvalidArgument {
-                    name: field.as_str().into(),
-                    message: format!(
-                        "two columns name the field {field}: {earlier:?} (column {}) and {name:?} (column {}); keep one",
-                        map.index[slot].map_or(0, |c| c + 1),
-                        i + 1
-                    ),
-                });
+        for (i, name) in names.iter().enumerate() {
+            if let Some(field) = Field::from_column(name.as_ref()) {
+                map.index[field as usize] = Some(i);
             }
-            map.index[slot] = Some(i);
-            first_name[slot] = Some(name.trim().to_string());
         }
         Ok(map)
+    }
+
+    /// The first field two columns name (case-insensitively, spaces and a byte-order mark
+    /// around a name ignored): the field and the 0-based positions of both columns.
+    pub fn duplicate<S: AsRef<str>>(names: &[S]) -> Option<(Field, usize, usize)> {
+        let mut seen: [Option<usize>; 14] = [None; 14];
+        for (i, name) in names.iter().enumerate() {
+            if let Some(field) = Field::from_column(name.as_ref()) {
+                if let Some(first) = seen[field as usize] {
+                    return Some((field, first, i));
+                }
+                seen[field as usize] = Some(i);
+            }
+        }
+        None
     }
 
     /// The column holding `field`, if any.
