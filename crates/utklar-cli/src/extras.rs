@@ -138,11 +138,7 @@ pub fn run_census(a: &CensusArgs, out: &mut dyn Write) -> Result<(), Failure> {
         w.row = set.row_of(w.row);
     }
     match a.format {
-        Format::Xlsx => {
-            return Err(Failure::usage(
-                "--format xlsx is not available for this command; use --format csv",
-            ))
-        }
+        Format::Xlsx => return Err(crate::fail::no_xlsx()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &waiting)?;
             writeln!(out)?;
@@ -231,11 +227,7 @@ pub fn run_readmissions(a: &ReadmissionsArgs, out: &mut dyn Write) -> Result<(),
         })
         .collect();
     match a.format {
-        Format::Xlsx => {
-            return Err(Failure::usage(
-                "--format xlsx is not available for this command; use --format csv",
-            ))
-        }
+        Format::Xlsx => return Err(crate::fail::no_xlsx()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)?;
@@ -306,11 +298,7 @@ pub fn run_accuracy(a: &AccuracyArgs, out: &mut dyn Write) -> Result<(), Failure
     )?;
     let acc = extras::planned_accuracy(set.episodes(), &IndicatorOptions::default());
     match a.format {
-        Format::Xlsx => {
-            return Err(Failure::usage(
-                "--format xlsx is not available for this command; use --format csv",
-            ))
-        }
+        Format::Xlsx => return Err(crate::fail::no_xlsx()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &acc)?;
             writeln!(out)?;

@@ -90,3 +90,8 @@ pub fn none_usable(label: &str, rows: u64) -> Failure {
         "{label}: none of the {rows} rows could be used; `utklar validate --episodes {label}` lists why"
     ))
 }
+
+/// `--format xlsx` on a command that has no spreadsheet output (exit status 2).
+pub fn no_xlsx() -> Failure {
+    Failure::usage("--format xlsx is not available for this command; use --format csv")
+}

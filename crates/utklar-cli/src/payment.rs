@@ -176,11 +176,7 @@ pub fn run_amounts(a: &AmountsArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|&(year, ore, source)| Row { year, ore, source })
         .collect();
     match a.format {
-        Format::Xlsx => {
-            return Err(Failure::usage(
-                "--format xlsx is not available for this command; use --format csv",
-            ))
-        }
+        Format::Xlsx => return Err(crate::fail::no_xlsx()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
             writeln!(out)?;
@@ -217,11 +213,7 @@ pub fn run_amounts(a: &AmountsArgs, out: &mut dyn Write) -> Result<(), Failure> 
 fn write_counties(format: Format, out: &mut dyn Write) -> Result<(), Failure> {
     let all = counties();
     match format {
-        Format::Xlsx => {
-            return Err(Failure::usage(
-                "--format xlsx is not available for this command; use --format csv",
-            ))
-        }
+        Format::Xlsx => return Err(crate::fail::no_xlsx()),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &all)?;
             writeln!(out)?;
