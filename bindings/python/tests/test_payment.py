@@ -86,7 +86,7 @@ def test_same_invoice_as_the_core(lib: str, preset: str) -> None:
 
 
 def test_agreements() -> None:
-    assert utklar.Agreement.presets() == ["statutory", "kalmar", "vgr", "sormland"]
+    assert utklar.Agreement.presets() == ["statutory", "kalmar", "vgr", "sormland", "stockholm"]
     k = utklar.Agreement.preset("kalmar")
     assert k.name == "kalmar" and k.source and k.assumptions
     assert utklar.Agreement.from_toml(k.to_toml()) == k
