@@ -19,7 +19,7 @@ use crate::output::{ArrowTable, TableBuilder};
 ///
 ///     >>> import utklar
 ///     >>> utklar.Agreement.presets()
-///     ['statutory', 'kalmar', 'vgr', 'sormland']
+///     ['statutory', 'kalmar', 'vgr', 'sormland', 'stockholm']
 ///     >>> kalmar = utklar.Agreement.preset("kalmar")
 ///     >>> kalmar
 ///     Agreement("kalmar": somatic average, psychiatric average)
