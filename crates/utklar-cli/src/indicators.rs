@@ -24,6 +24,8 @@ Examples:
   utklar indicators --episodes export.csv --population builtin
   utklar indicators --episodes export.csv --by county --period quarter --format csv > ind.csv
   utklar indicators --episodes export.csv --population pop.csv --beds beds.csv --by county --format json
+  utklar indicators --episodes export.csv --wide --value goal_attainment --period quarter
+  utklar indicators --episodes export.xlsx --wide --format xlsx --output per-month.xlsx --lang sv
 
 Rows that cannot be used (bad dates, unknown codes, negative days, repeated ids …) are left out
 and counted on standard error; --strict stops instead, lists them and exits with status 1.
@@ -101,9 +103,8 @@ pub struct Args {
     /// --format; in JSON each row is {group, "care_type", "values": {period: value or null}}.
     #[arg(long)]
     pub wide: bool,
-    /// The indicator in the cells of --wide (the field names of the long output; default
-    /// mean_days): mean_days, mean_days_incl_day0, goal_attainment, days_per_1000,
-    /// occupied_beds, bed_share_pct, episodes, day0, ready_ge1, ready_days.
+    /// The indicator in the cells of --wide, named as the field of the long output (default
+    /// mean_days); only with --wide.
     #[arg(long, value_enum, value_name = "FIELD", requires = "wide")]
     pub value: Option<WideValue>,
     #[command(flatten)]
