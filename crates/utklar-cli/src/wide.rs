@@ -124,21 +124,23 @@ impl Value {
     }
 }
 
+/// One line of the pivot: the rows of a group and care type by period.
+type Cells<'a> = BTreeMap<Period, &'a IndicatorRow>;
+
 /// The report pivoted: the periods (columns, in time order) and one line per group and care
 /// type (in group and care-type order) with the row of each period it has.
 pub struct Wide<'a> {
     by: GroupBy,
     value: Value,
     periods: Vec<Period>,
-    lines: Vec<((Group, CareType), BTreeMap<Period, &'a IndicatorRow>)>,
+    lines: Vec<((Group, CareType), Cells<'a>)>,
 }
 
 impl<'a> Wide<'a> {
     /// Pivots the report's rows; the columns are the periods that occur in the report.
     pub fn new(rows: &'a [IndicatorRow], by: GroupBy, value: Value) -> Self {
         let mut periods = BTreeSet::new();
-        let mut lines: BTreeMap<(Group, CareType), BTreeMap<Period, &IndicatorRow>> =
-            BTreeMap::new();
+        let mut lines: BTreeMap<(Group, CareType), Cells<'a>> = BTreeMap::new();
         for r in rows {
             periods.insert(r.period);
             lines
@@ -158,7 +160,7 @@ impl<'a> Wide<'a> {
     /// and whether the period had a row at all.
     fn values<'s>(
         &'s self,
-        cells: &'s BTreeMap<Period, &'a IndicatorRow>,
+        cells: &'s Cells<'a>,
     ) -> impl Iterator<Item = (Period, Option<&'a IndicatorRow>, Option<V>)> + 's {
         self.periods.iter().map(move |p| {
             let row = cells.get(p).copied();
@@ -285,7 +287,7 @@ impl<'a> Wide<'a> {
 struct JsonLine<'w, 'a> {
     wide: &'w Wide<'a>,
     key: (Group, CareType),
-    cells: &'w BTreeMap<Period, &'a IndicatorRow>,
+    cells: &'w Cells<'a>,
 }
 
 struct JsonValues<'w, 'a>(&'w JsonLine<'w, 'a>);
