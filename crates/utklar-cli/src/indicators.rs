@@ -15,6 +15,7 @@ use crate::sheetout::{
     output_path, write_excel_sv, write_xlsx, Cell, Dialect, Lang, Sheet, SheetArgs,
 };
 use crate::stream::{account, list_problems, measure_file};
+use crate::wide::{Value as WideValue, Wide};
 
 /// Options of `utklar indicators`.
 #[derive(Debug, clap::Args)]
@@ -23,6 +24,8 @@ Examples:
   utklar indicators --episodes export.csv --population builtin
   utklar indicators --episodes export.csv --by county --period quarter --format csv > ind.csv
   utklar indicators --episodes export.csv --population pop.csv --beds beds.csv --by county --format json
+  utklar indicators --episodes export.csv --wide --value goal_attainment --period quarter
+  utklar indicators --episodes export.xlsx --wide --format xlsx --output per-month.xlsx --lang sv
 
 Rows that cannot be used (bad dates, unknown codes, negative days, repeated ids …) are left out
 and counted on standard error; --strict stops instead, lists them and exits with status 1.
@@ -93,6 +96,17 @@ pub struct Args {
     /// it cannot be recovered from the county's total. 0 and 1 suppress nothing.
     #[arg(long, value_name = "K")]
     pub suppress_below: Option<u64>,
+    /// Periods in columns: one row per group and care type, one column per period of the
+    /// report (month, quarter or year as --period), holding the indicator chosen with --value.
+    /// A period in which the group has no episode, a suppressed row and a value that cannot be
+    /// computed are empty cells (the table writes `–` for the last). Works with every
+    /// --format; in JSON each row is {group, "care_type", "values": {period: value or null}}.
+    #[arg(long)]
+    pub wide: bool,
+    /// The indicator in the cells of --wide, named as the field of the long output (default
+    /// mean_days); only with --wide.
+    #[arg(long, value_enum, value_name = "FIELD", requires = "wide")]
+    pub value: Option<WideValue>,
     #[command(flatten)]
     pub sheet_out: SheetArgs,
 }
@@ -147,20 +161,38 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     };
     let mut report = set.indicators(a.by, population.as_ref(), beds.as_ref());
     let suppressed = a.suppress_below.map(|k| report.suppress_below(k));
-    match a.format {
-        Format::Table => write_table(&report.rows, a.by, out)?,
-        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
-            let sheet = indicator_sheet(&report.rows, a.by, suppressed.is_some(), a.sheet_out.lang);
-            write_excel_sv(&sheet, out)?;
+    if a.wide {
+        let wide = Wide::new(&report.rows, a.by, a.value.unwrap_or_default());
+        match a.format {
+            Format::Table => wide.write_table(out)?,
+            Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+                write_excel_sv(&wide.sheet(a.sheet_out.lang), out)?;
+            }
+            Format::Csv => wide.write_csv(out)?,
+            Format::Xlsx => write_xlsx(
+                output_path(a.sheet_out.output.as_ref())?,
+                &[wide.sheet(a.sheet_out.lang)],
+            )?,
+            Format::Json => wide.write_json(out)?,
         }
-        Format::Csv => write_csv(&report.rows, a.by, suppressed.is_some(), out)?,
-        Format::Xlsx => {
-            let sheet = indicator_sheet(&report.rows, a.by, suppressed.is_some(), a.sheet_out.lang);
-            write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet])?;
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report.rows)?;
-            writeln!(out)?;
+    } else {
+        match a.format {
+            Format::Table => write_table(&report.rows, a.by, out)?,
+            Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+                let sheet =
+                    indicator_sheet(&report.rows, a.by, suppressed.is_some(), a.sheet_out.lang);
+                write_excel_sv(&sheet, out)?;
+            }
+            Format::Csv => write_csv(&report.rows, a.by, suppressed.is_some(), out)?,
+            Format::Xlsx => {
+                let sheet =
+                    indicator_sheet(&report.rows, a.by, suppressed.is_some(), a.sheet_out.lang);
+                write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet])?;
+            }
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *out, &report.rows)?;
+                writeln!(out)?;
+            }
         }
     }
     out.flush()?;

@@ -16,6 +16,7 @@ mod sheetout;
 mod stream;
 mod synth;
 mod validate;
+mod wide;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
