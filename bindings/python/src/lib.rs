@@ -45,10 +45,16 @@ fn arrow_to_py(py: Python<'_>, e: utklar_arrow::Error) -> PyErr {
     }
 }
 
-/// Reads an episode table into the core's data set, the GIL released.
-fn read_set(py: Python<'_>, episodes: &Bound<'_, PyAny>) -> PyResult<EpisodeSet> {
+/// Reads an episode table into the core's data set, the GIL released; ids that look like
+/// personal identity numbers let through when `allow_personal_ids` (otherwise the set's
+/// computations refuse them).
+fn read_set(
+    py: Python<'_>,
+    episodes: &Bound<'_, PyAny>,
+    allow_personal_ids: bool,
+) -> PyResult<EpisodeSet> {
     let reader = open(episodes)?;
-    py.detach(|| utklar_arrow::read_set(reader))
+    py.detach(|| utklar_arrow::read_set_with(reader, allow_personal_ids))
         .map_err(|e| arrow_to_py(py, e))
 }
 
@@ -230,7 +236,7 @@ fn reference_rows(
     Ok(())
 }
 
-fn indicator_table(report: &IndicatorReport, by: GroupBy) -> ArrowTable {
+fn indicator_table(report: &IndicatorReport, by: GroupBy, suppression: bool) -> ArrowTable {
     let rows = &report.rows;
     let mut t = TableBuilder::default();
     match by {
@@ -252,19 +258,15 @@ fn indicator_table(report: &IndicatorReport, by: GroupBy) -> ArrowTable {
     }
     t.text("care_type", rows.iter().map(|r| Some(r.care_type.as_str())));
     t.text("period", rows.iter().map(|r| Some(r.period.to_string())));
-    t.int(
-        "episodes",
-        rows.iter().map(|r| Some(r.measures.episodes() as i64)),
-    );
-    t.int("day0", rows.iter().map(|r| Some(r.measures.day0 as i64)));
-    t.int(
-        "ready_ge1",
-        rows.iter().map(|r| Some(r.measures.ready_ge1 as i64)),
-    );
-    t.int(
-        "ready_days",
-        rows.iter().map(|r| Some(r.measures.ready_days as i64)),
-    );
+    // A suppressed row's measures are not published: null, never a 0.
+    let measure = |f: fn(&utklar_core::Measures) -> u64| {
+        rows.iter()
+            .map(move |r| r.published_measures().map(|m| f(&m) as i64))
+    };
+    t.int("episodes", measure(utklar_core::Measures::episodes));
+    t.int("day0", measure(|m| m.day0));
+    t.int("ready_ge1", measure(|m| m.ready_ge1));
+    t.int("ready_days", measure(|m| m.ready_days));
     t.float("goal_attainment", rows.iter().map(|r| r.goal_attainment));
     t.float("mean_days", rows.iter().map(|r| r.mean_days));
     t.float(
@@ -274,6 +276,9 @@ fn indicator_table(report: &IndicatorReport, by: GroupBy) -> ArrowTable {
     t.float("days_per_1000", rows.iter().map(|r| r.days_per_1000));
     t.float("occupied_beds", rows.iter().map(|r| r.occupied_beds));
     t.float("bed_share_pct", rows.iter().map(|r| r.bed_share_pct));
+    if suppression {
+        t.boolean("suppressed", rows.iter().map(|r| Some(r.suppressed)));
+    }
     t.finish()
 }
 
@@ -312,7 +317,7 @@ fn options(
 
 /// The national indicators of an episode table (see `utklar.indicators`).
 #[pyfunction]
-#[pyo3(signature = (episodes, *, period="month", by="municipality", negative_days="exclude", population=None, beds=None, strict=false, min_age=None))]
+#[pyo3(signature = (episodes, *, period="month", by="municipality", negative_days="exclude", population=None, beds=None, strict=false, min_age=None, suppress_below=None, allow_personal_ids=false))]
 #[allow(clippy::too_many_arguments)]
 fn indicators<'py>(
     py: Python<'py>,
@@ -324,34 +329,49 @@ fn indicators<'py>(
     beds: Option<&Bound<'py, PyAny>>,
     strict: bool,
     min_age: Option<i64>,
+    suppress_below: Option<u64>,
+    allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let opts = options(py, period, negative_days, strict, min_age)?;
     let by: GroupBy = parse(py, by)?;
     let population = population_of(py, population)?;
     let beds = beds_of(py, beds)?;
     let reader = open(episodes)?;
+    // One worker per core, at most 8 (as `utklar_arrow::measure`).
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
     let report = py
         .detach(|| {
-            utklar_arrow::measure(reader, &opts)
-                .map(|set| set.indicators(by, population.as_ref(), beds.as_ref()))
+            utklar_arrow::measure_with_threads(reader, &opts, threads, allow_personal_ids).map(
+                |set| {
+                    let mut report = set.indicators(by, population.as_ref(), beds.as_ref());
+                    if let Some(k) = suppress_below {
+                        report.suppress_below(k);
+                    }
+                    report
+                },
+            )
         })
         .map_err(|e| arrow_to_py(py, e))?;
     Ok((
-        indicator_table(&report, by),
+        indicator_table(&report, by, suppress_below.is_some()),
         report_dict(py, &report.exclusions)?,
     ))
 }
 
 /// Every problem of every row (see `utklar.validate`).
 #[pyfunction]
-#[pyo3(signature = (episodes, *, negative_days="exclude"))]
+#[pyo3(signature = (episodes, *, negative_days="exclude", allow_personal_ids=false))]
 fn validate_rows<'py>(
     py: Python<'py>,
     episodes: &Bound<'py, PyAny>,
     negative_days: &str,
+    allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, u64)> {
     let policy: NegativeDays = parse(py, negative_days)?;
-    let set = read_set(py, episodes)?;
+    let set = read_set(py, episodes, allow_personal_ids)?;
+    core(py, set.check_personal_ids())?;
     let (problems, rows_in) = py.detach(|| {
         // The problems of the unreadable rows, and the negative days of the episodes under
         // the policy (the core's check of episode values), at their input rows.
@@ -381,13 +401,14 @@ fn validate_rows<'py>(
 
 /// Patients ready and not yet discharged on a date (see `utklar.census`).
 #[pyfunction]
-#[pyo3(signature = (episodes, on))]
+#[pyo3(signature = (episodes, on, *, allow_personal_ids=false))]
 fn census<'py>(
     py: Python<'py>,
     episodes: &Bound<'py, PyAny>,
     on: NaiveDate,
+    allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
-    let set = read_set(py, episodes)?;
+    let set = read_set(py, episodes, allow_personal_ids)?;
     let (waiting, report) = py
         .detach(|| -> Result<_, Error> {
             set.check_personal_ids()?;
@@ -586,7 +607,7 @@ fn _core_indicators_of_synth<'py>(
         utklar_core::indicators(&synth::generate(&sopts), &opts, by, Some(&pop), None),
     )?;
     Ok((
-        indicator_table(&report, by),
+        indicator_table(&report, by, false),
         report_dict(py, &report.exclusions)?,
     ))
 }
@@ -594,13 +615,14 @@ fn _core_indicators_of_synth<'py>(
 /// An invoice (see `utklar.invoice`): lines, totals, not billed, a summary and the report of
 /// unreadable rows.
 #[pyfunction]
-#[pyo3(signature = (episodes, agreement, *, amounts=None))]
+#[pyo3(signature = (episodes, agreement, *, amounts=None, allow_personal_ids=false))]
 #[allow(clippy::type_complexity)]
 fn invoice<'py>(
     py: Python<'py>,
     episodes: &Bound<'py, PyAny>,
     agreement: &Bound<'py, PyAny>,
     amounts: Option<&Bound<'py, PyDict>>,
+    allow_personal_ids: bool,
 ) -> PyResult<(
     ArrowTable,
     ArrowTable,
@@ -610,7 +632,7 @@ fn invoice<'py>(
 )> {
     let agreement = payment::agreement_of(py, agreement)?;
     let amounts = payment::amounts_of(py, amounts)?;
-    let set = read_set(py, episodes)?;
+    let set = read_set(py, episodes, allow_personal_ids)?;
     let report = set_report(&set);
     // Input rows throughout; the unreadable rows not billed as bad data, as in the CLI.
     let inv = core(py, py.detach(|| set.invoice(&agreement, &amounts)))?;
@@ -639,12 +661,13 @@ fn invoice<'py>(
 
 /// Several agreements over the same episodes (see `utklar.compare`).
 #[pyfunction]
-#[pyo3(signature = (episodes, agreements, *, amounts=None))]
+#[pyo3(signature = (episodes, agreements, *, amounts=None, allow_personal_ids=false))]
 fn compare<'py>(
     py: Python<'py>,
     episodes: &Bound<'py, PyAny>,
     agreements: &Bound<'py, PyAny>,
     amounts: Option<&Bound<'py, PyDict>>,
+    allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let mut named: Vec<(String, utklar_core::payment::Agreement)> = Vec::new();
     if let Ok(d) = agreements.cast::<PyDict>() {
@@ -680,7 +703,7 @@ fn compare<'py>(
         }
     }
     let amounts = payment::amounts_of(py, amounts)?;
-    let set = read_set(py, episodes)?;
+    let set = read_set(py, episodes, allow_personal_ids)?;
     let report = set_report(&set);
     let c = core(py, py.detach(|| set.compare(&named, &amounts)))?;
     Ok((payment::comparison_table(&c), report_dict(py, &report)?))
@@ -688,7 +711,8 @@ fn compare<'py>(
 
 /// A grid of thresholds × grace days over one agreement (see `utklar.sweep`).
 #[pyfunction]
-#[pyo3(signature = (episodes, agreement, *, thresholds=Vec::new(), grace_days=Vec::new(), amounts=None, by_municipality=false))]
+#[pyo3(signature = (episodes, agreement, *, thresholds=Vec::new(), grace_days=Vec::new(), amounts=None, by_municipality=false, allow_personal_ids=false))]
+#[allow(clippy::too_many_arguments)]
 fn sweep<'py>(
     py: Python<'py>,
     episodes: &Bound<'py, PyAny>,
@@ -697,10 +721,11 @@ fn sweep<'py>(
     grace_days: Vec<u32>,
     amounts: Option<&Bound<'py, PyDict>>,
     by_municipality: bool,
+    allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let agreement = payment::agreement_of(py, agreement)?;
     let amounts = payment::amounts_of(py, amounts)?;
-    let set = read_set(py, episodes)?;
+    let set = read_set(py, episodes, allow_personal_ids)?;
     let report = set_report(&set);
     let s = core(
         py,

@@ -1,9 +1,12 @@
 //! Measures of a stream of record batches, in one pass and bounded memory.
 //!
-//! Each batch is cut into slices. A slice's rows are read (every rule but the repeated id:
-//! [`EpisodeReader::read_facts`]) on worker threads; this thread takes the slices back in row
-//! order, checks the ids for repeats ([`EpisodeReader::check_duplicate`]) and adds each row to
-//! the measures or to the account. The result is the one of reading the rows one by one.
+//! Each batch is cut into slices. A worker thread reads a slice's rows (every rule but the
+//! repeated id: [`EpisodeReader::read_facts`]) and hands the ids to this thread, which checks
+//! them for repeats in row order ([`EpisodeReader::check_duplicate`]) and hands the slice back
+//! with the repeats marked; the worker then adds each row to its own [`MeasureSet`] — to the
+//! measures or to the account. The workers' sets are merged and their problems put back in
+//! row order ([`MeasureSet::sort_problems_by_row`]): the result is the one of reading the rows
+//! one by one.
 
 use std::sync::mpsc;
 
@@ -17,7 +20,7 @@ use crate::{column_map, BatchCells, Error};
 const SLICE_ROWS: usize = 8192;
 
 /// Slices in flight per worker (the memory held beside the input is bounded by this).
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: usize = 3;
 
 /// Most worker threads.
 const MAX_THREADS: usize = 8;
@@ -37,6 +40,11 @@ struct Slice {
     first_row: usize,
     rows: Vec<SliceRow>,
     problems: Vec<Problem>,
+    /// The repeated-id problems, in row order.
+    repeats: Vec<Problem>,
+    /// For each row with a repeated id: its index in the slice and the end of its problems in
+    /// `repeats`.
+    repeated: Vec<(usize, usize)>,
 }
 
 impl Slice {
@@ -45,6 +53,8 @@ impl Slice {
         self.first_row = offset + from;
         self.rows.clear();
         self.problems.clear();
+        self.repeats.clear();
+        self.repeated.clear();
         let mut row = Row::default();
         for i in from..to {
             cells.fill(i, &mut row);
@@ -56,35 +66,49 @@ impl Slice {
             });
         }
     }
-}
 
-/// The sequential half: the duplicate check in row order and the measures.
-struct Account<'o> {
-    reader: EpisodeReader,
-    set: MeasureSet,
-    repeated: Vec<Problem>,
-    opts: &'o IndicatorOptions,
-}
-
-impl Account<'_> {
-    fn take(&mut self, s: &Slice) {
-        self.reader.prefetch(s.rows.iter().filter_map(|r| r.id));
-        let mut start = 0;
-        for (i, r) in s.rows.iter().enumerate() {
-            let row = s.first_row + i;
-            let own = &s.problems[start..r.end];
-            start = r.end;
+    /// The duplicate check of every row, in row order (this slice must follow the ones
+    /// `reader` has seen): marks the rows whose id repeats.
+    fn check(&mut self, reader: &mut EpisodeReader) {
+        reader.prefetch(self.rows.iter().filter_map(|r| r.id));
+        for (i, r) in self.rows.iter().enumerate() {
             if let Some(id) = r.id {
-                self.reader.check_duplicate(row, id, &mut self.repeated);
+                let before = self.repeats.len();
+                reader.check_duplicate(self.first_row + i, id, &mut self.repeats);
+                if self.repeats.len() > before {
+                    self.repeated.push((i, self.repeats.len()));
+                }
             }
+        }
+    }
+
+    /// Adds every row, checked, to `set`: to the measures when it has no problem, to the
+    /// account with its problems (its own, then the repeated id) otherwise.
+    fn push(&self, set: &mut MeasureSet, opts: &IndicatorOptions) {
+        let mut start = 0;
+        let mut repeated = self.repeated.iter().peekable();
+        let mut repeat_start = 0;
+        for (i, r) in self.rows.iter().enumerate() {
+            let row = self.first_row + i;
+            let own = &self.problems[start..r.end];
+            start = r.end;
+            let repeats = match repeated.next_if(|(at, _)| *at == i) {
+                Some(&(_, end)) => {
+                    let p = &self.repeats[repeat_start..end];
+                    repeat_start = end;
+                    p
+                }
+                None => &[],
+            };
             match &r.facts {
-                Some(facts) if own.is_empty() && self.repeated.is_empty() => {
-                    self.set.push_facts(row, facts, self.opts);
+                Some(facts) if own.is_empty() && repeats.is_empty() => {
+                    set.push_facts(row, facts, opts);
                 }
                 _ => {
-                    let mut problems = own.to_vec();
-                    problems.append(&mut self.repeated);
-                    self.set.push_problems(problems);
+                    let mut problems = Vec::with_capacity(own.len() + repeats.len());
+                    problems.extend_from_slice(own);
+                    problems.extend_from_slice(repeats);
+                    set.push_problems(problems);
                 }
             }
         }
@@ -144,12 +168,7 @@ pub fn measure_with_threads(
     let map = column_map(&reader.schema())?;
     let mut ids = EpisodeReader::new();
     ids.allow_personal_ids(allow_personal_ids);
-    let mut account = Account {
-        reader: ids,
-        set: MeasureSet::new(opts.period),
-        repeated: Vec::new(),
-        opts,
-    };
+    let mut set = MeasureSet::new(opts.period);
     let mut offset = 0usize;
     let mut slice = Slice::default();
     for batch in reader {
@@ -162,56 +181,99 @@ pub fn measure_with_threads(
             for k in 0..slices {
                 let from = k * SLICE_ROWS;
                 slice.read(&cells, from, (from + SLICE_ROWS).min(n), offset);
-                account.take(&slice);
+                slice.check(&mut ids);
+                slice.push(&mut set, opts);
             }
         } else {
-            in_parallel(&cells, offset, workers, &mut account)?;
+            for part in in_parallel(&cells, offset, workers, &mut ids, opts)? {
+                set.merge(&part)?;
+            }
         }
         offset += n;
     }
-    account.reader.finish()?;
-    Ok(account.set.finish(opts)?)
+    ids.finish()?;
+    set.sort_problems_by_row();
+    Ok(set.finish(opts)?)
 }
 
-/// Reads the slices of one batch on `workers` threads (slice `k` on worker `k % workers`) and
-/// takes them into `account` in order.
+/// Measures the slices of one batch on `workers` threads (slice `k` on worker `k % workers`),
+/// checking their ids here in row order; returns each worker's set.
 fn in_parallel(
     cells: &BatchCells<'_>,
     offset: usize,
     workers: usize,
-    account: &mut Account<'_>,
-) -> Result<(), Error> {
+    ids: &mut EpisodeReader,
+    opts: &IndicatorOptions,
+) -> Result<Vec<MeasureSet>, Error> {
     let n = cells.len();
     let slices = n.div_ceil(SLICE_ROWS);
+    let stopped = || {
+        Error::Arrow(arrow_schema::ArrowError::ComputeError(
+            "a worker thread measuring rows stopped".into(),
+        ))
+    };
     std::thread::scope(|scope| {
         let mut lanes = Vec::with_capacity(workers);
+        let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
-            let (full_tx, full_rx) = mpsc::sync_channel::<Slice>(IN_FLIGHT);
-            let (empty_tx, empty_rx) = mpsc::channel::<Slice>();
-            scope.spawn(move || {
+            // Read slices to this thread, checked ones back.
+            let (read_tx, read_rx) = mpsc::sync_channel::<Slice>(IN_FLIGHT);
+            let (checked_tx, checked_rx) = mpsc::channel::<Slice>();
+            handles.push(scope.spawn(move || {
+                let mut set = MeasureSet::new(opts.period);
+                let mut spare: Vec<Slice> = Vec::new();
+                let mut pending = 0usize;
+                let mut take = |s: Slice, spare: &mut Vec<Slice>| {
+                    s.push(&mut set, opts);
+                    spare.push(s);
+                };
                 for k in (w..slices).step_by(workers) {
-                    let mut s = empty_rx.try_recv().unwrap_or_default();
+                    let mut s = spare.pop().unwrap_or_default();
                     let from = k * SLICE_ROWS;
                     s.read(cells, from, (from + SLICE_ROWS).min(n), offset);
-                    // A closed channel: the taker stopped; stop too.
-                    if full_tx.send(s).is_err() {
-                        break;
+                    // A closed channel: the checker stopped; stop too.
+                    if read_tx.send(s).is_err() {
+                        return None;
+                    }
+                    pending += 1;
+                    // Measure the slices already checked; wait for one when enough are out.
+                    loop {
+                        let next = if pending >= IN_FLIGHT {
+                            checked_rx.recv().ok()
+                        } else {
+                            checked_rx.try_recv().ok()
+                        };
+                        let Some(c) = next else { break };
+                        take(c, &mut spare);
+                        pending -= 1;
+                    }
+                    if pending >= IN_FLIGHT {
+                        return None;
                     }
                 }
-            });
-            lanes.push((full_rx, empty_tx));
+                drop(read_tx);
+                while pending > 0 {
+                    take(checked_rx.recv().ok()?, &mut spare);
+                    pending -= 1;
+                }
+                Some(set)
+            }));
+            lanes.push((read_rx, checked_tx));
         }
         for k in 0..slices {
-            let (full, empty) = &lanes[k % workers];
-            let Ok(s) = full.recv() else {
-                return Err(Error::Arrow(arrow_schema::ArrowError::ComputeError(
-                    "a worker thread reading rows stopped".into(),
-                )));
+            let (read, checked) = &lanes[k % workers];
+            let Ok(mut s) = read.recv() else {
+                return Err(stopped());
             };
-            account.take(&s);
-            // The worker may be done: then the slice is dropped.
-            let _ = empty.send(s);
+            s.check(ids);
+            if checked.send(s).is_err() {
+                return Err(stopped());
+            }
         }
-        Ok(())
+        drop(lanes);
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten().ok_or_else(stopped))
+            .collect()
     })
 }

@@ -240,6 +240,8 @@ def indicators(
     beds: Any = None,
     strict: bool = False,
     min_age: int | None = None,
+    suppress_below: int | None = None,
+    allow_personal_ids: bool = False,
 ) -> Any:
     """The national indicators per group, care type and period (docs/counting.md, docs/indicators.md).
 
@@ -261,13 +263,21 @@ def indicators(
             (county level only).
         strict: raise :class:`InvalidRowsError` listing every bad row instead of excluding.
         min_age: only episodes of patients at least this old (SKR used 65 for 2014-2016).
+        suppress_below: small-cell suppression for publishing (``k`` >= 2): every row with 1
+            to ``k - 1`` episodes has its measures and indicators null, and so has the
+            next-smallest row of its group when it is the group's only one (docs/indicators.md).
+            The table then has a ``suppressed`` column.
+        allow_personal_ids: read tables whose ``episode_id`` or ``patient_id`` values look like
+            Swedish personal identity numbers (personnummer, samordningsnummer). By default
+            such a table is refused with :class:`PersonalDataError`, naming the column and how
+            many values, never a value: use pseudonymous ids.
 
     Returns:
         A table of the caller's library with the columns ``municipality`` (or ``county``;
         none for the nation), ``care_type``, ``period``, ``episodes``, ``day0``,
         ``ready_ge1``, ``ready_days``, ``goal_attainment``, ``mean_days``,
-        ``mean_days_incl_day0``, ``days_per_1000``, ``occupied_beds``, ``bed_share_pct``. A
-        value that cannot be computed is null (NaN in pandas), never 0. The exclusion
+        ``mean_days_incl_day0``, ``days_per_1000``, ``occupied_beds``, ``bed_share_pct`` (and
+        ``suppressed`` with ``suppress_below``). A value that cannot be computed is null (NaN in pandas), never 0. The exclusion
         report is attached (see :func:`last_exclusions`).
 
     Every row goes through the same checks as :func:`validate` and the command line,
@@ -288,6 +298,16 @@ def indicators(
     0     08  2025-03         2              0.5                  2.0
     >>> out.attrs["utklar_exclusions"]["open"]   # e3 is still in hospital
     1
+    >>> utklar.indicators(df, suppress_below=2)[["municipality", "episodes", "suppressed"]]
+      municipality  episodes  suppressed
+    0         0880         2       False
+    >>> utklar.indicators(df, suppress_below=3)[["episodes", "mean_days", "suppressed"]]
+       episodes  mean_days  suppressed
+    0       NaN        NaN        True
+    >>> utklar.indicators(df.assign(episode_id=["19121212-1212", "e2", "e3"]))
+    Traceback (most recent call last):
+    ...
+    utklar.PersonalDataError: ...
     >>> utklar.indicators(df, period="week")
     Traceback (most recent call last):
     ...
@@ -303,17 +323,21 @@ def indicators(
         beds=beds,
         strict=strict,
         min_age=min_age,
+        suppress_below=suppress_below,
+        allow_personal_ids=allow_personal_ids,
     )
     return to_library(table, library, _remember(report), report.get("json"))
 
 
-def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
+def validate(episodes: Any, *, negative_days: str = "exclude", allow_personal_ids: bool = False) -> Any:
     """Every problem of every row (docs/bad-input.md), as a table of the caller's library.
 
     Columns: ``row`` (0-based), ``column``, ``reason``, ``hint`` (how to fix it). An empty
     table means the episodes are clean. Checks every cell with the core's parsers, dates in
     1990-2100, known municipality codes and care types, discharge and ready notice not before
     admission, unique ``episode_id``, and negative days unless ``negative_days="day0"``.
+    Ids that look like personal identity numbers raise :class:`PersonalDataError` unless
+    ``allow_personal_ids=True`` (see :func:`indicators`).
 
     >>> import polars as pl, utklar
     >>> df = pl.DataFrame({
@@ -326,16 +350,19 @@ def validate(episodes: Any, *, negative_days: str = "exclude") -> Any:
     [(1, 'care_type', 'unknown_care_type'), (1, 'episode_id', 'duplicate_episode_id'), (2, 'ready_at', 'unparseable_date')]
     """
     library = library_of(episodes)
-    table, _rows = _utklar.validate_rows(source(episodes), negative_days=negative_days)
+    table, _rows = _utklar.validate_rows(
+        source(episodes), negative_days=negative_days, allow_personal_ids=allow_personal_ids
+    )
     return to_library(table, library)
 
 
-def census(episodes: Any, on: _dt.date | str) -> Any:
+def census(episodes: Any, on: _dt.date | str, *, allow_personal_ids: bool = False) -> Any:
     """The patients ready and not yet discharged on date ``on`` (docs/counting.md).
 
     Columns: ``row``, ``episode_id``, ``municipality``, ``care_type``, ``ready_date``,
     ``waited_days`` (``on`` minus the ready date). Rows that cannot be read are left out and
-    reported (see :func:`last_exclusions`).
+    reported (see :func:`last_exclusions`). Ids that look like personal identity numbers
+    raise :class:`PersonalDataError` unless ``allow_personal_ids=True`` (see :func:`indicators`).
 
     >>> import pyarrow as pa, datetime, utklar
     >>> t = pa.table({"episode_id": ["a", "b"], "municipality": ["0880", "0880"],
@@ -353,7 +380,7 @@ def census(episodes: Any, on: _dt.date | str) -> Any:
     elif isinstance(on, _dt.datetime):
         on = on.date()
     library = library_of(episodes)
-    table, report = _utklar.census(source(episodes), on)
+    table, report = _utklar.census(source(episodes), on, allow_personal_ids=allow_personal_ids)
     return to_library(table, library, _remember(report), report.get("json"))
 
 
@@ -467,7 +494,13 @@ class Invoice:
         return self.billed_episodes + sum(self.not_billed_counts.values()) == self.episodes_in
 
 
-def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None) -> Invoice:
+def invoice(
+    episodes: Any,
+    agreement: Agreement | str,
+    *,
+    amounts: dict[int, Any] | None = None,
+    allow_personal_ids: bool = False,
+) -> Invoice:
     """The invoice of an agreement over an episode table (docs/payments.md).
 
     Args:
@@ -478,6 +511,10 @@ def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any
         amounts: kronor per care day by year, on top of the sourced national amounts (2019,
             2020, 2022, 2024): ``{2025: 10900}`` or ``{2025: "10900.50"}``. A billed day in a
             year without an amount raises :class:`MissingAmountError` naming the year.
+        allow_personal_ids: read tables whose ``episode_id`` or ``patient_id`` values look like
+            Swedish personal identity numbers (personnummer, samordningsnummer). By default
+            such a table is refused with :class:`PersonalDataError`, naming the column and how
+            many values, never a value: use pseudonymous ids.
 
     Returns:
         An :class:`Invoice` whose tables are of the caller's library.
@@ -503,7 +540,9 @@ def invoice(episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any
     utklar.MissingAmountError: no national amount per care day for 2025: sourced amounts exist for 2019, 2020, 2022 and 2024; give the amount per care day for 2025 with the call's amounts (amounts={2025: KRONOR})
     """
     library = library_of(episodes)
-    lines, totals, not_billed, summary, report = _utklar.invoice(source(episodes), agreement, amounts=amounts)
+    lines, totals, not_billed, summary, report = _utklar.invoice(
+        source(episodes), agreement, amounts=amounts, allow_personal_ids=allow_personal_ids
+    )
     rep = _remember(report)
     return Invoice(
         agreement=summary["agreement"],
@@ -523,6 +562,7 @@ def compare(
     agreements: list[Agreement | str] | dict[str, Agreement | str],
     *,
     amounts: dict[int, Any] | None = None,
+    allow_personal_ids: bool = False,
 ) -> Any:
     """Several agreements over the same episodes, side by side (what-if analysis).
 
@@ -530,7 +570,9 @@ def compare(
     result, a table of the caller's library, has one row per municipality, care type, period
     and agreement: ``municipality``, ``care_type``, ``period``, ``agreement``,
     ``billed_days``, ``amount_ore``. Periods are the coarsest of the agreements' periods per
-    care type, so rows line up. Pivot it for a wide view.
+    care type, so rows line up. Pivot it for a wide view. Ids that look like personal
+    identity numbers raise :class:`PersonalDataError` unless ``allow_personal_ids=True``
+    (see :func:`indicators`).
 
     >>> import polars as pl, utklar
     >>> eps = utklar.synth(county="08", year=2024, episodes=3000, library="polars")
@@ -543,7 +585,9 @@ def compare(
     True
     """
     library = library_of(episodes)
-    table, report = _utklar.compare(source(episodes), agreements, amounts=amounts)
+    table, report = _utklar.compare(
+        source(episodes), agreements, amounts=amounts, allow_personal_ids=allow_personal_ids
+    )
     return to_library(table, library, _remember(report), report.get("json"))
 
 
@@ -555,6 +599,7 @@ def sweep(
     grace_days: list[int] | tuple[int, ...] = (),
     amounts: dict[int, Any] | None = None,
     by_municipality: bool = False,
+    allow_personal_ids: bool = False,
 ) -> Any:
     """A grid of thresholds x grace days over one agreement: what each variant would bill.
 
@@ -564,6 +609,8 @@ def sweep(
     large grid stays fast. Columns: ``threshold_days``, ``grace_days``, ``billed_days``,
     ``amount_ore``, ``liable_periods``; with ``by_municipality=True`` one row per variant and
     municipality: ``threshold_days``, ``grace_days``, ``municipality``, ``amount_ore``.
+    Ids that look like personal identity numbers raise :class:`PersonalDataError` unless
+    ``allow_personal_ids=True`` (see :func:`indicators`).
 
     >>> import pandas as pd, utklar
     >>> eps = utklar.synth(county="08", year=2024, episodes=3000, library="pandas")
@@ -581,5 +628,6 @@ def sweep(
         grace_days=list(grace_days),
         amounts=amounts,
         by_municipality=by_municipality,
+        allow_personal_ids=allow_personal_ids,
     )
     return to_library(table, library, _remember(report), report.get("json"))

@@ -116,11 +116,15 @@ def indicators(
     beds: Any | None = None,
     strict: bool = False,
     min_age: int | None = None,
+    suppress_below: int | None = None,
+    allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
 def validate_rows(
-    episodes: Any, *, negative_days: str = "exclude"
+    episodes: Any, *, negative_days: str = "exclude", allow_personal_ids: bool = False
 ) -> tuple[ArrowTable, int]: ...
-def census(episodes: Any, on: datetime.date) -> tuple[ArrowTable, dict[str, Any]]: ...
+def census(
+    episodes: Any, on: datetime.date, *, allow_personal_ids: bool = False
+) -> tuple[ArrowTable, dict[str, Any]]: ...
 def synth_episodes(
     *,
     year: int = 2025,
@@ -157,13 +161,18 @@ def _core_invoice_of_synth(
 def municipalities() -> ArrowTable: ...
 def reasons() -> list[tuple[str, str]]: ...
 def invoice(
-    episodes: Any, agreement: Agreement | str, *, amounts: dict[int, Any] | None = None
+    episodes: Any,
+    agreement: Agreement | str,
+    *,
+    amounts: dict[int, Any] | None = None,
+    allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, ArrowTable, ArrowTable, dict[str, Any], dict[str, Any]]: ...
 def compare(
     episodes: Any,
     agreements: list[Agreement | str] | dict[str, Agreement | str],
     *,
     amounts: dict[int, Any] | None = None,
+    allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
 def sweep(
     episodes: Any,
@@ -173,4 +182,5 @@ def sweep(
     grace_days: list[int] = ...,
     amounts: dict[int, Any] | None = None,
     by_municipality: bool = False,
+    allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...

@@ -237,6 +237,9 @@ pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
 pub fn care_type(v: Value<'_>) -> Result<Option<CareType>, Reason> {
     let c = match v {
         _ if v.is_absent() => return Ok(None),
+        // The canonical spellings as they are written, then every other spelling.
+        Value::Text(s) if s == CareType::Somatic.as_str() => Some(CareType::Somatic),
+        Value::Text(s) if s == CareType::Psychiatric.as_str() => Some(CareType::Psychiatric),
         Value::Text(s) => s.parse::<CareType>().ok(),
         Value::Int(i) => u8::try_from(i).ok().and_then(CareType::from_code),
         Value::Float(x) => whole(x)
@@ -256,10 +259,29 @@ fn time_reason(e: &TimeError) -> Reason {
 
 fn in_range(day: i32) -> Result<NaiveDate, Reason> {
     if time::day_in_range(day) {
-        Ok(time::date_of_day(day))
+        date_of_day(day).ok_or(Reason::DateOutOfRange)
     } else {
         Err(Reason::DateOutOfRange)
     }
+}
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01 (day number 0).
+const CE_TO_EPOCH: i32 = 719_163;
+
+/// [`time::date_of_day`] by chrono's day-of-the-era constructor: the same date, without the
+/// detour through a duration (the row reader's hot path). `None` only far outside any
+/// valid range.
+#[inline]
+pub(crate) fn date_of_day(day: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(day.checked_add(CE_TO_EPOCH)?)
+}
+
+/// [`time::day_number`] by chrono's day of the era: the same number, without computing a
+/// duration between two dates (the row reader's hot path).
+#[inline]
+pub(crate) fn day_number(date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    date.num_days_from_ce() - CE_TO_EPOCH
 }
 
 /// The local date and time of an instant (seconds since the Unix epoch, UTC).
@@ -299,7 +321,7 @@ pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
         }
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
-            in_range(time::day_number(local.date()))?;
+            in_range(day_number(local.date()))?;
             Ok(Some(NoticeTime::from(local)))
         }
         _ => Err(Reason::UnparseableDate),
@@ -328,7 +350,7 @@ pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
         Value::Date(d) | Value::DateTime { day: d, .. } => in_range(d).map(Some),
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
-            in_range(time::day_number(local.date())).map(Some)
+            in_range(day_number(local.date())).map(Some)
         }
         _ => Err(Reason::UnparseableDate),
     }
@@ -424,6 +446,41 @@ mod tests {
             assert_eq!(age(v), Ok(None));
             assert_eq!(flag(v), Ok(None));
             assert!(id(v).is_none());
+        }
+    }
+
+    #[test]
+    fn day_numbers_agree_with_the_time_module() {
+        for day in time::MIN_DAY - 800_000..=time::MAX_DAY + 800_000 {
+            let date = time::date_of_day(day);
+            assert_eq!(date_of_day(day), Some(date), "{day}");
+            assert_eq!(day_number(date), time::day_number(date), "{day}");
+        }
+        assert_eq!(date_of_day(i32::MAX), None);
+    }
+
+    #[test]
+    fn care_type_fast_path_agrees_with_the_parse() {
+        for s in [
+            "somatic",
+            "psychiatric",
+            "Somatic",
+            " somatic",
+            "PSYKIATRISK",
+            "somatik",
+            "x",
+        ] {
+            assert_eq!(
+                care_type(Value::Text(s)),
+                if crate::text::is_blank(s) {
+                    Ok(None)
+                } else {
+                    s.parse::<CareType>()
+                        .map(Some)
+                        .map_err(|_| Reason::UnknownCareType)
+                },
+                "{s}"
+            );
         }
     }
 

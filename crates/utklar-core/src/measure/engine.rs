@@ -446,6 +446,37 @@ impl MeasureSet {
         }
     }
 
+    /// Puts the problems back in row order after merging sets whose rows interleave (threads
+    /// that measured alternate slices of one input): a stable sort by row, so each row's
+    /// problems stay in the order they were found. Changes nothing for sets merged in row
+    /// order.
+    ///
+    /// ```
+    /// use utklar_core::{synth, IndicatorOptions, MeasureSet, measure_episodes};
+    ///
+    /// let mut episodes = synth::generate(&synth::SynthOptions { episodes: 400, ..Default::default() });
+    /// for e in episodes.iter_mut().step_by(7) {
+    ///     e.ready_at = "2099-01-01".parse()?; // discharged before ready: negative days
+    /// }
+    /// let opts = IndicatorOptions::default();
+    /// // Even rows into one set, odd rows into another.
+    /// let (mut even, mut odd) = (MeasureSet::new(opts.period), MeasureSet::new(opts.period));
+    /// for (row, e) in episodes.iter().enumerate() {
+    ///     if row % 2 == 0 { even.push(row, e, &opts) } else { odd.push(row, e, &opts) }
+    /// }
+    /// even.merge(&odd)?;
+    /// assert!(even.report().problems.len() > 10);
+    /// even.sort_problems_by_row();
+    /// assert_eq!(even.finish(&opts)?, measure_episodes(&episodes, &opts)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn sort_problems_by_row(&mut self) {
+        let p = &mut self.report.problems;
+        if p.windows(2).any(|w| w[0].row > w[1].row) {
+            p.sort_by_key(|p| p.row);
+        }
+    }
+
     /// Streams in a row that could not be read (the problems [`crate::input::EpisodeReader`]
     /// found): it is counted as input and excluded under its first problem's reason.
     /// An empty list is ignored.
