@@ -6,9 +6,10 @@
 //! message.
 
 use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 use utklar_core::{Error, Problem};
 
 create_exception!(
@@ -53,12 +54,37 @@ create_exception!(
     UtklarError,
     "No preset agreement has this name; Agreement.presets() lists them."
 );
-create_exception!(
-    utklar,
-    InvalidArgumentError,
-    UtklarError,
-    "An argument or an input column is not usable. `name` names it."
-);
+/// The class of `utklar.InvalidArgumentError`: an argument or an input column is not usable.
+/// A subclass of both `UtklarError` and `ValueError` (what Python users catch for a bad
+/// argument), made once per interpreter.
+static INVALID_ARGUMENT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `utklar.InvalidArgumentError` (see [`INVALID_ARGUMENT`]).
+pub fn invalid_argument_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    INVALID_ARGUMENT
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [
+                    py.get_type::<UtklarError>().into_any(),
+                    py.get_type::<PyValueError>().into_any(),
+                ],
+            )?;
+            let ns = PyDict::new(py);
+            ns.set_item("__module__", "utklar")?;
+            ns.set_item(
+                "__doc__",
+                "An argument or an input column is not usable (also a ValueError). `name` names it.",
+            )?;
+            let ty = py
+                .import("builtins")?
+                .getattr("type")?
+                .call1(("InvalidArgumentError", bases, ns))?
+                .cast_into::<PyType>()?;
+            Ok(ty.unbind())
+        })
+        .map(|t| t.bind(py))
+}
 
 create_exception!(
     utklar,
@@ -86,10 +112,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MissingAmountError", py.get_type::<MissingAmountError>())?;
     m.add("AgreementError", py.get_type::<AgreementError>())?;
     m.add("UnknownPresetError", py.get_type::<UnknownPresetError>())?;
-    m.add(
-        "InvalidArgumentError",
-        py.get_type::<InvalidArgumentError>(),
-    )?;
+    m.add("InvalidArgumentError", invalid_argument_type(py)?)?;
     m.add("AmountOverflowError", py.get_type::<AmountOverflowError>())?;
     m.add("PersonalDataError", py.get_type::<PersonalDataError>())?;
     Ok(())
@@ -165,9 +188,10 @@ pub fn to_py_in(py: Python<'_>, e: Error, context: Option<&str>) -> PyErr {
             with_attr(py, AgreementError::new_err(msg), "field", field)
         }
         Error::UnknownPreset(name) => with_attr(py, UnknownPresetError::new_err(msg), "name", name),
-        Error::InvalidArgument { name, .. } => {
-            with_attr(py, InvalidArgumentError::new_err(msg), "name", name)
-        }
+        Error::InvalidArgument { name, .. } => match invalid_argument_type(py) {
+            Ok(ty) => with_attr(py, PyErr::from_type(ty.clone(), msg), "name", name),
+            Err(e) => e,
+        },
         Error::AmountOverflow {
             what,
             municipality,
@@ -190,7 +214,7 @@ pub fn to_py_in(py: Python<'_>, e: Error, context: Option<&str>) -> PyErr {
     }
 }
 
-/// An [`InvalidArgumentError`] about argument or column `name`.
+/// A `utklar.InvalidArgumentError` about argument or column `name`.
 pub fn invalid_argument(py: Python<'_>, name: &str, message: impl Into<String>) -> PyErr {
     to_py(
         py,

@@ -28,11 +28,13 @@ Errors derive from :class:`UtklarError`, one class per kind of error of the core
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
+import re
 import warnings
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from . import _utklar
 from ._tables import check_library, library_of, source, to_library
@@ -51,6 +53,42 @@ from ._utklar import (
 )
 
 __version__: str = _utklar.__version__
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _utklar_errors(f: _F) -> _F:
+    """Every error of a public function is a :class:`UtklarError`: Python's own
+    ``OverflowError`` for an integer argument out of range and pyarrow's conversion errors (a
+    column of mixed types) become an :class:`InvalidArgumentError` (also a ``ValueError``),
+    whose message names the argument or column but never repeats a cell's content."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except UtklarError:
+            raise
+        except OverflowError:
+            err = InvalidArgumentError(
+                f"{f.__name__}: a whole-number argument is out of range (too large, or negative where it cannot be)"
+            )
+            err.name = f.__name__
+            raise err from None
+        except Exception as e:
+            if type(e).__module__.split(".")[0] != "pyarrow":
+                raise
+            found = re.search(r"column ([^ ]+) with type", str(e))
+            column = found.group(1) if found else "episodes"
+            err = InvalidArgumentError(
+                f"{column}: the column cannot be read as one Arrow type (mixed values, such as text "
+                "and numbers in one object column?); convert it to a single type first"
+            )
+            err.name = column
+            raise err from None
+
+    return wrapper  # type: ignore[return-value]
+
 
 #: Alias of :class:`InvalidRowsError`: rows failed validation.
 ValidationError = InvalidRowsError
@@ -230,6 +268,7 @@ def _remember(d: dict[str, Any]) -> ExclusionReport:
     return report
 
 
+@_utklar_errors
 def indicators(
     episodes: Any,
     *,
@@ -329,6 +368,7 @@ def indicators(
     return to_library(table, library, _remember(report), report.get("json"))
 
 
+@_utklar_errors
 def validate(episodes: Any, *, negative_days: str = "exclude", allow_personal_ids: bool = False) -> Any:
     """Every problem of every row (docs/bad-input.md), as a table of the caller's library.
 
@@ -356,6 +396,7 @@ def validate(episodes: Any, *, negative_days: str = "exclude", allow_personal_id
     return to_library(table, library)
 
 
+@_utklar_errors
 def census(episodes: Any, on: _dt.date | str, *, allow_personal_ids: bool = False) -> Any:
     """The patients ready and not yet discharged on date ``on`` (docs/counting.md).
 
@@ -396,6 +437,7 @@ def _require(library: str, function: str) -> None:
         )
 
 
+@_utklar_errors
 def synth(
     *,
     year: int = 2025,
@@ -436,6 +478,7 @@ def synth(
     return to_library(table, lib)
 
 
+@_utklar_errors
 def municipalities(library: str = "pyarrow") -> Any:
     """The 290 municipalities: ``municipality`` code, ``name``, ``county``, ``county_name``.
 
@@ -494,6 +537,7 @@ class Invoice:
         return self.billed_episodes + sum(self.not_billed_counts.values()) == self.episodes_in
 
 
+@_utklar_errors
 def invoice(
     episodes: Any,
     agreement: Agreement | str,
@@ -557,6 +601,7 @@ def invoice(
     )
 
 
+@_utklar_errors
 def compare(
     episodes: Any,
     agreements: list[Agreement | str] | dict[str, Agreement | str],
@@ -591,6 +636,7 @@ def compare(
     return to_library(table, library, _remember(report), report.get("json"))
 
 
+@_utklar_errors
 def sweep(
     episodes: Any,
     agreement: Agreement | str,

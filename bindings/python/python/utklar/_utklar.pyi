@@ -92,7 +92,7 @@ class AgreementError(UtklarError):
 class UnknownPresetError(UtklarError):
     name: str
 
-class InvalidArgumentError(UtklarError):
+class InvalidArgumentError(UtklarError, ValueError):
     name: str
 
 class AmountOverflowError(UtklarError):
