@@ -801,10 +801,10 @@ static void test_agreements_and_amounts(void) {
   int64_t ore = 0;
   char *toml;
   size_t n = 0, i;
-  static const char *const NAMES[] = {"statutory", "kalmar", "vgr", "sormland"};
+  static const char *const NAMES[] = {"statutory", "kalmar", "vgr", "sormland", "stockholm"};
 
-  CHECK(utklar_preset_count() == 4);
-  for (i = 0; i < 4; i++) {
+  CHECK(utklar_preset_count() == 5);
+  for (i = 0; i < 5; i++) {
     CHECK_OK(utklar_preset_name(i, &s));
     CHECK(str_eq(s, NAMES[i]));
     CHECK_OK(utklar_agreement_preset(s.data, s.len, &a));
@@ -813,7 +813,7 @@ static void test_agreements_and_amounts(void) {
     utklar_agreement_free(a);
     a = NULL;
   }
-  CHECK_RC(utklar_preset_name(4, &s), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_preset_name(5, &s), UTKLAR_RESULT_OUT_OF_RANGE);
   CHECK_RC(utklar_preset_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
 
   /* Unknown preset, bad UTF-8, NULL: nothing written. */
@@ -993,7 +993,9 @@ static void test_invoice(void) {
   CHECK(str_eq(s, "within_grace"));
   CHECK_OK(utklar_not_billed_reason_name(UTKLAR_NOT_BILLED_REASON_INVALID_ROW, &s));
   CHECK(str_eq(s, "invalid_row"));
-  CHECK_RC(utklar_not_billed_reason_name(10, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_OK(utklar_not_billed_reason_name(UTKLAR_NOT_BILLED_REASON_BEFORE_LAW, &s));
+  CHECK(str_eq(s, "before_law"));
+  CHECK_RC(utklar_not_billed_reason_name(11, &s), UTKLAR_RESULT_INVALID_ARGUMENT);
   CHECK_RC(utklar_not_billed_reason_name(0, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
 
   /* NULL everywhere. */
