@@ -144,7 +144,8 @@ test-c:
 # exclusions by reason and row numbers (tests/cross_surface/run.py).
 CROSS_C := $(CARGO_TARGET_DIR)/cross-surface/cross_surface
 test-cross: python-venv
-	$(CARGO) build --release -q -p utklar-cli -p utklar-csv --example cross_surface
+	$(CARGO) build --release -q -p utklar-cli
+	$(CARGO) build --release -q -p utklar-csv --example cross_surface
 	$(CARGO) build -q -p utklar-c
 	mkdir -p $(dir $(CROSS_C))
 	gcc -std=c99 -Wall -Wextra -Werror -pedantic -Ibindings/c/include tests/cross_surface/cross_surface.c \
