@@ -166,7 +166,7 @@ install:
 # shares nothing with the workspace's build and leaves it alone).
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
-FUZZ_TARGETS := time agreement episode_row csv c_buffers episode_set
+FUZZ_TARGETS := time agreement episode_row csv c_buffers episode_set arrow
 FUZZ_FLAGS := -rss_limit_mb=2048 -timeout=10
 
 fuzz-tools:

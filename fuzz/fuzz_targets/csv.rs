@@ -114,8 +114,16 @@ fuzz_target!(|data: &[u8]| {
     // `measure` on one thread and on two: the same in every respect.
     for opts in [
         IndicatorOptions::default(),
-        IndicatorOptions::default().period(PeriodKind::Quarter).negative_days(NegativeDays::Error).min_age(Some(65)).mode(Mode::Strict),
-        IndicatorOptions::default().period(PeriodKind::Year).negative_days(NegativeDays::Day0).min_age(None).mode(Mode::Lenient),
+        IndicatorOptions::default()
+            .period(PeriodKind::Quarter)
+            .negative_days(NegativeDays::Error)
+            .min_age(Some(65))
+            .mode(Mode::Strict),
+        IndicatorOptions::default()
+            .period(PeriodKind::Year)
+            .negative_days(NegativeDays::Day0)
+            .min_age(None)
+            .mode(Mode::Lenient),
     ] {
         let one = run(data, &opts, Threads::One);
         let two = run(data, &opts, Threads::Two);

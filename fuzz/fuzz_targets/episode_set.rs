@@ -150,8 +150,16 @@ fuzz_target!(|data: &[u8]| {
 
     for opts in [
         IndicatorOptions::default(),
-        IndicatorOptions::default().period(PeriodKind::Quarter).negative_days(NegativeDays::Day0).min_age(Some(65)).mode(Mode::Lenient),
-        IndicatorOptions::default().period(PeriodKind::Year).negative_days(NegativeDays::Error).min_age(None).mode(Mode::Strict),
+        IndicatorOptions::default()
+            .period(PeriodKind::Quarter)
+            .negative_days(NegativeDays::Day0)
+            .min_age(Some(65))
+            .mode(Mode::Lenient),
+        IndicatorOptions::default()
+            .period(PeriodKind::Year)
+            .negative_days(NegativeDays::Error)
+            .min_age(None)
+            .mode(Mode::Strict),
     ] {
         match set.measure(&opts) {
             Ok(m) => {

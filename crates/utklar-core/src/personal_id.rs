@@ -39,6 +39,25 @@
 
 use crate::error::Error;
 
+/// What a message shows in place of a name or text that is a personal identity number.
+pub const MASK: &str = "(a personal identity number)";
+
+/// `s`, or [`MASK`] when `s` is a personal identity number: for messages that list names
+/// taken from the data (a header's column names), which must never show one.
+///
+/// ```
+/// use utklar_core::personal_id::shown;
+/// assert_eq!(shown("episode_id"), "episode_id");
+/// assert_eq!(shown("19121212-1212"), "(a personal identity number)");
+/// ```
+pub fn shown(s: &str) -> &str {
+    if is_personal_id(s) {
+        MASK
+    } else {
+        s
+    }
+}
+
 /// Whether `s` (trimmed) is a Swedish personal identity number or coordination number: 10 or
 /// 12 digits, optionally `-` or `+` before the last four, a valid date part and Luhn check
 /// digit (see the [module](self)).

@@ -57,7 +57,7 @@ pub fn map_header(header: &[String]) -> Result<Columns, Error> {
     if let Some(r) = map.missing_required().first() {
         return Err(Error::MissingColumn {
             column: r.as_str(),
-            header: header.to_vec(),
+            header: crate::error::shown_header(header),
         });
     }
     Ok(columns)

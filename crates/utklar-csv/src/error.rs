@@ -36,7 +36,8 @@ pub enum Error {
     MissingColumn {
         /// The column's name.
         column: &'static str,
-        /// The header's column names.
+        /// The header's column names, a name that is a personal identity number masked
+        /// (the first line of a file without a header is a row of data).
         header: Vec<String>,
     },
     /// Two header columns name the same field (names are matched case-insensitively).
@@ -234,4 +235,12 @@ impl std::error::Error for Error {
             _ => None,
         }
     }
+}
+
+/// A header's names for a message: any that is a personal identity number masked.
+pub(crate) fn shown_header(header: &[String]) -> Vec<String> {
+    header
+        .iter()
+        .map(|h| utklar_core::personal_id::shown(h).to_string())
+        .collect()
 }

@@ -35,7 +35,7 @@ pub(crate) fn columns(header: &[String], wanted: &[&'static str]) -> Result<Vec<
         .map(|(c, w)| {
             c.ok_or_else(|| Error::MissingColumn {
                 column: w,
-                header: header.to_vec(),
+                header: crate::error::shown_header(header),
             })
         })
         .collect()
