@@ -615,6 +615,131 @@ static void test_personal_ids(void) {
   utklar_episodes_free(set);
 }
 
+/* No message prints a cell: personal identity numbers (three spellings of one, and a
+ * coordination number) planted in every column of a CSV buffer, in a text row, in a file
+ * without a header, a header cell, an extra field, an unclosed quote and beside bytes that are
+ * not UTF-8; every message the calls leave (last error, every problem's message) is scanned,
+ * with personal ids refused and allowed. */
+static const char *const PLANTED[] = {"19121212-1212", "191212121212", "121212+1212",
+                                      "198112892388"};
+static const char PNR_HEADER[] =
+    "episode_id,patient_id,municipality,care_type,admitted_at,ready_at,discharged_at,"
+    "home_ready_at,planned_discharge_date,age,admission_notice_sent,sip_required,sip_called,"
+    "region_blocked\n";
+static const char *const GOOD[14] = {"e1",         "p1",         "0880",  "somatic", "2025-02-25",
+                                     "2025-03-01", "2025-03-05", "",      "2025-03-04", "81",
+                                     "true",       "false",      "false", "false"};
+
+static int leaks(const char *s) {
+  return strstr(s, "121212") != NULL || strstr(s, "1212+") != NULL ||
+         strstr(s, "8112892388") != NULL;
+}
+
+static void check_problem_message(const utklar_problem *p) {
+  char buf[1024];
+  size_t n = 0;
+  CHECK_OK(utklar_problem_message(p, buf, sizeof buf, &n));
+  CHECK(!leaks(buf));
+}
+
+/* Validation, indicators and an invoice of `set`, every message scanned. */
+static void scan_set(utklar_episodes *set) {
+  utklar_validation *v = NULL;
+  utklar_indicator_options o;
+  utklar_indicator_report *rep = NULL;
+  utklar_agreement *a = NULL;
+  utklar_amounts *am = NULL;
+  utklar_invoice *inv = NULL;
+  utklar_problem p;
+  size_t i;
+
+  if (utklar_episodes_validate(set, UTKLAR_NEGATIVE_DAYS_EXCLUDE, &v) == UTKLAR_RESULT_OK) {
+    for (i = 0; i < utklar_validation_len(v); i++) {
+      CHECK_OK(utklar_validation_get_problem(v, i, &p));
+      check_problem_message(&p);
+    }
+    utklar_validation_free(v);
+  }
+  CHECK(!leaks(last_error()));
+  CHECK_OK(utklar_indicator_options_init(&o));
+  o.mode = UTKLAR_MODE_LENIENT;
+  if (utklar_episodes_indicators(set, &o, NULL, NULL, &rep) == UTKLAR_RESULT_OK) {
+    for (i = 0; i < utklar_indicator_report_problem_count(rep); i++) {
+      CHECK_OK(utklar_indicator_report_get_problem(rep, i, &p));
+      check_problem_message(&p);
+    }
+    utklar_indicator_report_free(rep);
+  }
+  CHECK(!leaks(last_error()));
+  CHECK_OK(utklar_agreement_preset("kalmar", 6, &a));
+  CHECK_OK(utklar_amounts_new(&am));
+  CHECK_OK(utklar_amounts_set(am, 2025, 1000000));
+  if (utklar_episodes_invoice(set, a, am, UTKLAR_MODE_LENIENT, &inv) == UTKLAR_RESULT_OK)
+    utklar_invoice_free(inv);
+  CHECK(!leaks(last_error()));
+  utklar_amounts_free(am);
+  utklar_agreement_free(a);
+}
+
+/* Reads `csv` into a new set (personal ids allowed or not) and scans every message. */
+static void scan_csv(const char *csv, size_t len, int allow) {
+  utklar_episodes *set = NULL;
+  CHECK_OK(utklar_episodes_new(&set));
+  CHECK_OK(utklar_episodes_allow_personal_ids(set, allow));
+  (void)utklar_episodes_read_csv_buffer(set, (const uint8_t *)csv, len);
+  CHECK(!leaks(last_error()));
+  scan_set(set);
+  utklar_episodes_free(set);
+}
+
+static void test_no_cell_in_messages(void) {
+  char csv[2048];
+  utklar_str f[14];
+  utklar_episodes *set = NULL;
+  size_t k, j, c;
+  int allow, n;
+
+  for (allow = 0; allow <= 1; allow++) {
+    for (k = 0; k < 14; k++) {
+      for (j = 0; j < 4; j++) {
+        /* A good row, then the same row with the number in column k (CSV and text row). */
+        size_t len = (size_t)snprintf(csv, sizeof csv, "%s", PNR_HEADER);
+        for (c = 0; c < 14; c++)
+          len += (size_t)snprintf(csv + len, sizeof csv - len, "%s%s", GOOD[c], c < 13 ? "," : "\n");
+        for (c = 0; c < 14; c++)
+          len += (size_t)snprintf(csv + len, sizeof csv - len, "%s%s", c == k ? PLANTED[j] : GOOD[c],
+                                  c < 13 ? "," : "\n");
+        scan_csv(csv, len, allow);
+
+        CHECK_OK(utklar_episodes_new(&set));
+        CHECK_OK(utklar_episodes_allow_personal_ids(set, allow));
+        for (c = 0; c < 14; c++) f[c] = cstr(c == k ? PLANTED[j] : GOOD[c]);
+        (void)utklar_episodes_push_text(set, f, 14);
+        CHECK(!leaks(last_error()));
+        scan_set(set);
+        utklar_episodes_free(set);
+      }
+    }
+    /* No header: the first line is a row of data. */
+    n = snprintf(csv, sizeof csv, "%s,p1,0880,somatic,,2025-03-01\n%s,p1,0880,somatic,,2025-03-01\n",
+                 PLANTED[0], PLANTED[1]);
+    scan_csv(csv, (size_t)n, allow);
+    /* A header cell that is a number, with a required column missing. */
+    n = snprintf(csv, sizeof csv, "episode_id,%s,municipality,care_type\ne1,x,0880,somatic\n",
+                 PLANTED[1]);
+    scan_csv(csv, (size_t)n, allow);
+    /* More fields than the header; an unclosed quote; bytes that are not UTF-8. */
+    n = snprintf(csv, sizeof csv, "episode_id,municipality,care_type,ready_at\ne1,0880,somatic,2025-03-01,%s\n",
+                 PLANTED[0]);
+    scan_csv(csv, (size_t)n, allow);
+    n = snprintf(csv, sizeof csv, "episode_id,municipality,care_type,ready_at\n\"e1,%s,0880\n", PLANTED[2]);
+    scan_csv(csv, (size_t)n, allow);
+    n = snprintf(csv, sizeof csv, "episode_id,municipality,care_type,ready_at\n%s\xE5,0880,somatic,%s\xE5\n",
+                 PLANTED[3], PLANTED[0]);
+    scan_csv(csv, (size_t)n, allow);
+  }
+}
+
 static void test_csv(void) {
   static const char excel[] =
       "\xEF\xBB\xBF" "Episode_ID;Municipality;Care_Type;Ready_At;Discharged_At;note\r\n"
@@ -1105,6 +1230,7 @@ int main(void) {
   test_agreements_and_amounts();
   test_invoice();
   test_personal_ids();
+  test_no_cell_in_messages();
   test_struct_sizes();
   return check_report("test_api");
 }
