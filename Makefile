@@ -49,7 +49,7 @@ bench-cli:
 # mypy, pytest, the doctests of the installed package and the example script.
 VENV ?= $(CURDIR)/.venv
 PY := $(VENV)/bin/python
-PY_DEPS := maturin pyarrow polars pandas matplotlib hypothesis pytest mypy
+PY_DEPS := maturin pyarrow polars pandas matplotlib openpyxl hypothesis pytest mypy
 
 $(VENV)/.deps-installed:
 	python3 -m venv $(VENV)

@@ -64,8 +64,10 @@ mod episodes;
 mod error;
 mod ffi;
 mod indicators;
+mod measures;
 mod payment;
 mod reference;
+mod registry;
 mod types;
 
 use std::ffi::c_char;
@@ -102,10 +104,22 @@ pub use payment::{
     utklar_not_billed_reason_name, utklar_preset_count, utklar_preset_name, utklar_rule,
     utklar_rule_name, UTKLAR_NO_ROW,
 };
+pub use measures::{
+    utklar_census, utklar_census_free, utklar_census_get_sized, utklar_census_len,
+    utklar_episodes_census, utklar_episodes_persons, utklar_episodes_planned_accuracy_sized,
+    utklar_episodes_readmissions, utklar_person_row, utklar_persons, utklar_persons_free,
+    utklar_persons_get_row_sized, utklar_persons_len, utklar_planned_accuracy,
+    utklar_readmission_row, utklar_readmissions, utklar_readmissions_free,
+    utklar_readmissions_get_row_sized, utklar_readmissions_len, utklar_waiting,
+};
 pub use reference::{
     utklar_beds, utklar_beds_free, utklar_beds_new, utklar_beds_set, utklar_county_name,
     utklar_municipality_name, utklar_population, utklar_population_free, utklar_population_new,
     utklar_population_new_builtin, utklar_population_set,
+};
+pub use registry::{
+    utklar_county_agreement, utklar_county_agreement_count, utklar_county_agreement_get_sized,
+    utklar_national_amount, utklar_national_amount_count, utklar_national_amount_get_sized,
 };
 pub use types::{
     utklar_care_type, utklar_field, utklar_field_name, utklar_group_by, utklar_mode,
