@@ -92,6 +92,14 @@ pub use indicators::{
     utklar_indicator_report_get_row_sized, utklar_indicator_report_len,
     utklar_indicator_report_problem_count, utklar_indicator_row, utklar_period,
 };
+pub use measures::{
+    utklar_census, utklar_census_free, utklar_census_get_sized, utklar_census_len,
+    utklar_episodes_census, utklar_episodes_persons, utklar_episodes_planned_accuracy_sized,
+    utklar_episodes_readmissions, utklar_person_row, utklar_persons, utklar_persons_free,
+    utklar_persons_get_row_sized, utklar_persons_len, utklar_planned_accuracy,
+    utklar_readmission_row, utklar_readmissions, utklar_readmissions_free,
+    utklar_readmissions_get_row_sized, utklar_readmissions_len, utklar_waiting,
+};
 pub use payment::{
     utklar_agreement, utklar_agreement_free, utklar_agreement_from_toml, utklar_agreement_name,
     utklar_agreement_preset, utklar_agreement_to_toml, utklar_amounts, utklar_amounts_free,
@@ -103,14 +111,6 @@ pub use payment::{
     utklar_invoice_total, utklar_invoice_total_count, utklar_not_billed, utklar_not_billed_reason,
     utklar_not_billed_reason_name, utklar_preset_count, utklar_preset_name, utklar_rule,
     utklar_rule_name, UTKLAR_NO_ROW,
-};
-pub use measures::{
-    utklar_census, utklar_census_free, utklar_census_get_sized, utklar_census_len,
-    utklar_episodes_census, utklar_episodes_persons, utklar_episodes_planned_accuracy_sized,
-    utklar_episodes_readmissions, utklar_person_row, utklar_persons, utklar_persons_free,
-    utklar_persons_get_row_sized, utklar_persons_len, utklar_planned_accuracy,
-    utklar_readmission_row, utklar_readmissions, utklar_readmissions_free,
-    utklar_readmissions_get_row_sized, utklar_readmissions_len, utklar_waiting,
 };
 pub use reference::{
     utklar_beds, utklar_beds_free, utklar_beds_new, utklar_beds_set, utklar_county_name,

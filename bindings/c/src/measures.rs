@@ -32,7 +32,9 @@ fn checked(set: &utklar_episodes, mode: Mode) -> Result<&[utklar_core::Episode],
     Ok(set.set.episodes())
 }
 
-fn read_options(options: *const utklar_indicator_options) -> Result<(IndicatorOptions, GroupBy), CError> {
+fn read_options(
+    options: *const utklar_indicator_options,
+) -> Result<(IndicatorOptions, GroupBy), CError> {
     let o = read_growable(options, default_options(), "options")?;
     Ok((core_options(&o)?, group_by(o.group_by)?))
 }
@@ -111,7 +113,9 @@ pub extern "C" fn utklar_episodes_census(
 /// The number of patients in a census (0 for NULL).
 #[no_mangle]
 pub extern "C" fn utklar_census_len(census: *const utklar_census) -> usize {
-    boundary_or(0, || arg_ref(census, "census").map_or(0, |c| c.waiting.len()))
+    boundary_or(0, || {
+        arg_ref(census, "census").map_or(0, |c| c.waiting.len())
+    })
 }
 
 /// Writes waiting patient `index` to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past the end.

@@ -4,8 +4,8 @@
 use utklar_core::payment::{invoice, Agreement, Amounts, NotBilledReason, Rule};
 use utklar_core::time::parse_notice;
 use utklar_core::{
-    extras, indicators, measure_episodes, CareType, Episode, GroupBy, IndicatorOptions, NegativeDays,
-    Period, Reason,
+    extras, indicators, measure_episodes, CareType, Episode, GroupBy, IndicatorOptions,
+    NegativeDays, Period, Reason,
 };
 
 fn ep(id: &str, ready: &str, dis: &str) -> Episode {
@@ -64,15 +64,30 @@ fn billed_days(a: &Agreement, ready: &str, home_ready: Option<&str>) -> f64 {
 fn a_home_ready_start_takes_the_noon_rule_from_the_home_ready_notice() {
     let a = with_start_home_ready();
     // Home-ready 5 March before noon: 3 grace days, 8–19 March billed (12 days).
-    assert_eq!(billed_days(&a, "2024-03-04T09:00", Some("2024-03-05T11:00")), 12.0);
+    assert_eq!(
+        billed_days(&a, "2024-03-04T09:00", Some("2024-03-05T11:00")),
+        12.0
+    );
     // Home-ready after noon: 4 grace days, whatever the ready notice's time.
-    assert_eq!(billed_days(&a, "2024-03-04T09:00", Some("2024-03-05T13:00")), 11.0);
-    assert_eq!(billed_days(&a, "2024-03-04T13:00", Some("2024-03-05T11:00")), 12.0);
+    assert_eq!(
+        billed_days(&a, "2024-03-04T09:00", Some("2024-03-05T13:00")),
+        11.0
+    );
+    assert_eq!(
+        billed_days(&a, "2024-03-04T13:00", Some("2024-03-05T11:00")),
+        12.0
+    );
     // No home-ready notice: the ready notice (4 March, after noon) starts the count: 8–19.
     assert_eq!(billed_days(&a, "2024-03-04T13:00", None), 12.0);
     // A home-ready notice before the ready notice is not used.
-    assert_eq!(billed_days(&a, "2024-03-04T13:00", Some("2024-03-03T09:00")), 12.0);
-    assert_eq!(billed_days(&a, "2024-03-04T09:00", Some("2024-03-03T13:00")), 13.0);
+    assert_eq!(
+        billed_days(&a, "2024-03-04T13:00", Some("2024-03-03T09:00")),
+        12.0
+    );
+    assert_eq!(
+        billed_days(&a, "2024-03-04T09:00", Some("2024-03-03T13:00")),
+        13.0
+    );
 }
 
 /// Choice 3: VGR's later text ("the following months until the mean improves",
@@ -86,7 +101,10 @@ fn following_until_improved_bills_a_following_months_own_excess() {
         .unwrap()
         .to_toml()
         .unwrap()
-        .replace("evaluation = \"each_period\"", "evaluation = \"following_until_improved\"")
+        .replace(
+            "evaluation = \"each_period\"",
+            "evaluation = \"following_until_improved\"",
+        )
         .replace("window = 1", "window = 3");
     let vgr = Agreement::from_toml(&text).unwrap();
     let mut eps = Vec::new();
@@ -132,7 +150,10 @@ fn following_until_improved_bills_a_following_months_own_excess() {
     assert_eq!(april[0].rule, Rule::AverageOverThreshold);
     // May is liable but its own mean (2.0) is below 3.0: nothing billed.
     assert_eq!((total(5).billed_days, total(5).amount_ore), (0.0, 0));
-    assert!(inv.lines.iter().all(|l| l.period != Period::month(2024, 5).unwrap()));
+    assert!(inv
+        .lines
+        .iter()
+        .all(|l| l.period != Period::month(2024, 5).unwrap()));
     assert!(inv
         .not_billed
         .iter()
@@ -156,6 +177,13 @@ fn a_missing_age_is_outside_a_minimum_age() {
     let persons = extras::persons(&eps, &opts, GroupBy::Nation);
     assert_eq!(persons.values().next().unwrap().episodes, 1);
     // Without a restriction every episode counts, the one with no age too.
-    let all = indicators(&eps, &IndicatorOptions::default(), GroupBy::Nation, None, None).unwrap();
+    let all = indicators(
+        &eps,
+        &IndicatorOptions::default(),
+        GroupBy::Nation,
+        None,
+        None,
+    )
+    .unwrap();
     assert_eq!((all.exclusions.counted, all.exclusions.outside_age), (3, 0));
 }
