@@ -17,6 +17,8 @@
  *   readmission MUNICIPALITY CARE PERIOD DISCHARGES READMITTED        (30 days)
  *   persons MUNICIPALITY CARE PERIOD EPISODES PERSONS WITHOUT_PATIENT_ID
  *   accuracy EPISODES EXACT_SHARE MEAN_ABS_ERROR_DAYS BIAS_DAYS
+ *   county CODE MODEL PRESET NAME SOURCE      (the registry; PRESET "-" when none)
+ *   amount YEAR ORE SOURCE                    (the sourced national amounts)
  */
 #include <math.h>
 #include <stdio.h>
@@ -170,6 +172,22 @@ int main(int argc, char **argv) {
     number(y, sizeof y, acc.mean_abs_error_days);
     number(z, sizeof z, acc.bias_days);
     printf("accuracy %llu %s %s %s\n", (unsigned long long)acc.episodes, x, y, z);
+    n = utklar_county_agreement_count();
+    for (i = 0; i < n; i++) {
+      utklar_county_agreement c;
+      OK(utklar_county_agreement_get(i, &c));
+      printf("county %02u %.*s %.*s %.*s %.*s\n", (unsigned)c.county, (int)c.model.len,
+             (const char *)c.model.data, c.preset.data ? (int)c.preset.len : 1,
+             c.preset.data ? (const char *)c.preset.data : "-", (int)c.name.len,
+             (const char *)c.name.data, (int)c.source.len, (const char *)c.source.data);
+    }
+    n = utklar_national_amount_count();
+    for (i = 0; i < n; i++) {
+      utklar_national_amount am;
+      OK(utklar_national_amount_get(i, &am));
+      printf("amount %d %lld %.*s\n", (int)am.year, (long long)am.ore, (int)am.source.len,
+             (const char *)am.source.data);
+    }
   }
 
   for (int k = 2; k < argc; k++) {

@@ -103,6 +103,10 @@ def lines(episodes: Any, presets: list[str]) -> str:
         f"accuracy {_int(accuracy['episodes'])} {_num(accuracy['exact_share'])} "
         f"{_num(accuracy['mean_abs_error_days'])} {_num(accuracy['bias_days'])}"
     )
+    for c in _rows(utklar.counties()):
+        out.append(f"county {c['county']} {c['model']} {c['preset'] or '-'} {c['name']} {c['source']}")
+    for a in _rows(utklar.amounts()):
+        out.append(f"amount {a['year']} {a['ore']} {a['source']}")
     return "\n".join(out) + "\n"
 
 

@@ -2,7 +2,7 @@
 by Python (pyarrow, polars, and pandas' read_csv) must give the same indicators, invoices under
 every preset, comparisons, exclusion counts by reason and row numbers, and the census,
 readmissions, planned-date accuracy and (without the command line, which has no command for
-them) per-person counts.
+them) per-person counts; the county registry and the national amounts.
 
     python tests/cross_surface/run.py --cli target/release/utklar \
         --rust target/release/examples/cross_surface --c target/c-tests/cross_surface
@@ -87,6 +87,10 @@ def cli_lines(cli: str) -> list[str]:
     out.append(
         f"accuracy {a['episodes']} {num(a['exact_share'])} {num(a['mean_abs_error_days'])} {num(a['bias_days'])}"
     )
+    for c in json.loads(run([cli, "presets", "--counties", "--format", "json"])):
+        out.append(f"county {c['county']} {c['model']} {c['preset'] or '-'} {c['name']} {c['source']}")
+    for r in json.loads(run([cli, "amounts", "--format", "json"])):
+        out.append(f"amount {r['year']} {r['ore']} {r['source']}")
     cmp_args = [cli, "compare", "--episodes", str(EPISODES), "--format", "json"]
     for preset in PRESETS:
         cmp_args += ["--agreement", preset]

@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-use utklar_core::payment::{Agreement, Amounts};
+use utklar_core::payment::{counties, Agreement, Amounts, NATIONAL_AMOUNTS};
 use utklar_core::{extras, Group, GroupBy, IndicatorOptions, Reason};
 
 /// The census date of the `census` lines (every surface uses it).
@@ -65,6 +65,19 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         println!("problem {} {} {}", p.row, p.field, p.reason);
     }
 
+    for c in counties() {
+        println!(
+            "county {} {} {} {} {}",
+            c.county,
+            c.model_str(),
+            c.preset.unwrap_or("-"),
+            c.county.name(),
+            c.source
+        );
+    }
+    for (year, ore, source) in NATIONAL_AMOUNTS {
+        println!("amount {year} {ore} {source}");
+    }
     let opts = IndicatorOptions::default();
     let on = CENSUS_ON.parse()?;
     for w in extras::census(set.episodes(), on)? {
