@@ -61,6 +61,29 @@ def test_mean_days(library: str) -> None:
         utklar.plot.mean_days(ind, value="mean_dayz")
 
 
+def test_mean_days_small_multiples() -> None:
+    # Västra Götaland: 49 municipalities, one small chart each.
+    eps = utklar.synth(county="14", year=2024, months=3, episodes=20000, negative_share=0.0, library="polars")
+    ind = utklar.indicators(eps)
+    fig = utklar.plot.mean_days(ind, threshold=3.0, small_multiples=True)
+    somatic = [x for x in rows(ind) if x["care_type"] == "somatic"]
+    groups = sorted({x["municipality"] for x in somatic})
+    assert len(groups) == 49 and len(fig.axes) == 49
+    assert fig._suptitle is not None
+    assert fig._suptitle.get_text() == "Mean ready days including day 0, somatic care (dashed: indicator 3 days)"
+    names = {m["municipality"]: m["name"] for m in rows(utklar.municipalities())}
+    for ax, m in zip(fig.axes, groups):
+        assert ax.get_title() == names[m]
+        (threshold,) = [line for line in ax.lines if line.get_gid() == "threshold"]
+        assert list(threshold.get_ydata()) == [3.0, 3.0]
+        (line,) = [line for line in ax.lines if line.get_gid() == m]
+        want = {x["period"]: x["mean_days_incl_day0"] for x in somatic if x["municipality"] == m}
+        expect = [want.get(p, math.nan) for p in ["2024-01", "2024-02", "2024-03"]]
+        assert same([float(y) for y in line.get_ydata()], [math.nan if v is None else v for v in expect]), m
+    with pytest.raises(utklar.InvalidArgumentError, match="ax"):
+        utklar.plot.mean_days(ind, small_multiples=True, ax=plt.subplots()[1])
+
+
 def test_goal_attainment_beside_the_nation() -> None:
     eps = utklar.synth(year=2024, months=3, episodes=20000, negative_share=0.0, library="polars")
     county = utklar.indicators(eps, by="county")

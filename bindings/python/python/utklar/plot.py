@@ -141,6 +141,7 @@ def mean_days(
     care_type: str | None = "somatic",
     title: str | None = None,
     ax: Axes | None = None,
+    small_multiples: bool = False,
 ) -> Figure:
     """Mean ready days per period, one line per group, against the indicator line.
 
@@ -155,6 +156,10 @@ def mean_days(
             every row (one care type per table then).
         title: the title; by default it names the value and the care type.
         ax: draw into these matplotlib axes instead of a new figure.
+        small_multiples: one small chart per group in a grid (shared axes, each with the
+            indicator line and the group's name as its title, the figure's title above them),
+            readable at 49 municipalities (Västra Götaland) where one chart of 49 lines is not.
+            Not with ``ax``.
 
     Returns:
         The matplotlib Figure.
@@ -168,8 +173,17 @@ def mean_days(
     rows = _filter(_rows(indicators), value, care_type, "utklar.plot.mean_days")
     periods = _periods(rows)
     series, column = _series(rows, value, periods), _group_column(rows)
-    fig, ax = _axes(ax, "mean_days", len(series))
+    incl = "including day 0" if value == "mean_days_incl_day0" else (
+        "(national definition)" if value == "mean_days" else value
+    )
+    care = f", {care_type} care" if care_type else ""
+    heading = title if title is not None else f"Mean ready days {incl}{care}"
     names = _names(column)
+    if small_multiples:
+        if ax is not None:
+            raise InvalidArgumentError("utklar.plot.mean_days: small_multiples draws its own grid: leave out ax")
+        return _small_multiples(series, periods, names, threshold, heading)
+    fig, ax = _axes(ax, "mean_days", len(series))
     for group, ys in series.items():
         ax.plot(range(len(periods)), ys, marker="o", markersize=3, label=names.get(group, group), gid=group)
     if threshold is not None:
@@ -177,15 +191,49 @@ def mean_days(
             threshold, color="black", linestyle="--", linewidth=1.2, label=f"indicator {threshold:g} days"
         )
         line.set_gid("threshold")
-    incl = "including day 0" if value == "mean_days_incl_day0" else (
-        "(national definition)" if value == "mean_days" else value
-    )
-    care = f", {care_type} care" if care_type else ""
-    ax.set_title(title if title is not None else f"Mean ready days {incl}{care}")
+    ax.set_title(heading)
     ax.set_ylabel("mean ready days")
     ax.set_ylim(bottom=0)
     _finish(fig, ax, periods, len(series))
     return fig
+
+
+def _small_multiples(
+    series: dict[str, list[float]],
+    periods: list[str],
+    names: dict[str, str],
+    threshold: float | None,
+    heading: str,
+) -> Figure:
+    plt = _pyplot("mean_days")
+    n = max(len(series), 1)
+    cols = min(n, 7 if n > 24 else 4)
+    grid = -(-n // cols)
+    fig, axes = plt.subplots(
+        grid, cols, figsize=(2.4 * cols + 0.6, 1.9 * grid + 0.9), sharex=True, sharey=True, squeeze=False
+    )
+    flat = [a for row in axes for a in row]
+    for a, (group, ys) in zip(flat, series.items()):
+        a.plot(range(len(periods)), ys, marker="o", markersize=2, linewidth=1, gid=group)
+        if threshold is not None:
+            line = a.axhline(threshold, color="black", linestyle="--", linewidth=0.9)
+            line.set_gid("threshold")
+        a.set_title(names.get(group, group), fontsize="small")
+        a.grid(axis="y", alpha=0.3)
+        a.set_ylim(bottom=0)
+    for a in flat[len(series):]:
+        a.remove()
+    last = flat[: len(series)]
+    step = max(1, len(periods) // 4)
+    for a in last:
+        a.set_xticks(range(0, len(periods), step), periods[::step], rotation=45, fontsize="x-small")
+        a.tick_params(axis="y", labelsize="x-small")
+    suffix = "" if threshold is None else f" (dashed: indicator {threshold:g} days)"
+    fig.suptitle(heading + suffix)
+    fig.supylabel("mean ready days", x=0.005)
+    fig.tight_layout(rect=(0.025, 0.0, 1.0, 1.0))
+    figure: Figure = fig
+    return figure
 
 
 def goal_attainment(
