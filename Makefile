@@ -49,13 +49,17 @@ bench-cli:
 # mypy, pytest, the doctests of the installed package and the example script.
 VENV ?= $(CURDIR)/.venv
 PY := $(VENV)/bin/python
-PY_DEPS := maturin pyarrow polars pandas matplotlib hypothesis pytest mypy
+PY_DEPS := maturin pyarrow polars pandas matplotlib openpyxl hypothesis pytest mypy
 
+# The stamp holds the list installed: a virtualenv made before a package joined PY_DEPS gets it.
+ifneq ($(PY_DEPS),$(strip $(shell cat $(VENV)/.deps-installed 2>/dev/null)))
+.PHONY: $(VENV)/.deps-installed
+endif
 $(VENV)/.deps-installed:
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q $(PY_DEPS)
-	touch $@
+	echo '$(PY_DEPS)' > $@
 
 python-venv: $(VENV)/.deps-installed
 

@@ -13,7 +13,14 @@
  *   invoice PRESET line EPISODE_ID ROW MUNICIPALITY CARE PERIOD BILLED_DAYS AMOUNT_ORE RULE
  *   invoice PRESET total MUNICIPALITY CARE PERIOD BILLED_DAYS AMOUNT_ORE
  *   invoice PRESET not_billed ROW REASON
+ *   census ROW EPISODE_ID MUNICIPALITY CARE READY_DATE WAITED_DAYS     (on 2024-03-31)
+ *   readmission MUNICIPALITY CARE PERIOD DISCHARGES READMITTED        (30 days)
+ *   persons MUNICIPALITY CARE PERIOD EPISODES PERSONS WITHOUT_PATIENT_ID
+ *   accuracy EPISODES EXACT_SHARE MEAN_ABS_ERROR_DAYS BIAS_DAYS
+ *   county CODE MODEL PRESET NAME SOURCE      (the registry; PRESET "-" when none)
+ *   amount YEAR ORE SOURCE                    (the sourced national amounts)
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +48,27 @@ static void period(char *out, size_t n, utklar_period p) {
     snprintf(out, n, "%d-Q%u", p.year, p.number);
   else
     snprintf(out, n, "%d", p.year);
+}
+
+/* 2024-03-31, the census date of every surface. */
+#define CENSUS_DAY 19813
+
+static void date(char *out, size_t n, int32_t day) {
+  /* Days since 1970-01-01 to YYYY-MM-DD (civil from days, H. Hinnant's algorithm). */
+  int32_t z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+  uint32_t doe = (uint32_t)(z - era * 146097);
+  uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int32_t y = (int32_t)yoe + era * 400;
+  uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  uint32_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  snprintf(out, n, "%d-%02u-%02u", (int)(y + (m <= 2)), m, d);
+}
+
+static void number(char *out, size_t n, double x) {
+  if (isnan(x))
+    snprintf(out, n, "nan");
+  else
+    snprintf(out, n, "%.6f", x);
 }
 
 static const char *care(utklar_care_type c) {
@@ -100,6 +128,67 @@ int main(int argc, char **argv) {
     printf("problem %zu %s %s\n", pr.row, a, b);
   }
   utklar_indicator_report_free(rep);
+
+  {
+    utklar_census *cen = NULL;
+    utklar_readmissions *re = NULL;
+    utklar_persons *pe = NULL;
+    utklar_planned_accuracy acc;
+    char x[32], y[32], z[32];
+    OK(utklar_episodes_census(set, CENSUS_DAY, UTKLAR_MODE_LENIENT, &cen));
+    n = utklar_census_len(cen);
+    for (i = 0; i < n; i++) {
+      utklar_waiting w;
+      OK(utklar_census_get(cen, i, &w));
+      date(a, sizeof a, w.ready_day);
+      printf("census %zu %.*s %04u %s %s %d\n", w.row, (int)w.episode_id.len,
+             (const char *)w.episode_id.data, (unsigned)w.municipality, care(w.care_type), a,
+             (int)w.waited_days);
+    }
+    utklar_census_free(cen);
+    OK(utklar_episodes_readmissions(set, &o, 30, &re));
+    n = utklar_readmissions_len(re);
+    for (i = 0; i < n; i++) {
+      utklar_readmission_row r;
+      OK(utklar_readmissions_get_row(re, i, &r));
+      period(p, sizeof p, r.period);
+      printf("readmission %04u %s %s %llu %llu\n", (unsigned)r.group_code, care(r.care_type), p,
+             (unsigned long long)r.discharges, (unsigned long long)r.readmitted);
+    }
+    utklar_readmissions_free(re);
+    OK(utklar_episodes_persons(set, &o, &pe));
+    n = utklar_persons_len(pe);
+    for (i = 0; i < n; i++) {
+      utklar_person_row r;
+      OK(utklar_persons_get_row(pe, i, &r));
+      period(p, sizeof p, r.period);
+      printf("persons %04u %s %s %llu %llu %llu\n", (unsigned)r.group_code, care(r.care_type), p,
+             (unsigned long long)r.episodes, (unsigned long long)r.persons,
+             (unsigned long long)r.without_patient_id);
+    }
+    utklar_persons_free(pe);
+    OK(utklar_episodes_planned_accuracy(set, &o, &acc));
+    number(x, sizeof x, acc.exact_share);
+    number(y, sizeof y, acc.mean_abs_error_days);
+    number(z, sizeof z, acc.bias_days);
+    printf("accuracy %llu %s %s %s\n", (unsigned long long)acc.episodes, x, y, z);
+    n = utklar_county_agreement_count();
+    for (i = 0; i < n; i++) {
+      utklar_county_agreement c;
+      OK(utklar_county_agreement_get(i, &c));
+      printf("county %02u %.*s %.*s %.*s %.*s\n", (unsigned)c.county, (int)c.model.len,
+             (const char *)c.model.data, c.preset.data ? (int)c.preset.len : 1,
+             c.preset.data ? (const char *)c.preset.data : "-", (int)c.name.len,
+             (const char *)c.name.data, (int)c.source.len, (const char *)c.source.data);
+    }
+    n = utklar_national_amount_count();
+    for (i = 0; i < n; i++) {
+      utklar_national_amount am;
+      OK(utklar_national_amount_get(i, &am));
+      printf("amount %d %lld %.*s\n", (int)am.year, (long long)am.ore, (int)am.source.len,
+             (const char *)am.source.data);
+    }
+  }
 
   for (int k = 2; k < argc; k++) {
     utklar_agreement *ag = NULL;

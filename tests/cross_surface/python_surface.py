@@ -29,6 +29,14 @@ def _int(x: Any) -> int:
     return int(x)
 
 
+def _num(x: Any) -> str:
+    return "nan" if x is None or x != x else f"{float(x):.6f}"
+
+
+#: The census date of the `census` lines (every surface uses it).
+CENSUS_ON = "2024-03-31"
+
+
 def lines(episodes: Any, presets: list[str]) -> str:
     out: list[str] = []
     with warnings.catch_warnings():
@@ -73,6 +81,32 @@ def lines(episodes: Any, presets: list[str]) -> str:
             )
         for n in _rows(inv.not_billed):
             out.append(f"invoice {p} not_billed {_int(n['row'])} {n['reason']}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", utklar.UtklarWarning)
+        census = utklar.census(episodes, CENSUS_ON)
+        readmissions = utklar.readmissions(episodes, window=30)
+        persons = utklar.persons(episodes)
+        accuracy = _rows(utklar.accuracy(episodes))[0]
+    for w in _rows(census):
+        out.append(
+            f"census {_int(w['row'])} {w['episode_id']} {w['municipality']} {w['care_type']} "
+            f"{str(w['ready_date'])[:10]} {_int(w['waited_days'])}"
+        )
+    for r in _rows(readmissions):
+        out.append(f"readmission {r['group']} {r['care_type']} {r['period']} {_int(r['discharges'])} {_int(r['readmitted'])}")
+    for r in _rows(persons):
+        out.append(
+            f"persons {r['group']} {r['care_type']} {r['period']} {_int(r['episodes'])} "
+            f"{_int(r['persons'])} {_int(r['without_patient_id'])}"
+        )
+    out.append(
+        f"accuracy {_int(accuracy['episodes'])} {_num(accuracy['exact_share'])} "
+        f"{_num(accuracy['mean_abs_error_days'])} {_num(accuracy['bias_days'])}"
+    )
+    for c in _rows(utklar.counties()):
+        out.append(f"county {c['county']} {c['model']} {c['preset'] or '-'} {c['name']} {c['source']}")
+    for a in _rows(utklar.amounts()):
+        out.append(f"amount {a['year']} {a['ore']} {a['source']}")
     return "\n".join(out) + "\n"
 
 

@@ -1,6 +1,8 @@
 """The cross-surface test: one adversarial CSV file read by the command line, by Rust, by C and
 by Python (pyarrow, polars, and pandas' read_csv) must give the same indicators, invoices under
-every preset, comparisons, exclusion counts by reason and row numbers.
+every preset, comparisons, exclusion counts by reason and row numbers, and the census,
+readmissions, planned-date accuracy and (without the command line, which has no command for
+them) per-person counts; the county registry and the national amounts.
 
     python tests/cross_surface/run.py --cli target/release/utklar \
         --rust target/release/examples/cross_surface --c target/c-tests/cross_surface
@@ -22,6 +24,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 EPISODES = HERE / "episodes.csv"
 PRESETS = ["statutory", "kalmar", "vgr", "sormland"]
+#: The census date of the `census` lines (every surface uses it).
+CENSUS_ON = "2024-03-31"
 
 
 def lines_of(text: str) -> list[str]:
@@ -72,6 +76,21 @@ def cli_lines(cli: str) -> list[str]:
         for reason, n in inv["not_billed"].items():
             if n:
                 out.append(f"invoice {preset} not_billed_count {reason} {n}")
+    for w in json.loads(run([cli, "census", "--episodes", str(EPISODES), "--on", CENSUS_ON, "--format", "json"])):
+        out.append(
+            f"census {w['row']} {w['episode_id']} {w['municipality']} {w['care_type']} {w['ready_date']} {w['waited_days']}"
+        )
+    for r in json.loads(run([cli, "readmissions", "--episodes", str(EPISODES), "--window", "30", "--format", "json"])):
+        out.append(f"readmission {r['group']} {r['care_type']} {r['period']} {r['discharges']} {r['readmitted']}")
+    a = json.loads(run([cli, "accuracy", "--episodes", str(EPISODES), "--format", "json"]))
+    num = lambda x: "nan" if x is None else f"{x:.6f}"  # noqa: E731
+    out.append(
+        f"accuracy {a['episodes']} {num(a['exact_share'])} {num(a['mean_abs_error_days'])} {num(a['bias_days'])}"
+    )
+    for c in json.loads(run([cli, "presets", "--counties", "--format", "json"])):
+        out.append(f"county {c['county']} {c['model']} {c['preset'] or '-'} {c['name']} {c['source']}")
+    for r in json.loads(run([cli, "amounts", "--format", "json"])):
+        out.append(f"amount {r['year']} {r['ore']} {r['source']}")
     cmp_args = [cli, "compare", "--episodes", str(EPISODES), "--format", "json"]
     for preset in PRESETS:
         cmp_args += ["--agreement", preset]
@@ -91,7 +110,8 @@ def projection(lines: list[str]) -> list[str]:
     counts: collections.Counter[tuple[str, str]] = collections.Counter()
     for line in lines:
         w = line.split(" ")
-        if w[0] == "account":
+        # Per-person counts have no command of their own on the command line.
+        if w[0] in ("account", "persons"):
             continue
         if w[0] == "invoice" and w[2] == "line":
             out.append(" ".join(w[:4] + w[5:]))

@@ -34,7 +34,8 @@
  *
  * Sizes.  Structs that can grow in later versions start with uint32_t struct_size (episodes,
  *   columns, indicator options, indicator rows, exclusions, invoice summaries, lines and
- *   totals). utklar_episode_init() and the other _init and _get_ macros pass sizeof the struct
+ *   totals, and the rows of the registry and the further measures). utklar_episode_init() and
+ *   the other _init and _get_ macros pass sizeof the struct
  *   as this program was compiled; the library reads and writes only that many bytes, and
  *   refuses (UTKLAR_RESULT_INVALID_ARGUMENT) a struct_size below the first published layout.
  *   So initialise such structs with their _init macro, never by hand.
@@ -87,6 +88,18 @@
   utklar_invoice_get_line_sized((invoice), (index), (out), sizeof(utklar_invoice_line))
 #define utklar_invoice_get_total(invoice, index, out) \
   utklar_invoice_get_total_sized((invoice), (index), (out), sizeof(utklar_invoice_total))
+#define utklar_county_agreement_get(index, out) \
+  utklar_county_agreement_get_sized((index), (out), sizeof(utklar_county_agreement))
+#define utklar_national_amount_get(index, out) \
+  utklar_national_amount_get_sized((index), (out), sizeof(utklar_national_amount))
+#define utklar_census_get(census, index, out) \
+  utklar_census_get_sized((census), (index), (out), sizeof(utklar_waiting))
+#define utklar_readmissions_get_row(report, index, out) \
+  utklar_readmissions_get_row_sized((report), (index), (out), sizeof(utklar_readmission_row))
+#define utklar_persons_get_row(report, index, out) \
+  utklar_persons_get_row_sized((report), (index), (out), sizeof(utklar_person_row))
+#define utklar_episodes_planned_accuracy(episodes, options, out) \
+  utklar_episodes_planned_accuracy_sized((episodes), (options), (out), sizeof(utklar_planned_accuracy))
 
 // A flag of `utklar_episode` that is not known: the library's default applies.
 #define UTKLAR_FLAG_UNKNOWN 255
@@ -431,6 +444,9 @@ typedef struct utklar_amounts utklar_amounts;
 // `utklar_beds_new`, free with `utklar_beds_free`.
 typedef struct utklar_beds utklar_beds;
 
+// The patients ready and not yet discharged on a date. Opaque; free with `utklar_census_free`.
+typedef struct utklar_census utklar_census;
+
 // A set of episodes, built row by row or from columns. Opaque; create with
 // `utklar_episodes_new`, free with `utklar_episodes_free`.
 //
@@ -448,10 +464,17 @@ typedef struct utklar_indicator_report utklar_indicator_report;
 // An invoice. Opaque; free with `utklar_invoice_free`.
 typedef struct utklar_invoice utklar_invoice;
 
+// Distinct persons per group, care type and period. Opaque; free with `utklar_persons_free`.
+typedef struct utklar_persons utklar_persons;
+
 // Population per municipality and year, for days per 1 000 inhabitants. Opaque; create with
 // `utklar_population_new` or `utklar_population_new_builtin`, free with
 // `utklar_population_free`.
 typedef struct utklar_population utklar_population;
+
+// Readmissions per group, care type and period of discharge. Opaque; free with
+// `utklar_readmissions_free`.
+typedef struct utklar_readmissions utklar_readmissions;
 
 // The problems found by `utklar_episodes_validate`, in row order. Opaque; free with
 // `utklar_validation_free`.
@@ -673,6 +696,87 @@ typedef struct {
   uint64_t excluded;
 } utklar_exclusions;
 
+// One patient waiting on the census date.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_census_get` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
+  // The episode's row in the set.
+  size_t row;
+  // The episode's id (lives as long as the census).
+  utklar_str episode_id;
+  // The municipality (its code).
+  uint16_t municipality;
+  // The care type.
+  utklar_care_type care_type;
+  // The ready date (a day number).
+  int32_t ready_day;
+  // Days waited on the census date: the date − the ready date.
+  int32_t waited_days;
+} utklar_waiting;
+
+// The readmissions of one group, care type and period of discharge.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_readmissions_get_row` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
+  // How the rows are grouped.
+  utklar_group_by group_by;
+  // The group: a municipality code, a county code, or 0 for the nation.
+  uint16_t group_code;
+  // The care type.
+  utklar_care_type care_type;
+  // The period of discharge.
+  utklar_period period;
+  // Counted discharges with a `patient_id`.
+  uint64_t discharges;
+  // Of those, followed by an admission of the same patient within the window.
+  uint64_t readmitted;
+  // `readmitted / discharges`; NaN when there are no discharges.
+  double share;
+} utklar_readmission_row;
+
+// The persons of one group, care type and period of discharge.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_persons_get_row` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
+  // How the rows are grouped.
+  utklar_group_by group_by;
+  // The group: a municipality code, a county code, or 0 for the nation.
+  uint16_t group_code;
+  // The care type.
+  utklar_care_type care_type;
+  // The period of discharge.
+  utklar_period period;
+  // Counted episodes.
+  uint64_t episodes;
+  // Distinct `patient_id`s among them.
+  uint64_t persons;
+  // Counted episodes with no `patient_id` (not in `persons`).
+  uint64_t without_patient_id;
+} utklar_person_row;
+
+// How well the planned discharge date matched the ready date, over the counted episodes that
+// carry one. Ratios over no episodes are NaN.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_episodes_planned_accuracy` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
+  // Counted episodes with a planned date.
+  uint64_t episodes;
+  // Share whose planned date equals the ready date.
+  double exact_share;
+  // Mean absolute error in days, `|planned − ready date|`.
+  double mean_abs_error_days;
+  // Mean signed error in days, `planned − ready date` (positive: planned too late).
+  double bias_days;
+} utklar_planned_accuracy;
+
 // The account and the sums of an invoice: `billed_episodes + not_billed == episodes_in ==
 // rows_in`; `rows_not_read` of the not-billed rows could not be read as episodes.
 typedef struct {
@@ -759,6 +863,41 @@ typedef struct {
   // Why it was not billed.
   utklar_not_billed_reason reason;
 } utklar_not_billed;
+
+// One county and what is known of its agreement (`utklar presets --counties`). Every string
+// is static.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_county_agreement_get` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
+  // The county (*län*) code: 1 for Stockholms län, 8 for Kalmar län.
+  uint8_t county;
+  // The county's name (`"Kalmar län"`).
+  utklar_str name;
+  // The model family: `"individual"`, `"average"`, `"mixed"`, or `"unknown"` where no
+  // source names it.
+  utklar_str model;
+  // The preset that implements the agreement (`"kalmar"`, for `utklar_agreement_preset`),
+  // or `{NULL, 0}` when there is none.
+  utklar_str preset;
+  // Where the family and the preset come from, or `"no public source found"`.
+  utklar_str source;
+} utklar_county_agreement;
+
+// A sourced national amount per care day (`utklar amounts`). The source is static.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by `the `utklar_national_amount_get` macro`. Always first:
+  // a later version appends members after the last one and reads or writes only the bytes
+  // this size covers.
+  uint32_t struct_size;
+  // The calendar year.
+  int32_t year;
+  // The amount per care day in öre (11 600 kr is 1 160 000).
+  int64_t ore;
+  // The regulation, or the official page citing it.
+  utklar_str source;
+} utklar_national_amount;
 
 #ifdef __cplusplus
 extern "C" {
@@ -964,6 +1103,96 @@ utklar_result utklar_indicator_report_get_problem(const utklar_indicator_report 
 // Frees an indicator report; NULL is a no-op.
 void utklar_indicator_report_free(utklar_indicator_report *report);
 
+// The census of the set on day `on_day` (a day number) into a new `*out`: every episode whose
+// ready date is on or before the day and that has no discharge, or a discharge after it, in
+// row order. `on_day` outside 1990-01-01 … 2100-12-31 is `UTKLAR_RESULT_INVALID_ARGUMENT`.
+// Rows that could not be read fail the call under `UTKLAR_MODE_STRICT` and are left out under
+// `UTKLAR_MODE_LENIENT`.
+utklar_result utklar_episodes_census(const utklar_episodes *episodes,
+                                     int32_t on_day,
+                                     uint32_t mode,
+                                     utklar_census **out);
+
+// The number of patients in a census (0 for NULL).
+size_t utklar_census_len(const utklar_census *census);
+
+// Writes waiting patient `index` to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+//
+// Called through the header's macro `utklar_census_get(...)`, which passes `sizeof(utklar_waiting)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_census_get_sized(const utklar_census *census,
+                                      size_t index,
+                                      utklar_waiting *out,
+                                      size_t size);
+
+// Frees a census; NULL is a no-op.
+void utklar_census_free(utklar_census *census);
+
+// The share of counted discharges (with a `patient_id`) followed by an admission of the same
+// patient 0 to `window_days` days after the discharge date, per group (`options->group_by`),
+// care type and period of discharge (`options->period`), into a new `*out`. The options'
+// negative-days policy and minimum age decide which episodes count, as for the indicators;
+// under `UTKLAR_MODE_STRICT` a row that could not be read fails the call.
+utklar_result utklar_episodes_readmissions(const utklar_episodes *episodes,
+                                           const utklar_indicator_options *options,
+                                           int32_t window_days,
+                                           utklar_readmissions **out);
+
+// The number of readmission rows (0 for NULL).
+size_t utklar_readmissions_len(const utklar_readmissions *report);
+
+// Writes readmission row `index` (in period, group and care-type order) to `*out`;
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+//
+// Called through the header's macro `utklar_readmissions_get_row(...)`, which passes `sizeof(utklar_readmission_row)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_readmissions_get_row_sized(const utklar_readmissions *report,
+                                                size_t index,
+                                                utklar_readmission_row *out,
+                                                size_t size);
+
+// Frees a readmission report; NULL is a no-op.
+void utklar_readmissions_free(utklar_readmissions *report);
+
+// Distinct `patient_id`s of the counted episodes per group (`options->group_by`), care type
+// and period of discharge (`options->period`), into a new `*out`; otherwise as
+// `utklar_episodes_readmissions`.
+utklar_result utklar_episodes_persons(const utklar_episodes *episodes,
+                                      const utklar_indicator_options *options,
+                                      utklar_persons **out);
+
+// The number of person rows (0 for NULL).
+size_t utklar_persons_len(const utklar_persons *report);
+
+// Writes person row `index` (in period, group and care-type order) to `*out`;
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+//
+// Called through the header's macro `utklar_persons_get_row(...)`, which passes `sizeof(utklar_person_row)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_persons_get_row_sized(const utklar_persons *report,
+                                           size_t index,
+                                           utklar_person_row *out,
+                                           size_t size);
+
+// Frees a person report; NULL is a no-op.
+void utklar_persons_free(utklar_persons *report);
+
+// Writes the planned-date accuracy (*beräknad tidpunkt för utskrivning* against the ready
+// date) of the set's counted episodes to `*out`. The options' negative-days policy and
+// minimum age decide which episodes count (`period` and `group_by` are not used); under
+// `UTKLAR_MODE_STRICT` a row that could not be read fails the call.
+//
+// Called through the header's macro `utklar_episodes_planned_accuracy(...)`, which passes `sizeof(utklar_planned_accuracy)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_episodes_planned_accuracy_sized(const utklar_episodes *episodes,
+                                                     const utklar_indicator_options *options,
+                                                     utklar_planned_accuracy *out,
+                                                     size_t size);
+
 // The number of preset agreements.
 size_t utklar_preset_count(void);
 
@@ -1148,6 +1377,33 @@ utklar_result utklar_municipality_name(uint16_t code, utklar_str *out);
 
 // Writes the name of a county (`"Kalmar län"` for 8) to `*out`, a static UTF-8 string.
 utklar_result utklar_county_name(uint8_t code, utklar_str *out);
+
+// The number of counties in the registry (21).
+size_t utklar_county_agreement_count(void);
+
+// Writes county `index` (in code order: 0 is Stockholms län, 01) to `*out`;
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the end.
+//
+// Called through the header's macro `utklar_county_agreement_get(...)`, which passes `sizeof(utklar_county_agreement)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_county_agreement_get_sized(size_t index,
+                                                utklar_county_agreement *out,
+                                                size_t size);
+
+// The number of sourced national amounts.
+size_t utklar_national_amount_count(void);
+
+// Writes sourced national amount `index` (in year order) to `*out`;
+// `UTKLAR_RESULT_OUT_OF_RANGE` past the end. These are the amounts `utklar_amounts_new`
+// starts from.
+//
+// Called through the header's macro `utklar_national_amount_get(...)`, which passes `sizeof(utklar_national_amount)` as `size`
+// (the size of the struct as this program was compiled); a `size` smaller than the first
+// published layout fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_national_amount_get_sized(size_t index,
+                                               utklar_national_amount *out,
+                                               size_t size);
 
 // Whether the running library can serve a program built against the header of version
 // `major.minor`: the same major version, and a minor version at least `minor`. Call it as

@@ -64,8 +64,10 @@ mod episodes;
 mod error;
 mod ffi;
 mod indicators;
+mod measures;
 mod payment;
 mod reference;
+mod registry;
 mod types;
 
 use std::ffi::c_char;
@@ -90,6 +92,14 @@ pub use indicators::{
     utklar_indicator_report_get_row_sized, utklar_indicator_report_len,
     utklar_indicator_report_problem_count, utklar_indicator_row, utklar_period,
 };
+pub use measures::{
+    utklar_census, utklar_census_free, utklar_census_get_sized, utklar_census_len,
+    utklar_episodes_census, utklar_episodes_persons, utklar_episodes_planned_accuracy_sized,
+    utklar_episodes_readmissions, utklar_person_row, utklar_persons, utklar_persons_free,
+    utklar_persons_get_row_sized, utklar_persons_len, utklar_planned_accuracy,
+    utklar_readmission_row, utklar_readmissions, utklar_readmissions_free,
+    utklar_readmissions_get_row_sized, utklar_readmissions_len, utklar_waiting,
+};
 pub use payment::{
     utklar_agreement, utklar_agreement_free, utklar_agreement_from_toml, utklar_agreement_name,
     utklar_agreement_preset, utklar_agreement_to_toml, utklar_amounts, utklar_amounts_free,
@@ -106,6 +116,10 @@ pub use reference::{
     utklar_beds, utklar_beds_free, utklar_beds_new, utklar_beds_set, utklar_county_name,
     utklar_municipality_name, utklar_population, utklar_population_free, utklar_population_new,
     utklar_population_new_builtin, utklar_population_set,
+};
+pub use registry::{
+    utklar_county_agreement, utklar_county_agreement_count, utklar_county_agreement_get_sized,
+    utklar_national_amount, utklar_national_amount_count, utklar_national_amount_get_sized,
 };
 pub use types::{
     utklar_care_type, utklar_field, utklar_field_name, utklar_group_by, utklar_mode,

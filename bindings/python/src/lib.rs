@@ -7,7 +7,9 @@
 //! read.
 
 mod errors;
+mod files;
 mod input;
+mod measures;
 mod output;
 mod payment;
 
@@ -811,6 +813,8 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_core_invoice_of_synth, m)?)?;
     m.add_function(wrap_pyfunction!(municipalities, m)?)?;
     m.add_function(wrap_pyfunction!(reasons, m)?)?;
+    measures::register(m)?;
+    files::register(m)?;
     errors::register(m)?;
     Ok(())
 }

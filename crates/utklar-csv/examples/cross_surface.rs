@@ -8,8 +8,11 @@
 
 use std::process::ExitCode;
 
-use utklar_core::payment::{Agreement, Amounts};
-use utklar_core::{Group, GroupBy, IndicatorOptions, Reason};
+use utklar_core::payment::{counties, Agreement, Amounts, NATIONAL_AMOUNTS};
+use utklar_core::{extras, Group, GroupBy, IndicatorOptions, Reason};
+
+/// The census date of the `census` lines (every surface uses it).
+const CENSUS_ON: &str = "2024-03-31";
 
 fn main() -> ExitCode {
     match run() {
@@ -61,6 +64,51 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for p in &ex.problems {
         println!("problem {} {} {}", p.row, p.field, p.reason);
     }
+
+    for c in counties() {
+        println!(
+            "county {} {} {} {} {}",
+            c.county,
+            c.model_str(),
+            c.preset.unwrap_or("-"),
+            c.county.name(),
+            c.source
+        );
+    }
+    for (year, ore, source) in NATIONAL_AMOUNTS {
+        println!("amount {year} {ore} {source}");
+    }
+    let opts = IndicatorOptions::default();
+    let on = CENSUS_ON.parse()?;
+    for w in extras::census(set.episodes(), on)? {
+        println!(
+            "census {} {} {} {} {} {}",
+            set.row_of(w.row),
+            w.episode_id,
+            w.municipality,
+            w.care_type,
+            w.ready_date,
+            w.waited_days
+        );
+    }
+    for ((p, g, c), r) in extras::readmissions(set.episodes(), &opts, GroupBy::Municipality, 30) {
+        println!("readmission {g} {c} {p} {} {}", r.discharges, r.readmitted);
+    }
+    for ((p, g, c), r) in extras::persons(set.episodes(), &opts, GroupBy::Municipality) {
+        println!(
+            "persons {g} {c} {p} {} {} {}",
+            r.episodes, r.persons, r.without_patient_id
+        );
+    }
+    let a = extras::planned_accuracy(set.episodes(), &opts);
+    let f = |x: Option<f64>| x.map_or_else(|| "nan".to_string(), |x| format!("{x:.6}"));
+    println!(
+        "accuracy {} {} {} {}",
+        a.episodes,
+        f(a.exact_share),
+        f(a.mean_abs_error_days),
+        f(a.bias_days)
+    );
 
     let presets = args[1..]
         .iter()

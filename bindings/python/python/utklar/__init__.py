@@ -110,12 +110,20 @@ __all__ = [
     "UtklarWarning",
     "ValidationError",
     "Invoice",
+    "MissingDependencyError",
+    "accuracy",
+    "amounts",
     "census",
+    "counties",
     "compare",
     "indicators",
     "invoice",
     "last_exclusions",
     "municipalities",
+    "persons",
+    "plot",
+    "read_episodes",
+    "readmissions",
     "sweep",
     "synth",
     "validate",
@@ -677,3 +685,17 @@ def sweep(
         allow_personal_ids=allow_personal_ids,
     )
     return to_library(table, library, _remember(report), report.get("json"))
+
+
+# The registry, the amounts, the further measures, episode files and plots (their own modules;
+# imported last, as they use the helpers above).
+from . import plot  # noqa: E402
+from ._measures import (  # noqa: E402
+    accuracy,
+    amounts,
+    counties,
+    persons,
+    read_episodes,
+    readmissions,
+)
+from .plot import MissingDependencyError  # noqa: E402

@@ -20,12 +20,18 @@ __all__ = [
     "__version__",
     "_core_indicators_of_synth",
     "_core_invoice_of_synth",
+    "accuracy",
+    "amounts",
     "census",
+    "counties",
     "compare",
     "invoice",
     "sweep",
     "indicators",
     "municipalities",
+    "persons",
+    "read_episodes",
+    "readmissions",
     "reasons",
     "synth_episodes",
     "validate_rows",
@@ -182,5 +188,34 @@ def sweep(
     grace_days: list[int] = ...,
     amounts: dict[int, Any] | None = None,
     by_municipality: bool = False,
+    allow_personal_ids: bool = False,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def counties() -> ArrowTable: ...
+def amounts() -> ArrowTable: ...
+def readmissions(
+    episodes: Any,
+    *,
+    by: str = "municipality",
+    period: str = "month",
+    window: int = 30,
+    strict: bool = False,
+    allow_personal_ids: bool = False,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def persons(
+    episodes: Any,
+    *,
+    by: str = "municipality",
+    period: str = "month",
+    strict: bool = False,
+    allow_personal_ids: bool = False,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def accuracy(
+    episodes: Any, *, strict: bool = False, allow_personal_ids: bool = False
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def read_episodes(
+    path: str,
+    *,
+    sheet: str | None = None,
+    strict: bool = False,
     allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...

@@ -213,6 +213,24 @@ pub fn census(episodes: &[Episode], on: NaiveDate) -> Result<Vec<Waiting>, Error
         .collect())
 }
 
+/// [`census`] on a day number (days since 1970-01-01, as the C API passes dates): a day
+/// outside 1990-01-01 … 2100-12-31 is [`Error::InvalidArgument`] (`on`), as in [`census`].
+///
+/// ```
+/// use utklar_core::extras;
+/// assert!(extras::census_on_day(&[], 20_454).unwrap().is_empty()); // 2026-01-01
+/// assert!(extras::census_on_day(&[], i32::MAX).is_err());
+/// ```
+pub fn census_on_day(episodes: &[Episode], day: i32) -> Result<Vec<Waiting>, Error> {
+    if !time::day_in_range(day) {
+        return Err(Error::InvalidArgument {
+            name: "on".into(),
+            message: format!("day {day} is outside 1990-01-01 … 2100-12-31"),
+        });
+    }
+    census(episodes, time::date_of_day(day))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -862,12 +862,23 @@ fn unknown_field_name(message: &str) -> Option<&str> {
     rest.split('`').next()
 }
 
-impl fmt::Display for Model {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Model {
+    /// The family's name: `individual`, `average` or `mixed` (as in the TOML and the JSON).
+    ///
+    /// ```
+    /// assert_eq!(utklar_core::payment::Model::Mixed.as_str(), "mixed");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
             Model::Individual => "individual",
             Model::Average => "average",
             Model::Mixed => "mixed",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }

@@ -42,8 +42,13 @@ pub struct CountyAgreement {
 impl CountyAgreement {
     /// The model family as text: `individual`, `average`, `mixed` or `unknown`.
     pub fn model_text(&self) -> String {
-        self.model
-            .map_or_else(|| "unknown".into(), |m| m.to_string())
+        self.model_str().to_string()
+    }
+
+    /// The model family as a static string: `individual`, `average`, `mixed` or `unknown`
+    /// (what [`CountyAgreement::model_text`] gives, for surfaces that lend strings out).
+    pub fn model_str(&self) -> &'static str {
+        self.model.map_or("unknown", Model::as_str)
     }
 }
 
