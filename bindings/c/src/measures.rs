@@ -211,7 +211,7 @@ pub extern "C" fn utklar_episodes_readmissions(
         let (opts, by) = read_options(options)?;
         let out = Out::new(out, "out")?;
         let eps = checked(set, opts.mode)?;
-        let rows: BTreeMap<_, _> = extras::readmissions(eps, &opts, by, window_days);
+        let rows: BTreeMap<_, _> = extras::readmissions(eps, &opts, by, window_days)?;
         out.write(into_raw(utklar_readmissions {
             rows: rows.into_iter().collect(),
         }));

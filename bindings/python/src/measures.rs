@@ -72,7 +72,7 @@ fn readmissions<'py>(
         py,
         py.detach(|| {
             checked(&set, opts.mode == Mode::Strict)
-                .map(|eps| extras::readmissions(eps, &opts, by, window))
+                .and_then(|eps| extras::readmissions(eps, &opts, by, window))
         }),
     )?;
     let mut t = TableBuilder::default();

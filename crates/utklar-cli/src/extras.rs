@@ -74,7 +74,12 @@ pub struct ReadmissionsArgs {
     #[arg(long, default_value = "month", value_name = "month|quarter|year")]
     pub period: PeriodKind,
     /// The window in days after the discharge date.
-    #[arg(long, default_value_t = 30, value_name = "DAYS", value_parser = clap::value_parser!(i32).range(0..=3650))]
+    #[arg(
+        long,
+        default_value_t = 30,
+        value_name = "DAYS",
+        allow_negative_numbers = true
+    )]
     pub window: i32,
     /// Stop at bad rows instead of leaving them out (exit status 1).
     #[arg(long)]
@@ -216,6 +221,13 @@ pub fn run_readmissions(a: &ReadmissionsArgs, out: &mut dyn Write) -> Result<(),
     )?;
     let opts = IndicatorOptions::default().period(a.period);
     let rows: Vec<Row> = extras::readmissions(set.episodes(), &opts, a.by, a.window)
+        .map_err(|e| match e {
+            // The core names the argument `window`; here it is the option.
+            utklar_core::Error::InvalidArgument { message, .. } => {
+                Failure::usage(format!("--window: {message}"))
+            }
+            e => core(&e),
+        })?
         .into_iter()
         .map(|((p, g, c), r)| Row {
             group: g.to_string(),

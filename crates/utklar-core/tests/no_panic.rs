@@ -66,7 +66,9 @@ fn episodes_with_dates_far_outside_the_range_are_bad_data() {
         assert!(s.rows.iter().all(|r| r.amount_ore == 0));
         let o = IndicatorOptions::default();
         assert!(extras::persons(&eps, &o, GroupBy::County).is_empty());
-        assert!(extras::readmissions(&eps, &o, GroupBy::County, i32::MAX).is_empty());
+        assert!(extras::readmissions(&eps, &o, GroupBy::County, 3650)
+            .unwrap()
+            .is_empty());
         assert_eq!(extras::planned_accuracy(&eps, &o).episodes, 0);
         assert!(extras::census(&eps, d(2100, 12, 31)).is_ok());
         assert!(extras::census(&eps, d(2101, 1, 1)).is_err());
@@ -84,10 +86,17 @@ fn readmission_windows_at_the_extremes() {
     later.episode_id = "b".into();
     later.admitted_at = Some(d(2100, 1, 1).into());
     let o = IndicatorOptions::default();
-    for w in [i32::MIN, -1, 0, i32::MAX] {
-        let m = extras::readmissions(&[e.clone(), later.clone()], &o, GroupBy::Nation, w);
+    // A window outside 0–3650 days is an error naming it; inside, the admission 76 years
+    // later is never a readmission.
+    let both = [e.clone(), later.clone()];
+    for w in [i32::MIN, -1, 3651, i32::MAX] {
+        let err = extras::readmissions(&both, &o, GroupBy::Nation, w).unwrap_err();
+        assert!(err.to_string().starts_with("window: "), "{err}");
+    }
+    for w in [0, 3650] {
+        let m = extras::readmissions(&both, &o, GroupBy::Nation, w).unwrap();
         let r = m.values().next().unwrap();
-        assert_eq!(r.readmitted, u64::from(w == i32::MAX), "{w}");
+        assert_eq!(r.readmitted, 0, "{w}");
     }
 }
 

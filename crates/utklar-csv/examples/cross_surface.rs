@@ -91,7 +91,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             w.waited_days
         );
     }
-    for ((p, g, c), r) in extras::readmissions(set.episodes(), &opts, GroupBy::Municipality, 30) {
+    for ((p, g, c), r) in extras::readmissions(set.episodes(), &opts, GroupBy::Municipality, 30)
+        .expect("a window in range")
+    {
         println!("readmission {g} {c} {p} {} {}", r.discharges, r.readmitted);
     }
     for ((p, g, c), r) in extras::persons(set.episodes(), &opts, GroupBy::Municipality) {

@@ -122,15 +122,31 @@ pub struct Readmissions {
     pub share: Option<f64>,
 }
 
+/// The longest readmission window, in days (ten years).
+pub const MAX_READMISSION_WINDOW_DAYS: i32 = 3650;
+
 /// 30-day readmissions (Kalmar follows them): the share of counted discharges followed by a
 /// new admission of the same patient 0 to `window_days` days after the discharge date. Any
 /// other episode of the patient with an `admitted_at` counts as the new admission.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] named `window` when `window_days` is negative or above
+/// [`MAX_READMISSION_WINDOW_DAYS`].
 pub fn readmissions(
     episodes: &[Episode],
     opts: &IndicatorOptions,
     by: GroupBy,
     window_days: i32,
-) -> BTreeMap<(Period, Group, CareType), Readmissions> {
+) -> Result<BTreeMap<(Period, Group, CareType), Readmissions>, Error> {
+    if !(0..=MAX_READMISSION_WINDOW_DAYS).contains(&window_days) {
+        return Err(Error::InvalidArgument {
+            name: "window".into(),
+            message: format!(
+                "the readmission window must be 0 to {MAX_READMISSION_WINDOW_DAYS} days"
+            ),
+        });
+    }
     let mut admissions: HashMap<&str, Vec<(i32, usize)>> = HashMap::new();
     for (row, e) in episodes.iter().enumerate() {
         if let (Some(p), Some(a)) = (&e.patient_id, e.admitted_at) {
@@ -168,7 +184,7 @@ pub fn readmissions(
     for r in out.values_mut() {
         r.share = (r.discharges > 0).then(|| r.readmitted as f64 / r.discharges as f64);
     }
-    out
+    Ok(out)
 }
 
 /// One patient waiting on the census date.
@@ -269,7 +285,7 @@ mod tests {
             ep("c", "p2", "2025-01-01", "2025-01-02", Some("2025-01-03")),
             ep("d", "p2", "2025-02-03", "2025-02-04", Some("2025-02-05")), // 31 days after c
         ];
-        let m = readmissions(&eps, &IndicatorOptions::default(), GroupBy::Nation, 30);
+        let m = readmissions(&eps, &IndicatorOptions::default(), GroupBy::Nation, 30).unwrap();
         let jan = m
             .iter()
             .find(|(k, _)| k.0.to_string() == "2025-01")
@@ -292,7 +308,8 @@ mod tests {
             &IndicatorOptions::default(),
             GroupBy::Nation,
             30,
-        );
+        )
+        .unwrap();
         let r = m.values().next().unwrap();
         assert_eq!((r.discharges, r.readmitted, r.share), (1, 0, Some(0.0)));
         // With another episode of the same patient that has one: readmitted.
@@ -301,8 +318,9 @@ mod tests {
             &[a, b],
             &IndicatorOptions::default(),
             GroupBy::Nation,
-            i32::MAX,
-        );
+            MAX_READMISSION_WINDOW_DAYS,
+        )
+        .unwrap();
         let r = m.values().next().unwrap();
         assert_eq!((r.discharges, r.readmitted), (2, 1));
     }
