@@ -11,6 +11,8 @@ use crate::model::IndicatorLine;
 /// The colour of the indicator line (the agreement's threshold, or the county's mean), as the
 /// SVG writes it.
 pub const INDICATOR_COLOUR: &str = "#C62828";
+/// The colour of the axes (both drawn in every chart).
+pub const AXIS_COLOUR: &str = "#444444";
 /// The colour of the municipality's line.
 pub const MUNICIPALITY_COLOUR: &str = "#1F5FA8";
 /// The colour of the county's line drawn beside a threshold.
@@ -18,6 +20,7 @@ pub const COUNTY_COLOUR: &str = "#8A8A8A";
 
 const INDICATOR: RGBColor = RGBColor(0xC6, 0x28, 0x28);
 const MUNICIPALITY: RGBColor = RGBColor(0x1F, 0x5F, 0xA8);
+const AXIS: RGBColor = RGBColor(0x44, 0x44, 0x44);
 const COUNTY: RGBColor = RGBColor(0x8A, 0x8A, 0x8A);
 
 /// The size of a small multiple, in SVG units (scaled by the page's CSS).
@@ -118,7 +121,7 @@ fn draw(spec: &ChartSpec<'_>, svg: &mut String) -> Result<(), String> {
             .label_style(("sans-serif", 11))
             .max_light_lines(0)
             .bold_line_style(RGBColor(0xE0, 0xE0, 0xE0))
-            .axis_style(RGBColor(0x44, 0x44, 0x44))
+            .axis_style(AXIS)
             .draw()
             .map_err(text)?;
         match spec.indicator {

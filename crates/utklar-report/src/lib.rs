@@ -36,7 +36,7 @@ mod lang;
 mod model;
 mod render;
 
-pub use chart::{COUNTY_COLOUR, INDICATOR_COLOUR, MUNICIPALITY_COLOUR};
+pub use chart::{AXIS_COLOUR, COUNTY_COLOUR, INDICATOR_COLOUR, MUNICIPALITY_COLOUR};
 pub use lang::Lang;
 pub use model::{
     default_agreement, AgreementInfo, CareSection, DataAccount, IndicatorLine, InvoiceCare,
