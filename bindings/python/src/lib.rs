@@ -10,6 +10,7 @@ mod errors;
 mod input;
 mod output;
 mod payment;
+mod report;
 
 use std::str::FromStr;
 
@@ -801,6 +802,8 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ArrowTable>()?;
     m.add_class::<payment::Agreement>()?;
     m.add_function(wrap_pyfunction!(invoice, m)?)?;
+    m.add_class::<report::Report>()?;
+    m.add_function(wrap_pyfunction!(report::report, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(indicators, m)?)?;
