@@ -165,3 +165,59 @@ fn draw(spec: &ChartSpec<'_>, svg: &mut String) -> Result<(), String> {
 fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gaps_split_the_line_and_the_axis_holds_the_threshold() {
+        let v = [
+            Some(1.0),
+            None,
+            Some(2.0),
+            Some(f64::NAN),
+            Some(3.0),
+            Some(4.0),
+        ];
+        assert_eq!(
+            runs(&v),
+            vec![
+                vec![(0.0, 1.0)],
+                vec![(2.0, 2.0)],
+                vec![(4.0, 3.0), (5.0, 4.0)]
+            ]
+        );
+        assert!(y_max(&[Some(0.2)], IndicatorLine::Threshold(3.0)) > 3.0);
+        assert!(y_max(&[Some(5.0)], IndicatorLine::CountyMean) > 5.0);
+        assert_eq!(y_max(&[None], IndicatorLine::CountyMean), 1.0);
+    }
+
+    #[test]
+    fn a_chart_is_an_svg_with_its_title_and_lines() {
+        let months: Vec<Period> = (1..=12).map(|m| Period::month(2024, m).unwrap()).collect();
+        let values: Vec<Option<f64>> = (0..12)
+            .map(|i| (i != 3).then_some(i as f64 / 10.0))
+            .collect();
+        let svg = small_multiple(&ChartSpec {
+            title: "Kalmar",
+            values: &values,
+            county: &values,
+            indicator: IndicatorLine::Threshold(0.8),
+            months: &months,
+            y_max: 1.5,
+            lang: Lang::Sv,
+        })
+        .unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.contains(">\nKalmar\n</text>"));
+        assert!(svg.contains(&format!("stroke=\"{INDICATOR_COLOUR}\"")));
+        assert_eq!(
+            svg.matches(&format!("stroke=\"{MUNICIPALITY_COLOUR}\""))
+                .count(),
+            2,
+            "two runs"
+        );
+        assert!(svg.contains(">\njan\n</text>"));
+    }
+}

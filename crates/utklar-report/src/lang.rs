@@ -262,3 +262,62 @@ impl Lang {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn swedish_and_english_numbers_months_and_money() {
+        assert_eq!(
+            Lang::Sv.number(1_234_567.891, 2),
+            "1\u{202F}234\u{202F}567,89"
+        );
+        assert_eq!(Lang::En.number(1_234_567.891, 2), "1,234,567.89");
+        assert_eq!(Lang::Sv.number(999.96, 1), "1\u{202F}000,0");
+        assert_eq!(Lang::Sv.number(-1234.0, 0), "−1\u{202F}234");
+        assert_eq!(Lang::Sv.number(f64::NAN, 1), "–");
+        assert_eq!(Lang::Sv.percent(Some(0.85)), "85,0\u{a0}%");
+        assert_eq!(
+            Lang::Sv.kronor(123_456_789),
+            "1\u{202F}234\u{202F}568\u{a0}kr"
+        );
+        let nov = Period::month(2024, 11).unwrap();
+        assert_eq!(Lang::Sv.month(nov), "november 2024");
+        assert_eq!(Lang::En.month(nov), "November 2024");
+        assert_eq!(Lang::Sv.month_short(nov), "nov");
+        let q = "2024-Q4".parse().unwrap();
+        assert_eq!(Lang::Sv.period(q), "kvartal 4 2024");
+        assert_eq!(Lang::En.period(q), "Q4 2024");
+        assert_eq!("EN".parse::<Lang>(), Ok(Lang::En));
+        assert!("de".parse::<Lang>().is_err());
+    }
+
+    proptest! {
+        /// Ungrouped and with a decimal point, the text is Rust's own rounding of the value;
+        /// the groups are of three digits.
+        #[test]
+        fn grouping_changes_no_digit(x in -1.0e12f64..1.0e12, d in 0usize..4) {
+            for lang in [Lang::Sv, Lang::En] {
+                let text = lang.number(x, d);
+                let group = if lang == Lang::Sv { GROUP_SV } else { ',' };
+                let point = if lang == Lang::Sv { ',' } else { '.' };
+                let plain: String = text
+                    .chars()
+                    .filter(|c| *c != group)
+                    .map(|c| if c == point { '.' } else if c == '−' { '-' } else { c })
+                    .collect();
+                let mut want = format!("{x:.d$}");
+                if want.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.') {
+                    want = want.trim_start_matches('-').to_string();
+                }
+                prop_assert_eq!(&plain, &want);
+                let int = text.trim_start_matches('−').split(point).next().unwrap_or("").to_string();
+                let groups: Vec<&str> = int.split(group).collect();
+                prop_assert!(groups[0].len() <= 3 && !groups[0].is_empty());
+                prop_assert!(groups[1..].iter().all(|g| g.len() == 3));
+            }
+        }
+    }
+}

@@ -43,4 +43,4 @@ pub use model::{
     InvoicePart, InvoiceRow, Liability, NationComparison, Report, ReportError, ReportOptions,
     Series, MONTHS,
 };
-pub use render::render_html;
+pub use render::{embed, render_html};

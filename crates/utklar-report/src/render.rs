@@ -80,6 +80,21 @@ pub fn render_html(r: &Report) -> String {
     page.into_string()
 }
 
+/// A page in an `<iframe srcdoc>` (escaped), so that it shows inside another page — a
+/// notebook — with its own styles kept inside it.
+///
+/// ```
+/// let frame = utklar_report::embed("<!DOCTYPE html><p class=\"x\">a & b</p>");
+/// assert!(frame.starts_with("<iframe"));
+/// assert!(frame.contains("&lt;p class=&quot;x&quot;&gt;a &amp; b"));
+/// ```
+pub fn embed(page: &str) -> String {
+    html! {
+        iframe srcdoc=(page) style="width:100%;height:80vh;border:1px solid #ccc" title="utklar report" {}
+    }
+    .into_string()
+}
+
 fn title_block(r: &Report, title: &str) -> Markup {
     let l = r.lang;
     let d = &r.data;
