@@ -165,7 +165,7 @@ impl Lang {
                     Lang::En => format!("Q{q} {}", p.year()),
                 }
             }
-            _ => p.year().to_string(),
+            utklar_core::PeriodKind::Year => p.year().to_string(),
         }
     }
 

@@ -315,7 +315,7 @@ pub struct Report {
 
 /// The rule in force in a period (the last change with `valid_from` on or before its first
 /// day, else the first rules).
-fn rule_on<'a>(agreement: &'a Agreement, care: CareType, day: chrono::NaiveDate) -> &'a CareRule {
+fn rule_on(agreement: &Agreement, care: CareType, day: chrono::NaiveDate) -> &CareRule {
     agreement
         .changes
         .iter()

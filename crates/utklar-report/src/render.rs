@@ -284,10 +284,10 @@ fn month_table(r: &Report, c: &CareSection) -> Markup {
                 th { (l.t("Kommun", "Municipality")) }
                 th.n { (l.t("Utskrivna vårdtillfällen", "Discharged episodes")) }
                 th.n { (l.t("Dag 0", "Day 0")) }
-                th.n { (l.t("Utskrivnings­klara dagar", "Ready days")) }
+                th.n { (l.t("Utskrivnings\u{ad}klara dagar", "Ready days")) }
                 th.n { (l.t("Dagar i snitt", "Mean days")) }
                 th.n { (l.t("Snitt inkl. dag 0", "Mean incl. day 0")) }
-                th.n { (l.t("Mål­uppfyllelse", "Goal attainment")) }
+                th.n { (l.t("Mål\u{ad}uppfyllelse", "Goal attainment")) }
                 th.n { (per_1000) }
                 th.n { (l.t("Belagda platser", "Occupied beds")) }
             } }
@@ -404,11 +404,7 @@ fn invoice_care(l: Lang, r: &Report, c: &InvoiceCare) -> Markup {
 }
 
 fn days_decimals(d: f64) -> usize {
-    if d.fract() == 0.0 {
-        0
-    } else {
-        1
-    }
+    usize::from(d.fract() != 0.0)
 }
 
 fn invoice_section(r: &Report) -> Markup {
