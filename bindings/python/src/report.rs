@@ -130,9 +130,8 @@ pub fn report(
     opts.month = month;
     opts.lang = lang;
     let set = read_set(py, episodes, allow_personal_ids)?;
-    let built = py.detach(|| {
-        utklar_report::Report::build(&set, &opts).map(|r| (render_html(&r), r.month))
-    });
+    let built =
+        py.detach(|| utklar_report::Report::build(&set, &opts).map(|r| (render_html(&r), r.month)));
     let (html, month) = built.map_err(|e| match e {
         ReportError::Core(e) => errors::to_py(py, e),
         other => {
