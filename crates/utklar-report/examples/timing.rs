@@ -15,7 +15,9 @@ use utklar_report::{render_html, Report, ReportOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: timing FILE.csv COUNTY [YEAR=KRONOR ...]")?;
+    let path = args
+        .next()
+        .ok_or("usage: timing FILE.csv COUNTY [YEAR=KRONOR ...]")?;
     let county: County = args.next().ok_or("a county code")?.parse()?;
     let mut opts = ReportOptions::new(county);
     for a in args {

@@ -205,19 +205,25 @@ impl CareSection {
 /// Why a municipality is or is not liable in the invoice period.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Liability {
-    /// Average model, the mean exceeded the threshold.
+    /// Average (or mixed) model, the mean exceeded the threshold.
     Liable {
         /// The mean that decided.
         mean: Option<f64>,
         /// The threshold.
         threshold: f64,
+        /// The mixed model's individual ceiling in days (episodes past it are billed
+        /// whatever the mean).
+        ceiling: Option<u32>,
     },
-    /// Average model, the mean did not exceed the threshold.
+    /// Average (or mixed) model, the mean did not exceed the threshold.
     NotLiable {
         /// The mean that decided.
         mean: Option<f64>,
         /// The threshold.
         threshold: f64,
+        /// The mixed model's individual ceiling in days (episodes past it are billed
+        /// whatever the mean).
+        ceiling: Option<u32>,
     },
     /// Individual model: each episode is billed its days past the grace days.
     Individual,
@@ -542,10 +548,12 @@ fn invoice_part(
                             Some(true) => Liability::Liable {
                                 mean: t.mean_days,
                                 threshold: t.threshold.unwrap_or(a.threshold_days),
+                                ceiling: rule.ceiling_days,
                             },
                             _ => Liability::NotLiable {
                                 mean: t.mean_days,
                                 threshold: t.threshold.unwrap_or(a.threshold_days),
+                                ceiling: rule.ceiling_days,
                             },
                         },
                         (Some(_), None) => Liability::Individual,

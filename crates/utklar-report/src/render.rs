@@ -335,22 +335,42 @@ fn nation(r: &Report, c: &CareSection) -> Markup {
     }
 }
 
-fn liability_cells(l: Lang, x: &Liability) -> Markup {
+fn liability_cells(l: Lang, x: &Liability, billed: bool) -> Markup {
     let mean = |m: Option<f64>| {
         m.map_or_else(
             || l.t("inget snitt", "no mean").to_string(),
             |m| l.number(m, 2),
         )
     };
+    let past_ceiling = |c: &Option<u32>| {
+        c.map(|c| {
+            format!(
+                "{}{c}{}",
+                l.t(
+                    "; vårdtillfällen över taket ",
+                    "; episodes past the ceiling of "
+                ),
+                l.t(
+                    " dagar debiteras var för sig",
+                    " days are billed one by one"
+                )
+            )
+        })
+    };
     html! {
         @match x {
-            Liability::Liable { mean: m, threshold } => {
+            Liability::Liable { mean: m, threshold, ceiling } => {
                 td { (l.t("Ja", "Yes")) }
-                td { (l.t("snittet ", "the mean ")) (mean(*m)) " > " (l.number(*threshold, 2)) (l.t(" dagar", " days")) }
+                td { (l.t("snittet ", "the mean ")) (mean(*m)) " > " (l.number(*threshold, 2)) (l.t(" dagar", " days"))
+                     (past_ceiling(ceiling).unwrap_or_default()) }
             }
-            Liability::NotLiable { mean: m, threshold } => {
-                td { (l.t("Nej", "No")) }
-                td { (l.t("snittet ", "the mean ")) (mean(*m)) " ≤ " (l.number(*threshold, 2)) (l.t(" dagar", " days")) }
+            Liability::NotLiable { mean: m, threshold, ceiling } => {
+                td {
+                    @if billed && ceiling.is_some() { (l.t("Bara över taket", "Past the ceiling only")) }
+                    @else { (l.t("Nej", "No")) }
+                }
+                td { (l.t("snittet ", "the mean ")) (mean(*m)) " ≤ " (l.number(*threshold, 2)) (l.t(" dagar", " days"))
+                     (past_ceiling(ceiling).unwrap_or_default()) }
             }
             Liability::Individual => {
                 td { (l.t("Per vårdtillfälle", "Per episode")) }
@@ -383,7 +403,7 @@ fn invoice_care(l: Lang, r: &Report, c: &InvoiceCare) -> Markup {
                 @for row in &c.rows {
                     tr data-municipality=(row.municipality.to_string()) {
                         td { (row.municipality.name()) }
-                        (liability_cells(l, &row.liability))
+                        (liability_cells(l, &row.liability, row.total.as_ref().is_some_and(|t| t.billed_days > 0.0)))
                         td.n { (row.total.as_ref().map_or_else(|| "–".into(), |t| l.number(t.billed_days, days_decimals(t.billed_days)))) }
                         td.n { (row.total.as_ref().map_or_else(|| "–".into(), |t| l.kronor(t.amount_ore))) }
                     }
