@@ -272,6 +272,22 @@ fn the_model_has_the_figures_of_indicators_and_invoice() {
                 })
                 .count() as u64;
             assert_eq!(c.billed_episodes, billed);
+            // Every valid closed episode of the period is billed or not billed for a reason
+            // (the core's totals count them; bad data is in no total).
+            let closed: u64 = c
+                .rows
+                .iter()
+                .filter_map(|r| r.total.as_ref())
+                .map(|t| t.episodes)
+                .sum();
+            let not_billed: u64 = c
+                .not_billed
+                .iter()
+                .filter(|(reason, _)| !reason.is_bad_data())
+                .map(|(_, n)| n)
+                .sum();
+            assert!(closed > 0);
+            assert_eq!(c.billed_episodes + not_billed, closed, "{agreement} {ct}");
         }
         assert!(priced > 0, "{agreement}: something is billed");
     }
