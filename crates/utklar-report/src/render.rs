@@ -242,7 +242,8 @@ fn charts(r: &Report, c: &CareSection) -> Markup {
                     @match chart::small_multiple(&spec) {
                         Ok(svg) => figure.chart data-municipality=(s.municipality.to_string())
                             data-title=(name) data-indicator=(indicator_attr)
-                            data-care=(c.care_type.as_str()) { (PreEscaped(svg)) },
+                            data-care=(c.care_type.as_str()) role="img"
+                            aria-label=(format!("{name}: {}, {}", mean_name(l, c.mean), indicator_text)) { (PreEscaped(svg)) },
                         Err(e) => figure.chart.empty data-municipality=(s.municipality.to_string()) {
                             strong { (name) } br; (l.t("diagrammet kunde inte ritas: ", "the chart could not be drawn: ")) (e)
                         },
