@@ -71,7 +71,8 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// Parses `--county`: a code, or a county's name (any case, with or without `län`).
+/// Parses `--county`: a code, or a county's name (any case, with or without `län`, with or
+/// without its genitive s).
 pub fn parse_county(arg: &str) -> Result<County, Failure> {
     if let Ok(c) = arg.parse::<County>() {
         return Ok(c);
@@ -80,7 +81,9 @@ pub fn parse_county(arg: &str) -> Result<County, Failure> {
     County::all()
         .find(|c| {
             let name = c.name().to_lowercase();
-            name == want || name.trim_end_matches(" län") == want.trim_end_matches(" län")
+            let (name, want) = (name.trim_end_matches(" län"), want.trim_end_matches(" län"));
+            // "Västra Götaland" and "Gotland" name Västra Götalands län and Gotlands län.
+            name == want || name.strip_suffix('s') == Some(want)
         })
         .ok_or_else(|| {
             Failure::usage(format!(

@@ -407,6 +407,21 @@ fn a_county_without_data_in_the_month_says_so() {
 fn unknown_county_and_month_outside_the_data_exit_2_naming_them() {
     let d = dir("exit");
     let f = two_counties(&d);
+    for name in ["Västra Götaland", "gotlands län", "KALMAR"] {
+        let out = d.join("n.html");
+        let o = utklar(&[
+            "report",
+            "--episodes",
+            &f,
+            "--county",
+            name,
+            "--amount",
+            "2023=11600",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{name}");
+    }
     let o = utklar(&["report", "--episodes", &f, "--county", "99"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--county 99: no such county"));
