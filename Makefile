@@ -4,13 +4,13 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test-cross demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
+.PHONY: test-cross test-report chromium demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
 	wheel sdist wheel-tools test-wheel test-version package fuzz fuzz-smoke fuzz-tools
 
 demo:
-	$(CARGO) run --release -q -p utklar-cli -- demo
+	$(CARGO) run --release -q -p utklar-cli -- demo --report $(CARGO_TARGET_DIR)/demo-report.html
 
-test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version test-cross fuzz-smoke
+test: fmt-check clippy test-rust doc bench-build test-python test-wheel test-c test-version test-cross test-report fuzz-smoke
 	@echo "make test: all checks passed"
 
 fmt-check:
@@ -42,6 +42,19 @@ bench-cli:
 	$(CARGO) build --release -q -p utklar-cli
 	test -s $(BIG_CSV) || $(CARGO_TARGET_DIR)/release/utklar synth --episodes 20000000 --seed 1 --output $(BIG_CSV)
 	/usr/bin/time -v $(CARGO_TARGET_DIR)/release/utklar indicators --episodes $(BIG_CSV) --population builtin --format csv > /dev/null
+
+# The monthly report in a real browser: Debian's headless chromium (installed when missing)
+# renders the demo's report to PNG and PDF; the test checks there are no console errors, that
+# the page is not blank and that every chart has its axes, title and indicator line
+# (crates/utklar-cli/tests/browser.rs, ignored by a plain `cargo test`).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; } || { sudo apt-get update -qq && sudo apt-get install -y -qq chromium; }
+
+test-report: chromium
+	$(CARGO) test -q -p utklar-report
+	$(CARGO) test -q -p utklar-cli --test report
+	UTKLAR_CHROMIUM=$(CHROMIUM) $(CARGO) test -q -p utklar-cli --test browser -- --ignored
 
 # The Python package (bindings/python, its own cargo workspace: a pyo3 extension module is not
 # linked by `cargo test --workspace`). A virtualenv in .venv gets the tools once; the package is

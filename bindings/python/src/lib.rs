@@ -12,6 +12,7 @@ mod input;
 mod measures;
 mod output;
 mod payment;
+mod report;
 
 use std::str::FromStr;
 
@@ -803,6 +804,8 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ArrowTable>()?;
     m.add_class::<payment::Agreement>()?;
     m.add_function(wrap_pyfunction!(invoice, m)?)?;
+    m.add_class::<report::Report>()?;
+    m.add_function(wrap_pyfunction!(report::report, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;
     m.add_function(wrap_pyfunction!(indicators, m)?)?;

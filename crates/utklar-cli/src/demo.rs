@@ -33,6 +33,10 @@ pub struct Args {
     /// The seed of the generated data.
     #[arg(long, default_value_t = 2025)]
     pub seed: u64,
+    /// Where to write the demo's monthly report (HTML, as `utklar report` writes it); by
+    /// default utklar-demo-report.html in the system's temporary directory.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<std::path::PathBuf>,
 }
 
 fn somatic(rows: &[IndicatorRow]) -> impl Iterator<Item = &IndicatorRow> {
@@ -195,6 +199,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     )?;
 
     invoices(&episodes, out)?;
+    let report_path = write_report(&episodes, a)?;
 
     writeln!(
         out,
@@ -205,7 +210,40 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
          utklar invoice    --episodes your_export.csv --agreement kalmar\n\n\
          `utklar <command> --help` explains every option; `utklar synth` writes a file like the one above."
     )?;
+    writeln!(
+        out,
+        "\nThe demo's monthly report (utklar report, December {YEAR}, open it in a browser):\n  {}",
+        report_path.display()
+    )?;
     Ok(())
+}
+
+/// Writes the demo's report (`utklar report` over the same episodes: Kalmar län, the latest
+/// month, the `kalmar` agreement, the built-in population) and returns its path.
+fn write_report(episodes: &[Episode], a: &Args) -> Result<std::path::PathBuf, Failure> {
+    let core = |e: utklar_core::Error| crate::fail::arg("demo", &e);
+    let mut set = utklar_core::input::EpisodeSet::new();
+    for (i, e) in episodes.iter().enumerate() {
+        set.push_episode(i, e.clone());
+    }
+    let county = County::new(8).map_err(core)?;
+    let mut opts = utklar_report::ReportOptions::new(county);
+    let national = Amounts::national();
+    // As in the invoices above: December of the year before at the demo year's amount.
+    opts.amounts = national
+        .clone()
+        .with(YEAR - 1, national.get(YEAR).map_err(core)?)
+        .map_err(core)?;
+    opts.population = Some(Population::builtin());
+    let report = utklar_report::Report::build(&set, &opts)
+        .map_err(|e| Failure::usage(format!("demo: {e}")))?;
+    let path = a
+        .report
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("utklar-demo-report.html"));
+    std::fs::write(&path, utklar_report::render_html(&report))
+        .map_err(|e| Failure::usage(format!("{}: cannot write ({e})", path.display())))?;
+    Ok(path)
 }
 
 /// The invoice half: `kalmar` and `statutory` side by side, per municipality over the year.

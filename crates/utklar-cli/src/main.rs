@@ -12,6 +12,7 @@ mod indicators;
 mod input;
 mod output;
 mod payment;
+mod report;
 mod sheetout;
 mod stream;
 mod synth;
@@ -59,6 +60,10 @@ enum Command {
     /// The invoice of an agreement (a preset such as kalmar or statutory, or your own TOML):
     /// billed days and amounts per municipality and period, and why the rest was not billed.
     Invoice(payment::InvoiceArgs),
+    /// The county's monthly follow-up report as one self-contained HTML file: twelve months
+    /// of mean ready days per municipality against the county's indicator, the month's
+    /// indicators, goal attainment beside the nation, the month's invoice, the definitions.
+    Report(report::Args),
     /// Several agreements over the same episodes, side by side (what-if).
     Compare(payment::CompareArgs),
     /// List the preset agreements, or print one as TOML to start your own from; with
@@ -86,6 +91,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Demo(a) => demo::run(a, &mut out),
         Command::Indicators(a) => indicators::run(a, &mut out),
         Command::Invoice(a) => payment::run_invoice(a, &mut out),
+        Command::Report(a) => report::run(a, &mut out),
         Command::Compare(a) => payment::run_compare(a, &mut out),
         Command::Presets(a) => payment::run_presets(a, &mut out),
         Command::Amounts(a) => payment::run_amounts(a, &mut out),

@@ -149,6 +149,7 @@ fn every_subcommand_has_help_with_an_example() {
         "demo",
         "indicators",
         "invoice",
+        "report",
         "compare",
         "presets",
         "validate",

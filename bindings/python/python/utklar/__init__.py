@@ -46,6 +46,7 @@ from ._utklar import (
     InvalidRowsError,
     MissingAmountError,
     PersonalDataError,
+    Report,
     UnknownCountyError,
     UnknownMunicipalityError,
     UnknownPresetError,
@@ -113,6 +114,7 @@ __all__ = [
     "MissingDependencyError",
     "accuracy",
     "amounts",
+    "Report",
     "census",
     "counties",
     "compare",
@@ -124,6 +126,7 @@ __all__ = [
     "plot",
     "read_episodes",
     "readmissions",
+    "report",
     "sweep",
     "synth",
     "validate",
@@ -606,6 +609,64 @@ def invoice(
         billed_days=summary["billed_days"],
         billed_episodes=summary["billed_episodes"],
         not_billed_counts=dict(summary["not_billed"]),
+    )
+
+
+@_utklar_errors
+def report(
+    episodes: Any,
+    county: str | int,
+    *,
+    month: str | None = None,
+    agreement: Agreement | str | None = None,
+    amounts: dict[int, Any] | None = None,
+    population: Any | None = None,
+    lang: str = "sv",
+    suppress_below: int | None = None,
+    allow_personal_ids: bool = False,
+) -> Report:
+    """The county's monthly follow-up report, as ``utklar report`` writes it (docs/report.md).
+
+    One self-contained HTML page: the data read, per care type twelve months of mean ready
+    days per municipality against the county's indicator, the month's table per municipality
+    and for the county, goal attainment beside the nation's (when the data cover all 21
+    counties), the month's invoice under the agreement and the definitions.
+
+    Args:
+        episodes: a pyarrow, polars or pandas table with the columns of docs/episodes.md.
+        county: the county's code, ``"08"`` or ``8``.
+        month: ``"YYYY-MM"``; the latest month with a discharged episode by default. A month
+            outside the data raises :class:`InvalidArgumentError` naming it.
+        agreement: an :class:`Agreement` or a preset name; by default the county's preset when
+            it has one, else ``"statutory"``.
+        amounts: kronor per care day by year (as :func:`invoice`). A billed day in a year
+            without an amount leaves the page's invoice section saying which year is missing.
+        population: a population table or ``"builtin"`` (days per 1 000 inhabitants).
+        lang: ``"sv"`` (default) or ``"en"``.
+        suppress_below: small-cell suppression of the municipalities' rows.
+        allow_personal_ids: as for :func:`indicators`.
+
+    Returns:
+        A :class:`Report`: ``html``, ``save(path)``, and it shows inline in Jupyter.
+
+    >>> import utklar
+    >>> eps = utklar.synth(county="08", year=2024, episodes=4000)
+    >>> r = utklar.report(eps, county="08", month="2024-06", amounts={2023: 11600})
+    >>> r.month, r.agreement, r.html.startswith("<!DOCTYPE html>")
+    ('2024-06', 'kalmar', True)
+    >>> "Kalmar län juni 2024" in r.html, r._repr_html_().startswith("<iframe")
+    (True, True)
+    """
+    return _utklar.report(
+        source(episodes),
+        county,
+        month=month,
+        agreement=agreement,
+        amounts=amounts,
+        population=population,
+        lang=lang,
+        suppress_below=suppress_below,
+        allow_personal_ids=allow_personal_ids,
     )
 
 

@@ -1,6 +1,7 @@
 """Type stubs of the compiled module ``utklar._utklar`` (checked with mypy's stubtest)."""
 
 import datetime
+import os
 from typing import Any, final
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "InvalidRowsError",
     "MissingAmountError",
     "PersonalDataError",
+    "Report",
     "UnknownCountyError",
     "UnknownMunicipalityError",
     "UnknownPresetError",
@@ -33,6 +35,7 @@ __all__ = [
     "read_episodes",
     "readmissions",
     "reasons",
+    "report",
     "synth_episodes",
     "validate_rows",
 ]
@@ -78,6 +81,36 @@ class Agreement:
     def source(self) -> str: ...
     @property
     def assumptions(self) -> list[str]: ...
+
+@final
+class Report:
+    """The monthly report of a county: one self-contained HTML page."""
+
+    @property
+    def html(self) -> str: ...
+    @property
+    def county(self) -> str: ...
+    @property
+    def month(self) -> str: ...
+    @property
+    def agreement(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    def save(self, path: str | os.PathLike[str]) -> None: ...
+    def _repr_html_(self) -> str: ...
+
+def report(
+    episodes: Any,
+    county: str | int,
+    *,
+    month: str | None = None,
+    agreement: Agreement | str | None = None,
+    amounts: dict[int, Any] | None = None,
+    population: Any | None = None,
+    lang: str = "sv",
+    suppress_below: int | None = None,
+    allow_personal_ids: bool = False,
+) -> Report: ...
 
 class UtklarError(Exception): ...
 class InvalidRowsError(UtklarError):

@@ -1,0 +1,162 @@
+//! `utklar report`: the county's monthly follow-up report as one self-contained HTML file
+//! (`utklar-report` builds the model from the core's results and renders it).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use utklar_core::{County, Period, PeriodKind};
+use utklar_report::{default_agreement, render_html, Lang, Report, ReportError, ReportOptions};
+
+use crate::fail::{self, Failure};
+use crate::indicators::load_population;
+use crate::payment::{load_agreement, load_amounts, read_episodes};
+
+/// Options of `utklar report`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  utklar report --episodes export.csv --county 08 --population builtin --output kalmar.html
+  utklar report --episodes export.csv --county 14 --month 2025-03 --amount 2025=10900 --lang en
+
+One HTML file, nothing fetched (inline SVG charts and CSS), printable on A4 with a page break
+between sections: the data read (rows counted, open, excluded by reason); per care type twelve
+months of mean ready days per municipality against the county's indicator line, the month's
+table per municipality and for the county, goal attainment beside the nation's (only when the
+data cover all 21 counties); the month's invoice under the agreement; the definitions.
+A billed day in a year without an amount does not stop the report: its invoice section says
+which year is missing (give --amount YEAR=KRONOR) and the command warns on standard error.
+Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, an unknown
+county, or a month outside the data.")]
+pub struct Args {
+    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators
+    /// --help`); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub episodes: PathBuf,
+    /// Let through ids that look like Swedish personal identity numbers (refused by default).
+    #[arg(long)]
+    pub allow_personal_ids: bool,
+    /// The sheet to read when --episodes is a spreadsheet (the first by default).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The county (län): its two-digit code (08) or its name (Kalmar län).
+    #[arg(long, value_name = "CODE")]
+    pub county: String,
+    /// The month (YYYY-MM); the latest month with a discharged episode by default.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// The agreement of the invoice: a preset or a TOML file; by default the county's preset
+    /// when it has one (`utklar presets --counties`), else statutory.
+    #[arg(long, value_name = "PRESET|FILE")]
+    pub agreement: Option<String>,
+    /// Amount per care day for a year, in kronor (e.g. 2025=10900); repeatable.
+    #[arg(long = "amount", value_name = "YEAR=KRONOR")]
+    pub amounts: Vec<String>,
+    /// Population per municipality and year (a CSV as for `utklar indicators`), or `builtin`;
+    /// without it days per 1 000 inhabitants is empty.
+    #[arg(long, value_name = "FILE|builtin")]
+    pub population: Option<String>,
+    /// Small-cell suppression of the municipalities' rows (as `utklar indicators
+    /// --suppress-below`); the county's totals and the invoice are not suppressed.
+    #[arg(long, value_name = "K")]
+    pub suppress_below: Option<u64>,
+    /// The page's language: sv (default) or en.
+    #[arg(long, default_value = "sv", value_name = "sv|en")]
+    pub lang: String,
+    /// Stop at rows that cannot be read, listing them, instead of leaving them out.
+    #[arg(long)]
+    pub strict: bool,
+    /// The HTML file to write; `-` writes standard output. Default:
+    /// utklar-report-CC-YYYY-MM.html in the current directory.
+    #[arg(long, value_name = "FILE.html")]
+    pub output: Option<PathBuf>,
+}
+
+/// Parses `--county`: a code, or a county's name (any case, with or without `län`, with or
+/// without its genitive s).
+pub fn parse_county(arg: &str) -> Result<County, Failure> {
+    if let Ok(c) = arg.parse::<County>() {
+        return Ok(c);
+    }
+    let want = arg.trim().to_lowercase();
+    County::all()
+        .find(|c| {
+            let name = c.name().to_lowercase();
+            let (name, want) = (name.trim_end_matches(" län"), want.trim_end_matches(" län"));
+            // "Västra Götaland" and "Gotland" name Västra Götalands län and Gotlands län.
+            name == want || name.strip_suffix('s') == Some(want)
+        })
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--county {arg}: no such county (give its two-digit code, 01–25, or its name; `utklar presets --counties` lists them)"
+            ))
+        })
+}
+
+/// Runs `utklar report`.
+pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let county = parse_county(&a.county)?;
+    let lang: Lang = a
+        .lang
+        .parse()
+        .map_err(|e: String| Failure::usage(format!("--lang: {e}")))?;
+    let month = a
+        .month
+        .as_deref()
+        .map(|m| {
+            m.parse::<Period>()
+                .ok()
+                .filter(|p| p.kind() == PeriodKind::Month)
+                .ok_or_else(|| Failure::usage(format!("--month {m}: not a month (use YYYY-MM)")))
+        })
+        .transpose()?;
+    let mut opts = ReportOptions::new(county);
+    opts.agreement = match &a.agreement {
+        Some(name) => load_agreement(name)?,
+        None => default_agreement(county),
+    };
+    opts.amounts = load_amounts(&a.amounts)?;
+    opts.population = load_population(a.population.as_deref())?;
+    opts.suppress_below = a.suppress_below;
+    opts.month = month;
+    opts.lang = lang;
+    let (set, label) = read_episodes(
+        &a.episodes,
+        a.sheet.as_deref(),
+        a.strict,
+        a.allow_personal_ids,
+    )?;
+    if set.none_usable() {
+        return Err(fail::none_usable(&label, set.rows_in()));
+    }
+    let report = Report::build(&set, &opts).map_err(|e| match e {
+        ReportError::MonthOutsideData { .. } => Failure::usage(format!("--month: {e}")),
+        ReportError::NoData => Failure::usage(format!("{label}: {e}")),
+        ReportError::Core(e) => fail::arg("--episodes", &e),
+        other => Failure::usage(other.to_string()),
+    })?;
+    let html = render_html(&report);
+    let path = a
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("utklar-report-{county}-{}.html", report.month)));
+    if path.as_os_str() == "-" {
+        out.write_all(html.as_bytes())?;
+    } else {
+        std::fs::write(&path, html.as_bytes())
+            .map_err(|e| Failure::usage(format!("{}: cannot write ({e})", path.display())))?;
+        eprintln!(
+            "utklar: wrote {} ({} {}, agreement {}, {} bytes)",
+            path.display(),
+            county.name(),
+            report.month,
+            report.agreement.name,
+            html.len()
+        );
+    }
+    if let utklar_report::InvoicePart::MissingAmount { year } = report.invoice {
+        eprintln!(
+            "utklar: no amount per care day for {year}: the report's invoice section is empty (--amount {year}=KRONOR)"
+        );
+    }
+    Ok(())
+}
