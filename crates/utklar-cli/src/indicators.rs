@@ -9,7 +9,7 @@ use utklar_core::{
 };
 
 use crate::fail::{self, Failure};
-use crate::input::{read_beds, read_population, EpisodeSource};
+use crate::input::{read_beds, read_population, EpisodeArgs};
 use crate::output::{csv_num, opt, thousands, Format, Table};
 use crate::sheetout::{
     output_path, write_excel_sv, write_xlsx, Cell, Dialect, Lang, Sheet, SheetArgs,
@@ -32,22 +32,8 @@ and counted on standard error; --strict stops instead, lists them and exits with
 Exit status: 0 success; 1 data problems under --strict or --negative-days error; 2 unusable
 arguments or files.")]
 pub struct Args {
-    /// The episode file: CSV, .csv.gz or a spreadsheet (xlsx, ods, xls), with the columns episode_id, municipality, care_type, ready_at
-    /// (required) and discharged_at, age … (optional), in any order; comma- or
-    /// semicolon-separated, UTF-8 with or without BOM; the kind is told by the file's first bytes.
-    /// `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// Population per municipality and year, a CSV with municipality,year,pop_total,pop_65plus;
     /// or `builtin` for the embedded SCB figures of 30 September 2022 (used for later years
     /// too). Without it, days per 1 000 inhabitants is left empty (null).
@@ -135,7 +121,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         } else {
             Mode::Lenient
         });
-    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
+    let source = a.input.open()?;
     let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();
     let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));

@@ -1,7 +1,7 @@
 //! `utklar invoice`, `utklar compare` and `utklar presets`: the payment engine of the core.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
@@ -11,7 +11,7 @@ use utklar_core::payment::{
 use utklar_core::{Error, ExclusionReport};
 
 use crate::fail::{self, Failure};
-use crate::input::EpisodeSource;
+use crate::input::EpisodeArgs;
 use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
 use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
@@ -41,20 +41,8 @@ are in no invoice; they are counted on standard error, and --strict stops instea
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct InvoiceArgs {
-    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
-    /// input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// The agreement: a preset name (statutory, kalmar, vgr, sormland; `utklar presets` lists
     /// them) or a TOML file written like `utklar presets kalmar` prints.
     #[arg(long, value_name = "PRESET|FILE")]
@@ -91,19 +79,8 @@ the rows use the coarsest, so every agreement's amounts add up in the same rows.
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct CompareArgs {
-    /// The episode file (CSV, .csv.gz or a spreadsheet); `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// An agreement to compare: a preset name or a TOML file. Give two or more.
     #[arg(
         long = "agreement",
@@ -289,13 +266,8 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
-pub fn read_episodes(
-    path: &Path,
-    sheet: Option<&str>,
-    strict: bool,
-    allow_personal_ids: bool,
-) -> Result<(EpisodeSet, String), Failure> {
-    let mut source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
+pub fn read_episodes(input: &EpisodeArgs, strict: bool) -> Result<(EpisodeSet, String), Failure> {
+    let mut source = input.open()?;
     let label = source.label.clone();
     let places = source.file.places();
     let mut set = EpisodeSet::new();
@@ -406,12 +378,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, label) = read_episodes(&a.input, a.strict)?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
     let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
     let none_usable = set
@@ -725,12 +692,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, label) = read_episodes(&a.input, a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
     let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;
