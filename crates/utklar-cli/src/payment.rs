@@ -16,7 +16,7 @@ use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Ta
 use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
 
-const AMOUNT_HELP: &str = "\
+pub(crate) const AMOUNT_HELP: &str = "\
 The amount per care day for a year, in kronor: YEAR=KRONOR (e.g. 2025=10900). Repeat for
 several years. Built in are only the sourced national amounts (`utklar amounts` lists them
 with their sources): 2019 7 800, 2020 8 200, 2022 9 300 and 2024 11 600 kr; a billed day in any other year needs its amount here (the
@@ -267,6 +267,16 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
 pub fn read_episodes(input: &EpisodeArgs, strict: bool) -> Result<(EpisodeSet, String), Failure> {
+    read_episodes_with(input, strict, |_, _| {})
+}
+
+/// [`read_episodes`], calling `on_line` with how the file names its places and the file line
+/// (sheet row) of every row, in order.
+pub fn read_episodes_with(
+    input: &EpisodeArgs,
+    strict: bool,
+    mut on_line: impl FnMut(&utklar_csv::Places, u64),
+) -> Result<(EpisodeSet, String), Failure> {
     let mut source = input.open()?;
     let label = source.label.clone();
     let places = source.file.places();
@@ -277,6 +287,7 @@ pub fn read_episodes(input: &EpisodeArgs, strict: bool) -> Result<(EpisodeSet, S
     while let Some(item) = source.next_item()? {
         bad.rows_in += 1;
         let row = (bad.rows_in - 1) as usize;
+        on_line(&places, item.line);
         match item.result {
             Ok(e) => set.push_read(row, Ok(e)),
             Err(problems) => {
@@ -340,7 +351,7 @@ pub fn kronor(ore: i64) -> String {
     format!("{sign}{}.{:02}", thousands(a / 100), a % 100)
 }
 
-fn core(e: &Error) -> Failure {
+pub(crate) fn core(e: &Error) -> Failure {
     match e {
         Error::Invalid(_) => Failure::Data(e.to_string()),
         Error::MissingAmount { year } => Failure::usage(format!("{e} (--amount {year}=KRONOR)")),
