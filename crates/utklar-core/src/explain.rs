@@ -257,12 +257,7 @@ impl Explanation {
 }
 
 /// The invoice's total of the municipality, care type and period that holds `date`.
-fn total_of<'a>(
-    inv: &'a Invoice,
-    m: Municipality,
-    c: CareType,
-    date: NaiveDate,
-) -> Option<&'a Total> {
+fn total_of(inv: &Invoice, m: Municipality, c: CareType, date: NaiveDate) -> Option<&Total> {
     inv.totals
         .iter()
         .find(|t| t.municipality == m && t.care_type == c && t.period.contains(date))
