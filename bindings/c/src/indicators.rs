@@ -141,7 +141,7 @@ pub struct utklar_indicator_report {
     inner: IndicatorReport,
 }
 
-fn core_options(o: &utklar_indicator_options) -> Result<IndicatorOptions, CError> {
+pub(crate) fn core_options(o: &utklar_indicator_options) -> Result<IndicatorOptions, CError> {
     let min_age = match o.min_age {
         a if a < 0 => None,
         a => Some(u16::try_from(a).map_err(|_| CError::Argument {
@@ -181,7 +181,7 @@ pub extern "C" fn utklar_indicator_options_init_sized(
 }
 
 /// The defaults `utklar_indicator_options_init` writes.
-fn default_options() -> utklar_indicator_options {
+pub(crate) fn default_options() -> utklar_indicator_options {
     utklar_indicator_options {
         struct_size: std::mem::size_of::<utklar_indicator_options>() as u32,
         period: utklar_period_kind::Month as u32,

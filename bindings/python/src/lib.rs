@@ -7,6 +7,7 @@
 //! read.
 
 mod errors;
+mod explain;
 mod input;
 mod output;
 mod payment;
@@ -806,6 +807,7 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(indicators, m)?)?;
     m.add_function(wrap_pyfunction!(validate_rows, m)?)?;
     m.add_function(wrap_pyfunction!(census, m)?)?;
+    m.add_function(wrap_pyfunction!(explain::explain, m)?)?;
     m.add_function(wrap_pyfunction!(synth_episodes, m)?)?;
     m.add_function(wrap_pyfunction!(_core_indicators_of_synth, m)?)?;
     m.add_function(wrap_pyfunction!(_core_invoice_of_synth, m)?)?;

@@ -22,6 +22,7 @@ __all__ = [
     "_core_invoice_of_synth",
     "census",
     "compare",
+    "explain",
     "invoice",
     "sweep",
     "indicators",
@@ -125,6 +126,16 @@ def validate_rows(
 def census(
     episodes: Any, on: datetime.date, *, allow_personal_ids: bool = False
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
+def explain(
+    episodes: Any,
+    agreement: Agreement | str | None = None,
+    *,
+    amounts: dict[int, Any] | None = None,
+    period: str = "month",
+    negative_days: str = "exclude",
+    min_age: int | None = None,
+    allow_personal_ids: bool = False,
+) -> tuple[ArrowTable, int | None]: ...
 def synth_episodes(
     *,
     year: int = 2025,
