@@ -1013,9 +1013,9 @@ utklar_result utklar_episodes_explain(const utklar_episodes *episodes,
 // The number of rows of an explanation (the set's rows; 0 for NULL).
 size_t utklar_explanation_len(const utklar_explanation *explanation);
 
-// The invoice's total in öre (the rows' own amounts plus the municipality-period lines); 0
-// without an agreement or for NULL.
-int64_t utklar_explanation_amount_ore(const utklar_explanation *explanation);
+// Writes the invoice's total in öre to `*out`: the rows' own amounts plus the
+// municipality-period lines; 0 without an agreement.
+utklar_result utklar_explanation_amount_ore(const utklar_explanation *explanation, int64_t *out);
 
 // Writes row `index` (rows in the set's order) to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past
 // the end.

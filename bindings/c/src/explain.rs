@@ -156,7 +156,10 @@ pub extern "C" fn utklar_episodes_explain(
             Some(&arg_ref(agreement, "agreement")?.inner)
         };
         let x = set.set.explain(&opts, agreement.map(|a| (a, amounts)))?;
-        let amount_ore = x.invoice.as_ref().map_or(0, utklar_core::Invoice::amount_ore);
+        let amount_ore = x
+            .invoice
+            .as_ref()
+            .map_or(0, utklar_core::Invoice::amount_ore);
         out.write(into_raw(utklar_explanation {
             rows: x.rows,
             amount_ore,
@@ -173,12 +176,17 @@ pub extern "C" fn utklar_explanation_len(explanation: *const utklar_explanation)
     })
 }
 
-/// The invoice's total in öre (the rows' own amounts plus the municipality-period lines); 0
-/// without an agreement or for NULL.
+/// Writes the invoice's total in öre to `*out`: the rows' own amounts plus the
+/// municipality-period lines; 0 without an agreement.
 #[no_mangle]
-pub extern "C" fn utklar_explanation_amount_ore(explanation: *const utklar_explanation) -> i64 {
-    boundary_or(0, || {
-        arg_ref(explanation, "explanation").map_or(0, |x| x.amount_ore)
+pub extern "C" fn utklar_explanation_amount_ore(
+    explanation: *const utklar_explanation,
+    out: *mut i64,
+) -> utklar_result {
+    boundary(|| {
+        let x = arg_ref(explanation, "explanation")?;
+        Out::new(out, "out")?.write(x.amount_ore);
+        Ok(())
     })
 }
 
@@ -222,9 +230,7 @@ pub extern "C" fn utklar_explanation_get_row_sized(
             ),
             read: r.municipality.is_some(),
             municipality: r.municipality.map_or(0, utklar_core::Municipality::code),
-            care_type: r
-                .care_type
-                .map_or(utklar_care_type::Somatic, care_type_out),
+            care_type: r.care_type.map_or(utklar_care_type::Somatic, care_type_out),
             ready_day: r.ready_date.map_or(NO_DATE, day_number),
             discharge_day: r.discharge_date.map_or(NO_DATE, day_number),
             counting: match r.counting {

@@ -518,8 +518,8 @@ pub(crate) use growable;
 mod growable_tests {
     use super::Growable;
     use crate::episodes::{utklar_columns, utklar_episode};
-    use crate::indicators::{utklar_exclusions, utklar_indicator_options, utklar_indicator_row};
     use crate::explain::utklar_explain_row;
+    use crate::indicators::{utklar_exclusions, utklar_indicator_options, utklar_indicator_row};
     use crate::payment::{utklar_invoice_line, utklar_invoice_summary, utklar_invoice_total};
     use std::mem::size_of;
 

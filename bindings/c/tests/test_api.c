@@ -1101,7 +1101,7 @@ static void test_explain(void) {
   utklar_invoice_summary sum;
   utklar_explain_row r;
   utklar_episode e;
-  int64_t own = 0;
+  int64_t own = 0, total = -1;
   size_t i;
 
   CHECK_OK(utklar_episodes_new(&set));
@@ -1147,14 +1147,17 @@ static void test_explain(void) {
     CHECK_OK(utklar_explanation_get_row(x, i, &r));
     own += r.amount_ore;
   }
-  CHECK(own == sum.amount_ore && utklar_explanation_amount_ore(x) == sum.amount_ore);
+  CHECK_OK(utklar_explanation_amount_ore(x, &total));
+  CHECK(own == sum.amount_ore && total == sum.amount_ore);
+  CHECK_RC(utklar_explanation_amount_ore(NULL, &total), UTKLAR_RESULT_NULL_ARGUMENT);
   utklar_invoice_free(inv);
   utklar_explanation_free(x);
 
   /* Without an agreement: no billing. */
   CHECK_OK(utklar_episodes_explain(set, NULL, NULL, NULL, &x));
   CHECK_OK(utklar_explanation_get_row(x, 0, &r));
-  CHECK(r.billing == UTKLAR_BILLING_NONE && utklar_explanation_amount_ore(x) == 0);
+  CHECK_OK(utklar_explanation_amount_ore(x, &total));
+  CHECK(r.billing == UTKLAR_BILLING_NONE && total == 0);
   utklar_explanation_free(x);
   utklar_explanation_free(NULL);
   utklar_agreement_free(law);

@@ -16,7 +16,10 @@ pub fn explain_table(x: &Explanation) -> ArrowTable {
     let text = |f: fn(&ExplainRow) -> Option<String>| rows.iter().map(f).collect::<Vec<_>>();
     t.int("row", rows.iter().map(|r| Some(r.row as i64)));
     t.text("episode_id", text(|r| r.episode_id.clone()));
-    t.text("municipality", text(|r| r.municipality.map(|m| m.to_string())));
+    t.text(
+        "municipality",
+        text(|r| r.municipality.map(|m| m.to_string())),
+    );
     t.text(
         "care_type",
         text(|r| r.care_type.map(|c| c.as_str().to_string())),
@@ -32,10 +35,7 @@ pub fn explain_table(x: &Explanation) -> ArrowTable {
     t.text("period", text(|r| r.period.map(|p| p.to_string())));
     t.int("ready_days", rows.iter().map(|r| r.ready_days));
     t.text("counting", text(|r| Some(r.counting.to_string())));
-    t.text(
-        "reason",
-        text(|r| r.reason.map(|x| x.as_str().to_string())),
-    );
+    t.text("reason", text(|r| r.reason.map(|x| x.as_str().to_string())));
     t.text("billing", text(|r| r.billing.map(|b| b.to_string())));
     t.text(
         "invoice_period",
@@ -67,7 +67,9 @@ pub fn explain<'py>(
     allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Option<i64>)> {
     let opts = options(py, period, negative_days, false, min_age)?;
-    let agreement = agreement.map(|a| payment::agreement_of(py, a)).transpose()?;
+    let agreement = agreement
+        .map(|a| payment::agreement_of(py, a))
+        .transpose()?;
     let amounts = payment::amounts_of(py, amounts)?;
     let set = read_set(py, episodes, allow_personal_ids)?;
     let x = core(

@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use utklar_core::{
-    Beds, Error, Group, GroupBy, IndicatorOptions, IndicatorRow, MeasureSet, Mode, NegativeDays,
-    PeriodKind, Population,
+    extras, Beds, Error, Group, GroupBy, IndicatorOptions, IndicatorRow, MeasureSet, Mode,
+    NegativeDays, PeriodKind, Population,
 };
 
 use crate::fail::{self, Failure};
@@ -93,8 +93,24 @@ pub struct Args {
     /// mean_days); only with --wide.
     #[arg(long, value_enum, value_name = "FIELD", requires = "wide")]
     pub value: Option<WideValue>,
+    /// What to count: episodes (vårdtillfällen: the indicators, the default) or persons
+    /// (distinct patient_id per group, care type and period among the counted episodes, with
+    /// the episodes and the episodes without a patient_id beside them; VGR counts persons).
+    /// persons reads the whole file into memory; not with --wide or --suppress-below.
+    #[arg(long, value_enum, default_value_t = Count::Episodes, value_name = "episodes|persons", conflicts_with_all = ["wide", "suppress_below"])]
+    pub count: Count,
     #[command(flatten)]
     pub sheet_out: SheetArgs,
+}
+
+/// What `utklar indicators` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Count {
+    /// Episodes: the indicators.
+    #[default]
+    Episodes,
+    /// Distinct persons (patient_id).
+    Persons,
 }
 
 /// Loads `--population` (a file, or `builtin`).
@@ -110,6 +126,9 @@ pub fn load_population(arg: Option<&str>) -> Result<Option<Population>, Failure>
 
 /// Runs `utklar indicators`.
 pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    if a.count == Count::Persons {
+        return run_persons(a, out);
+    }
     let population = load_population(a.population.as_deref())?;
     let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
     let opts = IndicatorOptions::default()
@@ -194,6 +213,159 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     }
     if report.exclusions.none_usable() {
         return Err(fail::none_usable(&label, report.exclusions.rows_in));
+    }
+    Ok(())
+}
+
+/// `utklar indicators --count persons`: the core's per-person counts (`extras::persons`).
+fn run_persons(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let opts = IndicatorOptions::default()
+        .period(a.period)
+        .negative_days(a.negative_days)
+        .min_age(a.min_age);
+    let (set, label) = crate::payment::read_episodes(&a.input, a.strict)?;
+    let measured = set
+        .measure(&opts)
+        .map_err(|e| fail::arg("--episodes", &e))?;
+    let counts = extras::persons(set.episodes(), &opts, a.by);
+    let sv = a.sheet_out.lang == Lang::Sv;
+    let group = match a.by {
+        GroupBy::Municipality => ("municipality", "Kommun"),
+        GroupBy::County => ("county", "Län"),
+        GroupBy::Nation => ("nation", "Riket"),
+    };
+    let sheet = || {
+        let mut s = Sheet::new(
+            if sv { "Personer" } else { "Persons" },
+            &[
+                group,
+                ("name", "Namn"),
+                ("care_type", "Vårdform"),
+                ("period", "Period"),
+                ("episodes", "Vårdtillfällen"),
+                ("persons", "Personer"),
+                ("without_patient_id", "Utan patient-id"),
+            ],
+            a.sheet_out.lang,
+        );
+        for ((p, g, c), n) in &counts {
+            let (code, name) = match g {
+                Group::Municipality(m) => (m.to_string(), m.name().to_string()),
+                Group::County(c) => (c.to_string(), c.name().to_string()),
+                Group::Nation => (String::new(), group_name(*g)),
+            };
+            s.rows.push(vec![
+                Cell::Text(code),
+                Cell::Text(name),
+                Cell::Text(c.to_string()),
+                Cell::Text(p.to_string()),
+                Cell::Int(n.episodes as i64),
+                Cell::Int(n.persons as i64),
+                Cell::Int(n.without_patient_id as i64),
+            ]);
+        }
+        s
+    };
+    match a.format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                #[serde(skip_serializing_if = "Option::is_none")]
+                municipality: Option<String>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                county: Option<String>,
+                care_type: &'a str,
+                period: String,
+                #[serde(flatten)]
+                count: &'a extras::PersonCount,
+            }
+            let rows: Vec<Row<'_>> = counts
+                .iter()
+                .map(|((p, g, c), n)| Row {
+                    municipality: match g {
+                        Group::Municipality(m) => Some(m.to_string()),
+                        _ => None,
+                    },
+                    county: match g {
+                        Group::County(c) => Some(c.to_string()),
+                        _ => None,
+                    },
+                    care_type: c.as_str(),
+                    period: p.to_string(),
+                    count: n,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            write_excel_sv(&sheet(), out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            let mut header: Vec<&str> = Vec::new();
+            if a.by != GroupBy::Nation {
+                header.push(group.0);
+            }
+            header.extend([
+                "care_type",
+                "period",
+                "episodes",
+                "persons",
+                "without_patient_id",
+            ]);
+            w.write_record(&header)?;
+            for ((p, g, c), n) in &counts {
+                let mut rec: Vec<String> = Vec::with_capacity(6);
+                match g {
+                    Group::Municipality(m) => rec.push(m.to_string()),
+                    Group::County(c) => rec.push(c.to_string()),
+                    Group::Nation => {}
+                }
+                rec.extend([
+                    c.to_string(),
+                    p.to_string(),
+                    n.episodes.to_string(),
+                    n.persons.to_string(),
+                    n.without_patient_id.to_string(),
+                ]);
+                w.write_record(&rec)?;
+            }
+            w.flush()?;
+        }
+        Format::Xlsx => write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet()])?,
+        Format::Table => {
+            let mut t = Table::new(
+                &[
+                    group_header(a.by),
+                    "care type",
+                    "period",
+                    "episodes",
+                    "persons",
+                    "no patient_id",
+                ],
+                &[false, false, false, true, true, true],
+            );
+            for ((p, g, c), n) in &counts {
+                t.row(vec![
+                    group_name(*g),
+                    c.to_string(),
+                    p.to_string(),
+                    thousands(n.episodes),
+                    thousands(n.persons),
+                    thousands(n.without_patient_id),
+                ]);
+            }
+            t.write(out)?;
+            if counts.is_empty() {
+                writeln!(out, "(no discharged episodes to report)")?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!("utklar: {}", account(&label, measured.report(), true));
+    if set.none_usable() {
+        return Err(fail::none_usable(&label, set.rows_in()));
     }
     Ok(())
 }
