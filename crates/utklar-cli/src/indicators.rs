@@ -227,7 +227,11 @@ fn run_persons(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let measured = set
         .measure(&opts)
         .map_err(|e| fail::arg("--episodes", &e))?;
-    let counts = extras::persons(set.episodes(), &opts, a.by);
+    // In the order of the indicators' rows: group, care type, period.
+    let mut counts: Vec<_> = extras::persons(set.episodes(), &opts, a.by)
+        .into_iter()
+        .collect();
+    counts.sort_by_key(|((p, g, c), _)| (*g, *c, *p));
     let sv = a.sheet_out.lang == Lang::Sv;
     let group = match a.by {
         GroupBy::Municipality => ("municipality", "Kommun"),
