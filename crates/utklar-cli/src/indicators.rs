@@ -1,5 +1,6 @@
 //! `utklar indicators`: the national indicators from an episode file.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -99,6 +100,14 @@ pub struct Args {
     /// persons reads the whole file into memory; not with --wide or --suppress-below.
     #[arg(long, value_enum, default_value_t = Count::Episodes, value_name = "episodes|persons", conflicts_with_all = ["wide", "suppress_below"])]
     pub count: Count,
+    /// Group by a column of the file too (e.g. hospital or clinic), beside --by: one row per
+    /// group, value of the column, care type and period; repeat for several columns. The
+    /// output has a column of each name after the group's. Its values are read like ids
+    /// (text trimmed, a blank cell is its own empty value) and, like ids, refused when they
+    /// look like personal identity numbers. Reads the whole file into memory; not with
+    /// --wide, --suppress-below or --count persons.
+    #[arg(long = "also-by", value_name = "COLUMN", conflicts_with_all = ["wide", "suppress_below"])]
+    pub also_by: Vec<String>,
     #[command(flatten)]
     pub sheet_out: SheetArgs,
 }
@@ -127,7 +136,15 @@ pub fn load_population(arg: Option<&str>) -> Result<Option<Population>, Failure>
 /// Runs `utklar indicators`.
 pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     if a.count == Count::Persons {
+        if !a.also_by.is_empty() {
+            return Err(Failure::usage(
+                "--also-by goes with the indicators, not with --count persons".to_string(),
+            ));
+        }
         return run_persons(a, out);
+    }
+    if !a.also_by.is_empty() {
+        return run_also_by(a, out);
     }
     let population = load_population(a.population.as_deref())?;
     let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
@@ -213,6 +230,119 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     }
     if report.exclusions.none_usable() {
         return Err(fail::none_usable(&label, report.exclusions.rows_in));
+    }
+    Ok(())
+}
+
+/// `utklar indicators --also-by COLUMN`: the core's indicators per group and value of the
+/// caller's columns (`EpisodeSet::indicators_also_by`).
+fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let population = load_population(a.population.as_deref())?;
+    let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
+    let opts = IndicatorOptions::default()
+        .period(a.period)
+        .negative_days(a.negative_days)
+        .min_age(a.min_age)
+        .mode(if a.strict {
+            Mode::Strict
+        } else {
+            Mode::Lenient
+        });
+    let (set, label) =
+        crate::payment::read_episodes_with(&a.input, a.strict, &a.also_by, |_, _| {})?;
+    let report = set
+        .indicators_also_by(&opts, a.by, population.as_ref(), beds.as_ref())
+        .map_err(|e| match e {
+            Error::Invalid(_) => Failure::Data(format!(
+                "{label}: stopped at bad rows (choose --negative-days exclude or day0 to go on)"
+            )),
+            e => fail::arg("--episodes", &e),
+        })?;
+    let names = &report.names;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    match a.format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                #[serde(flatten)]
+                also: BTreeMap<&'a str, Option<&'a str>>,
+                #[serde(flatten)]
+                row: &'a IndicatorRow,
+            }
+            let rows: Vec<Row<'_>> = report
+                .rows
+                .iter()
+                .map(|r| Row {
+                    also: names
+                        .iter()
+                        .map(String::as_str)
+                        .zip(r.also.iter().map(Option::as_deref))
+                        .collect(),
+                    row: &r.row,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv | Format::Xlsx => {
+            let rows: Vec<IndicatorRow> = report.rows.iter().map(|r| r.row.clone()).collect();
+            let mut sheet = indicator_sheet(&rows, a.by, false, a.sheet_out.lang);
+            // The caller's columns after the group's code and name.
+            for (k, n) in names.iter().enumerate() {
+                sheet.headers.insert(2 + k, n.clone());
+            }
+            for (cells, r) in sheet.rows.iter_mut().zip(&report.rows) {
+                for (k, v) in r.also.iter().enumerate() {
+                    cells.insert(2 + k, v.clone().map_or(Cell::Empty, Cell::Text));
+                }
+            }
+            if a.format == Format::Xlsx {
+                write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet])?;
+            } else if a.sheet_out.csv_dialect == Dialect::ExcelSv {
+                write_excel_sv(&sheet, out)?;
+            } else {
+                let mut w = csv::Writer::from_writer(&mut *out);
+                let mut header: Vec<&str> = Vec::new();
+                match a.by {
+                    GroupBy::Municipality => header.push("municipality"),
+                    GroupBy::County => header.push("county"),
+                    GroupBy::Nation => {}
+                }
+                header.extend(names.iter().map(String::as_str));
+                header.extend(CSV_FIELDS);
+                w.write_record(&header)?;
+                for r in &report.rows {
+                    let mut rec = csv_record(&r.row);
+                    let at = usize::from(a.by != GroupBy::Nation);
+                    for (k, v) in r.also.iter().enumerate() {
+                        rec.insert(at + k, value(v));
+                    }
+                    w.write_record(&rec)?;
+                }
+                w.flush()?;
+            }
+        }
+        Format::Table => {
+            let rows: Vec<IndicatorRow> = report.rows.iter().map(|r| r.row.clone()).collect();
+            let mut t = table(&rows, a.by);
+            for (k, n) in names.iter().enumerate() {
+                t.insert_column(
+                    1 + k,
+                    n,
+                    false,
+                    report.rows.iter().map(|r| value(&r.also[k])),
+                );
+            }
+            t.write(out)?;
+            if rows.is_empty() {
+                writeln!(out, "(no discharged episodes to report)")?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!("utklar: {}", account(&label, &report.exclusions, true));
+    if set.none_usable() {
+        return Err(fail::none_usable(&label, set.rows_in()));
     }
     Ok(())
 }
@@ -391,7 +521,8 @@ fn group_header(by: GroupBy) -> &'static str {
     }
 }
 
-fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+/// The indicator rows as a table.
+fn table(rows: &[IndicatorRow], by: GroupBy) -> Table {
     let mut t = Table::new(
         &[
             group_header(by),
@@ -433,7 +564,11 @@ fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Resul
             opt(r.bed_share_pct, 1),
         ]);
     }
-    t.write(out)?;
+    t
+}
+
+fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+    table(rows, by).write(out)?;
     if rows.is_empty() {
         writeln!(out, "(no discharged episodes to report)")?;
     }
@@ -463,30 +598,7 @@ fn write_csv(
     }
     w.write_record(&header)?;
     for r in rows {
-        let mut rec: Vec<String> = Vec::with_capacity(14);
-        let m = r.published_measures();
-        let count = |f: fn(&utklar_core::Measures) -> u64| {
-            m.as_ref().map_or(String::new(), |m| f(m).to_string())
-        };
-        match r.group {
-            Group::Municipality(m) => rec.push(m.to_string()),
-            Group::County(c) => rec.push(c.to_string()),
-            Group::Nation => {}
-        }
-        rec.extend([
-            r.care_type.to_string(),
-            r.period.to_string(),
-            count(utklar_core::Measures::episodes),
-            count(|m| m.day0),
-            count(|m| m.ready_ge1),
-            count(|m| m.ready_days),
-            csv_num(r.goal_attainment),
-            csv_num(r.mean_days),
-            csv_num(r.mean_days_incl_day0),
-            csv_num(r.days_per_1000),
-            csv_num(r.occupied_beds),
-            csv_num(r.bed_share_pct),
-        ]);
+        let mut rec = csv_record(r);
         if with_suppressed {
             rec.push(r.suppressed.to_string());
         }
@@ -494,6 +606,35 @@ fn write_csv(
     }
     w.flush()?;
     Ok(())
+}
+
+/// One indicator row's CSV cells: the group's code (none for the nation), then [`CSV_FIELDS`].
+fn csv_record(r: &IndicatorRow) -> Vec<String> {
+    let mut rec: Vec<String> = Vec::with_capacity(14);
+    let m = r.published_measures();
+    let count = |f: fn(&utklar_core::Measures) -> u64| {
+        m.as_ref().map_or(String::new(), |m| f(m).to_string())
+    };
+    match r.group {
+        Group::Municipality(m) => rec.push(m.to_string()),
+        Group::County(c) => rec.push(c.to_string()),
+        Group::Nation => {}
+    }
+    rec.extend([
+        r.care_type.to_string(),
+        r.period.to_string(),
+        count(utklar_core::Measures::episodes),
+        count(|m| m.day0),
+        count(|m| m.ready_ge1),
+        count(|m| m.ready_days),
+        csv_num(r.goal_attainment),
+        csv_num(r.mean_days),
+        csv_num(r.mean_days_incl_day0),
+        csv_num(r.days_per_1000),
+        csv_num(r.occupied_beds),
+        csv_num(r.bed_share_pct),
+    ]);
+    rec
 }
 
 /// The indicators as a sheet: the group's code and name, then every measure as a number

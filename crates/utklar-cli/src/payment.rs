@@ -267,20 +267,31 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
 pub fn read_episodes(input: &EpisodeArgs, strict: bool) -> Result<(EpisodeSet, String), Failure> {
-    read_episodes_with(input, strict, |_, _| {})
+    read_episodes_with(input, strict, &[], |_, _| {})
 }
 
-/// [`read_episodes`], calling `on_line` with how the file names its places and the file line
-/// (sheet row) of every row, in order.
+/// [`read_episodes`], with each episode's values of the caller's columns `also` (`--also-by`),
+/// calling `on_line` with how the file names its places and the file line (sheet row) of every
+/// row, in order.
 pub fn read_episodes_with(
     input: &EpisodeArgs,
     strict: bool,
+    also: &[String],
     mut on_line: impl FnMut(&utklar_csv::Places, u64),
 ) -> Result<(EpisodeSet, String), Failure> {
     let mut source = input.open()?;
     let label = source.label.clone();
     let places = source.file.places();
     let mut set = EpisodeSet::new();
+    if !also.is_empty() {
+        source.file.also_by(also).map_err(|e| match e {
+            utklar_csv::Error::Refused(Error::InvalidArgument { message, .. }) => {
+                Failure::usage(format!("{label}: --also-by {message}"))
+            }
+            e => crate::input::csv_failure(&label, &e),
+        })?;
+        set.set_also_names(also.iter().map(|n| n.trim().to_string()).collect());
+    }
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
     let mut progress = Progress::new(source.size(), "rows");
@@ -289,7 +300,7 @@ pub fn read_episodes_with(
         let row = (bad.rows_in - 1) as usize;
         on_line(&places, item.line);
         match item.result {
-            Ok(e) => set.push_read(row, Ok(e)),
+            Ok(e) => set.push_read_also(row, Ok(e), item.also),
             Err(problems) => {
                 if strict && listed.len() < 50 {
                     for p in &problems {
