@@ -198,7 +198,10 @@ fn a_workbook_gives_the_same_rows() {
 #[test]
 fn unusable_also_by_columns_and_personal_numbers_are_refused() {
     let f = csv_file();
-    for (col, want) in [("ward", "no column"), ("municipality", "a field")] {
+    for (col, want) in [
+        ("ward", "no column"),
+        ("municipality", "a field of the episode"),
+    ] {
         let o = utklar(&["indicators", "--episodes", &f, "--also-by", col]);
         assert_eq!(o.status.code(), Some(2));
         let err = String::from_utf8_lossy(&o.stderr);

@@ -31,7 +31,7 @@ pub struct AlsoBy {
     columns: Vec<usize>,
 }
 
-fn refused(name: &str, message: String) -> Error {
+fn refused(name: &str, message: &str) -> Error {
     Error::InvalidArgument {
         name: "also_by".into(),
         message: format!("{name:?}: {message}"),
@@ -48,26 +48,26 @@ impl AlsoBy {
         for name in names {
             let n = norm(name);
             if n.is_empty() {
-                return Err(refused(name, "an empty column name".into()));
+                return Err(refused(name, "an empty column name"));
             }
             if let Some(f) = Field::from_column(&n) {
                 return Err(refused(
                     name,
-                    format!("{f} is a field of the episode, grouped by --by or always"),
+                    &format!("{f} is a field of the episode, not a column of your own"),
                 ));
             }
             if also.names.iter().any(|m| norm(m) == n) {
-                return Err(refused(name, "named twice".into()));
+                return Err(refused(name, "named twice"));
             }
             let mut found = header
                 .iter()
                 .enumerate()
                 .filter(|(_, h)| norm(h.as_ref()) == n);
             let Some((i, _)) = found.next() else {
-                return Err(refused(name, "no column of that name".into()));
+                return Err(refused(name, "no column of that name"));
             };
             if found.next().is_some() {
-                return Err(refused(name, "two columns have that name".into()));
+                return Err(refused(name, "two columns have that name"));
             }
             also.names.push(n);
             also.columns.push(i);
