@@ -282,6 +282,7 @@ def indicators(
     min_age: int | None = None,
     suppress_below: int | None = None,
     allow_personal_ids: bool = False,
+    also_by: list[str] | None = None,
 ) -> Any:
     """The national indicators per group, care type and period (docs/counting.md, docs/indicators.md).
 
@@ -311,6 +312,11 @@ def indicators(
             Swedish personal identity numbers (personnummer, samordningsnummer). By default
             such a table is refused with :class:`PersonalDataError`, naming the column and how
             many values, never a value: use pseudonymous ids.
+        also_by: columns of the table to group by too, beside ``by`` (``["hospital"]``): one
+            row per group, combination of their values, care type and period, with a column
+            of each name after the group's. Their values are read like ids (text trimmed;
+            null is its own value) and refused like ids when they look like personal identity
+            numbers. Not with ``suppress_below``.
 
     Returns:
         A table of the caller's library with the columns ``municipality`` (or ``county``;
@@ -354,6 +360,22 @@ def indicators(
     utklar.InvalidArgumentError: period: "week" is not a period: use month, quarter or year
     """
     library = library_of(episodes)
+    if also_by:
+        if suppress_below is not None:
+            raise InvalidArgumentError("also_by: not with suppress_below")
+        table, report = _utklar.indicators_also_by(
+            source(episodes),
+            list(also_by),
+            period=period,
+            by=by,
+            negative_days=negative_days,
+            population=population,
+            beds=beds,
+            strict=strict,
+            min_age=min_age,
+            allow_personal_ids=allow_personal_ids,
+        )
+        return to_library(table, library, _remember(report), report.get("json"))
     table, report = _utklar.indicators(
         source(episodes),
         period=period,

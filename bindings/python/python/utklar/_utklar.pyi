@@ -26,6 +26,7 @@ __all__ = [
     "invoice",
     "sweep",
     "indicators",
+    "indicators_also_by",
     "municipalities",
     "reasons",
     "synth_episodes",
@@ -125,6 +126,19 @@ def validate_rows(
 ) -> tuple[ArrowTable, int]: ...
 def census(
     episodes: Any, on: datetime.date, *, allow_personal_ids: bool = False
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def indicators_also_by(
+    episodes: Any,
+    also_by: list[str],
+    *,
+    period: str = "month",
+    by: str = "municipality",
+    negative_days: str = "exclude",
+    population: Any = None,
+    beds: Any = None,
+    strict: bool = False,
+    min_age: int | None = None,
+    allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
 def explain(
     episodes: Any,

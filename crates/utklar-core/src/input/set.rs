@@ -167,6 +167,29 @@ impl EpisodeSet {
         self.push_read(row, read);
     }
 
+    /// [`push`](Self::push) with the row's cells in the caller's columns `also` (in its order),
+    /// read by [`EpisodeReader::read_also`] (personal identity numbers in them counted, as in
+    /// the id columns) and kept with the episode; the set's
+    /// [`also_names`](Self::also_names) become `also`'s names.
+    pub fn push_also<'a>(
+        &mut self,
+        row: usize,
+        cells: &Row<'_>,
+        also: &super::AlsoBy,
+        values: impl IntoIterator<Item = super::Value<'a>>,
+    ) -> bool {
+        if self.also_names.is_empty() {
+            self.also_names = also.names().to_vec();
+        }
+        let values = self.reader.read_also(also, values);
+        let read = self.push(row, cells);
+        if read {
+            self.also.resize(self.episodes.len() - 1, Vec::new());
+            self.also.push(values);
+        }
+        read
+    }
+
     /// Drops every row from input row `rows` on, as if they had never been pushed: their
     /// episodes, their unreadable rows and their ids (a reader that fails part-way through a
     /// file adds nothing). The duplicate detector is rebuilt from the ids of the rows kept.
