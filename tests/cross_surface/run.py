@@ -72,6 +72,14 @@ def cli_lines(cli: str) -> list[str]:
         for reason, n in inv["not_billed"].items():
             if n:
                 out.append(f"invoice {preset} not_billed_count {reason} {n}")
+        dash = lambda x: "-" if x is None else str(x)  # noqa: E731
+        for r in json.loads(run([cli, "explain", "--episodes", str(EPISODES), "--agreement", preset, "--format", "json"])):
+            bd = "-" if r["billed_days"] is None else days(r["billed_days"])
+            out.append(
+                f"explain {preset} {r['row']} {dash(r['municipality'])} {dash(r['period'])} {dash(r['ready_days'])} "
+                f"{r['counting']} {dash(r['reason'])} {dash(r['billing'])} {bd} {dash(r['amount_ore'])} "
+                f"{dash(r['rule'])} {dash(r['not_billed'])}"
+            )
     cmp_args = [cli, "compare", "--episodes", str(EPISODES), "--format", "json"]
     for preset in PRESETS:
         cmp_args += ["--agreement", preset]
