@@ -5,7 +5,7 @@
 //! Nothing here decides anything. Whether a row counts in the indicators is the measure
 //! engine's classification (the one [`MeasureSet::push`](crate::MeasureSet::push) uses);
 //! whether it is billed, its billed days, amount and rule, or its not-billed reason, are the
-//! payment engine's own per-episode results: its [`Line`]s and [`NotBilled`] entries, each
+//! payment engine's own per-episode results: its [`Line`]s and [`NotBilled`](crate::payment::NotBilled) entries, each
 //! with the episode's position, and the municipality-period line that covers an episode
 //! billed under `excess_over_threshold`. This module puts them side by side, row by row.
 //!
