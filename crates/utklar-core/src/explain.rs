@@ -31,6 +31,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -256,11 +257,14 @@ impl Explanation {
     }
 }
 
-/// The invoice's total of the municipality, care type and period that holds `date`.
-fn total_of(inv: &Invoice, m: Municipality, c: CareType, date: NaiveDate) -> Option<&Total> {
-    inv.totals
-        .iter()
-        .find(|t| t.municipality == m && t.care_type == c && t.period.contains(date))
+/// The invoice's totals by municipality and care type, to find the one whose period holds a
+/// date (a few dozen periods each) without a scan of all totals per row.
+fn totals_by_group(inv: &Invoice) -> HashMap<(Municipality, CareType), Vec<&Total>> {
+    let mut by: HashMap<(Municipality, CareType), Vec<&Total>> = HashMap::new();
+    for t in &inv.totals {
+        by.entry((t.municipality, t.care_type)).or_default().push(t);
+    }
+    by
 }
 
 /// Puts the invoice's per-episode results on the rows (positions are input rows, as
@@ -290,11 +294,15 @@ fn bill(rows: &mut [ExplainRow], inv: &Invoice) {
             rows[i].not_billed = Some(n.reason);
         }
     }
+    let totals = totals_by_group(inv);
     for r in rows.iter_mut() {
         let (Some(m), Some(c), Some(d)) = (r.municipality, r.care_type, r.discharge_date) else {
             continue;
         };
-        let Some(t) = total_of(inv, m, c, d) else {
+        let Some(t) = totals
+            .get(&(m, c))
+            .and_then(|ts| ts.iter().find(|t| t.period.contains(d)))
+        else {
             continue;
         };
         if r.billing == Some(Billing::PeriodLine) {
