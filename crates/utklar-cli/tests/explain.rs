@@ -353,3 +353,54 @@ fn explain_refuses_personal_ids_and_has_help() {
     let h = String::from_utf8(utklar(&["explain", "--help"]).stdout).unwrap();
     assert!(h.contains("Example") && h.contains("utklar explain") && h.contains("--agreement"));
 }
+
+#[test]
+fn explain_of_a_workbook_names_sheet_rows() {
+    let d = dir("sheet");
+    let f = d.join("in.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    let rows = [
+        [
+            "episode_id",
+            "municipality",
+            "care_type",
+            "ready_at",
+            "discharged_at",
+        ],
+        ["a", "0880", "somatic", "2024-03-01", "2024-03-10"],
+        ["b", "0999", "somatic", "2024-03-01", "2024-03-02"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            ws.write(r as u32 + 2, c as u16, *cell).unwrap(); // the header on sheet row 3
+        }
+    }
+    book.save(&f).unwrap();
+    let o = utklar(&[
+        "explain",
+        "--episodes",
+        f.to_str().unwrap(),
+        "--agreement",
+        "statutory",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("sheet_row,row,episode_id,"), "{text}");
+    assert!(
+        lines[1].starts_with("4,0,a,0880,somatic,2024-03-01,2024-03-10,2024-03,9,counted,,billed,"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("5,1,b,,,,,,,excluded,unknown_municipality,not_billed,"),
+        "{text}"
+    );
+}
