@@ -80,7 +80,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let amounts = load_amounts(&a.amounts)?;
     let mut lines: Vec<u64> = Vec::new();
     let mut sheet = false;
-    let (set, label) = read_episodes_with(&a.input, false, &[], |places, line| {
+    let (set, label) = read_episodes_with(&a.input, false, &[], false, |places, line| {
         sheet = places.is_sheet();
         lines.push(line);
     })?;

@@ -249,7 +249,7 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             Mode::Lenient
         });
     let (set, label) =
-        crate::payment::read_episodes_with(&a.input, a.strict, &a.also_by, |_, _| {})?;
+        crate::payment::read_episodes_with(&a.input, a.strict, &a.also_by, true, |_, _| {})?;
     let report = set
         .indicators_also_by(&opts, a.by, population.as_ref(), beds.as_ref())
         .map_err(|e| match e {
@@ -353,7 +353,8 @@ fn run_persons(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         .period(a.period)
         .negative_days(a.negative_days)
         .min_age(a.min_age);
-    let (set, label) = crate::payment::read_episodes(&a.input, a.strict)?;
+    let (set, label) =
+        crate::payment::read_episodes_with(&a.input, a.strict, &[], true, |_, _| {})?;
     let measured = set
         .measure(&opts)
         .map_err(|e| fail::arg("--episodes", &e))?;

@@ -267,16 +267,18 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
 pub fn read_episodes(input: &EpisodeArgs, strict: bool) -> Result<(EpisodeSet, String), Failure> {
-    read_episodes_with(input, strict, &[], |_, _| {})
+    read_episodes_with(input, strict, &[], false, |_, _| {})
 }
 
 /// [`read_episodes`], with each episode's values of the caller's columns `also` (`--also-by`),
 /// calling `on_line` with how the file names its places and the file line (sheet row) of every
-/// row, in order.
+/// row, in order; `quiet` leaves the note on unreadable rows to the caller (whose own account
+/// counts them).
 pub fn read_episodes_with(
     input: &EpisodeArgs,
     strict: bool,
     also: &[String],
+    quiet: bool,
     mut on_line: impl FnMut(&utklar_csv::Places, u64),
 ) -> Result<(EpisodeSet, String), Failure> {
     let mut source = input.open()?;
@@ -344,6 +346,9 @@ pub fn read_episodes_with(
                 thousands(bad.rows_in),
                 why.join(", ")
             )));
+        }
+        if quiet {
+            return Ok((set, label));
         }
         eprintln!(
             "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
