@@ -81,6 +81,55 @@ static void name(utklar_result (*f)(uint32_t, utklar_str *), uint32_t v, char *o
   snprintf(out, n, "%.*s", (int)s.len, (const char *)s.data);
 }
 
+/* One row per row of the set: the indicators' counting and the invoice's answer. */
+static void explain(const utklar_episodes *set, const utklar_agreement *ag, const char *pre) {
+  static const char *const counting[] = {"counted", "open", "outside_age", "excluded"};
+  static const char *const billing[] = {"-", "billed", "period_line", "not_billed"};
+  utklar_explanation *x = NULL;
+  size_t i, n;
+  char p[32], a[64], b[64], c[64], d[32], m[16], rd[32], am[32];
+  OK(utklar_episodes_explain(set, NULL, ag, NULL, &x));
+  n = utklar_explanation_len(x);
+  for (i = 0; i < n; i++) {
+    utklar_explain_row r;
+    OK(utklar_explanation_get_row(x, i, &r));
+    if (r.counting == UTKLAR_COUNTING_COUNTED)
+      period(p, sizeof p, r.period);
+    else
+      snprintf(p, sizeof p, "-");
+    if (r.counting == UTKLAR_COUNTING_EXCLUDED)
+      name(utklar_reason_name, r.reason, a, sizeof a);
+    else
+      snprintf(a, sizeof a, "-");
+    if (r.billing == UTKLAR_BILLING_BILLED || r.billing == UTKLAR_BILLING_PERIOD_LINE)
+      name(utklar_rule_name, r.rule, b, sizeof b);
+    else
+      snprintf(b, sizeof b, "-");
+    if (r.billing == UTKLAR_BILLING_NOT_BILLED)
+      name(utklar_not_billed_reason_name, r.not_billed, c, sizeof c);
+    else
+      snprintf(c, sizeof c, "-");
+    if (r.billing == UTKLAR_BILLING_BILLED) {
+      snprintf(d, sizeof d, "%.4f", r.billed_days);
+      snprintf(am, sizeof am, "%lld", (long long)r.amount_ore);
+    } else {
+      snprintf(d, sizeof d, "-");
+      snprintf(am, sizeof am, "-");
+    }
+    if (r.read)
+      snprintf(m, sizeof m, "%04u", (unsigned)r.municipality);
+    else
+      snprintf(m, sizeof m, "-");
+    if (r.has_ready_days)
+      snprintf(rd, sizeof rd, "%lld", (long long)r.ready_days);
+    else
+      snprintf(rd, sizeof rd, "-");
+    printf("explain %s %zu %s %s %s %s %s %s %s %s %s %s\n", pre, r.row, m, p, rd,
+           counting[r.counting], a, billing[r.billing], d, am, b, c);
+  }
+  utklar_explanation_free(x);
+}
+
 int main(int argc, char **argv) {
   utklar_episodes *set = NULL;
   utklar_indicator_options o;
@@ -226,6 +275,7 @@ int main(int argc, char **argv) {
       printf("invoice %s not_billed %zu %s\n", pre, nb.row, a);
     }
     utklar_invoice_free(inv);
+    explain(set, ag, pre);
     utklar_agreement_free(ag);
   }
   utklar_episodes_free(set);

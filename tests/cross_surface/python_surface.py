@@ -29,6 +29,26 @@ def _int(x: Any) -> int:
     return int(x)
 
 
+def _text(x: Any) -> str:
+    """A cell as the canonical lines write it: "-" for null (None, NaN, NaT)."""
+    if x is None or (isinstance(x, float) and x != x) or str(x) in ("NaT", "nan", "None", "<NA>"):
+        return "-"
+    return str(x)
+
+
+def explain_line(preset: str, r: dict[str, Any]) -> str:
+    """One row of utklar.explain as the canonical line (see cross_surface.c)."""
+    days = _text(r["billed_days"])
+    days = days if days == "-" else f"{float(r['billed_days']):.4f}"
+    amount = _text(r["amount_ore"])
+    amount = amount if amount == "-" else str(_int(r["amount_ore"]))
+    ready = _text(r["ready_days"])
+    ready = ready if ready == "-" else str(_int(r["ready_days"]))
+    return (
+        f"explain {preset} {_int(r['row'])} {_text(r['municipality'])} {_text(r['period'])} {ready} "
+        f"{r['counting']} {_text(r['reason'])} {_text(r['billing'])} {days} {amount} "
+        f"{_text(r['rule'])} {_text(r['not_billed'])}"
+    )
 def _num(x: Any) -> str:
     return "nan" if x is None or x != x else f"{float(x):.6f}"
 
@@ -81,6 +101,8 @@ def lines(episodes: Any, presets: list[str]) -> str:
             )
         for n in _rows(inv.not_billed):
             out.append(f"invoice {p} not_billed {_int(n['row'])} {n['reason']}")
+        for r in _rows(utklar.explain(episodes, p)):
+            out.append(explain_line(p, r))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", utklar.UtklarWarning)
         census = utklar.census(episodes, CENSUS_ON)

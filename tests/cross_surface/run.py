@@ -76,6 +76,14 @@ def cli_lines(cli: str) -> list[str]:
         for reason, n in inv["not_billed"].items():
             if n:
                 out.append(f"invoice {preset} not_billed_count {reason} {n}")
+        dash = lambda x: "-" if x is None else str(x)  # noqa: E731
+        for r in json.loads(run([cli, "explain", "--episodes", str(EPISODES), "--agreement", preset, "--format", "json"])):
+            bd = "-" if r["billed_days"] is None else days(r["billed_days"])
+            out.append(
+                f"explain {preset} {r['row']} {dash(r['municipality'])} {dash(r['period'])} {dash(r['ready_days'])} "
+                f"{r['counting']} {dash(r['reason'])} {dash(r['billing'])} {bd} {dash(r['amount_ore'])} "
+                f"{dash(r['rule'])} {dash(r['not_billed'])}"
+            )
     for w in json.loads(run([cli, "census", "--episodes", str(EPISODES), "--on", CENSUS_ON, "--format", "json"])):
         out.append(
             f"census {w['row']} {w['episode_id']} {w['municipality']} {w['care_type']} {w['ready_date']} {w['waited_days']}"

@@ -100,6 +100,8 @@
   utklar_persons_get_row_sized((report), (index), (out), sizeof(utklar_person_row))
 #define utklar_episodes_planned_accuracy(episodes, options, out) \
   utklar_episodes_planned_accuracy_sized((episodes), (options), (out), sizeof(utklar_planned_accuracy))
+#define utklar_explanation_get_row(explanation, index, out) \
+  utklar_explanation_get_row_sized((explanation), (index), (out), sizeof(utklar_explain_row))
 
 // A flag of `utklar_episode` that is not known: the library's default applies.
 #define UTKLAR_FLAG_UNKNOWN 255
@@ -180,27 +182,6 @@ typedef uint32_t utklar_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Grouping of indicator rows (`utklar_indicator_options.group_by`).
-enum utklar_group_by
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // Per municipality (*kommun*); the group code is the municipality code (880).
-  UTKLAR_GROUP_BY_MUNICIPALITY = 0,
-  // Per county (*län*); the group code is the county code (8).
-  UTKLAR_GROUP_BY_COUNTY = 1,
-  // The whole country; the group code is 0.
-  UTKLAR_GROUP_BY_NATION = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum utklar_group_by utklar_group_by;
-#else
-typedef uint32_t utklar_group_by;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
 // Somatic or psychiatric care.
 enum utklar_care_type
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -217,6 +198,29 @@ enum utklar_care_type
 typedef enum utklar_care_type utklar_care_type;
 #else
 typedef uint32_t utklar_care_type;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How the indicators take a row.
+enum utklar_counting
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // In the measures of its period.
+  UTKLAR_COUNTING_COUNTED = 0,
+  // Still in hospital: in no period.
+  UTKLAR_COUNTING_OPEN = 1,
+  // Outside the `min_age` restriction.
+  UTKLAR_COUNTING_OUTSIDE_AGE = 2,
+  // Left out as bad data (`reason` names the first problem).
+  UTKLAR_COUNTING_EXCLUDED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum utklar_counting utklar_counting;
+#else
+typedef uint32_t utklar_counting;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -238,6 +242,69 @@ enum utklar_period_kind
 typedef enum utklar_period_kind utklar_period_kind;
 #else
 typedef uint32_t utklar_period_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Why a row was excluded or rejected.
+enum utklar_reason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // A required field is empty.
+  UTKLAR_REASON_MISSING_FIELD = 0,
+  // A date or time that cannot be read.
+  UTKLAR_REASON_UNPARSEABLE_DATE = 1,
+  // A date outside 1990-01-01 … 2100-12-31.
+  UTKLAR_REASON_DATE_OUT_OF_RANGE = 2,
+  // Not one of the 290 municipality codes.
+  UTKLAR_REASON_UNKNOWN_MUNICIPALITY = 3,
+  // Not somatic (0) or psychiatric (1).
+  UTKLAR_REASON_UNKNOWN_CARE_TYPE = 4,
+  // A boolean that cannot be read.
+  UTKLAR_REASON_UNPARSEABLE_BOOLEAN = 5,
+  // An age that is not a whole number 0–150.
+  UTKLAR_REASON_UNPARSEABLE_INTEGER = 6,
+  // Discharge before the ready date.
+  UTKLAR_REASON_NEGATIVE_DAYS = 7,
+  // Discharge before admission.
+  UTKLAR_REASON_DISCHARGE_BEFORE_ADMISSION = 8,
+  // Ready notice before admission.
+  UTKLAR_REASON_READY_BEFORE_ADMISSION = 9,
+  // An episode id seen on an earlier row.
+  UTKLAR_REASON_DUPLICATE_EPISODE_ID = 10,
+  // A reason this version of the C API does not know.
+  UTKLAR_REASON_OTHER = 255,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum utklar_reason utklar_reason;
+#else
+typedef uint32_t utklar_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Where a row stands on the invoice.
+enum utklar_billing
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // No agreement was given.
+  UTKLAR_BILLING_NONE = 0,
+  // On an invoice line of its own (`billed_days`, `amount_ore`, `rule`).
+  UTKLAR_BILLING_BILLED = 1,
+  // Covered by its municipality-period's line (`UTKLAR_RULE_AVERAGE_OVER_THRESHOLD`): the
+  // days and the amount are on that line, not the row's.
+  UTKLAR_BILLING_PERIOD_LINE = 2,
+  // Not billed (`not_billed` says why).
+  UTKLAR_BILLING_NOT_BILLED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum utklar_billing utklar_billing;
+#else
+typedef uint32_t utklar_billing;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -305,6 +372,27 @@ enum utklar_not_billed_reason
 typedef enum utklar_not_billed_reason utklar_not_billed_reason;
 #else
 typedef uint32_t utklar_not_billed_reason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// Grouping of indicator rows (`utklar_indicator_options.group_by`).
+enum utklar_group_by
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Per municipality (*kommun*); the group code is the municipality code (880).
+  UTKLAR_GROUP_BY_MUNICIPALITY = 0,
+  // Per county (*län*); the group code is the county code (8).
+  UTKLAR_GROUP_BY_COUNTY = 1,
+  // The whole country; the group code is 0.
+  UTKLAR_GROUP_BY_NATION = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum utklar_group_by utklar_group_by;
+#else
+typedef uint32_t utklar_group_by;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -393,45 +481,6 @@ typedef uint32_t utklar_field;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// Why a row was excluded or rejected.
-enum utklar_reason
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  // A required field is empty.
-  UTKLAR_REASON_MISSING_FIELD = 0,
-  // A date or time that cannot be read.
-  UTKLAR_REASON_UNPARSEABLE_DATE = 1,
-  // A date outside 1990-01-01 … 2100-12-31.
-  UTKLAR_REASON_DATE_OUT_OF_RANGE = 2,
-  // Not one of the 290 municipality codes.
-  UTKLAR_REASON_UNKNOWN_MUNICIPALITY = 3,
-  // Not somatic (0) or psychiatric (1).
-  UTKLAR_REASON_UNKNOWN_CARE_TYPE = 4,
-  // A boolean that cannot be read.
-  UTKLAR_REASON_UNPARSEABLE_BOOLEAN = 5,
-  // An age that is not a whole number 0–150.
-  UTKLAR_REASON_UNPARSEABLE_INTEGER = 6,
-  // Discharge before the ready date.
-  UTKLAR_REASON_NEGATIVE_DAYS = 7,
-  // Discharge before admission.
-  UTKLAR_REASON_DISCHARGE_BEFORE_ADMISSION = 8,
-  // Ready notice before admission.
-  UTKLAR_REASON_READY_BEFORE_ADMISSION = 9,
-  // An episode id seen on an earlier row.
-  UTKLAR_REASON_DUPLICATE_EPISODE_ID = 10,
-  // A reason this version of the C API does not know.
-  UTKLAR_REASON_OTHER = 255,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum utklar_reason utklar_reason;
-#else
-typedef uint32_t utklar_reason;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
 // An agreement on payment liability. Opaque; create with `utklar_agreement_preset` or
 // `utklar_agreement_from_toml`, free with `utklar_agreement_free`.
 typedef struct utklar_agreement utklar_agreement;
@@ -456,6 +505,9 @@ typedef struct utklar_census utklar_census;
 // report of indicators, and in invoices as not billed (bad data) — as the command line,
 // Python and Rust do with the same rows.
 typedef struct utklar_episodes utklar_episodes;
+
+// Every row of a set explained. Opaque; free with `utklar_explanation_free`.
+typedef struct utklar_explanation utklar_explanation;
 
 // Indicator rows and the account of every input row. Opaque; free with
 // `utklar_indicator_report_free`.
@@ -639,6 +691,62 @@ typedef struct {
   // Calendar days in the period.
   uint32_t days;
 } utklar_period;
+
+// One row explained. Members that do not apply: NaN for the floats, `{NULL, 0}` for the
+// id, -1 for dates, and the `has_` flags false.
+typedef struct {
+  // `sizeof` this struct as the caller's program knows it; set by the
+  // `utklar_explanation_get_row` macro. Always first: a later version appends members
+  // after the last one and reads or writes only the bytes this size covers.
+  uint32_t struct_size;
+  // The row of the set.
+  size_t row;
+  // The row's episode id (lives as long as the explanation); `{NULL, 0}` when it has none.
+  utklar_str episode_id;
+  // Whether the row was read as an episode (`municipality`, `care_type` and the dates are
+  // set); false for a row that could not be read.
+  bool read;
+  // The municipality (its code); 0 for a row that could not be read.
+  uint16_t municipality;
+  // The care type (when `read`).
+  utklar_care_type care_type;
+  // The ready date as a day number; -1 when not read.
+  int32_t ready_day;
+  // The discharge date as a day number; -1 while in hospital or not read.
+  int32_t discharge_day;
+  // How the indicators take the row.
+  utklar_counting counting;
+  // The period the indicators count the row in (when `counting` is counted).
+  utklar_period period;
+  // Whether `ready_days` is known.
+  bool has_ready_days;
+  // Ready days as the indicators count them (counted rows; 0 for negative days under
+  // day 0), else discharge − ready date.
+  int64_t ready_days;
+  // The first problem of an excluded row (when `counting` is excluded).
+  utklar_reason reason;
+  // Where the row stands on the invoice.
+  utklar_billing billing;
+  // Whether `invoice_period` is set.
+  bool has_invoice_period;
+  // The invoice's period of the row's municipality and care type.
+  utklar_period invoice_period;
+  // Billed care days (billed rows); NaN otherwise.
+  double billed_days;
+  // The amount in öre (billed rows); 0 otherwise.
+  int64_t amount_ore;
+  // The rule (billed and period-line rows).
+  utklar_rule rule;
+  // Why the row is not billed (not-billed rows).
+  utklar_not_billed_reason not_billed;
+  // The mean that decided the municipality-period (average and mixed models); NaN
+  // otherwise.
+  double mean_days;
+  // The threshold (average and mixed models); NaN otherwise.
+  double threshold;
+  // 1 when the municipality-period was liable, 0 when not, -1 when no average applies.
+  int32_t triggered;
+} utklar_explain_row;
 
 // The indicators of one group, care type and period. Ratios that cannot be computed (a zero
 // denominator, no population or beds given) are NaN: test with `isnan`.
@@ -1028,6 +1136,39 @@ utklar_result utklar_validation_get_problem(const utklar_validation *validation,
 
 // Frees a validation report; NULL is a no-op.
 void utklar_validation_free(utklar_validation *validation);
+
+// Explains every row of an episode set into a new `*out`: how the indicators take it under
+// `*options` (NULL: the defaults; its `mode` and `group_by` are not used: bad rows are rows
+// of the explanation, with their reason) and, when `agreement` is not NULL, its place on the
+// invoice, priced with `amounts` (NULL: the sourced national amounts). Fails as
+// `utklar_episodes_invoice` does (`UTKLAR_RESULT_MISSING_AMOUNT`, personal identity
+// numbers).
+utklar_result utklar_episodes_explain(const utklar_episodes *episodes,
+                                      const utklar_indicator_options *options,
+                                      const utklar_agreement *agreement,
+                                      const utklar_amounts *amounts,
+                                      utklar_explanation **out);
+
+// The number of rows of an explanation (the set's rows; 0 for NULL).
+size_t utklar_explanation_len(const utklar_explanation *explanation);
+
+// Writes the invoice's total in öre to `*out`: the rows' own amounts plus the
+// municipality-period lines; 0 without an agreement.
+utklar_result utklar_explanation_amount_ore(const utklar_explanation *explanation, int64_t *out);
+
+// Writes row `index` (rows in the set's order) to `*out`; `UTKLAR_RESULT_OUT_OF_RANGE` past
+// the end.
+//
+// Called through the header's macro `utklar_explanation_get_row(...)`, which passes
+// `sizeof(utklar_explain_row)` as `size`; a `size` smaller than the first published layout
+// fails with `UTKLAR_RESULT_INVALID_ARGUMENT`.
+utklar_result utklar_explanation_get_row_sized(const utklar_explanation *explanation,
+                                               size_t index,
+                                               utklar_explain_row *out,
+                                               size_t size);
+
+// Frees an explanation; NULL is a no-op.
+void utklar_explanation_free(utklar_explanation *explanation);
 
 // Sets `*options` to the defaults: month, per municipality, exclude negative days, strict,
 // no age restriction.

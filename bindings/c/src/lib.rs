@@ -62,6 +62,7 @@
 mod csv;
 mod episodes;
 mod error;
+mod explain;
 mod ffi;
 mod indicators;
 mod measures;
@@ -83,6 +84,11 @@ pub use episodes::{
     utklar_validation_get_problem, utklar_validation_len,
 };
 pub use error::utklar_result;
+pub use explain::{
+    utklar_billing, utklar_counting, utklar_episodes_explain, utklar_explain_row,
+    utklar_explanation, utklar_explanation_amount_ore, utklar_explanation_free,
+    utklar_explanation_get_row_sized, utklar_explanation_len,
+};
 pub use ffi::utklar_str;
 pub use indicators::{
     utklar_columns_indicators, utklar_episodes_indicators, utklar_exclusions,

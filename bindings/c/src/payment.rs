@@ -65,7 +65,7 @@ pub enum utklar_not_billed_reason {
     Other = 255,
 }
 
-fn rule_out(r: Rule) -> utklar_rule {
+pub(crate) fn rule_out(r: Rule) -> utklar_rule {
     match r {
         Rule::Individual => utklar_rule::Individual,
         Rule::AveragePerEpisode => utklar_rule::AveragePerEpisode,
@@ -75,7 +75,7 @@ fn rule_out(r: Rule) -> utklar_rule {
     }
 }
 
-fn reason_out(r: NotBilledReason) -> utklar_not_billed_reason {
+pub(crate) fn reason_out(r: NotBilledReason) -> utklar_not_billed_reason {
     match r {
         NotBilledReason::Open => utklar_not_billed_reason::Open,
         NotBilledReason::DuplicateEpisodeId => utklar_not_billed_reason::DuplicateEpisodeId,
@@ -113,14 +113,14 @@ const RULES: [Rule; 4] = [
 /// `utklar_agreement_from_toml`, free with `utklar_agreement_free`.
 #[allow(non_camel_case_types)]
 pub struct utklar_agreement {
-    inner: Agreement,
+    pub(crate) inner: Agreement,
 }
 
 /// Amounts per care day by year, in öre. Opaque; create with `utklar_amounts_new` or
 /// `utklar_amounts_new_empty`, free with `utklar_amounts_free`.
 #[allow(non_camel_case_types)]
 pub struct utklar_amounts {
-    inner: Amounts,
+    pub(crate) inner: Amounts,
 }
 
 /// An invoice. Opaque; free with `utklar_invoice_free`.

@@ -518,6 +518,7 @@ pub(crate) use growable;
 mod growable_tests {
     use super::Growable;
     use crate::episodes::{utklar_columns, utklar_episode};
+    use crate::explain::utklar_explain_row;
     use crate::indicators::{utklar_exclusions, utklar_indicator_options, utklar_indicator_row};
     use crate::payment::{utklar_invoice_line, utklar_invoice_summary, utklar_invoice_total};
     use std::mem::size_of;
@@ -552,6 +553,10 @@ mod growable_tests {
         assert_eq!(
             first::<utklar_invoice_total>(),
             size_of::<utklar_invoice_total>()
+        );
+        assert_eq!(
+            first::<utklar_explain_row>(),
+            size_of::<utklar_explain_row>()
         );
     }
 }

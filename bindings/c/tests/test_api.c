@@ -1217,6 +1217,78 @@ static void test_struct_sizes(void) {
   utklar_episodes_free(set);
 }
 
+/* utklar_episodes_explain: one row per row of the set, the invoice's own answers. */
+static void test_explain(void) {
+  utklar_episodes *set = NULL;
+  utklar_agreement *law = NULL;
+  utklar_explanation *x = NULL;
+  utklar_invoice *inv = NULL;
+  utklar_invoice_summary sum;
+  utklar_explain_row r;
+  utklar_episode e;
+  int64_t own = 0, total = -1;
+  size_t i;
+
+  CHECK_OK(utklar_episodes_new(&set));
+  e = row("a", 880, 0, DEC24(2), DEC24(10)); /* ready before noon: days 4-8 billed */
+  e.ready_second = (9 * 60 + 30) * 60;
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("b", 880, 0, DEC24(20), -1); /* still in hospital */
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("c", 880, 0, DEC24(5), DEC24(3)); /* negative days */
+  CHECK_OK(utklar_episodes_push(set, &e));
+  e = row("d", 9999, 0, DEC24(1), DEC24(20)); /* cannot be read */
+  CHECK_OK(utklar_episodes_push(set, &e));
+  CHECK_OK(utklar_agreement_preset("statutory", 9, &law));
+
+  CHECK_RC(utklar_episodes_explain(NULL, NULL, law, NULL, &x), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_RC(utklar_episodes_explain(set, NULL, law, NULL, NULL), UTKLAR_RESULT_NULL_ARGUMENT);
+  CHECK_OK(utklar_episodes_explain(set, NULL, law, NULL, &x));
+  CHECK(utklar_explanation_len(x) == 4 && utklar_explanation_len(NULL) == 0);
+  CHECK_OK(utklar_explanation_get_row(x, 0, &r));
+  CHECK(r.row == 0 && str_eq(r.episode_id, "a") && r.read && r.municipality == 880);
+  CHECK(r.counting == UTKLAR_COUNTING_COUNTED && r.has_ready_days && r.ready_days == 8);
+  CHECK(r.period.year == 2024 && r.period.number == 12 && r.ready_day == DEC24(2));
+  CHECK(r.billing == UTKLAR_BILLING_BILLED && r.billed_days == 5.0);
+  CHECK(r.amount_ore == 5 * 1160000 && r.rule == UTKLAR_RULE_INDIVIDUAL);
+  CHECK(r.has_invoice_period && isnan(r.threshold) && r.triggered == -1);
+  CHECK_OK(utklar_explanation_get_row(x, 1, &r));
+  CHECK(r.counting == UTKLAR_COUNTING_OPEN && r.discharge_day == -1);
+  CHECK(r.billing == UTKLAR_BILLING_NOT_BILLED && r.not_billed == UTKLAR_NOT_BILLED_REASON_OPEN);
+  CHECK(isnan(r.billed_days) && r.amount_ore == 0);
+  CHECK_OK(utklar_explanation_get_row(x, 2, &r));
+  CHECK(r.counting == UTKLAR_COUNTING_EXCLUDED && r.reason == UTKLAR_REASON_NEGATIVE_DAYS);
+  CHECK(r.ready_days == -2 && r.not_billed == UTKLAR_NOT_BILLED_REASON_NEGATIVE_DAYS);
+  CHECK_OK(utklar_explanation_get_row(x, 3, &r));
+  CHECK(!r.read && r.municipality == 0 && r.reason == UTKLAR_REASON_UNKNOWN_MUNICIPALITY);
+  CHECK(r.not_billed == UTKLAR_NOT_BILLED_REASON_INVALID_ROW && str_eq(r.episode_id, "d"));
+  CHECK_RC(utklar_explanation_get_row(x, 4, &r), UTKLAR_RESULT_OUT_OF_RANGE);
+  CHECK_RC(utklar_explanation_get_row_sized(x, 0, &r, 8), UTKLAR_RESULT_INVALID_ARGUMENT);
+
+  /* The rows add up to the invoice. */
+  CHECK_OK(utklar_episodes_invoice(set, law, NULL, UTKLAR_MODE_LENIENT, &inv));
+  CHECK_OK(utklar_invoice_get_summary(inv, &sum));
+  for (i = 0; i < utklar_explanation_len(x); i++) {
+    CHECK_OK(utklar_explanation_get_row(x, i, &r));
+    own += r.amount_ore;
+  }
+  CHECK_OK(utklar_explanation_amount_ore(x, &total));
+  CHECK(own == sum.amount_ore && total == sum.amount_ore);
+  CHECK_RC(utklar_explanation_amount_ore(NULL, &total), UTKLAR_RESULT_NULL_ARGUMENT);
+  utklar_invoice_free(inv);
+  utklar_explanation_free(x);
+
+  /* Without an agreement: no billing. */
+  CHECK_OK(utklar_episodes_explain(set, NULL, NULL, NULL, &x));
+  CHECK_OK(utklar_explanation_get_row(x, 0, &r));
+  CHECK_OK(utklar_explanation_amount_ore(x, &total));
+  CHECK(r.billing == UTKLAR_BILLING_NONE && total == 0);
+  utklar_explanation_free(x);
+  utklar_explanation_free(NULL);
+  utklar_agreement_free(law);
+  utklar_episodes_free(set);
+}
+
 int main(void) {
   test_version_and_messages();
   test_names();
@@ -1229,6 +1301,7 @@ int main(void) {
   test_columns();
   test_agreements_and_amounts();
   test_invoice();
+  test_explain();
   test_personal_ids();
   test_no_cell_in_messages();
   test_struct_sizes();

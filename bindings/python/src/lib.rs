@@ -6,8 +6,10 @@
 //! `utklar-core`. The GIL is released while the core computes and while the input stream is
 //! read.
 
+mod also;
 mod errors;
 mod files;
+mod explain;
 mod input;
 mod measures;
 mod output;
@@ -811,6 +813,8 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(indicators, m)?)?;
     m.add_function(wrap_pyfunction!(validate_rows, m)?)?;
     m.add_function(wrap_pyfunction!(census, m)?)?;
+    m.add_function(wrap_pyfunction!(explain::explain, m)?)?;
+    m.add_function(wrap_pyfunction!(also::indicators_also_by, m)?)?;
     m.add_function(wrap_pyfunction!(synth_episodes, m)?)?;
     m.add_function(wrap_pyfunction!(_core_indicators_of_synth, m)?)?;
     m.add_function(wrap_pyfunction!(_core_invoice_of_synth, m)?)?;

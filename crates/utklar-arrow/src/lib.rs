@@ -277,3 +277,45 @@ pub fn measure_batches(
         opts,
     )
 }
+
+/// [`read_set_with`], each episode carrying its cells in the caller's columns `also_by`
+/// (`hospital`; see [`utklar_core::input::AlsoBy`]: read by the id rule, personal identity
+/// numbers in them refused like ids), for [`EpisodeSet::indicators_also_by`]. A name the
+/// schema lacks, or one of the fields, is the core's `InvalidArgument`.
+pub fn read_set_also(
+    reader: impl RecordBatchReader,
+    allow_personal_ids: bool,
+    also_by: &[String],
+) -> Result<EpisodeSet, Error> {
+    let schema = reader.schema();
+    let map = column_map(&schema)?;
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let also = utklar_core::input::AlsoBy::new(also_by, &names)?;
+    let mut set = EpisodeSet::new();
+    set.allow_personal_ids(allow_personal_ids);
+    set.set_also_names(also.names().to_vec());
+    let mut offset = 0usize;
+    for batch in reader {
+        let batch = batch?;
+        let cells = BatchCells::new(&batch, &map)?;
+        let extra: Vec<cells::Cells<'_>> = also
+            .columns()
+            .iter()
+            .map(|&c| {
+                let array = batch.columns().get(c).ok_or_else(|| {
+                    Error::Arrow(ArrowError::SchemaError(
+                        "a record batch has fewer columns than its stream's schema".into(),
+                    ))
+                })?;
+                cells::Cells::of(array.as_ref(), names[c])
+            })
+            .collect::<Result<_, _>>()?;
+        let mut row = Row::default();
+        for i in 0..cells.len() {
+            cells.fill(i, &mut row);
+            set.push_also(offset + i, &row, &also, extra.iter().map(|c| c.value(i)));
+        }
+        offset += cells.len();
+    }
+    Ok(set)
+}

@@ -2,11 +2,11 @@
 //! (`utklar_core::extras`) over an episode file read through `utklar-csv`.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use utklar_core::{extras, GroupBy, IndicatorOptions, PeriodKind};
 
 use crate::fail::Failure;
+use crate::input::EpisodeArgs;
 use crate::output::{csv_num, opt, thousands, Format, Table};
 use crate::payment::read_episodes;
 
@@ -20,16 +20,8 @@ Examples:
 Every patient ready for discharge and still in hospital on the date: ready date on or before
 it, and no discharge or a discharge after it; with the days waited (the date − the ready date).")]
 pub struct CensusArgs {
-    /// The episode file (as for `utklar indicators`); `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// The sheet to read when --episodes is a spreadsheet; the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
-    /// Let through ids that look like Swedish personal identity numbers (refused by default,
-    /// exit status 2).
-    #[arg(long)]
-    pub allow_personal_ids: bool,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// The census date, YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     pub on: String,
@@ -53,16 +45,8 @@ The share of counted discharges (with a patient_id) followed by an admission (ad
 the same patient 0 to --window days after the discharge date, per group, care type and period
 of discharge.")]
 pub struct ReadmissionsArgs {
-    /// The episode file; `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// The sheet to read when --episodes is a spreadsheet; the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
-    /// Let through ids that look like Swedish personal identity numbers (refused by default,
-    /// exit status 2).
-    #[arg(long)]
-    pub allow_personal_ids: bool,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// Group by municipality, county or nation.
     #[arg(
         long,
@@ -99,16 +83,8 @@ How well the planned discharge date (planned_discharge_date, beräknad tidpunkt 
 matched the ready date, over the counted episodes that carry one: the share planned exactly,
 the mean absolute error and the mean signed error in days (positive: planned too late).")]
 pub struct AccuracyArgs {
-    /// The episode file; `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// The sheet to read when --episodes is a spreadsheet; the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
-    /// Let through ids that look like Swedish personal identity numbers (refused by default,
-    /// exit status 2).
-    #[arg(long)]
-    pub allow_personal_ids: bool,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// Stop at bad rows instead of leaving them out (exit status 1).
     #[arg(long)]
     pub strict: bool,
@@ -132,12 +108,7 @@ pub fn run_census(a: &CensusArgs, out: &mut dyn Write) -> Result<(), Failure> {
             )))
         }
     };
-    let (set, _) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, _) = read_episodes(&a.input, a.strict)?;
     let mut waiting = extras::census(set.episodes(), on).map_err(|e| core(&e))?;
     for w in &mut waiting {
         w.row = set.row_of(w.row);
@@ -213,12 +184,7 @@ pub fn run_readmissions(a: &ReadmissionsArgs, out: &mut dyn Write) -> Result<(),
         readmitted: u64,
         share: Option<f64>,
     }
-    let (set, _) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, _) = read_episodes(&a.input, a.strict)?;
     let opts = IndicatorOptions::default().period(a.period);
     let rows: Vec<Row> = extras::readmissions(set.episodes(), &opts, a.by, a.window)
         .map_err(|e| match e {
@@ -302,12 +268,7 @@ pub fn run_readmissions(a: &ReadmissionsArgs, out: &mut dyn Write) -> Result<(),
 
 /// Runs `utklar accuracy`.
 pub fn run_accuracy(a: &AccuracyArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let (set, _) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, _) = read_episodes(&a.input, a.strict)?;
     let acc = extras::planned_accuracy(set.episodes(), &IndicatorOptions::default());
     match a.format {
         Format::Xlsx => return Err(crate::fail::no_xlsx()),

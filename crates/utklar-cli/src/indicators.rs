@@ -1,15 +1,16 @@
 //! `utklar indicators`: the national indicators from an episode file.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use utklar_core::{
-    Beds, Error, Group, GroupBy, IndicatorOptions, IndicatorRow, MeasureSet, Mode, NegativeDays,
-    PeriodKind, Population,
+    extras, Beds, Error, Group, GroupBy, IndicatorOptions, IndicatorRow, MeasureSet, Mode,
+    NegativeDays, PeriodKind, Population,
 };
 
 use crate::fail::{self, Failure};
-use crate::input::{read_beds, read_population, EpisodeSource};
+use crate::input::{read_beds, read_population, EpisodeArgs};
 use crate::output::{csv_num, opt, thousands, Format, Table};
 use crate::sheetout::{
     output_path, write_excel_sv, write_xlsx, Cell, Dialect, Lang, Sheet, SheetArgs,
@@ -32,22 +33,8 @@ and counted on standard error; --strict stops instead, lists them and exits with
 Exit status: 0 success; 1 data problems under --strict or --negative-days error; 2 unusable
 arguments or files.")]
 pub struct Args {
-    /// The episode file: CSV, .csv.gz or a spreadsheet (xlsx, ods, xls), with the columns episode_id, municipality, care_type, ready_at
-    /// (required) and discharged_at, age … (optional), in any order; comma- or
-    /// semicolon-separated, UTF-8 with or without BOM; the kind is told by the file's first bytes.
-    /// `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// Population per municipality and year, a CSV with municipality,year,pop_total,pop_65plus;
     /// or `builtin` for the embedded SCB figures of 30 September 2022 (used for later years
     /// too). Without it, days per 1 000 inhabitants is left empty (null).
@@ -107,8 +94,32 @@ pub struct Args {
     /// mean_days); only with --wide.
     #[arg(long, value_enum, value_name = "FIELD", requires = "wide")]
     pub value: Option<WideValue>,
+    /// What to count: episodes (vårdtillfällen: the indicators, the default) or persons
+    /// (distinct patient_id per group, care type and period among the counted episodes, with
+    /// the episodes and the episodes without a patient_id beside them; VGR counts persons).
+    /// persons reads the whole file into memory; not with --wide or --suppress-below.
+    #[arg(long, value_enum, default_value_t = Count::Episodes, value_name = "episodes|persons", conflicts_with_all = ["wide", "suppress_below"])]
+    pub count: Count,
+    /// Group by a column of the file too (e.g. hospital or clinic), beside --by: one row per
+    /// group, value of the column, care type and period; repeat for several columns. The
+    /// output has a column of each name after the group's. Its values are read like ids
+    /// (text trimmed, a blank cell is its own empty value) and, like ids, refused when they
+    /// look like personal identity numbers. Reads the whole file into memory; not with
+    /// --wide, --suppress-below or --count persons.
+    #[arg(long = "also-by", value_name = "COLUMN", conflicts_with_all = ["wide", "suppress_below"])]
+    pub also_by: Vec<String>,
     #[command(flatten)]
     pub sheet_out: SheetArgs,
+}
+
+/// What `utklar indicators` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Count {
+    /// Episodes: the indicators.
+    #[default]
+    Episodes,
+    /// Distinct persons (patient_id).
+    Persons,
 }
 
 /// Loads `--population` (a file, or `builtin`).
@@ -124,6 +135,17 @@ pub fn load_population(arg: Option<&str>) -> Result<Option<Population>, Failure>
 
 /// Runs `utklar indicators`.
 pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    if a.count == Count::Persons {
+        if !a.also_by.is_empty() {
+            return Err(Failure::usage(
+                "--also-by goes with the indicators, not with --count persons".to_string(),
+            ));
+        }
+        return run_persons(a, out);
+    }
+    if !a.also_by.is_empty() {
+        return run_also_by(a, out);
+    }
     let population = load_population(a.population.as_deref())?;
     let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
     let opts = IndicatorOptions::default()
@@ -135,7 +157,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         } else {
             Mode::Lenient
         });
-    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
+    let source = a.input.open()?;
     let mut streamed = measure_file(source, &opts, |_, _| Ok(()))?;
     let label = streamed.label.clone();
     let set = std::mem::replace(&mut streamed.set, MeasureSet::new(a.period));
@@ -212,6 +234,277 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `utklar indicators --also-by COLUMN`: the core's indicators per group and value of the
+/// caller's columns (`EpisodeSet::indicators_also_by`).
+fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let population = load_population(a.population.as_deref())?;
+    let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
+    let opts = IndicatorOptions::default()
+        .period(a.period)
+        .negative_days(a.negative_days)
+        .min_age(a.min_age)
+        .mode(if a.strict {
+            Mode::Strict
+        } else {
+            Mode::Lenient
+        });
+    let (set, label) =
+        crate::payment::read_episodes_with(&a.input, a.strict, &a.also_by, true, |_, _| {})?;
+    let report = set
+        .indicators_also_by(&opts, a.by, population.as_ref(), beds.as_ref())
+        .map_err(|e| match e {
+            Error::Invalid(_) => Failure::Data(format!(
+                "{label}: stopped at bad rows (choose --negative-days exclude or day0 to go on)"
+            )),
+            e => fail::arg("--episodes", &e),
+        })?;
+    let names = &report.names;
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    match a.format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                #[serde(flatten)]
+                also: BTreeMap<&'a str, Option<&'a str>>,
+                #[serde(flatten)]
+                row: &'a IndicatorRow,
+            }
+            let rows: Vec<Row<'_>> = report
+                .rows
+                .iter()
+                .map(|r| Row {
+                    also: names
+                        .iter()
+                        .map(String::as_str)
+                        .zip(r.also.iter().map(Option::as_deref))
+                        .collect(),
+                    row: &r.row,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv | Format::Xlsx => {
+            let rows: Vec<IndicatorRow> = report.rows.iter().map(|r| r.row.clone()).collect();
+            let mut sheet = indicator_sheet(&rows, a.by, false, a.sheet_out.lang);
+            // The caller's columns after the group's code and name.
+            for (k, n) in names.iter().enumerate() {
+                sheet.headers.insert(2 + k, n.clone());
+            }
+            for (cells, r) in sheet.rows.iter_mut().zip(&report.rows) {
+                for (k, v) in r.also.iter().enumerate() {
+                    cells.insert(2 + k, v.clone().map_or(Cell::Empty, Cell::Text));
+                }
+            }
+            if a.format == Format::Xlsx {
+                write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet])?;
+            } else if a.sheet_out.csv_dialect == Dialect::ExcelSv {
+                write_excel_sv(&sheet, out)?;
+            } else {
+                let mut w = csv::Writer::from_writer(&mut *out);
+                let mut header: Vec<&str> = Vec::new();
+                match a.by {
+                    GroupBy::Municipality => header.push("municipality"),
+                    GroupBy::County => header.push("county"),
+                    GroupBy::Nation => {}
+                }
+                header.extend(names.iter().map(String::as_str));
+                header.extend(CSV_FIELDS);
+                w.write_record(&header)?;
+                for r in &report.rows {
+                    let mut rec = csv_record(&r.row);
+                    let at = usize::from(a.by != GroupBy::Nation);
+                    for (k, v) in r.also.iter().enumerate() {
+                        rec.insert(at + k, value(v));
+                    }
+                    w.write_record(&rec)?;
+                }
+                w.flush()?;
+            }
+        }
+        Format::Table => {
+            let rows: Vec<IndicatorRow> = report.rows.iter().map(|r| r.row.clone()).collect();
+            let mut t = table(&rows, a.by);
+            for (k, n) in names.iter().enumerate() {
+                t.insert_column(
+                    1 + k,
+                    n,
+                    false,
+                    report.rows.iter().map(|r| value(&r.also[k])),
+                );
+            }
+            t.write(out)?;
+            if rows.is_empty() {
+                writeln!(out, "(no discharged episodes to report)")?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!("utklar: {}", account(&label, &report.exclusions, true));
+    if set.none_usable() {
+        return Err(fail::none_usable(&label, set.rows_in()));
+    }
+    Ok(())
+}
+
+/// `utklar indicators --count persons`: the core's per-person counts (`extras::persons`).
+fn run_persons(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
+    let opts = IndicatorOptions::default()
+        .period(a.period)
+        .negative_days(a.negative_days)
+        .min_age(a.min_age);
+    let (set, label) =
+        crate::payment::read_episodes_with(&a.input, a.strict, &[], true, |_, _| {})?;
+    let measured = set
+        .measure(&opts)
+        .map_err(|e| fail::arg("--episodes", &e))?;
+    // In the order of the indicators' rows: group, care type, period.
+    let mut counts: Vec<_> = extras::persons(set.episodes(), &opts, a.by)
+        .into_iter()
+        .collect();
+    counts.sort_by_key(|((p, g, c), _)| (*g, *c, *p));
+    let sv = a.sheet_out.lang == Lang::Sv;
+    let group = match a.by {
+        GroupBy::Municipality => ("municipality", "Kommun"),
+        GroupBy::County => ("county", "Län"),
+        GroupBy::Nation => ("nation", "Riket"),
+    };
+    let sheet = || {
+        let mut s = Sheet::new(
+            if sv { "Personer" } else { "Persons" },
+            &[
+                group,
+                ("name", "Namn"),
+                ("care_type", "Vårdform"),
+                ("period", "Period"),
+                ("episodes", "Vårdtillfällen"),
+                ("persons", "Personer"),
+                ("without_patient_id", "Utan patient-id"),
+            ],
+            a.sheet_out.lang,
+        );
+        for ((p, g, c), n) in &counts {
+            let (code, name) = match g {
+                Group::Municipality(m) => (m.to_string(), m.name().to_string()),
+                Group::County(c) => (c.to_string(), c.name().to_string()),
+                Group::Nation => (String::new(), group_name(*g)),
+            };
+            s.rows.push(vec![
+                Cell::Text(code),
+                Cell::Text(name),
+                Cell::Text(c.to_string()),
+                Cell::Text(p.to_string()),
+                Cell::Int(n.episodes as i64),
+                Cell::Int(n.persons as i64),
+                Cell::Int(n.without_patient_id as i64),
+            ]);
+        }
+        s
+    };
+    match a.format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                #[serde(skip_serializing_if = "Option::is_none")]
+                municipality: Option<String>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                county: Option<String>,
+                care_type: &'a str,
+                period: String,
+                #[serde(flatten)]
+                count: &'a extras::PersonCount,
+            }
+            let rows: Vec<Row<'_>> = counts
+                .iter()
+                .map(|((p, g, c), n)| Row {
+                    municipality: match g {
+                        Group::Municipality(m) => Some(m.to_string()),
+                        _ => None,
+                    },
+                    county: match g {
+                        Group::County(c) => Some(c.to_string()),
+                        _ => None,
+                    },
+                    care_type: c.as_str(),
+                    period: p.to_string(),
+                    count: n,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
+            write_excel_sv(&sheet(), out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            let mut header: Vec<&str> = Vec::new();
+            if a.by != GroupBy::Nation {
+                header.push(group.0);
+            }
+            header.extend([
+                "care_type",
+                "period",
+                "episodes",
+                "persons",
+                "without_patient_id",
+            ]);
+            w.write_record(&header)?;
+            for ((p, g, c), n) in &counts {
+                let mut rec: Vec<String> = Vec::with_capacity(6);
+                match g {
+                    Group::Municipality(m) => rec.push(m.to_string()),
+                    Group::County(c) => rec.push(c.to_string()),
+                    Group::Nation => {}
+                }
+                rec.extend([
+                    c.to_string(),
+                    p.to_string(),
+                    n.episodes.to_string(),
+                    n.persons.to_string(),
+                    n.without_patient_id.to_string(),
+                ]);
+                w.write_record(&rec)?;
+            }
+            w.flush()?;
+        }
+        Format::Xlsx => write_xlsx(output_path(a.sheet_out.output.as_ref())?, &[sheet()])?,
+        Format::Table => {
+            let mut t = Table::new(
+                &[
+                    group_header(a.by),
+                    "care type",
+                    "period",
+                    "episodes",
+                    "persons",
+                    "no patient_id",
+                ],
+                &[false, false, false, true, true, true],
+            );
+            for ((p, g, c), n) in &counts {
+                t.row(vec![
+                    group_name(*g),
+                    c.to_string(),
+                    p.to_string(),
+                    thousands(n.episodes),
+                    thousands(n.persons),
+                    thousands(n.without_patient_id),
+                ]);
+            }
+            t.write(out)?;
+            if counts.is_empty() {
+                writeln!(out, "(no discharged episodes to report)")?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!("utklar: {}", account(&label, measured.report(), true));
+    if set.none_usable() {
+        return Err(fail::none_usable(&label, set.rows_in()));
+    }
+    Ok(())
+}
+
 /// The group's name for a table: `0880 Kalmar`, `08 Kalmar län`, `Sweden`.
 pub fn group_name(g: Group) -> String {
     match g {
@@ -229,7 +522,8 @@ fn group_header(by: GroupBy) -> &'static str {
     }
 }
 
-fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+/// The indicator rows as a table.
+fn table(rows: &[IndicatorRow], by: GroupBy) -> Table {
     let mut t = Table::new(
         &[
             group_header(by),
@@ -271,7 +565,11 @@ fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Resul
             opt(r.bed_share_pct, 1),
         ]);
     }
-    t.write(out)?;
+    t
+}
+
+fn write_table(rows: &[IndicatorRow], by: GroupBy, out: &mut dyn Write) -> Result<(), Failure> {
+    table(rows, by).write(out)?;
     if rows.is_empty() {
         writeln!(out, "(no discharged episodes to report)")?;
     }
@@ -301,30 +599,7 @@ fn write_csv(
     }
     w.write_record(&header)?;
     for r in rows {
-        let mut rec: Vec<String> = Vec::with_capacity(14);
-        let m = r.published_measures();
-        let count = |f: fn(&utklar_core::Measures) -> u64| {
-            m.as_ref().map_or(String::new(), |m| f(m).to_string())
-        };
-        match r.group {
-            Group::Municipality(m) => rec.push(m.to_string()),
-            Group::County(c) => rec.push(c.to_string()),
-            Group::Nation => {}
-        }
-        rec.extend([
-            r.care_type.to_string(),
-            r.period.to_string(),
-            count(utklar_core::Measures::episodes),
-            count(|m| m.day0),
-            count(|m| m.ready_ge1),
-            count(|m| m.ready_days),
-            csv_num(r.goal_attainment),
-            csv_num(r.mean_days),
-            csv_num(r.mean_days_incl_day0),
-            csv_num(r.days_per_1000),
-            csv_num(r.occupied_beds),
-            csv_num(r.bed_share_pct),
-        ]);
+        let mut rec = csv_record(r);
         if with_suppressed {
             rec.push(r.suppressed.to_string());
         }
@@ -332,6 +607,35 @@ fn write_csv(
     }
     w.flush()?;
     Ok(())
+}
+
+/// One indicator row's CSV cells: the group's code (none for the nation), then [`CSV_FIELDS`].
+fn csv_record(r: &IndicatorRow) -> Vec<String> {
+    let mut rec: Vec<String> = Vec::with_capacity(14);
+    let m = r.published_measures();
+    let count = |f: fn(&utklar_core::Measures) -> u64| {
+        m.as_ref().map_or(String::new(), |m| f(m).to_string())
+    };
+    match r.group {
+        Group::Municipality(m) => rec.push(m.to_string()),
+        Group::County(c) => rec.push(c.to_string()),
+        Group::Nation => {}
+    }
+    rec.extend([
+        r.care_type.to_string(),
+        r.period.to_string(),
+        count(utklar_core::Measures::episodes),
+        count(|m| m.day0),
+        count(|m| m.ready_ge1),
+        count(|m| m.ready_days),
+        csv_num(r.goal_attainment),
+        csv_num(r.mean_days),
+        csv_num(r.mean_days_incl_day0),
+        csv_num(r.days_per_1000),
+        csv_num(r.occupied_beds),
+        csv_num(r.bed_share_pct),
+    ]);
+    rec
 }
 
 /// The indicators as a sheet: the group's code and name, then every measure as a number

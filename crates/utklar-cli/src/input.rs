@@ -4,7 +4,7 @@
 //! names the file in its messages (exit status 2).
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use utklar_core::{Beds, Population};
 use utklar_csv::{EpisodeInput, EpisodeRow};
@@ -17,6 +17,39 @@ pub const STDIN: &str = "-";
 /// A file that cannot be read, as an exit-status-2 failure naming it.
 pub fn csv_failure(label: &str, e: &utklar_csv::Error) -> Failure {
     Failure::usage(format!("{label}: {e}"))
+}
+
+/// The arguments every command that reads an episode file shares: the file, the sheet of a
+/// spreadsheet and whether ids that look like personal identity numbers are let through.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EpisodeArgs {
+    /// The episode file: CSV, .csv.gz or a spreadsheet (xlsx, ods, xls), with the columns
+    /// episode_id, municipality, care_type, ready_at (required) and discharged_at, age …
+    /// (optional), in any order; comma- or semicolon-separated, UTF-8 with or without BOM; the
+    /// kind is told by the file's first bytes. `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub episodes: PathBuf,
+    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
+    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
+    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
+    /// status 2, the column and the count named, never a value): utklar needs only
+    /// pseudonymous ids.
+    #[arg(long)]
+    pub allow_personal_ids: bool,
+}
+
+impl EpisodeArgs {
+    /// Opens the episode file (see [`EpisodeSource::open`]).
+    pub fn open(&self) -> Result<EpisodeSource, Failure> {
+        EpisodeSource::open(
+            &self.episodes,
+            self.sheet.as_deref(),
+            self.allow_personal_ids,
+        )
+    }
 }
 
 /// An episode file of any kind (CSV, `.csv.gz`, a spreadsheet: told by its first bytes),

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 mod demo;
+mod explain;
 mod extras;
 mod fail;
 mod indicators;
@@ -77,6 +78,9 @@ enum Command {
     Readmissions(extras::ReadmissionsArgs),
     /// Planned-date accuracy: how well the planned discharge date matched the ready date.
     Accuracy(extras::AccuracyArgs),
+    /// One row per input row: whether and why it counts in the indicators and, under an
+    /// agreement, its billed days, amount and rule, or why it is not billed.
+    Explain(explain::Args),
     /// Check every row of an episode file and list each problem with its line, column and
     /// reason.
     Validate(validate::Args),
@@ -98,6 +102,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Census(a) => extras::run_census(a, &mut out),
         Command::Readmissions(a) => extras::run_readmissions(a, &mut out),
         Command::Accuracy(a) => extras::run_accuracy(a, &mut out),
+        Command::Explain(a) => explain::run(a, &mut out),
         Command::Validate(a) => validate::run(a, &mut out),
         Command::Synth(a) => synth::run(a, &mut out),
     }?;

@@ -94,6 +94,23 @@ impl Table {
         self.rows.push(cells);
     }
 
+    /// Inserts a column at `at` with its header, alignment and one cell per row so far.
+    pub fn insert_column(
+        &mut self,
+        at: usize,
+        header: &str,
+        right: bool,
+        cells: impl IntoIterator<Item = String>,
+    ) {
+        let at = at.min(self.headers.len());
+        self.headers.insert(at, header.to_string());
+        self.right.insert(at.min(self.right.len()), right);
+        let mut cells = cells.into_iter();
+        for r in &mut self.rows {
+            r.insert(at.min(r.len()), cells.next().unwrap_or_default());
+        }
+    }
+
     /// Writes the table.
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         let n = self.headers.len();

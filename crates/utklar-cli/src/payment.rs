@@ -1,7 +1,7 @@
 //! `utklar invoice`, `utklar compare` and `utklar presets`: the payment engine of the core.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
@@ -11,12 +11,12 @@ use utklar_core::payment::{
 use utklar_core::{Error, ExclusionReport};
 
 use crate::fail::{self, Failure};
-use crate::input::EpisodeSource;
+use crate::input::EpisodeArgs;
 use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
 use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
 
-const AMOUNT_HELP: &str = "\
+pub(crate) const AMOUNT_HELP: &str = "\
 The amount per care day for a year, in kronor: YEAR=KRONOR (e.g. 2025=10900). Repeat for
 several years. Built in are only the sourced national amounts (`utklar amounts` lists them
 with their sources): 2019 7 800, 2020 8 200, 2022 9 300 and 2024 11 600 kr; a billed day in any other year needs its amount here (the
@@ -41,20 +41,8 @@ are in no invoice; they are counted on standard error, and --strict stops instea
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct InvoiceArgs {
-    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
-    /// input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// The agreement: a preset name (statutory, kalmar, vgr, sormland; `utklar presets` lists
     /// them) or a TOML file written like `utklar presets kalmar` prints.
     #[arg(long, value_name = "PRESET|FILE")]
@@ -91,19 +79,8 @@ the rows use the coarsest, so every agreement's amounts add up in the same rows.
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
 pub struct CompareArgs {
-    /// The episode file (CSV, .csv.gz or a spreadsheet); `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// An agreement to compare: a preset name or a TOML file. Give two or more.
     #[arg(
         long = "agreement",
@@ -289,24 +266,43 @@ pub fn load_amounts(args: &[String]) -> Result<Amounts, Failure> {
 
 /// Reads every readable episode of a file; the rows that cannot be read are accounted for in
 /// the report (and listed, with `strict`, as an exit-status-1 failure).
-pub fn read_episodes(
-    path: &Path,
-    sheet: Option<&str>,
+pub fn read_episodes(input: &EpisodeArgs, strict: bool) -> Result<(EpisodeSet, String), Failure> {
+    read_episodes_with(input, strict, &[], false, |_, _| {})
+}
+
+/// [`read_episodes`], with each episode's values of the caller's columns `also` (`--also-by`),
+/// calling `on_line` with how the file names its places and the file line (sheet row) of every
+/// row, in order; `quiet` leaves the note on unreadable rows to the caller (whose own account
+/// counts them).
+pub fn read_episodes_with(
+    input: &EpisodeArgs,
     strict: bool,
-    allow_personal_ids: bool,
+    also: &[String],
+    quiet: bool,
+    mut on_line: impl FnMut(&utklar_csv::Places, u64),
 ) -> Result<(EpisodeSet, String), Failure> {
-    let mut source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
+    let mut source = input.open()?;
     let label = source.label.clone();
     let places = source.file.places();
     let mut set = EpisodeSet::new();
+    if !also.is_empty() {
+        source.file.also_by(also).map_err(|e| match e {
+            utklar_csv::Error::Refused(Error::InvalidArgument { message, .. }) => {
+                Failure::usage(format!("{label}: --also-by {message}"))
+            }
+            e => crate::input::csv_failure(&label, &e),
+        })?;
+        set.set_also_names(also.iter().map(|n| n.trim().to_string()).collect());
+    }
     let mut bad = ExclusionReport::default();
     let mut listed = Vec::new();
     let mut progress = Progress::new(source.size(), "rows");
     while let Some(item) = source.next_item()? {
         bad.rows_in += 1;
         let row = (bad.rows_in - 1) as usize;
+        on_line(&places, item.line);
         match item.result {
-            Ok(e) => set.push_read(row, Ok(e)),
+            Ok(e) => set.push_read_also(row, Ok(e), item.also),
             Err(problems) => {
                 if strict && listed.len() < 50 {
                     for p in &problems {
@@ -351,6 +347,9 @@ pub fn read_episodes(
                 why.join(", ")
             )));
         }
+        if quiet {
+            return Ok((set, label));
+        }
         eprintln!(
             "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
             thousands(bad.excluded()),
@@ -368,7 +367,7 @@ pub fn kronor(ore: i64) -> String {
     format!("{sign}{}.{:02}", thousands(a / 100), a % 100)
 }
 
-fn core(e: &Error) -> Failure {
+pub(crate) fn core(e: &Error) -> Failure {
     match e {
         Error::Invalid(_) => Failure::Data(e.to_string()),
         Error::MissingAmount { year } => Failure::usage(format!("{e} (--amount {year}=KRONOR)")),
@@ -406,12 +405,7 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, label) = read_episodes(&a.input, a.strict)?;
     // Every input row is in the invoice: unreadable rows are not billed, as bad data.
     let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
     let none_usable = set
@@ -725,12 +719,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, label) = read_episodes(&a.input, a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
     let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;

@@ -5,7 +5,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format as CellFormat, Workbook};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 
 use crate::fail::Failure;
 
@@ -71,6 +72,8 @@ pub enum Cell {
     Num(f64, u8),
     /// A share 0–1 shown as a percentage.
     Share(f64),
+    /// A date: a real date cell in a workbook (shown `yyyy-mm-dd`), `2025-03-01` in CSV.
+    Date(NaiveDate),
 }
 
 impl Cell {
@@ -80,6 +83,11 @@ impl Cell {
             Some(v) if v.is_finite() => Cell::Num(v, decimals),
             _ => Cell::Empty,
         }
+    }
+
+    /// A date, or empty.
+    pub fn date(d: Option<NaiveDate>) -> Cell {
+        d.map_or(Cell::Empty, Cell::Date)
     }
 
     /// A share, or empty.
@@ -143,6 +151,7 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), Failure> {
         })
         .collect();
     let percent = CellFormat::new().set_num_format("0.0%");
+    let date = CellFormat::new().set_num_format("yyyy-mm-dd");
     for s in sheets {
         let ws = book.add_worksheet();
         let name: String = s.name.chars().take(31).collect();
@@ -179,6 +188,19 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) -> Result<(), Failure> {
                         ws.write_with_format(r, col, *x, &percent)
                             .map_err(|e| xlsx_error(path, &e))?;
                         7
+                    }
+                    Cell::Date(d) => {
+                        // The core's dates lie in 1990–2100, inside Excel's range.
+                        let (y, m, day) = (d.year(), d.month(), d.day());
+                        let cell = u16::try_from(y)
+                            .ok()
+                            .and_then(|y| ExcelDateTime::from_ymd(y, m as u8, day as u8).ok());
+                        match cell {
+                            Some(cell) => ws.write_with_format(r, col, &cell, &date),
+                            None => ws.write(r, col, d.to_string()),
+                        }
+                        .map_err(|e| xlsx_error(path, &e))?;
+                        10
                     }
                 };
                 if let Some(w) = width.get_mut(c) {
@@ -219,6 +241,7 @@ pub fn write_excel_sv(sheet: &Sheet, out: &mut dyn Write) -> Result<(), Failure>
                 Cell::Text(t) => t.clone(),
                 Cell::Int(i) => i.to_string(),
                 Cell::Num(x, _) | Cell::Share(x) => comma(*x),
+                Cell::Date(d) => d.to_string(),
             })
             .collect();
         w.write_record(&rec)?;
@@ -237,9 +260,16 @@ mod tests {
         s.rows
             .push(vec![Cell::Text("Kalmar; län".into()), Cell::Num(0.8, 1)]);
         s.rows.push(vec![Cell::Int(12), Cell::Empty]);
+        s.rows.push(vec![
+            Cell::date("2025-03-01".parse().ok()),
+            Cell::date(None),
+        ]);
         let mut out = Vec::new();
         write_excel_sv(&s, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert_eq!(text, "\u{feff}namn;x\r\n\"Kalmar; län\";0,8\r\n12;\r\n");
+        assert_eq!(
+            text,
+            "\u{feff}namn;x\r\n\"Kalmar; län\";0,8\r\n12;\r\n2025-03-01;\r\n"
+        );
     }
 }

@@ -1,12 +1,11 @@
 //! `utklar validate`: every problem of every row, with its line, field and reason.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use utklar_core::{IndicatorOptions, Mode, NegativeDays, PeriodKind, Problem};
 
 use crate::fail::Failure;
-use crate::input::EpisodeSource;
+use crate::input::EpisodeArgs;
 use crate::output::{thousands, Format};
 use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::{describe, measure_file};
@@ -26,20 +25,8 @@ discharge or ready notice before admission, negative days, repeated episode ids.
 Exit status: 0 when every row is clean; 1 when any row has a problem; 2 when the file cannot be
 used at all (no such file, no header, a required column missing).")]
 pub struct Args {
-    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators --help`); `-` reads standard
-    /// input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids (`episode_id`, `patient_id`) that look like Swedish personal identity
-    /// numbers (personnummer, samordningsnummer). By default a file with any is refused (exit
-    /// status 2, the column and the count named, never a value): utklar needs only
-    /// pseudonymous ids.
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (xlsx, ods, xls): its name
-    /// (matched case-insensitively when no sheet has it exactly); the first sheet by default.
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// Whether a discharge before the ready date is a problem: yes under `exclude` and `error`
     /// (the default reports it), no under `day0` (it is then read as day 0).
     #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
@@ -92,7 +79,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         .negative_days(a.negative_days)
         .min_age(None)
         .mode(Mode::Lenient);
-    let source = EpisodeSource::open(&a.episodes, a.sheet.as_deref(), a.allow_personal_ids)?;
+    let source = a.input.open()?;
     let places = source.file.places();
     let sheet = places.is_sheet();
     // A spreadsheet's column is named by its letter too: `municipality (C)`.

@@ -154,6 +154,7 @@ fn every_subcommand_has_help_with_an_example() {
         "presets",
         "validate",
         "synth",
+        "explain",
     ] {
         let o = utklar(&[sub, "--help"]);
         assert_eq!(code(&o), 0, "{sub}");

@@ -83,6 +83,7 @@
 
 // The layers, bottom to top; each imports only from the ones above it in this list.
 pub mod error;
+pub mod explain;
 pub mod input;
 pub mod measure;
 pub mod model;

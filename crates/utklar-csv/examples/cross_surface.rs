@@ -158,6 +158,27 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         for n in &inv.not_billed {
             println!("invoice {preset} not_billed {} {}", n.index, n.reason);
         }
+        // One row per input row: the indicators' counting and the invoice's answer.
+        let agreement = Agreement::preset(preset)?;
+        let amounts = Amounts::national();
+        let x = set.explain(&IndicatorOptions::default(), Some((&agreement, &amounts)))?;
+        let dash = |s: Option<String>| s.unwrap_or_else(|| "-".into());
+        for r in &x.rows {
+            println!(
+                "explain {preset} {} {} {} {} {} {} {} {} {} {} {}",
+                r.row,
+                dash(r.municipality.map(|m| m.to_string())),
+                dash(r.period.map(|p| p.to_string())),
+                dash(r.ready_days.map(|d| d.to_string())),
+                r.counting,
+                dash(r.reason.map(|x| x.as_str().to_string())),
+                dash(r.billing.map(|b| b.to_string())),
+                dash(r.billed_days.map(|d| format!("{d:.4}"))),
+                dash(r.amount_ore.map(|a| a.to_string())),
+                dash(r.rule.map(|x| x.to_string())),
+                dash(r.not_billed.map(|x| x.to_string())),
+            );
+        }
     }
     Ok(())
 }

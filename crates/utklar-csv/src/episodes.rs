@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use utklar_core::input::{value, ColumnMap, EpisodeSet};
+use utklar_core::input::{value, AlsoBy, ColumnMap, EpisodeSet, Value};
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Episode, Problem};
 
@@ -111,6 +111,8 @@ pub struct EpisodeRow {
     pub result: Result<Episode, Vec<Problem>>,
     /// The `episode_id` of a row that is no episode, when it has one.
     pub episode_id: Option<String>,
+    /// The row's values of the columns asked for with `also_by` (empty otherwise).
+    pub also: Vec<Option<String>>,
 }
 
 /// An episode file: a [`CsvReader`] whose header is mapped to the core's fields.
@@ -141,6 +143,7 @@ pub struct EpisodeFile<R> {
     record: Record,
     row: usize,
     failed: bool,
+    also: AlsoBy,
 }
 
 impl EpisodeFile<File> {
@@ -173,6 +176,7 @@ impl<R: Read> EpisodeFile<R> {
             record: Record::new(),
             row: 0,
             failed: false,
+            also: AlsoBy::default(),
         })
     }
 
@@ -230,6 +234,14 @@ impl<R: Read> EpisodeFile<R> {
         self.reader.allows_personal_ids()
     }
 
+    /// Carries the cells of the caller's columns `names` with each row of
+    /// [`next_row`](Self::next_row) ([`EpisodeRow::also`]; see [`AlsoBy`]): a name the header
+    /// lacks, or one of the fields, is [`Error::Refused`].
+    pub fn also_by(&mut self, names: &[String]) -> Result<(), Error> {
+        self.also = AlsoBy::new(names, self.csv.header()).map_err(Error::Refused)?;
+        Ok(())
+    }
+
     /// The next row checked, `None` at the end (also after an error was returned). At the
     /// end, [`Error::Refused`] when ids looked like personal identity numbers and they are not
     /// allowed.
@@ -252,11 +264,24 @@ impl<R: Read> EpisodeFile<R> {
                 } else {
                     None
                 };
+                let record = &self.record;
+                let cells = self.also.columns().iter().map(|&i| {
+                    record
+                        .get(i)
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                        .map_or(Value::Absent, Value::Text)
+                });
+                let also = if self.also.is_empty() {
+                    Vec::new()
+                } else {
+                    self.reader.read_also(&self.also, cells)
+                };
                 Ok(Some(EpisodeRow {
                     row,
                     line: self.record.line(),
                     result,
                     episode_id,
+                    also,
                 }))
             }
             Ok(None) => Ok(None),

@@ -281,6 +281,16 @@ impl EpisodeInput {
         }
     }
 
+    /// Carries the cells of the caller's columns `names` with each row
+    /// ([`EpisodeRow::also`]); see [`EpisodeFile::also_by`].
+    pub fn also_by(&mut self, names: &[String]) -> Result<(), Error> {
+        match &mut self.rows {
+            Rows::Csv(f) => f.also_by(names),
+            #[cfg(feature = "xlsx")]
+            Rows::Sheet(s) => s.also_by(names),
+        }
+    }
+
     /// The next row checked, `None` at the end (where ids that look like personal identity
     /// numbers are [`Error::Refused`] unless allowed).
     pub fn next_row(&mut self) -> Result<Option<EpisodeRow>, Error> {

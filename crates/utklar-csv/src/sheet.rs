@@ -25,7 +25,7 @@ use std::path::Path;
 
 use calamine::{Data, Range, Reader};
 use chrono::{NaiveDate, Timelike};
-use utklar_core::input::{Row, Value};
+use utklar_core::input::{AlsoBy, Row, Value};
 use utklar_core::validate::{EpisodeReader, Field};
 use utklar_core::{input::value, Beds, Population};
 
@@ -262,6 +262,7 @@ pub struct SheetEpisodes {
     /// Each data row's sheet row number and its row within the range.
     rows: Vec<(u64, usize)>,
     next: usize,
+    also: AlsoBy,
 }
 
 impl std::fmt::Debug for SheetEpisodes {
@@ -296,6 +297,7 @@ impl SheetEpisodes {
             reader: EpisodeReader::new(),
             rows,
             next: 0,
+            also: AlsoBy::default(),
         })
     }
 
@@ -338,6 +340,13 @@ impl SheetEpisodes {
         self.reader.allow_personal_ids(allow);
     }
 
+    /// Carries the cells of the caller's columns `names` with each row (see
+    /// [`EpisodeFile::also_by`](crate::EpisodeFile::also_by)).
+    pub fn also_by(&mut self, names: &[String]) -> Result<(), Error> {
+        self.also = AlsoBy::new(names, self.sheet.header()).map_err(Error::Refused)?;
+        Ok(())
+    }
+
     /// The next row checked, `None` at the end; there, [`Error::Refused`] when ids looked like
     /// personal identity numbers and they are not allowed.
     pub fn next_row(&mut self) -> Result<Option<EpisodeRow>, Error> {
@@ -359,11 +368,23 @@ impl SheetEpisodes {
         } else {
             None
         };
+        let cells = &self.sheet.cells;
+        let also = if self.also.is_empty() {
+            Vec::new()
+        } else {
+            let values = self
+                .also
+                .columns()
+                .iter()
+                .map(|&c| cells.get((i, c)).map_or(Value::Absent, cell_value));
+            self.reader.read_also(&self.also, values)
+        };
         Ok(Some(EpisodeRow {
             row,
             line,
             result,
             episode_id,
+            also,
         }))
     }
 }

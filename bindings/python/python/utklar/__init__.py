@@ -118,6 +118,7 @@ __all__ = [
     "census",
     "counties",
     "compare",
+    "explain",
     "indicators",
     "invoice",
     "last_exclusions",
@@ -292,6 +293,7 @@ def indicators(
     min_age: int | None = None,
     suppress_below: int | None = None,
     allow_personal_ids: bool = False,
+    also_by: list[str] | None = None,
 ) -> Any:
     """The national indicators per group, care type and period (docs/counting.md, docs/indicators.md).
 
@@ -321,6 +323,11 @@ def indicators(
             Swedish personal identity numbers (personnummer, samordningsnummer). By default
             such a table is refused with :class:`PersonalDataError`, naming the column and how
             many values, never a value: use pseudonymous ids.
+        also_by: columns of the table to group by too, beside ``by`` (``["hospital"]``): one
+            row per group, combination of their values, care type and period, with a column
+            of each name after the group's. Their values are read like ids (text trimmed;
+            null is its own value) and refused like ids when they look like personal identity
+            numbers. Not with ``suppress_below``.
 
     Returns:
         A table of the caller's library with the columns ``municipality`` (or ``county``;
@@ -364,6 +371,22 @@ def indicators(
     utklar.InvalidArgumentError: period: "week" is not a period: use month, quarter or year
     """
     library = library_of(episodes)
+    if also_by:
+        if suppress_below is not None:
+            raise InvalidArgumentError("also_by: not with suppress_below")
+        table, report = _utklar.indicators_also_by(
+            source(episodes),
+            list(also_by),
+            period=period,
+            by=by,
+            negative_days=negative_days,
+            population=population,
+            beds=beds,
+            strict=strict,
+            min_age=min_age,
+            allow_personal_ids=allow_personal_ids,
+        )
+        return to_library(table, library, _remember(report), report.get("json"))
     table, report = _utklar.indicators(
         source(episodes),
         period=period,
@@ -668,6 +691,56 @@ def report(
         suppress_below=suppress_below,
         allow_personal_ids=allow_personal_ids,
     )
+def explain(
+    episodes: Any,
+    agreement: Agreement | str | None = None,
+    amounts: dict[int, Any] | None = None,
+    *,
+    period: str = "month",
+    negative_days: str = "exclude",
+    min_age: int | None = None,
+    allow_personal_ids: bool = False,
+) -> Any:
+    """One row per input row: how the indicators count it and, under an agreement, why it is
+    (or is not) on the invoice (docs/explain.md).
+
+    Columns, a table of the caller's library: ``row`` (the input row, from 0),
+    ``episode_id``, ``municipality``, ``care_type``, ``ready_date``, ``discharge_date``
+    (dates), ``period`` (where the indicators count it), ``ready_days`` (as the indicators
+    count them; for other rows discharge − ready, negative for minusdagar), ``counting``
+    (``counted``, ``open``, ``outside_age`` or ``excluded``), ``reason`` (an excluded row's
+    first problem); with ``agreement``: ``billing`` (``billed`` on its own line,
+    ``period_line`` when its municipality-period is billed as a whole under
+    ``average_over_threshold``, ``not_billed``), ``invoice_period``, ``billed_days``,
+    ``amount_ore`` (exact öre), ``rule``, ``not_billed`` (the reason), and the
+    municipality-period's ``mean_days``, ``threshold`` and ``triggered`` under an average or
+    mixed model. Rows that cannot be read are rows here too, with their reason: nothing is
+    left out, so no :class:`UtklarWarning`. The counted rows add up to :func:`indicators`;
+    the billed amounts plus the period lines add up to :func:`invoice`.
+
+    >>> import pyarrow as pa, utklar
+    >>> t = pa.table({
+    ...     "episode_id": ["a", "b", "c"],
+    ...     "municipality": ["0880", "0880", "0999"],
+    ...     "care_type": ["somatic", "somatic", "somatic"],
+    ...     "ready_at": ["2024-12-02T09:30", "2024-12-20", "2024-12-02"],
+    ...     "discharged_at": ["2024-12-10", None, "2024-12-04"],
+    ... })
+    >>> x = utklar.explain(t, "statutory")
+    >>> x.select(["episode_id", "counting", "reason", "billed_days", "amount_ore", "not_billed"]).to_pylist()
+    [{'episode_id': 'a', 'counting': 'counted', 'reason': None, 'billed_days': 5.0, 'amount_ore': 5800000, 'not_billed': None}, {'episode_id': 'b', 'counting': 'open', 'reason': None, 'billed_days': None, 'amount_ore': None, 'not_billed': 'open'}, {'episode_id': 'c', 'counting': 'excluded', 'reason': 'unknown_municipality', 'billed_days': None, 'amount_ore': None, 'not_billed': 'invalid_row'}]
+    """
+    library = library_of(episodes)
+    table, _total = _utklar.explain(
+        source(episodes),
+        agreement,
+        amounts=amounts,
+        period=period,
+        negative_days=negative_days,
+        min_age=min_age,
+        allow_personal_ids=allow_personal_ids,
+    )
+    return to_library(table, library)
 
 
 @_utklar_errors

@@ -27,9 +27,11 @@ __all__ = [
     "census",
     "counties",
     "compare",
+    "explain",
     "invoice",
     "sweep",
     "indicators",
+    "indicators_also_by",
     "municipalities",
     "persons",
     "read_episodes",
@@ -164,6 +166,29 @@ def validate_rows(
 def census(
     episodes: Any, on: datetime.date, *, allow_personal_ids: bool = False
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
+def indicators_also_by(
+    episodes: Any,
+    also_by: list[str],
+    *,
+    period: str = "month",
+    by: str = "municipality",
+    negative_days: str = "exclude",
+    population: Any = None,
+    beds: Any = None,
+    strict: bool = False,
+    min_age: int | None = None,
+    allow_personal_ids: bool = False,
+) -> tuple[ArrowTable, dict[str, Any]]: ...
+def explain(
+    episodes: Any,
+    agreement: Agreement | str | None = None,
+    *,
+    amounts: dict[int, Any] | None = None,
+    period: str = "month",
+    negative_days: str = "exclude",
+    min_age: int | None = None,
+    allow_personal_ids: bool = False,
+) -> tuple[ArrowTable, int | None]: ...
 def synth_episodes(
     *,
     year: int = 2025,

@@ -40,6 +40,7 @@ use idset::IdSet;
 pub use crate::problem::{Field, Problem, Reason};
 pub use value::Value;
 
+mod also;
 pub(crate) mod idset;
 pub(crate) mod rules;
 mod set;
@@ -47,6 +48,7 @@ pub mod value;
 
 use crate::model::municipality::Municipality;
 use crate::model::time::NoticeTime;
+pub use also::AlsoBy;
 pub use set::{ColumnMap, EpisodeSet, Unreadable};
 
 /// Strict or lenient handling of bad rows (`docs/bad-input.md`).

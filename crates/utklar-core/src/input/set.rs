@@ -53,6 +53,9 @@ pub struct EpisodeSet {
     episodes: Vec<Episode>,
     rows: Vec<usize>,
     unreadable: Vec<Unreadable>,
+    /// The caller's columns to group by (see [`super::AlsoBy`]), and each episode's values.
+    also_names: Vec<String>,
+    also: Vec<Vec<Option<String>>>,
 }
 
 impl EpisodeSet {
@@ -131,6 +134,62 @@ impl EpisodeSet {
         }
     }
 
+    /// Names the caller's columns whose values each episode carries (see
+    /// [`push_read_also`](Self::push_read_also)); set before the first row.
+    pub fn set_also_names(&mut self, names: Vec<String>) {
+        self.also_names = names;
+    }
+
+    /// The caller's columns whose values the episodes carry.
+    pub fn also_names(&self) -> &[String] {
+        &self.also_names
+    }
+
+    /// Each episode's values of the [`also_names`](Self::also_names) columns, in the order of
+    /// [`episodes`](Self::episodes) (empty when no column was named).
+    pub fn also_values(&self) -> &[Vec<Option<String>>] {
+        &self.also
+    }
+
+    /// [`push_read`](Self::push_read) with the row's values of the
+    /// [`also_names`](Self::also_names) columns (read by
+    /// [`EpisodeReader::read_also`]), kept for an episode.
+    pub fn push_read_also(
+        &mut self,
+        row: usize,
+        read: Result<Episode, Unreadable>,
+        values: Vec<Option<String>>,
+    ) {
+        if read.is_ok() && !self.also_names.is_empty() {
+            self.also.resize(self.episodes.len(), Vec::new());
+            self.also.push(values);
+        }
+        self.push_read(row, read);
+    }
+
+    /// [`push`](Self::push) with the row's cells in the caller's columns `also` (in its order),
+    /// read by [`EpisodeReader::read_also`] (personal identity numbers in them counted, as in
+    /// the id columns) and kept with the episode; the set's
+    /// [`also_names`](Self::also_names) become `also`'s names.
+    pub fn push_also<'a>(
+        &mut self,
+        row: usize,
+        cells: &Row<'_>,
+        also: &super::AlsoBy,
+        values: impl IntoIterator<Item = super::Value<'a>>,
+    ) -> bool {
+        if self.also_names.is_empty() {
+            self.also_names = also.names().to_vec();
+        }
+        let values = self.reader.read_also(also, values);
+        let read = self.push(row, cells);
+        if read {
+            self.also.resize(self.episodes.len() - 1, Vec::new());
+            self.also.push(values);
+        }
+        read
+    }
+
     /// Drops every row from input row `rows` on, as if they had never been pushed: their
     /// episodes, their unreadable rows and their ids (a reader that fails part-way through a
     /// file adds nothing). The duplicate detector is rebuilt from the ids of the rows kept.
@@ -141,6 +200,7 @@ impl EpisodeSet {
         }
         self.episodes.truncate(keep);
         self.rows.truncate(keep);
+        self.also.truncate(keep);
         self.unreadable.retain(|u| u.row < rows);
         let mut reader = EpisodeReader::new();
         let mut scratch = Vec::new();

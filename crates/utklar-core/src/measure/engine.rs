@@ -722,6 +722,37 @@ pub(crate) fn for_each_counted<'a>(
     }
 }
 
+/// How the measures take one episode value (the classification of [`MeasureSet::push`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Classified {
+    /// Counted in this period with these ready days.
+    Counted(Period, u32),
+    /// No discharge yet.
+    Open,
+    /// Outside the `min_age` restriction.
+    OutsideAge,
+    /// Excluded as bad data, with its problems (the first names the reason).
+    Excluded(Vec<Problem>),
+}
+
+/// Classifies episode `e` at row `row` under `opts`, as [`MeasureSet::push`] does.
+pub(crate) fn classify_episode(row: usize, e: &Episode, opts: &IndicatorOptions) -> Classified {
+    let mut scratch = ExclusionReport::default();
+    match classify(row, &RowView::of_episode(e), opts, &mut scratch) {
+        Outcome::Count {
+            discharge_day,
+            ready_days,
+            ..
+        } => {
+            let ord = period_ordinal(opts.period, month_lut(), discharge_day);
+            Classified::Counted(Period::from_ordinal(opts.period, ord), ready_days)
+        }
+        Outcome::Open => Classified::Open,
+        Outcome::OutsideAge => Classified::OutsideAge,
+        Outcome::Excluded => Classified::Excluded(scratch.problems),
+    }
+}
+
 impl EpisodeSet {
     /// The measures of a data set: each episode at its input row, each unreadable row counted
     /// as input and excluded under its first problem, the problems in row order — the same

@@ -3,6 +3,7 @@
 //! the further measures of the same data ([`extras`]: persons, planned-date accuracy,
 //! readmissions, the census). Depends on the model and the input layer, never the reverse.
 
+pub mod also;
 pub mod engine;
 pub mod extras;
 pub mod indicators;

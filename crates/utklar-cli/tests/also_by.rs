@@ -1,0 +1,240 @@
+//! `utklar indicators --also-by COLUMN`: indicators per group and value of the caller's
+//! columns, from CSV and from a workbook; personal identity numbers in them refused.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn utklar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_utklar"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("utklar-also-by-tests");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const ROWS: [[&str; 7]; 6] = [
+    [
+        "e1",
+        "0880",
+        "somatic",
+        "2025-03-01",
+        "2025-03-03",
+        "Kalmar",
+        "Med",
+    ],
+    [
+        "e2",
+        "0880",
+        "somatic",
+        "2025-03-01",
+        "2025-03-06",
+        "Västervik",
+        "Med",
+    ],
+    [
+        "e3",
+        "0880",
+        "somatic",
+        "2025-03-01",
+        "2025-03-02",
+        "Kalmar",
+        "Kir",
+    ],
+    [
+        "e4",
+        "0881",
+        "somatic",
+        "2025-03-01",
+        "2025-03-02",
+        "",
+        "Med",
+    ],
+    [
+        "e5",
+        "0999",
+        "somatic",
+        "2025-03-01",
+        "2025-03-02",
+        "Kalmar",
+        "Med",
+    ],
+    [
+        "e6",
+        "0880",
+        "somatic",
+        "2025-03-01",
+        "2025-03-01",
+        "Kalmar",
+        "Med",
+    ],
+];
+const HEADER: &str = "episode_id,municipality,care_type,ready_at,discharged_at,Hospital,clinic";
+
+fn csv_file() -> String {
+    let mut text = format!("{HEADER}\n");
+    for r in ROWS {
+        text.push_str(&r.join(","));
+        text.push('\n');
+    }
+    let f = dir().join("hospitals.csv");
+    std::fs::write(&f, text).unwrap();
+    f.display().to_string()
+}
+
+const CSV_OUT: &str = "municipality,Hospital,care_type,period,episodes,day0,ready_ge1,ready_days,\
+goal_attainment,mean_days,mean_days_incl_day0,days_per_1000,occupied_beds,bed_share_pct\n\
+0880,Kalmar,somatic,2025-03,3,1,2,3,0.3333333333333333,1.5,1,,0.0967741935483871,\n\
+0880,Västervik,somatic,2025-03,1,0,1,5,0,5,5,,0.16129032258064516,\n\
+0881,,somatic,2025-03,1,0,1,1,0,1,1,,0.03225806451612903,\n";
+
+#[test]
+fn indicators_are_grouped_by_the_callers_column_too() {
+    let f = csv_file();
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--also-by",
+        "hospital",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The output column keeps the caller's spelling; the bad row (0999) is left out and
+    // counted, as without --also-by.
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        CSV_OUT.replace("Hospital", "hospital")
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 excluded"));
+    // Two columns, by county, JSON.
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--also-by",
+        "Hospital",
+        "--also-by",
+        "clinic",
+        "--by",
+        "county",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    let kalmar_med = rows
+        .iter()
+        .find(|r| r["Hospital"] == "Kalmar" && r["clinic"] == "Med")
+        .unwrap();
+    assert_eq!(
+        (
+            kalmar_med["county"].as_str(),
+            kalmar_med["episodes"].as_u64()
+        ),
+        (Some("08"), Some(2))
+    );
+    assert!(rows.iter().any(|r| r["Hospital"].is_null()));
+    // The parts add up to the group.
+    let total: u64 = rows.iter().map(|r| r["episodes"].as_u64().unwrap()).sum();
+    assert_eq!(total, 5);
+    // The table names the column.
+    let o = utklar(&["indicators", "--episodes", &f, "--also-by", "Hospital"]);
+    let t = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        t.lines().next().unwrap().contains("Hospital") && t.contains("Västervik"),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_workbook_gives_the_same_rows() {
+    let f = dir().join("hospitals.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in HEADER.split(',').enumerate() {
+        ws.write(0, c as u16, h).unwrap();
+    }
+    for (r, row) in ROWS.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                ws.write(r as u32 + 1, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save(&f).unwrap();
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        f.to_str().unwrap(),
+        "--also-by",
+        "hospital",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        CSV_OUT.replace("Hospital", "hospital")
+    );
+}
+
+#[test]
+fn unusable_also_by_columns_and_personal_numbers_are_refused() {
+    let f = csv_file();
+    for (col, want) in [
+        ("ward", "no column"),
+        ("municipality", "a field of the episode"),
+    ] {
+        let o = utklar(&["indicators", "--episodes", &f, "--also-by", col]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--also-by") && err.contains(want), "{err}");
+    }
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--also-by",
+        "Hospital",
+        "--wide",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let pnr = dir().join("pnr.csv");
+    std::fs::write(
+        &pnr,
+        "episode_id,municipality,care_type,ready_at,discharged_at,hospital\n\
+         e1,0880,somatic,2025-03-01,2025-03-03,19121212-1212\n",
+    )
+    .unwrap();
+    let p = pnr.to_str().unwrap();
+    let o = utklar(&["indicators", "--episodes", p, "--also-by", "hospital"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("hospital") && !err.contains("1212"), "{err}");
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        p,
+        "--also-by",
+        "hospital",
+        "--allow-personal-ids",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+}
