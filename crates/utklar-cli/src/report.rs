@@ -9,6 +9,7 @@ use utklar_report::{default_agreement, render_html, Lang, Report, ReportError, R
 
 use crate::fail::{self, Failure};
 use crate::indicators::load_population;
+use crate::input::EpisodeArgs;
 use crate::payment::{load_agreement, load_amounts, read_episodes};
 
 /// Options of `utklar report`.
@@ -28,16 +29,8 @@ which year is missing (give --amount YEAR=KRONOR) and the command warns on stand
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, an unknown
 county, or a month outside the data.")]
 pub struct Args {
-    /// The episode file (CSV, .csv.gz or a spreadsheet; the columns of `utklar indicators
-    /// --help`); `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    pub episodes: PathBuf,
-    /// Let through ids that look like Swedish personal identity numbers (refused by default).
-    #[arg(long)]
-    pub allow_personal_ids: bool,
-    /// The sheet to read when --episodes is a spreadsheet (the first by default).
-    #[arg(long, value_name = "NAME")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub input: EpisodeArgs,
     /// The county (län): its two-digit code (08) or its name (Kalmar län).
     #[arg(long, value_name = "CODE")]
     pub county: String,
@@ -119,12 +112,7 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     opts.suppress_below = a.suppress_below;
     opts.month = month;
     opts.lang = lang;
-    let (set, label) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
+    let (set, label) = read_episodes(&a.input, a.strict)?;
     if set.none_usable() {
         return Err(fail::none_usable(&label, set.rows_in()));
     }
