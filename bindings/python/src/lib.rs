@@ -8,8 +8,8 @@
 
 mod also;
 mod errors;
-mod files;
 mod explain;
+mod files;
 mod input;
 mod measures;
 mod output;
