@@ -1,8 +1,10 @@
 //! Timing of the phases of `utklar_arrow::measure` over generated episodes (a development aid):
-//! `cargo run --release -p utklar-arrow --example time_measure -- 2000000`.
+//! `cargo run --release -p utklar-arrow --example time_measure -- 2000000`; with a second
+//! argument `measure`, only the columnar reader's phases and the measures (`WAIT_SECS=3` waits
+//! before them, to attach a profiler).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use arrow_array::{
     ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
@@ -68,10 +70,57 @@ fn main() {
     ])
     .expect("a batch");
     drop(eps);
+    // `time_measure N measure`: only the measures, on one and two workers (for a profiler).
+    let only_measure = std::env::args().nth(2).is_some_and(|a| a == "measure");
     let map = utklar_arrow::column_map(&batch.schema()).expect("the columns");
     let cells = utklar_arrow::BatchCells::new(&batch, &map).expect("readable types");
-    let t = Instant::now();
     let mut row = Row::default();
+    if only_measure {
+        eprintln!("generated; pid {}", std::process::id());
+        if let Ok(wait) = std::env::var("WAIT_SECS") {
+            std::thread::sleep(Duration::from_secs(wait.parse().unwrap_or(0)));
+        }
+        // The phases of the columnar reader, one thread.
+        let (mut t_read, mut t_dup, mut t_push) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        let mut b = utklar_core::input::ColumnBatch::new();
+        let mut r = EpisodeReader::new();
+        r.reserve(n);
+        let opts = IndicatorOptions::default();
+        let mut set = utklar_core::MeasureSet::new(opts.period);
+        let mut whole = 0;
+        for from in (0..n).step_by(8192) {
+            let to = (from + 8192).min(n);
+            let t = Instant::now();
+            b.start(from, to - from);
+            cells.feed(from, to, &mut b);
+            t_read += t.elapsed();
+            whole += b.rows_read_whole();
+            let t = Instant::now();
+            b.check_duplicates(&mut r);
+            t_dup += t.elapsed();
+            let t = Instant::now();
+            b.push(&mut set, &opts).expect("pushed");
+            t_push += t.elapsed();
+        }
+        println!("columnar phases: read {t_read:?}, duplicates {t_dup:?}, push {t_push:?}; {whole} rows read whole");
+        for th in [1, 2] {
+            let t = Instant::now();
+            let m = utklar_arrow::measure_with_threads(
+                RecordBatchIterator::new([Ok(batch.clone())], batch.schema()),
+                &IndicatorOptions::default(),
+                th,
+                false,
+            )
+            .expect("measures");
+            println!(
+                "measure, {th} workers: {:?} counted {}",
+                t.elapsed(),
+                m.report().counted
+            );
+        }
+        return;
+    }
+    let t = Instant::now();
     let mut absent = 0u64;
     for i in 0..n {
         cells.fill(i, &mut row);
