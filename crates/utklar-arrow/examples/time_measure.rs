@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use arrow_array::{
-    ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
+    ArrayRef, BooleanArray, Date32Array, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
     TimestampMicrosecondArray,
 };
 use utklar_core::input::{EpisodeReader, Row};
@@ -55,6 +55,14 @@ fn main() {
         ("ready_at", ts(&|e| micros(Some(e.ready_at)))),
         ("discharged_at", ts(&|e| micros(e.discharged_at))),
         ("home_ready_at", ts(&|e| micros(e.home_ready_at))),
+        (
+            "planned_discharge_date",
+            Arc::new(
+                eps.iter()
+                    .map(|e| e.planned_discharge_date.map(utklar_core::time::day_number))
+                    .collect::<Date32Array>(),
+            ) as ArrayRef,
+        ),
         (
             "age",
             Arc::new(

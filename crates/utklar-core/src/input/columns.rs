@@ -236,7 +236,7 @@ impl ColumnBatch {
             }
             Field::PlannedDischargeDate => {
                 for (v, s) in cells.zip(slow) {
-                    *s |= value::date(v).is_err();
+                    *s |= value::date_day(v).is_err();
                 }
             }
             Field::Age => {

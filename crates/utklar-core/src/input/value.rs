@@ -378,12 +378,28 @@ pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => time::parse_date(s).map(Some).map_err(|e| time_reason(&e)),
-        Value::Date(d) | Value::DateTime { day: d, .. } => in_range(d).map(Some),
+        // A day number's rule is the one of `date_day`.
+        Value::Date(_) | Value::DateTime { .. } => match date_day(v)? {
+            Some(d) => in_range(d).map(Some),
+            None => Ok(None),
+        },
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
             in_range(day_number(local.date())).map(Some)
         }
         _ => Err(Reason::UnparseableDate),
+    }
+}
+
+/// [`date`] as a day number: for a date or a local date-time the rule itself (the day in
+/// range), with no calendar arithmetic (the columnar reader's hot path); [`date`] builds its
+/// date from it. Every other cell goes through [`date`].
+#[inline]
+pub(crate) fn date_day(v: Value<'_>) -> Result<Option<i32>, Reason> {
+    match v {
+        Value::Date(d) | Value::DateTime { day: d, .. } if time::day_in_range(d) => Ok(Some(d)),
+        Value::Date(_) | Value::DateTime { .. } => Err(Reason::DateOutOfRange),
+        _ => Ok(date(v)?.map(day_number)),
     }
 }
 
