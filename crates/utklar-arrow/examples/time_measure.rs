@@ -110,6 +110,44 @@ fn main() {
             b.push(&mut set, &opts).expect("pushed");
             t_push += t.elapsed();
         }
+        // The required columns, then each other column with them: what each costs.
+        let schema = batch.schema();
+        let required = ["episode_id", "municipality", "care_type", "ready_at"];
+        let time_of = |names: &[&str], b: &mut utklar_core::input::ColumnBatch| {
+            let idx: Vec<usize> = names
+                .iter()
+                .map(|n| schema.index_of(n).expect("a column"))
+                .collect();
+            let one = batch.project(&idx).expect("columns");
+            let map = utklar_core::input::ColumnMap::new(names).expect("a map");
+            let c = utklar_arrow::BatchCells::new(&one, &map).expect("readable");
+            let t = Instant::now();
+            for from in (0..n).step_by(8192) {
+                let to = (from + 8192).min(n);
+                b.start(from, to - from);
+                c.feed(from, to, b);
+            }
+            t.elapsed()
+        };
+        let base = time_of(&required, &mut b);
+        for r in required {
+            let without: Vec<&str> = required.iter().copied().filter(|&x| x != r).collect();
+            let t = time_of(&without, &mut b);
+            println!(
+                "  {r}: about {:?} (the others: {t:?})",
+                base.saturating_sub(t)
+            );
+        }
+        for f in schema.fields() {
+            if required.contains(&f.name().as_str()) {
+                continue;
+            }
+            let mut names = required.to_vec();
+            names.push(f.name());
+            let t = time_of(&names, &mut b);
+            println!("  {}: {:?}", f.name(), t.saturating_sub(base));
+        }
+        println!("  required four: {base:?}");
         println!("columnar phases: read {t_read:?}, duplicates {t_dup:?}, push {t_push:?}; {whole} rows read whole");
         for th in [1, 2] {
             let t = Instant::now();

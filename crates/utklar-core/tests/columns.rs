@@ -303,3 +303,24 @@ fn every_kind_of_row_in_one_table() {
     assert_eq!(r.excluded(), 9);
     assert!(want_reader.finish().is_err());
 }
+
+/// A column shorter than the slice: its missing cells are absent.
+#[test]
+fn a_short_column_is_absent_below_its_end() {
+    let mut batch = ColumnBatch::new();
+    batch.start(0, 2);
+    batch.read(Field::EpisodeId, [Value::Text("a"), Value::Text("b")]);
+    batch.read(Field::Municipality, [Value::Int(880); 2]);
+    batch.read(Field::CareType, [Value::Int(0); 2]);
+    batch.read(Field::ReadyAt, [Value::Date(DAY); 2]);
+    batch.read(Field::DischargedAt, [Value::Date(DAY + 1); 2]);
+    batch.read(Field::Age, [Value::Int(70)]);
+    batch.read_rows(|_, _| {});
+    assert_eq!(batch.rows_read_whole(), 0);
+    let mut reader = EpisodeReader::new();
+    batch.check_duplicates(&mut reader);
+    let opts = IndicatorOptions::default().min_age(65);
+    let mut set = MeasureSet::new(opts.period);
+    batch.push(&mut set, &opts).expect("columns of one length");
+    assert_eq!((set.report().counted, set.report().outside_age), (1, 1));
+}

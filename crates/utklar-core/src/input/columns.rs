@@ -171,14 +171,22 @@ impl ColumnBatch {
     pub fn read<'v>(&mut self, field: Field, cells: impl IntoIterator<Item = Value<'v>>) {
         let n = self.len;
         self.given[field as usize] = true;
-        let cells = cells
-            .into_iter()
-            .chain(std::iter::repeat(Value::Absent))
-            .take(n);
-        let slow = &mut self.slow[..n];
+        // The cells given, then absent ones up to `n` (a column shorter than the slice).
+        let mut given = 0;
+        self.read_cells(field, 0, cells.into_iter().take(n).inspect(|_| given += 1));
+        if given < n {
+            self.read_cells(field, given, std::iter::repeat_n(Value::Absent, n - given));
+        }
+    }
+
+    /// [`read`](Self::read) of the cells of rows `at..`.
+    #[inline]
+    fn read_cells<'v>(&mut self, field: Field, at: usize, cells: impl Iterator<Item = Value<'v>>) {
+        let n = self.len;
+        let slow = &mut self.slow[at..n];
         match field {
             Field::EpisodeId => {
-                for ((v, id), s) in cells.zip(&mut self.ids[..n]).zip(slow) {
+                for ((v, id), s) in cells.zip(&mut self.ids[at..n]).zip(slow) {
                     match value::id(v) {
                         Some(t) => *id = Some(IdHash::of(t.as_str())),
                         None => *s = true,
@@ -186,14 +194,14 @@ impl ColumnBatch {
                 }
             }
             Field::PatientId => {
-                for (v, id) in cells.zip(&mut self.ids[..n]) {
+                for (v, id) in cells.zip(&mut self.ids[at..n]) {
                     if let (Some(h), Some(p)) = (id.as_mut(), value::id(v)) {
                         *h = h.with_patient(Some(p.as_str()));
                     }
                 }
             }
             Field::Municipality => {
-                for ((v, m), s) in cells.zip(&mut self.muni[..n]).zip(slow) {
+                for ((v, m), s) in cells.zip(&mut self.muni[at..n]).zip(slow) {
                     match value::municipality(v) {
                         Ok(Some(k)) => *m = k.code(),
                         _ => *s = true,
@@ -201,7 +209,7 @@ impl ColumnBatch {
                 }
             }
             Field::CareType => {
-                for ((v, c), s) in cells.zip(&mut self.care[..n]).zip(slow) {
+                for ((v, c), s) in cells.zip(&mut self.care[at..n]).zip(slow) {
                     match value::care_type(v) {
                         Ok(Some(k)) => *c = k as u8,
                         _ => *s = true,
@@ -210,22 +218,22 @@ impl ColumnBatch {
             }
             Field::ReadyAt => notices(
                 cells,
-                &mut self.ready_day[..n],
-                &mut self.ready_sec[..n],
+                &mut self.ready_day[at..n],
+                &mut self.ready_sec[at..n],
                 slow,
                 true,
             ),
             Field::AdmittedAt => notices(
                 cells,
-                &mut self.admitted_day[..n],
-                &mut self.admitted_sec[..n],
+                &mut self.admitted_day[at..n],
+                &mut self.admitted_sec[at..n],
                 slow,
                 false,
             ),
             Field::DischargedAt => notices(
                 cells,
-                &mut self.discharge_day[..n],
-                &mut self.discharge_sec[..n],
+                &mut self.discharge_day[at..n],
+                &mut self.discharge_sec[at..n],
                 slow,
                 false,
             ),
@@ -240,7 +248,7 @@ impl ColumnBatch {
                 }
             }
             Field::Age => {
-                for ((v, a), s) in cells.zip(&mut self.age[..n]).zip(slow) {
+                for ((v, a), s) in cells.zip(&mut self.age[at..n]).zip(slow) {
                     match value::age(v) {
                         Ok(age) => *a = age.map_or(-1, i32::from),
                         Err(_) => *s = true,
@@ -312,6 +320,23 @@ impl ColumnBatch {
     /// path, with their input rows. The problems of the slice's rows are added out of row order;
     /// end with [`MeasureSet::sort_problems_by_row`].
     pub fn push(&mut self, set: &mut MeasureSet, opts: &IndicatorOptions) -> Result<(), Error> {
+        if self.read.is_empty() && self.repeated.is_empty() {
+            // Every row clean (the common slice): the columns as they are.
+            let cols = EpisodeColumns {
+                municipality: &self.muni,
+                care_type: &self.care,
+                ready_day: &self.ready_day,
+                discharge_day: &self.discharge_day,
+                ready_second: Some(&self.ready_sec),
+                discharge_second: Some(&self.discharge_sec),
+                admitted_day: self.given[Field::AdmittedAt as usize]
+                    .then_some(&self.admitted_day[..]),
+                admitted_second: Some(&self.admitted_sec),
+                age: Some(&self.age),
+                row_offset: self.first_row,
+            };
+            return add_columns(set, &cols, None, opts);
+        }
         let mut s = std::mem::take(&mut self.scratch);
         s.clear();
         let mut repeated = self.repeated.iter().peekable();

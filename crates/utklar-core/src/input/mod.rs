@@ -218,7 +218,7 @@ impl<'a> Row<'a> {
 /// booleans, age, discharge before admission, ready before admission, and duplicate ids. (The
 /// negative-days check depends on the policy of the call and is done by the engine.)
 ///
-/// Duplicate ids are remembered as 64-bit SipHash values in an open-addressing table at most
+/// Duplicate ids are remembered as 64-bit hashes in an open-addressing table at most
 /// three quarters full (8 bytes a slot: 11–21 bytes a row, 32 for a moment while the table
 /// doubles), so reading tens of millions of rows stays within a few hundred megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
 /// rows).
@@ -376,7 +376,7 @@ impl EpisodeReader {
     }
 }
 
-/// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (SipHash of the trimmed id).
+/// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (of the trimmed id).
 ///
 /// It also carries whether the id (and the row's patient id) look like personal identity
 /// numbers, which [`EpisodeReader::check_duplicate`] counts.
