@@ -243,7 +243,11 @@ impl<'a> Cells<'a> {
             }
         }
         match &self.kind {
-            Kind::Absent => batch.read(field, std::iter::repeat_n(Value::Absent, to - from)),
+            Kind::Absent => {
+                if !batch.read_domain(field, &[Value::Absent]) {
+                    batch.read(field, std::iter::repeat_n(Value::Absent, to - from));
+                }
+            }
             Kind::Utf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
             Kind::LargeUtf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
             Kind::View(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
@@ -263,6 +267,11 @@ impl<'a> Cells<'a> {
             Kind::F32(v) => feed!(v[from..to].iter().map(|&x| Value::Float(f64::from(x)))),
             Kind::F64(v) => feed!(v[from..to].iter().map(|&x| Value::Float(x))),
             Kind::Bool(b) => {
+                // Two values and absent: the field's rule may settle the column at once.
+                let domain = [Value::Bool(false), Value::Bool(true), Value::Absent];
+                if batch.read_domain(field, &domain) {
+                    return;
+                }
                 let b = b.slice(from, to - from);
                 feed!(b.iter().map(Value::Bool));
             }

@@ -324,3 +324,15 @@ fn a_short_column_is_absent_below_its_end() {
     batch.push(&mut set, &opts).expect("columns of one length");
     assert_eq!((set.report().counted, set.report().outside_age), (1, 1));
 }
+
+/// A boolean column of a flag is settled by its rule without a look at its cells; a boolean
+/// column of another field is not.
+#[test]
+fn a_domain_the_rule_accepts_settles_a_flag_column() {
+    let mut batch = ColumnBatch::new();
+    batch.start(0, 1);
+    let bools = [Value::Bool(false), Value::Bool(true), Value::Absent];
+    assert!(batch.read_domain(Field::SipCalled, &bools));
+    assert!(!batch.read_domain(Field::Age, &bools));
+    assert!(!batch.read_domain(Field::SipCalled, &[Value::Int(2)]));
+}

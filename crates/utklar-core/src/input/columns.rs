@@ -179,6 +179,19 @@ impl ColumnBatch {
         }
     }
 
+    /// Reads a column whose every cell is one of `domain` (a boolean column: `false`, `true` and
+    /// absent) without looking at its cells, when that settles it: the field is a flag (whose
+    /// value the measures do not keep) and its rule accepts every value of the domain. Returns
+    /// whether it did; when not, give the cells with [`read`](Self::read).
+    pub fn read_domain(&mut self, field: Field, domain: &[Value<'_>]) -> bool {
+        let settled =
+            value::flag_default(field).is_some() && domain.iter().all(|&v| value::flag(v).is_ok());
+        if settled {
+            self.given[field as usize] = true;
+        }
+        settled
+    }
+
     /// [`read`](Self::read) of the cells of rows `at..`.
     #[inline]
     fn read_cells<'v>(&mut self, field: Field, at: usize, cells: impl Iterator<Item = Value<'v>>) {
