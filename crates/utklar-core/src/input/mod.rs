@@ -38,7 +38,7 @@ use idset::IdSet;
 pub use crate::problem::{Field, Problem, Reason};
 pub use value::Value;
 
-mod columns;
+pub mod columns;
 pub(crate) mod idset;
 pub(crate) mod rules;
 mod set;
