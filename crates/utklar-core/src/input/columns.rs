@@ -314,10 +314,10 @@ impl ColumnBatch {
     /// The duplicate check of every row of the slice, in row order (the slice must follow the
     /// ones `reader` has seen): remembers the ids and marks the rows whose id repeats.
     pub fn check_duplicates(&mut self, reader: &mut EpisodeReader) {
-        reader.reserve(self.len);
         // A few hundred ids at a time: their slots, read first, are still in the cache and
         // their pages in the TLB when they are checked.
         const AT_ONCE: usize = 512;
+        reader.reserve(self.len);
         for (k, chunk) in self.ids.chunks(AT_ONCE).enumerate() {
             reader.prefetch(chunk.iter().flatten().copied());
             for (j, id) in chunk.iter().enumerate() {
