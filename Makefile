@@ -76,6 +76,24 @@ $(VENV)/.deps-installed:
 
 python-venv: $(VENV)/.deps-installed
 
+# The benches' extra tools (benches/compare_cli.py), in the same virtualenv: DuckDB.
+BENCH_DEPS := duckdb
+
+$(VENV)/.bench-installed: $(VENV)/.deps-installed
+	$(PY) -m pip install -q $(BENCH_DEPS)
+	touch $@
+
+bench-venv: $(VENV)/.bench-installed
+
+# utklar.indicators on a generated Arrow table of BENCH_ROWS episodes beside the same query in
+# polars, pandas and DuckDB (on the same Arrow table): checks that all agree on every group and
+# prints the times and ratios (benches/compare.py; not part of `make test`).
+BENCH_ROWS ?= 5000000
+.PHONY: bench-compare
+bench-compare: bench-venv wheel
+	$(PY) -m pip install -q --force-reinstall --no-deps $(WHEEL)
+	$(PY) benches/compare.py $(BENCH_ROWS)
+
 test-python: python-venv wheel
 	cd bindings/python && $(CARGO) fmt -- --check
 	cd bindings/python && $(CARGO) clippy --all-targets -- -D warnings
@@ -163,7 +181,7 @@ CROSS_C := $(CARGO_TARGET_DIR)/cross-surface/cross_surface
 test-cross: python-venv
 	$(CARGO) build --release -q -p utklar-cli
 	$(CARGO) build --release -q -p utklar-csv --example cross_surface
-	$(CARGO) build -q -p utklar-c
+	$(MAKE) -C bindings/c test-lib  # the library and its SONAME link (libutklar.so.0)
 	mkdir -p $(dir $(CROSS_C))
 	gcc -std=c99 -Wall -Wextra -Werror -pedantic -Ibindings/c/include tests/cross_surface/cross_surface.c \
 	  -L$(CARGO_TARGET_DIR)/debug -Wl,-rpath,$(CARGO_TARGET_DIR)/debug -lutklar -o $(CROSS_C)

@@ -1,11 +1,13 @@
 //! Timing of the phases of `utklar_arrow::measure` over generated episodes (a development aid):
-//! `cargo run --release -p utklar-arrow --example time_measure -- 2000000`.
+//! `cargo run --release -p utklar-arrow --example time_measure -- 2000000`; with a second
+//! argument `measure`, only the columnar reader's phases and the measures (`WAIT_SECS=3` waits
+//! before them, to attach a profiler).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use arrow_array::{
-    ArrayRef, BooleanArray, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
+    ArrayRef, BooleanArray, Date32Array, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
     TimestampMicrosecondArray,
 };
 use utklar_core::input::{EpisodeReader, Row};
@@ -54,6 +56,14 @@ fn main() {
         ("discharged_at", ts(&|e| micros(e.discharged_at))),
         ("home_ready_at", ts(&|e| micros(e.home_ready_at))),
         (
+            "planned_discharge_date",
+            Arc::new(
+                eps.iter()
+                    .map(|e| e.planned_discharge_date.map(utklar_core::time::day_number))
+                    .collect::<Date32Array>(),
+            ) as ArrayRef,
+        ),
+        (
             "age",
             Arc::new(
                 eps.iter()
@@ -68,10 +78,95 @@ fn main() {
     ])
     .expect("a batch");
     drop(eps);
+    // `time_measure N measure`: only the measures, on one and two workers (for a profiler).
+    let only_measure = std::env::args().nth(2).is_some_and(|a| a == "measure");
     let map = utklar_arrow::column_map(&batch.schema()).expect("the columns");
     let cells = utklar_arrow::BatchCells::new(&batch, &map).expect("readable types");
-    let t = Instant::now();
     let mut row = Row::default();
+    if only_measure {
+        eprintln!("generated; pid {}", std::process::id());
+        if let Ok(wait) = std::env::var("WAIT_SECS") {
+            std::thread::sleep(Duration::from_secs(wait.parse().unwrap_or(0)));
+        }
+        // The phases of the columnar reader, one thread.
+        let (mut t_read, mut t_dup, mut t_push) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        let mut b = utklar_core::input::ColumnBatch::new();
+        let mut r = EpisodeReader::new();
+        r.reserve(n);
+        let opts = IndicatorOptions::default();
+        let mut set = utklar_core::MeasureSet::new(opts.period);
+        let mut whole = 0;
+        for from in (0..n).step_by(8192) {
+            let to = (from + 8192).min(n);
+            let t = Instant::now();
+            b.start(from, to - from);
+            cells.feed(from, to, &mut b);
+            t_read += t.elapsed();
+            whole += b.rows_read_whole();
+            let t = Instant::now();
+            b.check_duplicates(&mut r);
+            t_dup += t.elapsed();
+            let t = Instant::now();
+            b.push(&mut set, &opts).expect("pushed");
+            t_push += t.elapsed();
+        }
+        // The required columns, then each other column with them: what each costs.
+        let schema = batch.schema();
+        let required = ["episode_id", "municipality", "care_type", "ready_at"];
+        let time_of = |names: &[&str], b: &mut utklar_core::input::ColumnBatch| {
+            let idx: Vec<usize> = names
+                .iter()
+                .map(|n| schema.index_of(n).expect("a column"))
+                .collect();
+            let one = batch.project(&idx).expect("columns");
+            let map = utklar_core::input::ColumnMap::new(names).expect("a map");
+            let c = utklar_arrow::BatchCells::new(&one, &map).expect("readable");
+            let t = Instant::now();
+            for from in (0..n).step_by(8192) {
+                let to = (from + 8192).min(n);
+                b.start(from, to - from);
+                c.feed(from, to, b);
+            }
+            t.elapsed()
+        };
+        let base = time_of(&required, &mut b);
+        for r in required {
+            let without: Vec<&str> = required.iter().copied().filter(|&x| x != r).collect();
+            let t = time_of(&without, &mut b);
+            println!(
+                "  {r}: about {:?} (the others: {t:?})",
+                base.saturating_sub(t)
+            );
+        }
+        for f in schema.fields() {
+            if required.contains(&f.name().as_str()) {
+                continue;
+            }
+            let mut names = required.to_vec();
+            names.push(f.name());
+            let t = time_of(&names, &mut b);
+            println!("  {}: {:?}", f.name(), t.saturating_sub(base));
+        }
+        println!("  required four: {base:?}");
+        println!("columnar phases: read {t_read:?}, duplicates {t_dup:?}, push {t_push:?}; {whole} rows read whole");
+        for th in [1, 2] {
+            let t = Instant::now();
+            let m = utklar_arrow::measure_with_threads(
+                RecordBatchIterator::new([Ok(batch.clone())], batch.schema()),
+                &IndicatorOptions::default(),
+                th,
+                false,
+            )
+            .expect("measures");
+            println!(
+                "measure, {th} workers: {:?} counted {}",
+                t.elapsed(),
+                m.report().counted
+            );
+        }
+        return;
+    }
+    let t = Instant::now();
     let mut absent = 0u64;
     for i in 0..n {
         cells.fill(i, &mut row);

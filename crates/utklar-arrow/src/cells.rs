@@ -10,7 +10,8 @@ use arrow_array::types::{
 use arrow_array::{Array, LargeStringArray, StringArray, StringViewArray};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType, TimeUnit};
-use utklar_core::input::Value;
+use utklar_core::input::{ColumnBatch, Value};
+use utklar_core::Field;
 
 use crate::Error;
 
@@ -201,6 +202,101 @@ impl<'a> Cells<'a> {
                         day: day_of(secs.div_euclid(DAY)),
                         second: secs.rem_euclid(DAY) as i32,
                     }
+                }
+            }
+        }
+    }
+
+    /// Gives rows `from..to` of the column to `batch` as the cells of `field`: one loop per
+    /// layout, each making the row's [`Value`] inline (no accessor chosen per cell).
+    pub(crate) fn feed(&self, field: Field, from: usize, to: usize, batch: &mut ColumnBatch) {
+        // The cells of a layout, with the column's nulls absent.
+        macro_rules! feed {
+            ($cells:expr) => {{
+                let cells = $cells;
+                match self.nulls {
+                    None => batch.read(field, cells),
+                    Some(n) => {
+                        let valid = n.inner().slice(from, to - from);
+                        batch.read(
+                            field,
+                            cells
+                                .zip(valid.iter())
+                                .map(|(v, valid)| if valid { v } else { Value::Absent }),
+                        )
+                    }
+                }
+            }};
+        }
+        macro_rules! ints {
+            ($v:expr) => {
+                feed!($v[from..to].iter().map(|&x| Value::Int(i64::from(x))))
+            };
+        }
+        // Naive timestamps in units of 1/PER seconds (a constant: a multiplication, not a
+        // division), floored to the second.
+        fn naive<const PER: i64>(x: i64) -> Value<'static> {
+            let secs = x.div_euclid(PER);
+            Value::DateTime {
+                day: day_of(secs.div_euclid(DAY)),
+                second: secs.rem_euclid(DAY) as i32,
+            }
+        }
+        match &self.kind {
+            Kind::Absent => {
+                if !batch.read_domain(field, &[Value::Absent]) {
+                    batch.read(field, std::iter::repeat_n(Value::Absent, to - from));
+                }
+            }
+            Kind::Utf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
+            Kind::LargeUtf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
+            Kind::View(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
+            Kind::Dict { keys, values } => feed!(keys[from..to].iter().map(|&k| values.value(k))),
+            Kind::I8(v) => ints!(v),
+            Kind::I16(v) => ints!(v),
+            Kind::I32(v) => ints!(v),
+            Kind::I64(v) => ints!(v),
+            Kind::U8(v) => ints!(v),
+            Kind::U16(v) => ints!(v),
+            Kind::U32(v) => ints!(v),
+            Kind::U64(v) => {
+                feed!(v[from..to]
+                    .iter()
+                    .map(|&x| Value::Int(i64::try_from(x).unwrap_or(i64::MAX))));
+            }
+            Kind::F32(v) => feed!(v[from..to].iter().map(|&x| Value::Float(f64::from(x)))),
+            Kind::F64(v) => feed!(v[from..to].iter().map(|&x| Value::Float(x))),
+            Kind::Bool(b) => {
+                // Two values and absent: the field's rule may settle the column at once.
+                let domain = [Value::Bool(false), Value::Bool(true), Value::Absent];
+                if batch.read_domain(field, &domain) {
+                    return;
+                }
+                let b = b.slice(from, to - from);
+                feed!(b.iter().map(Value::Bool));
+            }
+            Kind::Date32(v) => feed!(v[from..to].iter().map(|&d| Value::Date(d))),
+            Kind::Date64(v) => feed!(v[from..to]
+                .iter()
+                .map(|&ms| Value::Date(day_of(ms.div_euclid(DAY * 1_000))))),
+            Kind::Timestamp {
+                values,
+                per_sec,
+                zoned: true,
+            } => feed!(values[from..to]
+                .iter()
+                .map(|&x| Value::Instant(x.div_euclid(*per_sec)))),
+            Kind::Timestamp {
+                values,
+                per_sec,
+                zoned: false,
+            } => {
+                let v = &values[from..to];
+                match *per_sec {
+                    1 => feed!(v.iter().map(|&x| naive::<1>(x))),
+                    1_000 => feed!(v.iter().map(|&x| naive::<1_000>(x))),
+                    1_000_000 => feed!(v.iter().map(|&x| naive::<1_000_000>(x))),
+                    _ => feed!(v.iter().map(|&x| naive::<1_000_000_000>(x))),
                 }
             }
         }

@@ -55,7 +55,7 @@ use std::fmt;
 
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_schema::{ArrowError, DataType, Schema};
-use utklar_core::input::{ColumnMap, EpisodeSet, Row, Value};
+use utklar_core::input::{ColumnBatch, ColumnMap, EpisodeSet, Row, Value};
 use utklar_core::{Field, IndicatorOptions, MeasureSet};
 
 mod cells;
@@ -202,6 +202,19 @@ impl<'a> BatchCells<'a> {
             .iter()
             .find(|(f, _)| *f == field)
             .map_or(Value::Absent, |(_, c)| c.value(i))
+    }
+
+    /// Reads rows `from..to` of the batch into `batch` (started for `to - from` rows), column by
+    /// column, then the rows the columns could not settle as whole rows
+    /// ([`ColumnBatch::read_rows`]). Nothing when the range is not within the batch.
+    pub fn feed(&self, from: usize, to: usize, batch: &mut ColumnBatch) {
+        if from > to || to > self.len {
+            return;
+        }
+        for (field, cells) in &self.cells {
+            cells.feed(*field, from, to, batch);
+        }
+        batch.read_rows(|i, row| self.fill(from + i, row));
     }
 
     /// Sets every mapped field of `row` to its cell in row `i` of the batch (fields without

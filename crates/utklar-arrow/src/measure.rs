@@ -1,18 +1,19 @@
 //! Measures of a stream of record batches, in one pass and bounded memory.
 //!
-//! Each batch is cut into slices. A worker thread reads a slice's rows (every rule but the
-//! repeated id: [`EpisodeReader::read_facts`]) and hands the ids to this thread, which checks
-//! them for repeats in row order ([`EpisodeReader::check_duplicate`]) and hands the slice back
-//! with the repeats marked; the worker then adds each row to its own [`MeasureSet`] — to the
-//! measures or to the account. The workers' sets are merged and their problems put back in
-//! row order ([`MeasureSet::sort_problems_by_row`]): the result is the one of reading the rows
-//! one by one.
+//! Each batch is cut into slices, read column by column through the core's columnar reader
+//! ([`ColumnBatch`]: every field's rule, the rows with a problem read again whole by the row
+//! reader). A worker thread reads a slice and hands its ids to this thread, which checks them
+//! for repeats in row order ([`ColumnBatch::check_duplicates`]) and hands the slice back; the
+//! worker then adds its rows to its own [`MeasureSet`] — to the measures or to the account. The
+//! workers' sets are merged and their problems put back in row order
+//! ([`MeasureSet::sort_problems_by_row`]): the result is the one of reading the rows one by
+//! one.
 
 use std::sync::mpsc;
 
 use arrow_array::RecordBatchReader;
-use utklar_core::input::{EpisodeFacts, EpisodeReader, IdHash, Row};
-use utklar_core::{IndicatorOptions, MeasureSet, Problem};
+use utklar_core::input::{ColumnBatch, EpisodeReader};
+use utklar_core::{IndicatorOptions, MeasureSet};
 
 use crate::{column_map, BatchCells, Error};
 
@@ -25,94 +26,10 @@ const IN_FLIGHT: usize = 3;
 /// Most worker threads.
 const MAX_THREADS: usize = 8;
 
-/// One row of a slice, read but for its id's repeats.
-#[derive(Clone, Copy)]
-struct SliceRow {
-    id: Option<IdHash>,
-    facts: Option<EpisodeFacts>,
-    /// The end of its problems in [`Slice::problems`].
-    end: usize,
-}
-
-/// The rows of a slice and their problems; reused from slice to slice.
-#[derive(Default)]
-struct Slice {
-    first_row: usize,
-    rows: Vec<SliceRow>,
-    problems: Vec<Problem>,
-    /// The repeated-id problems, in row order.
-    repeats: Vec<Problem>,
-    /// For each row with a repeated id: its index in the slice and the end of its problems in
-    /// `repeats`.
-    repeated: Vec<(usize, usize)>,
-}
-
-impl Slice {
-    /// Reads rows `from..to` of `cells`, the batch whose first row is input row `offset`.
-    fn read(&mut self, cells: &BatchCells<'_>, from: usize, to: usize, offset: usize) {
-        self.first_row = offset + from;
-        self.rows.clear();
-        self.problems.clear();
-        self.repeats.clear();
-        self.repeated.clear();
-        let mut row = Row::default();
-        for i in from..to {
-            cells.fill(i, &mut row);
-            let (id, facts) = EpisodeReader::read_facts(offset + i, &row, &mut self.problems);
-            self.rows.push(SliceRow {
-                id,
-                facts,
-                end: self.problems.len(),
-            });
-        }
-    }
-
-    /// The duplicate check of every row, in row order (this slice must follow the ones
-    /// `reader` has seen): marks the rows whose id repeats.
-    fn check(&mut self, reader: &mut EpisodeReader) {
-        reader.prefetch(self.rows.iter().filter_map(|r| r.id));
-        for (i, r) in self.rows.iter().enumerate() {
-            if let Some(id) = r.id {
-                let before = self.repeats.len();
-                reader.check_duplicate(self.first_row + i, id, &mut self.repeats);
-                if self.repeats.len() > before {
-                    self.repeated.push((i, self.repeats.len()));
-                }
-            }
-        }
-    }
-
-    /// Adds every row, checked, to `set`: to the measures when it has no problem, to the
-    /// account with its problems (its own, then the repeated id) otherwise.
-    fn push(&self, set: &mut MeasureSet, opts: &IndicatorOptions) {
-        let mut start = 0;
-        let mut repeated = self.repeated.iter().peekable();
-        let mut repeat_start = 0;
-        for (i, r) in self.rows.iter().enumerate() {
-            let row = self.first_row + i;
-            let own = &self.problems[start..r.end];
-            start = r.end;
-            let repeats = match repeated.next_if(|(at, _)| *at == i) {
-                Some(&(_, end)) => {
-                    let p = &self.repeats[repeat_start..end];
-                    repeat_start = end;
-                    p
-                }
-                None => &[],
-            };
-            match &r.facts {
-                Some(facts) if own.is_empty() && repeats.is_empty() => {
-                    set.push_facts(row, facts, opts);
-                }
-                _ => {
-                    let mut problems = Vec::with_capacity(own.len() + repeats.len());
-                    problems.extend_from_slice(own);
-                    problems.extend_from_slice(repeats);
-                    set.push_problems(problems);
-                }
-            }
-        }
-    }
+/// Reads rows `from..to` of `cells`, the batch whose first row is input row `offset`.
+fn read(slice: &mut ColumnBatch, cells: &BatchCells<'_>, from: usize, to: usize, offset: usize) {
+    slice.start(offset + from, to - from);
+    cells.feed(from, to, slice);
 }
 
 /// The measures of every row of a stream of record batches under `opts` — the same
@@ -170,19 +87,20 @@ pub fn measure_with_threads(
     ids.allow_personal_ids(allow_personal_ids);
     let mut set = MeasureSet::new(opts.period);
     let mut offset = 0usize;
-    let mut slice = Slice::default();
+    let mut slice = ColumnBatch::new();
     for batch in reader {
         let batch = batch?;
         let cells = BatchCells::new(&batch, &map)?;
         let n = cells.len();
+        ids.reserve(n);
         let slices = n.div_ceil(SLICE_ROWS);
         let workers = threads.min(slices);
         if workers <= 1 {
             for k in 0..slices {
                 let from = k * SLICE_ROWS;
-                slice.read(&cells, from, (from + SLICE_ROWS).min(n), offset);
-                slice.check(&mut ids);
-                slice.push(&mut set, opts);
+                read(&mut slice, &cells, from, (from + SLICE_ROWS).min(n), offset);
+                slice.check_duplicates(&mut ids);
+                slice.push(&mut set, opts)?;
             }
         } else {
             for part in in_parallel(&cells, offset, workers, &mut ids, opts)? {
@@ -217,23 +135,27 @@ fn in_parallel(
         let mut handles = Vec::with_capacity(workers);
         for w in 0..workers {
             // Read slices to this thread, checked ones back.
-            let (read_tx, read_rx) = mpsc::sync_channel::<Slice>(IN_FLIGHT);
-            let (checked_tx, checked_rx) = mpsc::channel::<Slice>();
-            handles.push(scope.spawn(move || {
+            let (read_tx, read_rx) = mpsc::sync_channel::<ColumnBatch>(IN_FLIGHT);
+            let (checked_tx, checked_rx) = mpsc::channel::<ColumnBatch>();
+            handles.push(scope.spawn(move || -> Result<MeasureSet, Error> {
                 let mut set = MeasureSet::new(opts.period);
-                let mut spare: Vec<Slice> = Vec::new();
+                let mut spare: Vec<ColumnBatch> = Vec::new();
                 let mut pending = 0usize;
-                let mut take = |s: Slice, spare: &mut Vec<Slice>| {
-                    s.push(&mut set, opts);
+                let take = |mut s: ColumnBatch,
+                            set: &mut MeasureSet,
+                            spare: &mut Vec<ColumnBatch>|
+                 -> Result<(), Error> {
+                    s.push(set, opts)?;
                     spare.push(s);
+                    Ok(())
                 };
                 for k in (w..slices).step_by(workers) {
                     let mut s = spare.pop().unwrap_or_default();
                     let from = k * SLICE_ROWS;
-                    s.read(cells, from, (from + SLICE_ROWS).min(n), offset);
+                    read(&mut s, cells, from, (from + SLICE_ROWS).min(n), offset);
                     // A closed channel: the checker stopped; stop too.
                     if read_tx.send(s).is_err() {
-                        return None;
+                        return Err(stopped());
                     }
                     pending += 1;
                     // Measure the slices already checked; wait for one when enough are out.
@@ -244,19 +166,20 @@ fn in_parallel(
                             checked_rx.try_recv().ok()
                         };
                         let Some(c) = next else { break };
-                        take(c, &mut spare);
+                        take(c, &mut set, &mut spare)?;
                         pending -= 1;
                     }
                     if pending >= IN_FLIGHT {
-                        return None;
+                        return Err(stopped());
                     }
                 }
                 drop(read_tx);
                 while pending > 0 {
-                    take(checked_rx.recv().ok()?, &mut spare);
+                    let c = checked_rx.recv().map_err(|_| stopped())?;
+                    take(c, &mut set, &mut spare)?;
                     pending -= 1;
                 }
-                Some(set)
+                Ok(set)
             }));
             lanes.push((read_rx, checked_tx));
         }
@@ -265,7 +188,7 @@ fn in_parallel(
             let Ok(mut s) = read.recv() else {
                 return Err(stopped());
             };
-            s.check(ids);
+            s.check_duplicates(ids);
             if checked.send(s).is_err() {
                 return Err(stopped());
             }
@@ -273,7 +196,7 @@ fn in_parallel(
         drop(lanes);
         handles
             .into_iter()
-            .map(|h| h.join().ok().flatten().ok_or_else(stopped))
+            .map(|h| h.join().unwrap_or_else(|_| Err(stopped())))
             .collect()
     })
 }

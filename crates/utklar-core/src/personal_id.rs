@@ -62,6 +62,10 @@ pub fn shown(s: &str) -> &str {
 /// 12 digits, optionally `-` or `+` before the last four, a valid date part and Luhn check
 /// digit (see the [module](self)).
 pub fn is_personal_id(s: &str) -> bool {
+    // Trimming only shortens: fewer than 10 bytes can hold none (most keys; no trim needed).
+    if s.len() < 10 {
+        return false;
+    }
     let b = s.trim().as_bytes();
     // The digits, without the separator; at most 12.
     let mut digits = [0u8; 12];

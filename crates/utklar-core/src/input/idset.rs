@@ -56,6 +56,23 @@ impl IdSet {
         }
     }
 
+    /// Makes room for `additional` more hashes at once, so that inserting them does not grow
+    /// the table step by step.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let need = self.len.saturating_add(additional).saturating_add(1);
+        let mut bits = if self.slots.is_empty() {
+            MIN_BITS
+        } else {
+            64 - self.shift
+        };
+        while bits < 60 && need.saturating_mul(4) > (1usize << bits) * 3 {
+            bits += 1;
+        }
+        if self.slots.is_empty() || bits > 64 - self.shift {
+            self.rebuild(bits);
+        }
+    }
+
     /// Doubles the table (or makes the first one).
     fn grow(&mut self) {
         let bits = if self.slots.is_empty() {
@@ -63,6 +80,11 @@ impl IdSet {
         } else {
             64 - self.shift + 1
         };
+        self.rebuild(bits);
+    }
+
+    /// Moves the hashes into a table of 2^`bits` slots.
+    fn rebuild(&mut self, bits: u32) {
         let old = std::mem::replace(&mut self.slots, vec![0; 1 << bits]);
         self.shift = 64 - bits;
         for h in old {
@@ -111,5 +133,18 @@ mod tests {
         }
         assert!(set.len * 4 <= set.slots.len() * 3);
         assert!(set.slots.len() > 1 << 10);
+        // Reserving room keeps every hash and makes room at once.
+        let slots = set.slots.len();
+        set.reserve(3 * slots);
+        assert!(set.slots.len() >= 4 * slots);
+        let grown = set.slots.len();
+        for h in reference.iter().copied() {
+            assert!(!set.insert(h));
+        }
+        for h in 1..=(2 * slots as u64) {
+            let h = h.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+            assert_eq!(set.insert(h), reference.insert(h));
+        }
+        assert_eq!(set.slots.len(), grown);
     }
 }

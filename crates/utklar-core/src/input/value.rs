@@ -120,6 +120,7 @@ impl Value<'_> {
 }
 
 /// A whole number held by a float, when it holds one exactly.
+#[inline]
 fn whole(x: f64) -> Option<i64> {
     (x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15).then_some(x as i64)
 }
@@ -187,6 +188,7 @@ impl fmt::Debug for IdText<'_> {
 /// An id (`episode_id`, `patient_id`) as text: a text cell trimmed, a whole number in decimals
 /// (`123` and `"123"` are the same id; so is `123.0`, how pandas reads a numeric id column with
 /// gaps), a date as `YYYY-MM-DD`. `None` when absent.
+#[inline]
 pub fn id(v: Value<'_>) -> Option<IdText<'_>> {
     let repr = match v {
         _ if v.is_absent() => return None,
@@ -218,6 +220,7 @@ pub fn id(v: Value<'_>) -> Option<IdText<'_>> {
 /// A municipality code: text of 3 or 4 digits (`"0880"`, `"880"`), or a whole number (`880`,
 /// `880.0`). `Ok(None)` when absent; [`Reason::UnknownMunicipality`] for anything that is not
 /// one of the 290 codes.
+#[inline]
 pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
     let code = match v {
         _ if v.is_absent() => return Ok(None),
@@ -234,6 +237,7 @@ pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
 /// A care type: `somatic` / `psychiatric` in any case (also the Swedish `somatisk`,
 /// `psykiatrisk`, `psykiatri`), or the code 0 (somatic) / 1 (psychiatric). `Ok(None)` when
 /// absent; [`Reason::UnknownCareType`] otherwise.
+#[inline]
 pub fn care_type(v: Value<'_>) -> Result<Option<CareType>, Reason> {
     let c = match v {
         _ if v.is_absent() => return Ok(None),
@@ -303,28 +307,54 @@ fn local_of_instant(secs: i64) -> Result<NaiveDateTime, Reason> {
 /// date, a local date-time, or an instant. Times of day are kept to the second (a fraction of
 /// a second is dropped). `Ok(None)` when absent; [`Reason::UnparseableDate`] or
 /// [`Reason::DateOutOfRange`] (outside 1990-01-01 … 2100-12-31) otherwise.
+#[inline]
 pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => time::parse_notice(s)
             .map(|t| Some(whole_seconds(t)))
             .map_err(|e| time_reason(&e)),
-        Value::Date(d) => in_range(d).map(|d| Some(NoticeTime::date(d))),
-        Value::DateTime { day, second } => {
-            let date = in_range(day)?;
-            let t = u32::try_from(second)
-                .ok()
-                .and_then(|s| NaiveTime::from_num_seconds_from_midnight_opt(s, 0))
-                .filter(|_| second < SECONDS_PER_DAY)
-                .ok_or(Reason::UnparseableDate)?;
-            Ok(Some(NoticeTime::at(date, t)))
-        }
+        // A date or a local date-time: its rule is the one of `notice_parts`.
+        Value::Date(_) | Value::DateTime { .. } => match notice_parts(v)? {
+            Some((day, second)) => {
+                let date = in_range(day)?;
+                Ok(Some(match u32::try_from(second) {
+                    Ok(s) => NoticeTime::at(
+                        date,
+                        NaiveTime::from_num_seconds_from_midnight_opt(s, 0)
+                            .ok_or(Reason::UnparseableDate)?,
+                    ),
+                    Err(_) => NoticeTime::date(date),
+                }))
+            }
+            None => Ok(None),
+        },
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
             in_range(day_number(local.date()))?;
             Ok(Some(NoticeTime::from(local)))
         }
         _ => Err(Reason::UnparseableDate),
+    }
+}
+
+/// [`notice`] as a day number and the seconds after midnight (−1 when the time of day is
+/// unknown): the form the measures and the order checks use. For a date or a local date-time
+/// this is the rule itself, with no calendar arithmetic (the columnar reader's hot path);
+/// [`notice`] builds its [`NoticeTime`] from it. Every other cell goes through [`notice`].
+#[inline]
+pub(crate) fn notice_parts(v: Value<'_>) -> Result<Option<(i32, i32)>, Reason> {
+    match v {
+        Value::Date(d) if time::day_in_range(d) => Ok(Some((d, -1))),
+        Value::DateTime { day, second } if time::day_in_range(day) => {
+            if (0..SECONDS_PER_DAY).contains(&second) {
+                Ok(Some((day, second)))
+            } else {
+                Err(Reason::UnparseableDate)
+            }
+        }
+        Value::Date(_) | Value::DateTime { .. } => Err(Reason::DateOutOfRange),
+        _ => Ok(notice(v)?.map(|t| (day_number(t.date), super::rules::sec_of(t)))),
     }
 }
 
@@ -343,11 +373,16 @@ fn whole_seconds(t: NoticeTime) -> NoticeTime {
 
 /// A date (the planned discharge date): text `YYYY-MM-DD`, a date, or the date of a date-time
 /// or instant. `Ok(None)` when absent.
+#[inline]
 pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => time::parse_date(s).map(Some).map_err(|e| time_reason(&e)),
-        Value::Date(d) | Value::DateTime { day: d, .. } => in_range(d).map(Some),
+        // A day number's rule is the one of `date_day`.
+        Value::Date(_) | Value::DateTime { .. } => match date_day(v)? {
+            Some(d) => in_range(d).map(Some),
+            None => Ok(None),
+        },
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
             in_range(day_number(local.date())).map(Some)
@@ -356,9 +391,22 @@ pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
     }
 }
 
+/// [`date`] as a day number: for a date or a local date-time the rule itself (the day in
+/// range), with no calendar arithmetic (the columnar reader's hot path); [`date`] builds its
+/// date from it. Every other cell goes through [`date`].
+#[inline]
+pub(crate) fn date_day(v: Value<'_>) -> Result<Option<i32>, Reason> {
+    match v {
+        Value::Date(d) | Value::DateTime { day: d, .. } if time::day_in_range(d) => Ok(Some(d)),
+        Value::Date(_) | Value::DateTime { .. } => Err(Reason::DateOutOfRange),
+        _ => Ok(date(v)?.map(day_number)),
+    }
+}
+
 /// An age in whole years, 0 to [`MAX_AGE`]: text (`"81"`, and `"81.0"` or `"81,0"` as
 /// spreadsheets write it), a whole number or a float holding one. `Ok(None)` when absent;
 /// [`Reason::UnparseableInteger`] otherwise.
+#[inline]
 pub fn age(v: Value<'_>) -> Result<Option<u16>, Reason> {
     let n = match v {
         _ if v.is_absent() => return Ok(None),
@@ -395,6 +443,7 @@ fn whole_text(t: &str) -> Option<i64> {
 /// A flag: `true`/`false`, `1`/`0`, `yes`/`no`, and the Swedish `ja`/`nej` and `sant`/`falskt`
 /// (Swedish Excel) in any case; a boolean; the numbers 1 and 0. `Ok(None)` when absent;
 /// [`Reason::UnparseableBoolean`] otherwise.
+#[inline]
 pub fn flag(v: Value<'_>) -> Result<Option<bool>, Reason> {
     match v {
         _ if v.is_absent() => Ok(None),

@@ -593,11 +593,25 @@ pub fn measure_columns(
     cols: &EpisodeColumns<'_>,
     opts: &IndicatorOptions,
 ) -> Result<MeasureSet, Error> {
+    let mut set = MeasureSet::new(opts.period);
+    add_columns(&mut set, cols, None, opts)?;
+    set.finish(opts)
+}
+
+/// Adds the rows of `cols` to `set` (of `opts.period`) as [`measure_columns`] measures them,
+/// without ending the stream: row `i` is input row `rows[i]` when `rows` is given (the rows of
+/// a slice that the columnar reader found clean, `crate::input::columns`), else
+/// `cols.row_offset + i`. `rows`, when given, has one entry per row.
+pub(crate) fn add_columns(
+    set: &mut MeasureSet,
+    cols: &EpisodeColumns<'_>,
+    rows: Option<&[usize]>,
+    opts: &IndicatorOptions,
+) -> Result<(), Error> {
     let n = cols.len()?;
     let lut = month_lut();
     let codes = Municipality::code_index_table();
-    let mut set = MeasureSet::new(opts.period);
-    set.report.rows_in = n as u64;
+    set.report.rows_in += n as u64;
 
     // Pass 1: the range of valid discharge days, so the table is sized once and each day maps
     // straight to the offset of its period's row (no growth checks in the hot loop).
@@ -682,8 +696,13 @@ pub fn measure_columns(
             care,
             discharge_day,
             ready_days,
-        } = classify(cols.row_offset + i, &v, opts, &mut set.report)
-        {
+        } = classify(
+            rows.and_then(|r| r.get(i).copied())
+                .unwrap_or(cols.row_offset + i),
+            &v,
+            opts,
+            &mut set.report,
+        ) {
             set.add(
                 period_ordinal(opts.period, lut, discharge_day),
                 muni,
@@ -694,7 +713,7 @@ pub fn measure_columns(
         i += 1;
     }
     set.report.counted += counted;
-    set.finish(opts)
+    Ok(())
 }
 
 /// Calls `f(row, episode, period, ready_days)` for every episode that the measures count

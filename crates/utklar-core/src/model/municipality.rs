@@ -92,6 +92,7 @@ impl Municipality {
     /// assert_eq!(Municipality::from_code(880)?.name(), "Kalmar");
     /// # Ok::<(), utklar_core::Error>(())
     /// ```
+    #[inline]
     pub fn from_code(code: u16) -> Result<Self, Error> {
         Self::index_of_code(code)
             .map(Municipality)
@@ -171,6 +172,7 @@ impl Municipality {
     }
 
     /// The numeric code (`880` for `"0880"`).
+    #[inline]
     pub fn code(self) -> u16 {
         self.entry().code
     }
