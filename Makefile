@@ -4,7 +4,8 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test-cross demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
+.PHONY: test-cross demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv bench-venv \
+	bench-compare-cli bench-scaling test-c install \
 	wheel sdist wheel-tools test-wheel test-version package fuzz fuzz-smoke fuzz-tools
 
 demo:
@@ -58,6 +59,15 @@ $(VENV)/.deps-installed:
 	touch $@
 
 python-venv: $(VENV)/.deps-installed
+
+# The benches' extra tools (benches/compare_cli.py), in the same virtualenv: DuckDB.
+BENCH_DEPS := duckdb
+
+$(VENV)/.bench-installed: $(VENV)/.deps-installed
+	$(PY) -m pip install -q $(BENCH_DEPS)
+	touch $@
+
+bench-venv: $(VENV)/.bench-installed
 
 test-python: python-venv wheel
 	cd bindings/python && $(CARGO) fmt -- --check

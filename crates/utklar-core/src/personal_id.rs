@@ -43,7 +43,7 @@ use crate::error::Error;
 /// 12 digits, optionally `-` or `+` before the last four, a valid date part and Luhn check
 /// digit (see the [module](self)).
 pub fn is_personal_id(s: &str) -> bool {
-    let b = s.trim().as_bytes();
+    let b = crate::text::trim(s).as_bytes();
     // The digits, without the separator; at most 12.
     let mut digits = [0u8; 12];
     let n = match b.len() {

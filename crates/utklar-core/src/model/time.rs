@@ -260,13 +260,68 @@ fn parse_ymd(b: &[u8]) -> Result<NaiveDate, TimeError> {
 /// # Ok::<(), TimeError>(())
 /// ```
 pub fn parse_date(s: &str) -> Result<NaiveDate, TimeError> {
-    parse_ymd(crate::text::trim(s).as_bytes())
+    let b = crate::text::trim(s).as_bytes();
+    match fixed_notice(b) {
+        Some(t) if b.len() == 10 => Ok(t.date),
+        _ => parse_ymd(b),
+    }
+}
+
+/// Two ASCII digits at `b[i..i + 2]` as a number.
+#[inline]
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    let (hi, lo) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+    (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+}
+
+/// The fixed layouts nearly every file writes — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` and
+/// `YYYY-MM-DDTHH:MM:SS` (`T`, `t` or a space), no offset — read without the general
+/// parser's steps; `None` for anything else, and for any text the general parser would
+/// refuse (an impossible date or time, a year outside 1990–2100), so that the caller falls back
+/// to it and its answer (and its error) decides. Where this gives a value, it is the value
+/// [`parse_notice`] gives.
+#[inline]
+fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
+    if !(b.len() == 10 || b.len() == 16 || b.len() == 19) || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let (month, day) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    // Whole years bound the range (1990-01-01 … 2100-12-31).
+    if !(1990..=2100).contains(&year) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    if b.len() == 10 {
+        return Some(NoticeTime::date(date));
+    }
+    if !matches!(b[10], b'T' | b' ' | b't') || b[13] != b':' {
+        return None;
+    }
+    let (hour, minute) = (two_digits(b, 11)?, two_digits(b, 14)?);
+    let second = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        two_digits(b, 17)?
+    } else {
+        0
+    };
+    NaiveTime::from_hms_opt(hour, minute, second).map(|t| NoticeTime::at(date, t))
 }
 
 /// Parses a date or a local datetime; an offset (`Z`, `+02:00`, `+0200`) is converted to
 /// Swedish local time.
 pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
     let b = crate::text::trim(s).as_bytes();
+    if let Some(t) = fixed_notice(b) {
+        return Ok(t);
+    }
+    parse_notice_general(b)
+}
+
+/// [`parse_notice`] of trimmed text in every form it reads.
+fn parse_notice_general(b: &[u8]) -> Result<NoticeTime, TimeError> {
     if b.len() < 10 {
         return Err(TimeError::Unparseable);
     }
@@ -449,6 +504,56 @@ mod tests {
         }
         assert_eq!(parse_notice("1989-12-31"), Err(TimeError::OutOfRange));
         assert_eq!(parse_notice("2101-01-01T00:00"), Err(TimeError::OutOfRange));
+    }
+
+    #[test]
+    fn the_fixed_layouts_agree_with_the_general_parser() {
+        let mut texts = vec![
+            "2025-03-14".to_string(),
+            "1990-01-01".into(),
+            "2100-12-31".into(),
+            "1989-12-31".into(),
+            "2101-01-01T00:00".into(),
+            "2024-02-29T23:59:59".into(),
+            "2023-02-29T10:00".into(),
+            "2025-03-14 12:00:00".into(),
+            "2025-03-14t12:00".into(),
+            "2025-03-14T24:00".into(),
+            "2025-03-14T23:60".into(),
+            "2025-03-14T23:59:60".into(),
+            "2025-03-14T1a:00".into(),
+            "2025-03-14X12:00".into(),
+            "2025-03-14T12:00Z".into(),
+            "2025-13-01".into(),
+            "2025-00-10".into(),
+            "2025-01-00".into(),
+            "+025-01-01".into(),
+            "2025-03-14T12:00:0".into(),
+            "2025-03-14T12-00-00".into(),
+            "2025-03-14T12:00+01".into(),
+        ];
+        // Every byte at every position of the common layouts.
+        for base in ["2024-12-31T09:05:07", "2024-12-31T09:05", "2024-12-31"] {
+            for i in 0..base.len() {
+                for c in [b'0', b'1', b'2', b'5', b'9', b'/', b':', b'-', b' ', b'T', b'Z', b'a'] {
+                    let mut v = base.as_bytes().to_vec();
+                    v[i] = c;
+                    texts.push(String::from_utf8(v).unwrap());
+                }
+            }
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            if let Some(fast) = fixed_notice(b) {
+                assert_eq!(Ok(fast), parse_notice_general(b), "{t}");
+            }
+            assert_eq!(parse_notice(t), parse_notice_general(b), "{t}");
+            assert_eq!(parse_date(t), parse_ymd(b), "{t}");
+        }
+        // The common forms take the fixed layout.
+        for t in ["2025-03-14", "2025-03-14T08:05", "2025-03-14 08:05:09"] {
+            assert!(fixed_notice(t.as_bytes()).is_some(), "{t}");
+        }
     }
 
     #[test]
