@@ -26,6 +26,9 @@ pub struct Record {
     data: Vec<u8>,
     ends: Vec<usize>,
     fields: usize,
+    /// Bytes between one field's end and the next one's start in `data`: 0 (the parser's
+    /// records) or 1 (a delimiter, in lines copied whole).
+    gap: usize,
     line: u64,
 }
 
@@ -60,17 +63,28 @@ impl Record {
         if i >= self.fields {
             return None;
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         Some(start..self.ends[i])
     }
 
-    /// Where each field ends in [`as_slice`](Self::as_slice) (field `i` starts where field
-    /// `i - 1` ends, the first at 0).
+    /// Where each field ends in [`as_slice`](Self::as_slice) (field `i` starts
+    /// [`gap`](Self::gap) bytes after field `i - 1` ends, the first at 0).
     pub fn ends(&self) -> &[usize] {
         &self.ends[..self.fields]
     }
 
-    /// Every field's bytes, one after the other.
+    /// The bytes between two fields in [`as_slice`](Self::as_slice): 0, or 1 when the record
+    /// holds its line as written, the delimiters between the fields (always ASCII, so a valid
+    /// UTF-8 `as_slice` has valid UTF-8 fields).
+    pub fn gap(&self) -> usize {
+        self.gap
+    }
+
+    /// Every field's bytes, one after the other (with [`gap`](Self::gap) bytes between two).
     pub fn as_slice(&self) -> &[u8] {
         let end = if self.fields == 0 {
             0
@@ -331,6 +345,7 @@ impl<R: Read> CsvReader<R> {
             return Ok(true);
         }
         let (mut out, mut ends) = (0, 0);
+        record.gap = 0;
         loop {
             let (result, nin, nout, nend) = self.core.read_record(
                 &self.buf[self.pos..self.end],
@@ -384,10 +399,11 @@ impl<R: Read> CsvReader<R> {
 
     /// The common record read without the parser: a whole line in the buffer, ended by `\n`
     /// (or `\r\n`), with no quote and no other `\r`. Its cells are the bytes between
-    /// delimiters, exactly what the parser makes of such a line; the delimiters and the line
-    /// end are found with `memchr` (SIMD), where the parser steps through a table byte by byte.
-    /// Anything else (a quote, a lone `\r`, a line not yet read to its end) is left to the
-    /// parser: `false`, nothing consumed.
+    /// delimiters, exactly what the parser makes of such a line. The line end is found with
+    /// `memchr` (SIMD), the delimiters eight bytes at a time ([`byte_mask`]), where the parser
+    /// steps through a table byte by byte; the line is copied once, delimiters and all
+    /// ([`Record::gap`] is then 1). Anything else (a quote, a lone `\r`, a line not yet read to
+    /// its end) is left to the parser: `false`, nothing consumed.
     #[inline]
     fn fast_record(&mut self, record: &mut Record, line: u64) -> bool {
         let rest = &self.buf[self.pos..self.end];
@@ -398,30 +414,48 @@ impl<R: Read> CsvReader<R> {
         if let [head @ .., b'\r'] = text {
             text = head;
         }
-        if memchr::memchr2(b'"', b'\r', text).is_some() {
+        let mut fields = 0;
+        let mut chunks = text.chunks_exact(8);
+        let mut at = 0;
+        let mut scan = |word: u64, at: usize, record: &mut Record| -> bool {
+            if byte_mask(word, b'"') | byte_mask(word, b'\r') != 0 {
+                return false;
+            }
+            let mut delims = byte_mask(word, self.delimiter);
+            while delims != 0 {
+                if fields == record.ends.len() {
+                    let n = (record.ends.len() * 2).max(16);
+                    record.ends.resize(n, 0);
+                }
+                record.ends[fields] = at + (delims.trailing_zeros() / 8) as usize;
+                fields += 1;
+                delims &= delims - 1;
+            }
+            true
+        };
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !scan(word, at, record) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last bytes, padded with zeros (no delimiter, quote or line end).
+        let mut last = [0u8; 8];
+        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        if !scan(u64::from_le_bytes(last), at, record) {
             return false;
         }
+        if fields == record.ends.len() {
+            record.ends.resize((record.ends.len() * 2).max(16), 0);
+        }
+        record.ends[fields] = text.len();
         if record.data.len() < text.len() {
             record.data.resize(text.len().next_power_of_two().max(256), 0);
         }
-        let (mut out, mut fields, mut start) = (0, 0, 0);
-        let mut cell = |end: usize, record: &mut Record| {
-            let len = end - start;
-            record.data[out..out + len].copy_from_slice(&text[start..end]);
-            out += len;
-            if fields == record.ends.len() {
-                let n = (record.ends.len() * 2).max(16);
-                record.ends.resize(n, 0);
-            }
-            record.ends[fields] = out;
-            fields += 1;
-            start = end + 1;
-        };
-        for d in memchr::memchr_iter(self.delimiter, text) {
-            cell(d, record);
-        }
-        cell(text.len(), record);
-        record.fields = fields;
+        record.data[..text.len()].copy_from_slice(text);
+        record.fields = fields + 1;
+        record.gap = 1;
         record.line = line;
         self.pos += nl + 1;
         self.bytes += nl as u64 + 1;
@@ -459,5 +493,34 @@ pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
         b'\t'
     } else {
         b','
+    }
+}
+
+/// The bytes of `word` equal to `b`: 0x80 in each such byte, 0 elsewhere (exact: no carry
+/// crosses a byte).
+#[inline]
+fn byte_mask(word: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (ONES * u64::from(b));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_mask;
+
+    #[test]
+    fn byte_masks_are_exact() {
+        let bytes = [0u8, 1, b',', b';', 0x7F, 0x80, 0xAC, 0xFF];
+        for &b in &bytes {
+            for w in [0u64, u64::MAX, 0x2C01_2C00_FF2C_802C, 0x0101_0101_0101_0101] {
+                let word = w ^ u64::from(b).rotate_left(8 * u32::from(b % 8));
+                let want = (0..8).fold(0u64, |m, i| {
+                    m | (u64::from(word.to_le_bytes()[i] == b) << (8 * i + 7))
+                });
+                assert_eq!(byte_mask(word, b), want, "{word:#x} {b:#x}");
+            }
+        }
     }
 }
