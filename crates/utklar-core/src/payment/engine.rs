@@ -1216,17 +1216,28 @@ pub(crate) fn invoice_plain(
     Ok(parts.into_invoice(src, not_billed))
 }
 
-/// A line before it is given its episode's id.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct LineOf {
-    /// The episode's position in the source (`None` for a municipality-period line).
+/// An invoice line without its episode's id: a billed episode, by its position among the
+/// episodes invoiced, or a municipality-period under `excess_over_threshold` (exported as
+/// `LedgerLine`, the lines of a [`super::LedgerInvoice`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineOf {
+    /// The billed episode's position among the episodes (not counting unreadable rows; see
+    /// [`super::LedgerInvoice::line`] for the input row); `None` for a municipality-period
+    /// line.
     pub index: Option<usize>,
+    /// The municipality that pays.
     pub municipality: Municipality,
+    /// The care type.
     pub care_type: CareType,
+    /// The period of the discharge date (of the municipality-period).
     pub period: Period,
+    /// Billed care days; fractional only on `average_over_threshold` lines.
     pub billed_days: f64,
+    /// The amount in öre, rounded once for the line.
     pub amount_ore: i64,
+    /// The rule that billed the line.
     pub rule: Rule,
+    /// How many input episodes the line covers (1 for an episode line).
     pub episodes: u64,
 }
 
