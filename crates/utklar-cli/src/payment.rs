@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
-    counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model,
-    NotBilledReason, NATIONAL_AMOUNTS,
+    counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Ledger,
+    LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
 };
-use utklar_core::{Error, ExclusionReport};
+use utklar_core::{Episode, Error, ExclusionReport};
 
 use crate::fail::{self, Failure};
-use crate::input::EpisodeSource;
+use crate::input::{csv_failure, EpisodeSource};
 use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
 use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
@@ -295,53 +295,118 @@ pub fn read_episodes(
     strict: bool,
     allow_personal_ids: bool,
 ) -> Result<(EpisodeSet, String), Failure> {
-    let mut source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
+    let mut set = EpisodeSet::new();
+    let label = read_rows(path, sheet, strict, allow_personal_ids, |row, read| {
+        set.push_read(row, read);
+    })?;
+    Ok((set, label))
+}
+
+/// [`read_episodes`] into a [`Ledger`]: the same rows, in about 24 bytes an episode besides
+/// its ids (an [`EpisodeSet`] holds about 200), for invoices and comparisons of files of any
+/// size. A CSV file is read on two threads as `indicators` reads it (each row checked into
+/// plain values, no episode made); a spreadsheet row by row.
+pub fn read_ledger(
+    path: &Path,
+    sheet: Option<&str>,
+    strict: bool,
+    allow_personal_ids: bool,
+) -> Result<(Ledger, String), Failure> {
+    let source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
     let label = source.label.clone();
     let places = source.file.places();
-    let mut set = EpisodeSet::new();
-    let mut bad = ExclusionReport::default();
-    let mut listed = Vec::new();
-    let mut progress = Progress::new(source.size(), "rows");
-    while let Some(item) = source.next_item()? {
-        bad.rows_in += 1;
-        let row = (bad.rows_in - 1) as usize;
-        match item.result {
-            Ok(e) => set.push_read(row, Ok(e)),
-            Err(problems) => {
-                if strict && listed.len() < 50 {
-                    for p in &problems {
-                        listed.push(format!(
-                            "  {} (data row {}): {}: {} ({})",
-                            places.place(item.line, Some(p.field)),
-                            p.row,
-                            p.field,
-                            p.reason,
-                            fail::hint(p.reason)
-                        ));
-                    }
-                }
-                bad.exclude(problems.iter().cloned());
-                set.push_read(
-                    row,
-                    Err(Unreadable {
-                        row,
-                        episode_id: item.episode_id,
+    let mut tally = Tally::new(strict, places);
+    let mut ledger = Ledger::new();
+    let file = match source.file.into_csv() {
+        Ok(file) => file,
+        Err(file) => {
+            let source = EpisodeSource { label, file };
+            let label = read_source(source, tally, |_, read| ledger.push(read))?;
+            return Ok((ledger, label));
+        }
+    };
+    let mut progress = Progress::new(file.csv().size(), "rows");
+    let read = utklar_csv::read_rows(
+        file,
+        crate::stream::threads(),
+        |r| {
+            tally.rows_in += 1;
+            let (id, patient) = r.ids();
+            match r.result {
+                Ok(facts) => ledger.push_facts(facts, id.unwrap_or(""), patient),
+                Err(problems) => {
+                    let episode_id = id.map(str::to_string);
+                    tally.bad_row(r.line, &problems);
+                    ledger.push(Err(Unreadable {
+                        row: r.row,
+                        episode_id,
                         problems,
-                    }),
-                );
+                    }));
+                }
+            }
+            Ok::<(), utklar_csv::Error>(())
+        },
+        |bytes, rows| progress.tick(bytes, rows),
+    );
+    read.map_err(|e| csv_failure(&label, &e))?;
+    progress.finish();
+    tally.finish(&label)?;
+    Ok((ledger, label))
+}
+
+/// The rows that cannot be read, as a file is read: counted by reason, the first listed for
+/// `--strict`.
+struct Tally {
+    strict: bool,
+    places: utklar_csv::Places,
+    rows_in: u64,
+    bad: ExclusionReport,
+    listed: Vec<String>,
+}
+
+impl Tally {
+    fn new(strict: bool, places: utklar_csv::Places) -> Self {
+        Tally {
+            strict,
+            places,
+            rows_in: 0,
+            bad: ExclusionReport::default(),
+            listed: Vec::new(),
+        }
+    }
+
+    /// A row that cannot be read, at `line`.
+    fn bad_row(&mut self, line: u64, problems: &[utklar_core::Problem]) {
+        if self.strict && self.listed.len() < 50 {
+            for p in problems {
+                self.listed.push(format!(
+                    "  {} (data row {}): {}: {} ({})",
+                    self.places.place(line, Some(p.field)),
+                    p.row,
+                    p.field,
+                    p.reason,
+                    fail::hint(p.reason)
+                ));
             }
         }
-        progress.tick(source.bytes_read(), bad.rows_in);
+        self.bad.exclude(problems.iter().cloned());
     }
-    progress.finish();
-    if bad.excluded() > 0 {
+
+    /// The end of the file: the unreadable rows on standard error, or (`--strict`) the
+    /// failure that lists them.
+    fn finish(mut self, label: &str) -> Result<(), Failure> {
+        self.bad.rows_in = self.rows_in;
+        let bad = &self.bad;
+        if bad.excluded() == 0 {
+            return Ok(());
+        }
         let why: Vec<String> = bad
             .reasons()
             .map(|(r, n)| format!("{} {}", thousands(n), describe(r)))
             .collect();
-        if strict {
+        if self.strict {
             eprintln!("utklar: {label}: rows that cannot be read:");
-            for l in &listed {
+            for l in &self.listed {
                 eprintln!("{l}");
             }
             return Err(Failure::Data(format!(
@@ -357,8 +422,53 @@ pub fn read_episodes(
             thousands(bad.rows_in),
             why.join(", ")
         );
+        Ok(())
     }
-    Ok((set, label))
+}
+
+/// Reads every row of a file, giving each (in row order) to `push`; returns the label.
+fn read_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    strict: bool,
+    allow_personal_ids: bool,
+    push: impl FnMut(usize, Result<Episode, Unreadable>),
+) -> Result<String, Failure> {
+    let source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
+    let places = source.file.places();
+    read_source(source, Tally::new(strict, places), push)
+}
+
+/// [`read_rows`] of an opened source.
+fn read_source(
+    mut source: EpisodeSource,
+    mut tally: Tally,
+    mut push: impl FnMut(usize, Result<Episode, Unreadable>),
+) -> Result<String, Failure> {
+    let label = source.label.clone();
+    let mut progress = Progress::new(source.size(), "rows");
+    while let Some(item) = source.next_item()? {
+        tally.rows_in += 1;
+        let row = (tally.rows_in - 1) as usize;
+        match item.result {
+            Ok(e) => push(row, Ok(e)),
+            Err(problems) => {
+                tally.bad_row(item.line, &problems);
+                push(
+                    row,
+                    Err(Unreadable {
+                        row,
+                        episode_id: item.episode_id,
+                        problems,
+                    }),
+                );
+            }
+        }
+        progress.tick(source.bytes_read(), tally.rows_in);
+    }
+    progress.finish();
+    tally.finish(&label)?;
+    Ok(label)
 }
 
 /// Öre as kronor for a table: `12 345.50`.
@@ -406,35 +516,87 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(
-        &a.episodes,
-        a.sheet.as_deref(),
-        a.strict,
-        a.allow_personal_ids,
-    )?;
-    // Every input row is in the invoice: unreadable rows are not billed, as bad data.
-    let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
-    let none_usable = set
-        .none_usable()
-        .then(|| fail::none_usable(&label, set.rows_in()));
-    match a.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &inv)?;
-            writeln!(out)?;
-        }
-        Format::Xlsx => a
-            .sheet_out
-            .write(true, &invoice_sheets(&inv, a.sheet_out.lang), out)?,
-        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
-            let sheets = invoice_sheets(&inv, a.sheet_out.lang);
+    let sheets = a.format == Format::Xlsx
+        || (a.format == Format::Csv && a.sheet_out.csv_dialect == Dialect::ExcelSv);
+    let none_usable = if sheets {
+        // A workbook lists every episode not billed: the whole invoice, from the whole set.
+        let (set, label) = read_episodes(
+            &a.episodes,
+            a.sheet.as_deref(),
+            a.strict,
+            a.allow_personal_ids,
+        )?;
+        // Every input row is in the invoice: unreadable rows are not billed, as bad data.
+        let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
+        let sheets = invoice_sheets(&inv, a.sheet_out.lang);
+        if a.format == Format::Xlsx {
+            a.sheet_out.write(true, &sheets, out)?;
+        } else {
             crate::sheetout::write_excel_sv(&sheets[usize::from(a.lines)], out)?;
         }
-        Format::Csv if a.lines => write_lines_csv(&inv, out)?,
-        Format::Csv => write_totals_csv(&inv, out)?,
-        Format::Table => write_invoice_table(&inv, &agreement, a.lines, out)?,
-    }
+        set.none_usable()
+            .then(|| fail::none_usable(&label, set.rows_in()))
+    } else {
+        // The other outputs count the episodes not billed: the compact ledger, in bounded
+        // memory whatever the file's size.
+        let (ledger, label) = read_ledger(
+            &a.episodes,
+            a.sheet.as_deref(),
+            a.strict,
+            a.allow_personal_ids,
+        )?;
+        let inv = ledger.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
+        match a.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *out, &inv)?;
+                writeln!(out)?;
+            }
+            Format::Csv if a.lines => write_lines_csv(&inv, out)?,
+            Format::Csv => write_totals_csv(&inv, out)?,
+            _ => write_invoice_table(&inv, &agreement, a.lines, out)?,
+        }
+        ledger
+            .none_usable()
+            .then(|| fail::none_usable(&label, ledger.rows_in()))
+    };
     out.flush()?;
     none_usable.map_or(Ok(()), Err)
+}
+
+/// What the invoice writers read: an [`Invoice`], or a [`LedgerInvoice`] whose lines get
+/// their ids as they are written.
+trait InvoiceView {
+    fn totals(&self) -> &[Total];
+    fn each_line(&self, f: &mut dyn FnMut(&Line) -> Result<(), Failure>) -> Result<(), Failure>;
+    fn billed_days(&self) -> f64;
+    fn amount_ore(&self) -> i64;
+    fn billed_episodes(&self) -> u64;
+    fn episodes_in(&self) -> u64;
+    fn not_billed_counts(&self) -> Vec<(NotBilledReason, u64)>;
+}
+
+impl InvoiceView for LedgerInvoice<'_> {
+    fn totals(&self) -> &[Total] {
+        &self.totals
+    }
+    fn each_line(&self, f: &mut dyn FnMut(&Line) -> Result<(), Failure>) -> Result<(), Failure> {
+        self.lines().iter().try_for_each(|l| f(&self.line(l)))
+    }
+    fn billed_days(&self) -> f64 {
+        LedgerInvoice::billed_days(self)
+    }
+    fn amount_ore(&self) -> i64 {
+        LedgerInvoice::amount_ore(self)
+    }
+    fn billed_episodes(&self) -> u64 {
+        self.lines().iter().map(|l| l.episodes).sum()
+    }
+    fn episodes_in(&self) -> u64 {
+        self.episodes_in
+    }
+    fn not_billed_counts(&self) -> Vec<(NotBilledReason, u64)> {
+        LedgerInvoice::not_billed_counts(self)
+    }
 }
 
 /// Öre as kronor in a cell: a number shown with two decimals.
@@ -559,7 +721,7 @@ fn compare_sheet(c: &Comparison, names: &[String], lang: Lang) -> Sheet {
     sheet
 }
 
-fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
+fn write_lines_csv(inv: &impl InvoiceView, out: &mut dyn Write) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "episode_id",
@@ -570,7 +732,7 @@ fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
         "amount_ore",
         "rule",
     ])?;
-    for l in &inv.lines {
+    inv.each_line(&mut |l| {
         w.write_record([
             l.episode_id.as_deref().unwrap_or(""),
             &l.municipality.to_string(),
@@ -580,12 +742,13 @@ fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
             &l.amount_ore.to_string(),
             l.rule.as_str(),
         ])?;
-    }
+        Ok(())
+    })?;
     w.flush()?;
     Ok(())
 }
 
-fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
+fn write_totals_csv(inv: &impl InvoiceView, out: &mut dyn Write) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "municipality",
@@ -597,7 +760,7 @@ fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
         "threshold",
         "triggered",
     ])?;
-    for t in &inv.totals {
+    for t in inv.totals() {
         w.write_record([
             t.municipality.to_string().as_str(),
             t.care_type.as_str(),
@@ -614,7 +777,7 @@ fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
 }
 
 fn write_invoice_table(
-    inv: &Invoice,
+    inv: &impl InvoiceView,
     agreement: &Agreement,
     lines: bool,
     out: &mut dyn Write,
@@ -633,7 +796,7 @@ fn write_invoice_table(
         ],
         &[false, false, false, true, true, true, true, false],
     );
-    for x in &inv.totals {
+    for x in inv.totals() {
         t.row(vec![
             format!("{} {}", x.municipality, x.municipality.name()),
             x.care_type.to_string(),
@@ -660,7 +823,7 @@ fn write_invoice_table(
             ],
             &[false, false, false, false, true, true, false],
         );
-        for x in &inv.lines {
+        inv.each_line(&mut |x| {
             l.row(vec![
                 x.episode_id
                     .clone()
@@ -672,7 +835,8 @@ fn write_invoice_table(
                 kronor(x.amount_ore),
                 x.rule.to_string(),
             ]);
-        }
+            Ok(())
+        })?;
         l.write(out)?;
     }
     writeln!(
@@ -681,7 +845,7 @@ fn write_invoice_table(
         round_grouped(inv.billed_days(), 1),
         kronor(inv.amount_ore()),
         thousands(inv.billed_episodes()),
-        thousands(inv.episodes_in)
+        thousands(inv.episodes_in())
     )?;
     let not: Vec<String> = inv
         .not_billed_counts()
@@ -725,7 +889,9 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(
+    // The compact ledger: bounded memory whatever the file's size; the rows and totals are
+    // those of the whole set's comparison.
+    let (ledger, label) = read_ledger(
         &a.episodes,
         a.sheet.as_deref(),
         a.strict,
@@ -733,8 +899,15 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
     )?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
-    let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;
-    let totals: Vec<i64> = (0..names.len()).map(|i| c.total_ore(i)).collect();
+    let (rows, invoices) = ledger.compare(&pairs, &amounts).map_err(|e| core(&e))?;
+    let totals: Vec<i64> = invoices.iter().map(LedgerInvoice::amount_ore).collect();
+    let billed_days: Vec<f64> = invoices.iter().map(LedgerInvoice::billed_days).collect();
+    drop(invoices);
+    let c = Comparison {
+        names: names.clone(),
+        rows,
+        invoices: Vec::new(),
+    };
     match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -806,17 +979,17 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
                 t.row(cells);
             }
             let mut cells = vec!["Total".to_string(), String::new(), String::new()];
-            for (i, inv) in c.invoices.iter().enumerate() {
-                cells.push(round_grouped(inv.billed_days(), 1));
-                cells.push(kronor(totals[i]));
+            for (days, total) in billed_days.iter().zip(&totals) {
+                cells.push(round_grouped(*days, 1));
+                cells.push(kronor(*total));
             }
             t.row(cells);
             t.write(out)?;
         }
     }
     out.flush()?;
-    if set.none_usable() {
-        return Err(fail::none_usable(&label, set.rows_in()));
+    if ledger.none_usable() {
+        return Err(fail::none_usable(&label, ledger.rows_in()));
     }
     Ok(())
 }

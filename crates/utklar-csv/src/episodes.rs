@@ -357,6 +357,11 @@ impl Batch {
         }
     }
 
+    /// Record `i` of the batch.
+    pub(crate) fn record(&self, i: usize) -> &Record {
+        &self.records[i]
+    }
+
     /// Checks the records the reading thread left unchecked, so that `rows` holds them all.
     pub fn parse_rest(&mut self, columns: &[(usize, Field)]) {
         self.parse_until(self.len, columns);

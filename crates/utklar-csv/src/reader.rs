@@ -451,7 +451,9 @@ impl<R: Read> CsvReader<R> {
         }
         record.ends[fields] = text.len();
         if record.data.len() < text.len() {
-            record.data.resize(text.len().next_power_of_two().max(256), 0);
+            record
+                .data
+                .resize(text.len().next_power_of_two().max(256), 0);
         }
         record.data[..text.len()].copy_from_slice(text);
         record.fields = fields + 1;

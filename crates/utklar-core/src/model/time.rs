@@ -79,12 +79,20 @@ impl std::error::Error for TimeError {}
 /// The day number (days since 1970-01-01) of a date.
 #[inline]
 pub fn day_number(date: NaiveDate) -> i32 {
-    (date - EPOCH).num_days() as i32
+    // By chrono's day of the era: the days since 1970-01-01 without computing a duration.
+    date.num_days_from_ce() - CE_TO_EPOCH
 }
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01 (day number 0).
+const CE_TO_EPOCH: i32 = 719_163;
 
 /// The date of a day number.
 pub fn date_of_day(day: i32) -> NaiveDate {
-    EPOCH + Duration::days(i64::from(day))
+    // By chrono's day-of-the-era constructor; a day number past chrono's dates panics, as
+    // adding the duration did.
+    day.checked_add(CE_TO_EPOCH)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or_else(|| EPOCH + Duration::days(i64::from(day)))
 }
 
 /// Whether a day number is within 1990-01-01 … 2100-12-31.
@@ -469,6 +477,15 @@ mod tests {
     }
 
     #[test]
+    fn day_numbers_are_the_durations_since_1970() {
+        for day in (MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7) {
+            let date = EPOCH + Duration::days(i64::from(day));
+            assert_eq!(date_of_day(day), date, "{day}");
+            assert_eq!(day_number(date), (date - EPOCH).num_days() as i32, "{day}");
+        }
+    }
+
+    #[test]
     fn range_constants_match_dates() {
         assert_eq!(day_number(MIN_DATE), MIN_DAY);
         assert_eq!(day_number(MAX_DATE), MAX_DAY);
@@ -535,7 +552,9 @@ mod tests {
         // Every byte at every position of the common layouts.
         for base in ["2024-12-31T09:05:07", "2024-12-31T09:05", "2024-12-31"] {
             for i in 0..base.len() {
-                for c in [b'0', b'1', b'2', b'5', b'9', b'/', b':', b'-', b' ', b'T', b'Z', b'a'] {
+                for c in [
+                    b'0', b'1', b'2', b'5', b'9', b'/', b':', b'-', b' ', b'T', b'Z', b'a',
+                ] {
                     let mut v = base.as_bytes().to_vec();
                     v[i] = c;
                     texts.push(String::from_utf8(v).unwrap());

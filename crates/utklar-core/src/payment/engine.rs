@@ -574,7 +574,9 @@ impl Facts {
 
     /// [`Episode::liability_preconditions_hold`].
     fn liability_preconditions_hold(&self) -> bool {
-        self.admission_notice_sent && (!self.sip_required || self.sip_called) && !self.region_blocked
+        self.admission_notice_sent
+            && (!self.sip_required || self.sip_called)
+            && !self.region_blocked
     }
 }
 
@@ -768,6 +770,16 @@ fn group_key(e: &Facts, kinds: [PeriodKind; 2], discharged: NoticeTime) -> (u16,
 
 /// An episode's day counts under its care rule, once its group is known.
 fn prep_of(e: &Facts, agreement: &Agreement, discharged: NoticeTime, group: usize) -> Prep {
+    prep_and_days(e, agreement, discharged, group).0
+}
+
+/// [`prep_of`] and the days counted for the mean (the discharge day never included).
+fn prep_and_days(
+    e: &Facts,
+    agreement: &Agreement,
+    discharged: NoticeTime,
+    group: usize,
+) -> (Prep, i64) {
     let rule = agreement.rule(e.care_type);
     let notice = match rule.start {
         Start::Ready => e.ready_at,
@@ -777,7 +789,7 @@ fn prep_of(e: &Facts, agreement: &Agreement, discharged: NoticeTime, group: usiz
             .filter(|h| !h.is_before(e.ready_at))
             .unwrap_or(e.ready_at),
     };
-    let (_, n) = counted_days(rule, notice.date, discharged.date);
+    let (d, n) = counted_days(rule, notice.date, discharged.date);
     let s = i64::from(rule.noon_rule && notice.is_after_noon_or(rule.date_only_after_noon));
     let liable = e.liability_preconditions_hold();
     let past_ceiling = match (rule.model, rule.ceiling_days) {
@@ -786,7 +798,7 @@ fn prep_of(e: &Facts, agreement: &Agreement, discharged: NoticeTime, group: usiz
     };
     let in_average = liable && rule.model != Model::Individual && past_ceiling == 0;
     let law_k = first_k_from(rule, notice.date, rule.billable_from(e.care_type), n);
-    Prep {
+    let prep = Prep {
         group,
         n,
         s,
@@ -795,20 +807,8 @@ fn prep_of(e: &Facts, agreement: &Agreement, discharged: NoticeTime, group: usiz
         liable,
         in_average,
         law_k,
-    }
-}
-
-/// The days counted for the mean (the discharge day never included).
-fn mean_days(e: &Facts, agreement: &Agreement, discharged: NoticeTime) -> i64 {
-    let rule = agreement.rule(e.care_type);
-    let notice = match rule.start {
-        Start::Ready => e.ready_at,
-        Start::HomeReady => e
-            .home_ready_at
-            .filter(|h| !h.is_before(e.ready_at))
-            .unwrap_or(e.ready_at),
     };
-    counted_days(rule, notice.date, discharged.date).0
+    (prep, d)
 }
 
 impl Prepared {
@@ -834,7 +834,10 @@ impl Prepared {
     }
 }
 
-pub(crate) fn prepare<S: Source + ?Sized>(src: &S, agreement: &Agreement) -> Result<Prepared, Error> {
+pub(crate) fn prepare<S: Source + ?Sized>(
+    src: &S,
+    agreement: &Agreement,
+) -> Result<Prepared, Error> {
     agreement.validate()?;
     let kinds = [agreement.somatic.period, agreement.psychiatric.period];
     let mut group_index: HashMap<(u16, usize, i32), usize, Fx> = HashMap::default();
@@ -866,8 +869,7 @@ pub(crate) fn prepare<S: Source + ?Sized>(src: &S, agreement: &Agreement) -> Res
             });
             groups.len() - 1
         });
-        let p = prep_of(&e, agreement, discharged, group);
-        let d = mean_days(&e, agreement, discharged);
+        let (p, d) = prep_and_days(&e, agreement, discharged, group);
         let g = &mut groups[group];
         g.episodes += 1;
         if p.in_average {
@@ -1289,7 +1291,11 @@ impl Parts {
         i64::try_from(sum).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX })
     }
 
-    pub(crate) fn into_invoice<S: Source + ?Sized>(self, src: &S, not_billed: Vec<NotBilled>) -> Invoice {
+    pub(crate) fn into_invoice<S: Source + ?Sized>(
+        self,
+        src: &S,
+        not_billed: Vec<NotBilled>,
+    ) -> Invoice {
         Invoice {
             agreement: self.agreement,
             lines: self.lines.iter().map(|l| l.with_id(src)).collect(),

@@ -9,11 +9,12 @@ use super::amounts::Amounts;
 use super::engine::{invoice_of, Facts, LineOf as LedgerLine, NotBilledReason, Source, Total};
 use super::whatif::{comparison_rows, sweep_of, ComparisonRow, Sweep};
 use crate::error::Error;
-use crate::input::rules::episode_problems;
-use crate::input::{NegativeDays, Unreadable};
+use crate::input::rules::{check_row, episode_problems, RowView};
+use crate::input::{EpisodeFacts, NegativeDays, Unreadable};
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::Municipality;
 use crate::model::time::{NoticeTime, MIN_DAY};
+use crate::problem::{Field, Problem, Reason};
 
 /// Texts (ids) one after the other: 4 bytes an entry besides the text.
 #[derive(Debug, Default)]
@@ -78,7 +79,9 @@ fn pack_time(t: Option<NoticeTime>) -> Option<(u16, u32)> {
     let Some(t) = t else {
         return Some((0, NO_SECOND));
     };
-    let day = u16::try_from(t.day() - MIN_DAY + 1).ok().filter(|&d| d > 0)?;
+    let day = u16::try_from(t.day() - MIN_DAY + 1)
+        .ok()
+        .filter(|&d| d > 0)?;
     let second = t.time.map_or(NO_SECOND, |tm| {
         use chrono::Timelike;
         tm.num_seconds_from_midnight()
@@ -90,11 +93,10 @@ fn unpack_time(day: u16, second: u32) -> Option<NoticeTime> {
     if day == 0 {
         return None;
     }
-    let d = i32::from(day) + MIN_DAY - 1;
-    Some(if second == NO_SECOND {
-        NoticeTime::from_day_seconds(d, -1)
-    } else {
-        NoticeTime::from_day_seconds(d, second as i32)
+    let date = crate::input::value::date_of_day(i32::from(day) + MIN_DAY - 1)?;
+    Some(NoticeTime {
+        date,
+        time: chrono::NaiveTime::from_num_seconds_from_midnight_opt(second, 0),
     })
 }
 
@@ -155,9 +157,63 @@ impl Ledger {
                 return;
             }
         };
-        let i = self.episodes.len();
         let mut problems = Vec::new();
-        episode_problems(i, &e, NegativeDays::Exclude, &mut problems);
+        episode_problems(
+            self.episodes.len(),
+            &e,
+            NegativeDays::Exclude,
+            &mut problems,
+        );
+        self.push_checked(
+            &Facts::of(&e),
+            &problems,
+            &e.episode_id,
+            e.patient_id.as_deref(),
+        );
+    }
+
+    /// Adds the next input row as [`push`](Self::push) does, an episode given by the values a
+    /// reader found ([`EpisodeReader::read_facts`](crate::input::EpisodeReader::read_facts),
+    /// its id checked against the earlier rows') and its ids: the same as pushing
+    /// `facts.into_episode(episode_id, patient_id)`, without making the episode.
+    pub fn push_facts(&mut self, facts: &EpisodeFacts, episode_id: &str, patient_id: Option<&str>) {
+        let mut problems = Vec::new();
+        let row = self.episodes.len();
+        if crate::text::is_blank(episode_id) {
+            problems.push(Problem {
+                row,
+                field: Field::EpisodeId,
+                reason: Reason::MissingField,
+            });
+        }
+        check_row(
+            row,
+            &RowView::of_facts(facts),
+            NegativeDays::Exclude,
+            &mut problems,
+        );
+        let e = Facts {
+            municipality: facts.municipality,
+            care_type: facts.care_type,
+            ready_at: facts.ready_at,
+            discharged_at: facts.discharged_at,
+            home_ready_at: facts.home_ready_at,
+            admission_notice_sent: facts.admission_notice_sent,
+            sip_required: facts.sip_required,
+            sip_called: facts.sip_called,
+            region_blocked: facts.region_blocked,
+        };
+        self.push_checked(&e, &problems, episode_id, patient_id);
+    }
+
+    /// Adds an episode with the problems the rules found in it.
+    fn push_checked(
+        &mut self,
+        e: &Facts,
+        problems: &[Problem],
+        episode_id: &str,
+        patient_id: Option<&str>,
+    ) {
         let mut bad = problems
             .first()
             .map(|p| NotBilledReason::of_problem(p.reason));
@@ -184,7 +240,7 @@ impl Ledger {
             | u8::from(e.sip_required) << 2
             | u8::from(e.sip_called) << 3
             | u8::from(e.region_blocked) << 4
-            | u8::from(e.patient_id.is_some()) << 5;
+            | u8::from(patient_id.is_some()) << 5;
         self.episodes.push(Packed {
             seconds,
             days,
@@ -197,8 +253,8 @@ impl Ledger {
                     .map_or(0, |p| p as u8 + 1)
             }),
         });
-        self.ids.push(&e.episode_id);
-        self.patients.push(e.patient_id.as_deref().unwrap_or(""));
+        self.ids.push(episode_id);
+        self.patients.push(patient_id.unwrap_or(""));
     }
 
     /// Rows pushed.
@@ -223,12 +279,19 @@ impl Ledger {
 
     /// The input row of episode `index`: its position plus the unreadable rows before it.
     pub fn row_of(&self, index: usize) -> usize {
-        index + self.unreadable.partition_point(|(before, _)| *before <= index)
+        index
+            + self
+                .unreadable
+                .partition_point(|(before, _)| *before <= index)
     }
 
     /// The invoice under `agreement`: exactly [`EpisodeSet::invoice`](crate::input::EpisodeSet::invoice)
     /// over the same rows, its not-billed episodes counted by reason.
-    pub fn invoice(&self, agreement: &Agreement, amounts: &Amounts) -> Result<LedgerInvoice<'_>, Error> {
+    pub fn invoice(
+        &self,
+        agreement: &Agreement,
+        amounts: &Amounts,
+    ) -> Result<LedgerInvoice<'_>, Error> {
         let mut counts = [0u64; 11];
         let parts = invoice_of(self, agreement, amounts, &mut |_, reason| {
             counts[reason_index(reason)] += 1;
@@ -539,6 +602,56 @@ mod tests {
             serde_json::to_string(&got).unwrap(),
             serde_json::to_string(&want).unwrap()
         );
+    }
+
+    #[test]
+    fn facts_push_as_their_episode() {
+        let (set, _) = both();
+        let mut by_episode = Ledger::new();
+        let mut by_facts = Ledger::new();
+        let mut raw_problems = Vec::new();
+        for e in set.episodes() {
+            let mut row = crate::input::Row::default();
+            let text = |t: Option<NoticeTime>| t.map(|t| t.to_string());
+            let (ready, discharged, home) = (
+                e.ready_at.to_string(),
+                text(e.discharged_at),
+                text(e.home_ready_at),
+            );
+            let admitted = text(e.admitted_at);
+            let code = e.municipality.to_string();
+            row.set(Field::EpisodeId, e.episode_id.as_str());
+            row.set(Field::PatientId, e.patient_id.as_deref());
+            row.set(Field::Municipality, code.as_str());
+            row.set(Field::CareType, e.care_type.as_str());
+            row.set(Field::ReadyAt, ready.as_str());
+            row.set(Field::DischargedAt, discharged.as_deref());
+            row.set(Field::HomeReadyAt, home.as_deref());
+            row.set(Field::AdmittedAt, admitted.as_deref());
+            row.set(Field::AdmissionNoticeSent, e.admission_notice_sent);
+            row.set(Field::SipRequired, e.sip_required);
+            row.set(Field::SipCalled, e.sip_called);
+            row.set(Field::RegionBlocked, e.region_blocked);
+            raw_problems.clear();
+            let (_, facts) = crate::input::EpisodeReader::read_facts(0, &row, &mut raw_problems);
+            let facts = facts.expect("a read episode reads again");
+            by_facts.push_facts(&facts, &e.episode_id, e.patient_id.as_deref());
+            by_episode.push(Ok(
+                facts.into_episode(e.episode_id.clone(), e.patient_id.clone())
+            ));
+        }
+        let amounts = Amounts::national()
+            .with(2023, 1_050_000)
+            .and_then(|a| a.with(2025, 1_090_000))
+            .unwrap();
+        for name in preset_names() {
+            let a = Agreement::preset(name).unwrap();
+            assert_eq!(
+                serde_json::to_string(&by_facts.invoice(&a, &amounts).unwrap()).unwrap(),
+                serde_json::to_string(&by_episode.invoice(&a, &amounts).unwrap()).unwrap(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

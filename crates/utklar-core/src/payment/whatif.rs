@@ -266,7 +266,13 @@ pub fn sweep(
     thresholds: &[f64],
     grace_days: &[u32],
 ) -> Result<Sweep, Error> {
-    sweep_of(&Plain::new(episodes), agreement, amounts, thresholds, grace_days)
+    sweep_of(
+        &Plain::new(episodes),
+        agreement,
+        amounts,
+        thresholds,
+        grace_days,
+    )
 }
 
 /// [`sweep`] over any source of episodes.
