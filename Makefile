@@ -44,6 +44,21 @@ bench-cli:
 	test -s $(BIG_CSV) || $(CARGO_TARGET_DIR)/release/utklar synth --episodes 20000000 --seed 1 --output $(BIG_CSV)
 	/usr/bin/time -v $(CARGO_TARGET_DIR)/release/utklar indicators --episodes $(BIG_CSV) --population builtin --format csv > /dev/null
 
+# The command line against DuckDB and polars on the same generated CSV (5 million rows by
+# default; BENCH_ROWS to change): whole processes, alternating, median of 5; prints the ratios
+# and fails when the three disagree on any group (benches/compare_cli.py). Not part of `make test`.
+BENCH_ROWS ?= 5000000
+bench-compare-cli: bench-venv
+	$(CARGO) build --release -q -p utklar-cli
+	$(PY) benches/compare_cli.py --rows $(BENCH_ROWS) --utklar $(CARGO_TARGET_DIR)/release/utklar
+
+# Time and peak memory of indicators, validate, invoice (and report, when the binary has it)
+# at 1, 5 and 20 million rows: the README's scaling table (benches/scaling.py). The files are
+# written to TMPDIR (20 million rows: about 2.5 GB) and deleted after. Not part of `make test`.
+bench-scaling:
+	$(CARGO) build --release -q -p utklar-cli
+	python3 benches/scaling.py --utklar $(CARGO_TARGET_DIR)/release/utklar
+
 # The Python package (bindings/python, its own cargo workspace: a pyo3 extension module is not
 # linked by `cargo test --workspace`). A virtualenv in .venv gets the tools once; the package is
 # built in release mode with maturin and installed, then: stubtest against the compiled module,

@@ -17,6 +17,9 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// Bytes read from the source at a time.
 const BUFFER: usize = 1 << 18;
 
+/// The longest line read without the parser ([`CsvReader::fast_record`]).
+const FAST_LINE: usize = 4096;
+
 /// One record: its cells as bytes and the line where it starts (the header is line 1).
 ///
 /// Reused from record to record by [`CsvReader::read_record`], so reading allocates nothing
@@ -414,40 +417,43 @@ impl<R: Read> CsvReader<R> {
         if let [head @ .., b'\r'] = text {
             text = head;
         }
+        // Long lines go to the parser (this path keeps room for a cell per byte).
+        if text.len() > FAST_LINE {
+            return false;
+        }
+        // Room for every cell of a line this long (a cell per delimiter, and one).
+        if record.ends.len() <= text.len() {
+            record
+                .ends
+                .resize((text.len() + 1).next_power_of_two().max(16), 0);
+        }
+        let (ends, delimiter) = (&mut record.ends[..=text.len()], self.delimiter);
         let mut fields = 0;
-        let mut chunks = text.chunks_exact(8);
-        let mut at = 0;
-        let mut scan = |word: u64, at: usize, record: &mut Record| -> bool {
-            if byte_mask(word, b'"') | byte_mask(word, b'\r') != 0 {
-                return false;
-            }
-            let mut delims = byte_mask(word, self.delimiter);
+        let mut special = 0u64;
+        let mut cells = |word: u64, at: usize| {
+            special |= byte_mask(word, b'"') | byte_mask(word, b'\r');
+            let mut delims = byte_mask(word, delimiter);
             while delims != 0 {
-                if fields == record.ends.len() {
-                    let n = (record.ends.len() * 2).max(16);
-                    record.ends.resize(n, 0);
+                // At most one cell per byte: `fields` stays below `text.len() + 1`.
+                if let Some(end) = ends.get_mut(fields) {
+                    *end = at + (delims.trailing_zeros() / 8) as usize;
                 }
-                record.ends[fields] = at + (delims.trailing_zeros() / 8) as usize;
                 fields += 1;
                 delims &= delims - 1;
             }
-            true
         };
+        let mut chunks = text.chunks_exact(8);
+        let mut at = 0;
         for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-            if !scan(word, at, record) {
-                return false;
-            }
+            cells(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])), at);
             at += 8;
         }
         // The last bytes, padded with zeros (no delimiter, quote or line end).
         let mut last = [0u8; 8];
         last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        if !scan(u64::from_le_bytes(last), at, record) {
+        cells(u64::from_le_bytes(last), at);
+        if special != 0 {
             return false;
-        }
-        if fields == record.ends.len() {
-            record.ends.resize((record.ends.len() * 2).max(16), 0);
         }
         record.ends[fields] = text.len();
         if record.data.len() < text.len() {

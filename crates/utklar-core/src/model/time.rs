@@ -275,11 +275,13 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, TimeError> {
     }
 }
 
-/// Two ASCII digits at `b[i..i + 2]` as a number.
+/// Whether the eight bytes of `w` are all ASCII digits (exact: a byte's high nibble must be
+/// 3 before and after adding 6, and no carry leaves a byte whose high nibble is 3).
 #[inline]
-fn two_digits(b: &[u8], i: usize) -> Option<u32> {
-    let (hi, lo) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
-    (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+fn all_digits(w: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    w & HIGH == THREES && (w + 0x0606_0606_0606_0606) & HIGH == THREES
 }
 
 /// The fixed layouts nearly every file writes — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` and
@@ -290,32 +292,46 @@ fn two_digits(b: &[u8], i: usize) -> Option<u32> {
 /// [`parse_notice`] gives.
 #[inline]
 fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
-    if !(b.len() == 10 || b.len() == 16 || b.len() == 19) || b[4] != b'-' || b[7] != b'-' {
+    let n = b.len();
+    if !(n == 10 || n == 16 || n == 19) {
         return None;
     }
-    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
-    let (month, day) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let d: &[u8; 10] = b.get(..10)?.try_into().ok()?;
+    if d[4] != b'-' || d[7] != b'-' {
+        return None;
+    }
+    // The eight digits of the date, YYYYMMDD.
+    let w = u64::from_le_bytes([d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9]]);
+    if !all_digits(w) {
+        return None;
+    }
+    let v = |i: usize| u32::from(d[i] - b'0');
+    let year = v(0) * 1000 + v(1) * 100 + v(2) * 10 + v(3);
     // Whole years bound the range (1990-01-01 … 2100-12-31).
     if !(1990..=2100).contains(&year) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    if b.len() == 10 {
+    let date = NaiveDate::from_ymd_opt(year as i32, v(5) * 10 + v(6), v(8) * 10 + v(9))?;
+    if n == 10 {
         return Some(NoticeTime::date(date));
     }
-    if !matches!(b[10], b'T' | b' ' | b't') || b[13] != b':' {
+    // The clock, HH:MM or HH:MM:SS (a missing second read as 00).
+    let c: [u8; 8] = if n == 19 {
+        b.get(11..19)?.try_into().ok()?
+    } else {
+        let c = b.get(11..16)?;
+        [c[0], c[1], c[2], c[3], c[4], b':', b'0', b'0']
+    };
+    if !matches!(b[10], b'T' | b' ' | b't') || c[2] != b':' || c[5] != b':' {
         return None;
     }
-    let (hour, minute) = (two_digits(b, 11)?, two_digits(b, 14)?);
-    let second = if b.len() == 19 {
-        if b[16] != b':' {
-            return None;
-        }
-        two_digits(b, 17)?
-    } else {
-        0
-    };
-    NaiveTime::from_hms_opt(hour, minute, second).map(|t| NoticeTime::at(date, t))
+    let w = u64::from_le_bytes([c[0], c[1], c[3], c[4], c[6], c[7], b'0', b'0']);
+    if !all_digits(w) {
+        return None;
+    }
+    let v = |i: usize| u32::from(c[i] - b'0');
+    NaiveTime::from_hms_opt(v(0) * 10 + v(1), v(3) * 10 + v(4), v(6) * 10 + v(7))
+        .map(|t| NoticeTime::at(date, t))
 }
 
 /// Parses a date or a local datetime; an offset (`Z`, `+02:00`, `+0200`) is converted to
@@ -521,6 +537,21 @@ mod tests {
         }
         assert_eq!(parse_notice("1989-12-31"), Err(TimeError::OutOfRange));
         assert_eq!(parse_notice("2101-01-01T00:00"), Err(TimeError::OutOfRange));
+    }
+
+    #[test]
+    fn all_digits_is_exact() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = *b"12345678";
+                bytes[pos] = b;
+                assert_eq!(
+                    all_digits(u64::from_le_bytes(bytes)),
+                    b.is_ascii_digit(),
+                    "{b:#x} at {pos}"
+                );
+            }
+        }
     }
 
     #[test]
