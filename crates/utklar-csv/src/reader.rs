@@ -421,39 +421,45 @@ impl<R: Read> CsvReader<R> {
         if text.len() > FAST_LINE {
             return false;
         }
-        // Room for every cell of a line this long (a cell per delimiter, and one).
-        if record.ends.len() <= text.len() {
-            record
-                .ends
-                .resize((text.len() + 1).next_power_of_two().max(16), 0);
-        }
-        let (ends, delimiter) = (&mut record.ends[..=text.len()], self.delimiter);
-        let mut fields = 0;
-        let mut special = 0u64;
-        let mut cells = |word: u64, at: usize| {
-            special |= byte_mask(word, b'"') | byte_mask(word, b'\r');
-            let mut delims = byte_mask(word, delimiter);
-            while delims != 0 {
-                // At most one cell per byte: `fields` stays below `text.len() + 1`.
-                if let Some(end) = ends.get_mut(fields) {
-                    *end = at + (delims.trailing_zeros() / 8) as usize;
+        // The cells' ends, in the room the record has (grown and scanned again in the rare
+        // line with more cells).
+        let delimiter = self.delimiter;
+        let scan = |ends: &mut [usize]| {
+            let mut fields = 0;
+            let mut special = 0u64;
+            let mut cells = |word: u64, at: usize| {
+                special |= byte_mask(word, b'"') | byte_mask(word, b'\r');
+                let mut delims = byte_mask(word, delimiter);
+                while delims != 0 {
+                    if let Some(end) = ends.get_mut(fields) {
+                        *end = at + (delims.trailing_zeros() / 8) as usize;
+                    }
+                    fields += 1;
+                    delims &= delims - 1;
                 }
-                fields += 1;
-                delims &= delims - 1;
+            };
+            let mut chunks = text.chunks_exact(8);
+            let mut at = 0;
+            for chunk in &mut chunks {
+                cells(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])), at);
+                at += 8;
             }
+            // The last bytes, padded with zeros (no delimiter, quote or line end).
+            let mut last = [0u8; 8];
+            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+            cells(u64::from_le_bytes(last), at);
+            (fields, special)
         };
-        let mut chunks = text.chunks_exact(8);
-        let mut at = 0;
-        for chunk in &mut chunks {
-            cells(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])), at);
-            at += 8;
+        if record.ends.len() < 16 {
+            record.ends.resize(16, 0);
         }
-        // The last bytes, padded with zeros (no delimiter, quote or line end).
-        let mut last = [0u8; 8];
-        last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        cells(u64::from_le_bytes(last), at);
+        let (mut fields, special) = scan(&mut record.ends);
         if special != 0 {
             return false;
+        }
+        if fields >= record.ends.len() {
+            record.ends.resize((fields + 1).next_power_of_two(), 0);
+            fields = scan(&mut record.ends).0;
         }
         record.ends[fields] = text.len();
         if record.data.len() < text.len() {

@@ -24,10 +24,12 @@ struct Texts {
     ends: Vec<u32>,
     /// Where each block of [`BLOCK`] entries starts in `bytes`.
     starts: Vec<usize>,
+    /// The entries whose end is past `u32::MAX` in their block (never for ids a reader read,
+    /// at most 1 MiB each: a block's 2 048 of them fit), by entry: where they start and end.
+    far: std::collections::BTreeMap<usize, (usize, usize)>,
 }
 
-/// Entries per block: a block's texts are at most `BLOCK` records of at most 1 MiB, far less
-/// than `u32::MAX`.
+/// Entries per block.
 const BLOCK: usize = 2048;
 
 impl Texts {
@@ -36,22 +38,33 @@ impl Texts {
         if i % BLOCK == 0 {
             self.starts.push(self.bytes.len());
         }
+        let begin = self.bytes.len();
         self.bytes.push_str(s);
         let start = self.starts[i / BLOCK];
-        // A block holds at most BLOCK texts of at most a record each (1 MiB): within u32.
-        self.ends
-            .push(u32::try_from(self.bytes.len() - start).unwrap_or(u32::MAX));
+        match u32::try_from(self.bytes.len() - start) {
+            Ok(end) if end < u32::MAX => self.ends.push(end),
+            _ => {
+                self.far.insert(i, (begin, self.bytes.len()));
+                self.ends.push(u32::MAX);
+            }
+        }
     }
 
     fn get(&self, i: usize) -> &str {
+        if self.ends[i] == u32::MAX {
+            let (a, b) = self.far.get(&i).copied().unwrap_or((0, 0));
+            return self.bytes.get(a..b).unwrap_or("");
+        }
         let base = self.starts[i / BLOCK];
-        let start = if i % BLOCK == 0 {
-            0
-        } else {
-            self.ends[i - 1] as usize
+        let start = match i % BLOCK {
+            0 => base,
+            _ => match self.ends[i - 1] {
+                u32::MAX => self.far.get(&(i - 1)).map_or(base, |&(_, b)| b),
+                e => base + e as usize,
+            },
         };
         self.bytes
-            .get(base + start..base + self.ends[i] as usize)
+            .get(start..base + self.ends[i] as usize)
             .unwrap_or("")
     }
 }
@@ -651,6 +664,20 @@ mod tests {
                 serde_json::to_string(&by_episode.invoice(&a, &amounts).unwrap()).unwrap(),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn texts_read_back_across_blocks() {
+        let mut t = Texts::default();
+        let texts: Vec<String> = (0..5_000)
+            .map(|i| "é".repeat(i % 7) + &i.to_string())
+            .collect();
+        for s in &texts {
+            t.push(s);
+        }
+        for (i, s) in texts.iter().enumerate() {
+            assert_eq!(t.get(i), s);
         }
     }
 
