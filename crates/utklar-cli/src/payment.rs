@@ -345,7 +345,7 @@ pub fn read_ledger(
                     }));
                 }
             }
-            Ok::<(), utklar_csv::Error>(())
+            Ok::<(), Box<utklar_csv::Error>>(())
         },
         |bytes, rows| progress.tick(bytes, rows),
     );

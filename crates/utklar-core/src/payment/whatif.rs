@@ -109,7 +109,7 @@ pub(crate) fn comparison_rows(
     let n = agreements.len();
     let mut table: BTreeMap<(u16, CareType, Period), ComparisonRow> = BTreeMap::new();
     for (i, inv) in totals.iter().enumerate() {
-        for t in inv.iter() {
+        for t in *inv {
             let kind = kinds[usize::from(t.care_type == CareType::Psychiatric)];
             let period = Period::of(kind, t.period.first_day());
             let row = table
