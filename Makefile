@@ -171,7 +171,7 @@ CROSS_C := $(CARGO_TARGET_DIR)/cross-surface/cross_surface
 test-cross: python-venv
 	$(CARGO) build --release -q -p utklar-cli
 	$(CARGO) build --release -q -p utklar-csv --example cross_surface
-	$(CARGO) build -q -p utklar-c
+	$(MAKE) -C bindings/c test-lib
 	mkdir -p $(dir $(CROSS_C))
 	gcc -std=c99 -Wall -Wextra -Werror -pedantic -Ibindings/c/include tests/cross_surface/cross_surface.c \
 	  -L$(CARGO_TARGET_DIR)/debug -Wl,-rpath,$(CARGO_TARGET_DIR)/debug -lutklar -o $(CROSS_C)

@@ -140,7 +140,7 @@ pub use engine::{
     invoice, Invoice, Line, LineOf as LedgerLine, NotBilled, NotBilledReason, Rule, Total,
 };
 pub use ledger::{Ledger, LedgerInvoice};
-pub use whatif::{compare, sweep, Comparison, ComparisonRow, Sweep, SweepRow};
+pub use whatif::{compare, comparison_rows, sweep, Comparison, ComparisonRow, Sweep, SweepRow};
 
 #[cfg(test)]
 mod tests;

@@ -94,9 +94,25 @@ pub fn compare<N: AsRef<str>>(
     })
 }
 
-/// The rows of a comparison: each agreement's totals (in the order of `agreements`) added
-/// up per municipality, care type and the coarsest period of the agreements.
-pub(crate) fn comparison_rows(
+/// The rows of a comparison ([`compare`]): each agreement's totals (in the order of
+/// `agreements`) added up per municipality, care type and the coarsest period of the
+/// agreements. For a caller that computes the invoices itself (on several threads, say):
+/// `compare` is this over each agreement's [`invoice`](super::invoice).
+///
+/// ```
+/// use utklar_core::payment::{comparison_rows, invoice, Agreement, Amounts};
+/// use utklar_core::synth::{generate, SynthOptions};
+///
+/// let eps = generate(&SynthOptions { episodes: 500, year: 2024, ..Default::default() });
+/// let amounts = Amounts::national().with(2023, 1_050_000)?;
+/// let (law, vgr) = (Agreement::preset("statutory")?, Agreement::preset("vgr")?);
+/// let invoices = [invoice(&eps, &law, &amounts)?, invoice(&eps, &vgr, &amounts)?];
+/// let rows = comparison_rows(&[&law, &vgr], &[&invoices[0].totals, &invoices[1].totals])?;
+/// let c = utklar_core::payment::compare(&eps, &[("law", law), ("vgr", vgr)], &amounts)?;
+/// assert_eq!(rows, c.rows);
+/// # Ok::<(), utklar_core::Error>(())
+/// ```
+pub fn comparison_rows(
     agreements: &[&Agreement],
     totals: &[&[Total]],
 ) -> Result<Vec<ComparisonRow>, Error> {
