@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
     comparison_rows, counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice,
-    Ledger,
-    LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
+    Ledger, LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
 };
 use utklar_core::{Episode, Error, ExclusionReport};
 
