@@ -125,8 +125,9 @@ fn unpack_time(day: u16, second: u32) -> Option<NoticeTime> {
 ///
 /// Rows are pushed as a reader read them ([`push`](Self::push)): the reader checked each
 /// row's id against the earlier rows (so no pushed episode repeats an earlier id) and, at the
-/// end, refused ids that look like personal identity numbers. Times of day are kept to the
-/// second, as every reader gives them.
+/// end, refused ids that look like personal identity numbers. Times of day are held to the
+/// second, as every reader gives them; a notice given with a fraction of a second (an episode
+/// built in code) is kept as given, apart.
 ///
 /// ```
 /// use utklar_core::payment::{Agreement, Amounts, Ledger, NotBilledReason};
@@ -152,6 +153,10 @@ pub struct Ledger {
     patients: Texts,
     /// The rows that could not be read, each with the number of episodes before it.
     unreadable: Vec<(usize, Unreadable)>,
+    /// The notices (episode, 0 ready / 1 discharge / 2 home-ready) with a fraction of a second,
+    /// as given (never from a reader, which keeps whole seconds); bit 6 of `bits` marks their
+    /// episodes.
+    fractions: std::collections::BTreeMap<(usize, u8), NoticeTime>,
 }
 
 impl Ledger {
@@ -248,12 +253,27 @@ impl Ledger {
                 None => bad = bad.or(Some(NotBilledReason::InvalidDates)),
             }
         }
+        let index = self.episodes.len();
+        let mut fraction = false;
+        for (k, t) in [Some(e.ready_at), e.discharged_at, e.home_ready_at]
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(t) = t.filter(|t| {
+                t.time
+                    .is_some_and(|tm| chrono::Timelike::nanosecond(&tm) != 0)
+            }) {
+                self.fractions.insert((index, k as u8), t);
+                fraction = true;
+            }
+        }
         let bits = u8::from(e.care_type == CareType::Psychiatric)
             | u8::from(e.admission_notice_sent) << 1
             | u8::from(e.sip_required) << 2
             | u8::from(e.sip_called) << 3
             | u8::from(e.region_blocked) << 4
-            | u8::from(patient_id.is_some()) << 5;
+            | u8::from(patient_id.is_some()) << 5
+            | u8::from(fraction) << 6;
         self.episodes.push(Packed {
             seconds,
             days,
@@ -370,7 +390,7 @@ impl Source for Ledger {
     fn facts(&self, i: usize) -> Facts {
         let p = &self.episodes[i];
         let ready = unpack_time(p.days[0], p.seconds[0]);
-        Facts {
+        let mut facts = Facts {
             municipality: Municipality::from_code(p.code)
                 .unwrap_or_else(|_| Municipality::all().next().expect("municipalities")),
             care_type: if p.bits & 1 != 0 {
@@ -386,7 +406,14 @@ impl Source for Ledger {
             sip_required: p.bits & 4 != 0,
             sip_called: p.bits & 8 != 0,
             region_blocked: p.bits & 16 != 0,
+        };
+        if p.bits & 64 != 0 {
+            let exact = |k: u8| self.fractions.get(&(i, k)).copied();
+            facts.ready_at = exact(0).unwrap_or(facts.ready_at);
+            facts.discharged_at = exact(1).or(facts.discharged_at);
+            facts.home_ready_at = exact(2).or(facts.home_ready_at);
         }
+        facts
     }
 
     fn episode_id(&self, i: usize) -> &str {
@@ -679,6 +706,26 @@ mod tests {
         for (i, s) in texts.iter().enumerate() {
             assert_eq!(t.get(i), s);
         }
+    }
+
+    #[test]
+    fn a_fraction_of_a_second_is_kept() {
+        let kalmar = "0880".parse().unwrap();
+        let e = Episode::new(
+            "f",
+            kalmar,
+            CareType::Somatic,
+            "2024-12-02T12:00:00.5".parse().unwrap(),
+        )
+        .discharged("2024-12-10".parse().unwrap());
+        let mut ledger = Ledger::new();
+        ledger.push(Ok(e.clone()));
+        let a = Agreement::preset("statutory").unwrap();
+        let want = crate::payment::invoice(&[e], &a, &Amounts::national()).unwrap();
+        let got = ledger.invoice(&a, &Amounts::national()).unwrap();
+        // After noon by half a second: one grace day more, as the episode value has it.
+        assert_eq!(got.amount_ore(), want.amount_ore());
+        assert_eq!(got.billed_days(), 4.0);
     }
 
     #[test]
