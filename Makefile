@@ -4,7 +4,8 @@ CARGO ?= cargo
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test-cross test-report chromium demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv test-c install \
+.PHONY: test-cross test-report chromium demo test doc fmt-check clippy test-rust test-cli bench-build bench-cli test-python python-venv bench-venv \
+	bench-compare-cli bench-scaling test-c install \
 	wheel sdist wheel-tools test-wheel test-version package fuzz fuzz-smoke fuzz-tools
 
 demo:
@@ -56,6 +57,21 @@ test-report: chromium
 	$(CARGO) test -q -p utklar-cli --test report
 	UTKLAR_CHROMIUM=$(CHROMIUM) $(CARGO) test -q -p utklar-cli --test browser -- --ignored
 
+# The command line against DuckDB and polars on the same generated CSV (5 million rows by
+# default; BENCH_ROWS to change): whole processes, alternating, median of 5; prints the ratios
+# and fails when the three disagree on any group (benches/compare_cli.py). Not part of `make test`.
+BENCH_ROWS ?= 5000000
+bench-compare-cli: bench-venv
+	$(CARGO) build --release -q -p utklar-cli
+	$(PY) benches/compare_cli.py --rows $(BENCH_ROWS) --utklar $(CARGO_TARGET_DIR)/release/utklar
+
+# Time and peak memory of indicators, validate, invoice (and report, when the binary has it)
+# at 1, 5 and 20 million rows: the README's scaling table (benches/scaling.py). The files are
+# written to TMPDIR (20 million rows: about 2.5 GB) and deleted after. Not part of `make test`.
+bench-scaling:
+	$(CARGO) build --release -q -p utklar-cli
+	python3 benches/scaling.py --utklar $(CARGO_TARGET_DIR)/release/utklar
+
 # The Python package (bindings/python, its own cargo workspace: a pyo3 extension module is not
 # linked by `cargo test --workspace`). A virtualenv in .venv gets the tools once; the package is
 # built in release mode with maturin and installed, then: stubtest against the compiled module,
@@ -88,7 +104,6 @@ bench-venv: $(VENV)/.bench-installed
 # utklar.indicators on a generated Arrow table of BENCH_ROWS episodes beside the same query in
 # polars, pandas and DuckDB (on the same Arrow table): checks that all agree on every group and
 # prints the times and ratios (benches/compare.py; not part of `make test`).
-BENCH_ROWS ?= 5000000
 .PHONY: bench-compare
 bench-compare: bench-venv wheel
 	$(PY) -m pip install -q --force-reinstall --no-deps $(WHEEL)

@@ -5,13 +5,13 @@ use std::path::Path;
 
 use utklar_core::input::{EpisodeSet, Unreadable};
 use utklar_core::payment::{
-    counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Model,
-    NotBilledReason, NATIONAL_AMOUNTS,
+    comparison_rows, counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice,
+    Ledger, LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
 };
-use utklar_core::{Error, ExclusionReport};
+use utklar_core::{Episode, Error, ExclusionReport};
 
 use crate::fail::{self, Failure};
-use crate::input::EpisodeArgs;
+use crate::input::{csv_failure, EpisodeArgs, EpisodeSource};
 use crate::output::{csv_num, opt, round_grouped, thousands, Format, Progress, Table};
 use crate::sheetout::{Cell, Dialect, Lang, Sheet, SheetArgs};
 use crate::stream::describe;
@@ -36,7 +36,8 @@ billed episode and the rule that billed it; and the count of episodes not billed
 (open, within grace, average not exceeded, missing admission notice, SIP not called, region
 blocked, bad data). Billed + not billed = every episode read.
 The invoice needs all episodes at once (averages are per municipality and period): the file is
-held in memory, about 200 bytes per episode. Rows that cannot be read (see `utklar validate`)
+held in memory compactly, about 24 bytes per episode besides its ids (with --format xlsx, or csv
+with --csv-dialect excel-sv, every episode not billed is listed: about 200 bytes). Rows that cannot be read (see `utklar validate`)
 are in no invoice; they are counted on standard error, and --strict stops instead (exit 1).
 Exit status: 0 success; 1 bad rows under --strict; 2 unusable arguments or files, or a billed
 day in a year without an amount.")]
@@ -360,6 +361,173 @@ pub fn read_episodes_with(
     Ok((set, label))
 }
 
+/// [`read_episodes`] into a [`Ledger`]: the same rows, in about 24 bytes an episode besides
+/// its ids (an [`EpisodeSet`] holds about 200), for invoices and comparisons of files of any
+/// size. A CSV file is read on two threads as `indicators` reads it (each row checked into
+/// plain values, no episode made); a spreadsheet row by row.
+pub fn read_ledger(input: &EpisodeArgs, strict: bool) -> Result<(Ledger, String), Failure> {
+    let source = input.open()?;
+    let label = source.label.clone();
+    let places = source.file.places();
+    let mut tally = Tally::new(strict, places);
+    let mut ledger = Ledger::new();
+    let file = match source.file.into_csv() {
+        Ok(file) => file,
+        Err(file) => {
+            let source = EpisodeSource { label, file };
+            let label = read_source(source, tally, |_, read| ledger.push(read))?;
+            return Ok((ledger, label));
+        }
+    };
+    let mut progress = Progress::new(file.csv().size(), "rows");
+    let read = utklar_csv::read_rows(
+        file,
+        crate::stream::threads(),
+        |r| {
+            tally.rows_in += 1;
+            let (id, patient) = r.ids();
+            match r.result {
+                Ok(facts) => ledger.push_facts(facts, id.unwrap_or(""), patient),
+                Err(problems) => {
+                    let episode_id = id.map(str::to_string);
+                    tally.bad_row(r.line, &problems);
+                    ledger.push(Err(Unreadable {
+                        row: r.row,
+                        episode_id,
+                        problems,
+                    }));
+                }
+            }
+            Ok::<(), Box<utklar_csv::Error>>(())
+        },
+        |bytes, rows| progress.tick(bytes, rows),
+    );
+    read.map_err(|e| csv_failure(&label, &e))?;
+    progress.finish();
+    tally.finish(&label)?;
+    Ok((ledger, label))
+}
+
+/// The rows that cannot be read, as a file is read: counted by reason, the first listed for
+/// `--strict`.
+struct Tally {
+    strict: bool,
+    places: utklar_csv::Places,
+    rows_in: u64,
+    bad: ExclusionReport,
+    listed: Vec<String>,
+}
+
+impl Tally {
+    fn new(strict: bool, places: utklar_csv::Places) -> Self {
+        Tally {
+            strict,
+            places,
+            rows_in: 0,
+            bad: ExclusionReport::default(),
+            listed: Vec::new(),
+        }
+    }
+
+    /// A row that cannot be read, at `line`.
+    fn bad_row(&mut self, line: u64, problems: &[utklar_core::Problem]) {
+        if self.strict && self.listed.len() < 50 {
+            for p in problems {
+                self.listed.push(format!(
+                    "  {} (data row {}): {}: {} ({})",
+                    self.places.place(line, Some(p.field)),
+                    p.row,
+                    p.field,
+                    p.reason,
+                    fail::hint(p.reason)
+                ));
+            }
+        }
+        self.bad.exclude(problems.iter().cloned());
+    }
+
+    /// The end of the file: the unreadable rows on standard error, or (`--strict`) the
+    /// failure that lists them.
+    fn finish(mut self, label: &str) -> Result<(), Failure> {
+        self.bad.rows_in = self.rows_in;
+        let bad = &self.bad;
+        if bad.excluded() == 0 {
+            return Ok(());
+        }
+        let why: Vec<String> = bad
+            .reasons()
+            .map(|(r, n)| format!("{} {}", thousands(n), describe(r)))
+            .collect();
+        if self.strict {
+            eprintln!("utklar: {label}: rows that cannot be read:");
+            for l in &self.listed {
+                eprintln!("{l}");
+            }
+            return Err(Failure::Data(format!(
+                "{label}: {} of {} rows cannot be read ({}); nothing computed (drop --strict to leave them out)",
+                thousands(bad.excluded()),
+                thousands(bad.rows_in),
+                why.join(", ")
+            )));
+        }
+        if quiet {
+            return Ok((set, label));
+        }
+        eprintln!(
+            "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
+            thousands(bad.excluded()),
+            thousands(bad.rows_in),
+            why.join(", ")
+        );
+        Ok(())
+    }
+}
+
+/// Reads every row of a file, giving each (in row order) to `push`; returns the label.
+fn read_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    strict: bool,
+    allow_personal_ids: bool,
+    push: impl FnMut(usize, Result<Episode, Unreadable>),
+) -> Result<String, Failure> {
+    let source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
+    let places = source.file.places();
+    read_source(source, Tally::new(strict, places), push)
+}
+
+/// [`read_rows`] of an opened source.
+fn read_source(
+    mut source: EpisodeSource,
+    mut tally: Tally,
+    mut push: impl FnMut(usize, Result<Episode, Unreadable>),
+) -> Result<String, Failure> {
+    let label = source.label.clone();
+    let mut progress = Progress::new(source.size(), "rows");
+    while let Some(item) = source.next_item()? {
+        tally.rows_in += 1;
+        let row = (tally.rows_in - 1) as usize;
+        match item.result {
+            Ok(e) => push(row, Ok(e)),
+            Err(problems) => {
+                tally.bad_row(item.line, &problems);
+                push(
+                    row,
+                    Err(Unreadable {
+                        row,
+                        episode_id: item.episode_id,
+                        problems,
+                    }),
+                );
+            }
+        }
+        progress.tick(source.bytes_read(), tally.rows_in);
+    }
+    progress.finish();
+    tally.finish(&label)?;
+    Ok(label)
+}
+
 /// Öre as kronor for a table: `12 345.50`.
 pub fn kronor(ore: i64) -> String {
     let sign = if ore < 0 { "-" } else { "" };
@@ -405,30 +573,77 @@ pub fn not_billed_words(r: NotBilledReason) -> &'static str {
 pub fn run_invoice(a: &InvoiceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let agreement = load_agreement(&a.agreement)?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(&a.input, a.strict)?;
-    // Every input row is in the invoice: unreadable rows are not billed, as bad data.
-    let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
-    let none_usable = set
-        .none_usable()
-        .then(|| fail::none_usable(&label, set.rows_in()));
-    match a.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &inv)?;
-            writeln!(out)?;
-        }
-        Format::Xlsx => a
-            .sheet_out
-            .write(true, &invoice_sheets(&inv, a.sheet_out.lang), out)?,
-        Format::Csv if a.sheet_out.csv_dialect == Dialect::ExcelSv => {
-            let sheets = invoice_sheets(&inv, a.sheet_out.lang);
+    let sheets = a.format == Format::Xlsx
+        || (a.format == Format::Csv && a.sheet_out.csv_dialect == Dialect::ExcelSv);
+    let none_usable = if sheets {
+        // A workbook lists every episode not billed: the whole invoice, from the whole set.
+        let (set, label) = read_episodes(&a.input, a.strict)?;
+        // Every input row is in the invoice: unreadable rows are not billed, as bad data.
+        let inv = set.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
+        let sheets = invoice_sheets(&inv, a.sheet_out.lang);
+        if a.format == Format::Xlsx {
+            a.sheet_out.write(true, &sheets, out)?;
+        } else {
             crate::sheetout::write_excel_sv(&sheets[usize::from(a.lines)], out)?;
         }
-        Format::Csv if a.lines => write_lines_csv(&inv, out)?,
-        Format::Csv => write_totals_csv(&inv, out)?,
-        Format::Table => write_invoice_table(&inv, &agreement, a.lines, out)?,
-    }
+        set.none_usable()
+            .then(|| fail::none_usable(&label, set.rows_in()))
+    } else {
+        // The other outputs count the episodes not billed: the compact ledger, in bounded
+        // memory whatever the file's size.
+        let (ledger, label) = read_ledger(&a.input, a.strict)?;
+        let inv = ledger.invoice(&agreement, &amounts).map_err(|e| core(&e))?;
+        match a.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *out, &inv)?;
+                writeln!(out)?;
+            }
+            Format::Csv if a.lines => write_lines_csv(&inv, out)?,
+            Format::Csv => write_totals_csv(&inv, out)?,
+            _ => write_invoice_table(&inv, &agreement, a.lines, out)?,
+        }
+        ledger
+            .none_usable()
+            .then(|| fail::none_usable(&label, ledger.rows_in()))
+    };
     out.flush()?;
     none_usable.map_or(Ok(()), Err)
+}
+
+/// What the invoice writers read: an [`Invoice`], or a [`LedgerInvoice`] whose lines get
+/// their ids as they are written.
+trait InvoiceView {
+    fn totals(&self) -> &[Total];
+    fn each_line(&self, f: &mut dyn FnMut(&Line) -> Result<(), Failure>) -> Result<(), Failure>;
+    fn billed_days(&self) -> f64;
+    fn amount_ore(&self) -> i64;
+    fn billed_episodes(&self) -> u64;
+    fn episodes_in(&self) -> u64;
+    fn not_billed_counts(&self) -> Vec<(NotBilledReason, u64)>;
+}
+
+impl InvoiceView for LedgerInvoice<'_> {
+    fn totals(&self) -> &[Total] {
+        &self.totals
+    }
+    fn each_line(&self, f: &mut dyn FnMut(&Line) -> Result<(), Failure>) -> Result<(), Failure> {
+        self.lines().iter().try_for_each(|l| f(&self.line(l)))
+    }
+    fn billed_days(&self) -> f64 {
+        LedgerInvoice::billed_days(self)
+    }
+    fn amount_ore(&self) -> i64 {
+        LedgerInvoice::amount_ore(self)
+    }
+    fn billed_episodes(&self) -> u64 {
+        self.lines().iter().map(|l| l.episodes).sum()
+    }
+    fn episodes_in(&self) -> u64 {
+        self.episodes_in
+    }
+    fn not_billed_counts(&self) -> Vec<(NotBilledReason, u64)> {
+        LedgerInvoice::not_billed_counts(self)
+    }
 }
 
 /// Öre as kronor in a cell: a number shown with two decimals.
@@ -553,7 +768,7 @@ fn compare_sheet(c: &Comparison, names: &[String], lang: Lang) -> Sheet {
     sheet
 }
 
-fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
+fn write_lines_csv(inv: &impl InvoiceView, out: &mut dyn Write) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "episode_id",
@@ -564,7 +779,7 @@ fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
         "amount_ore",
         "rule",
     ])?;
-    for l in &inv.lines {
+    inv.each_line(&mut |l| {
         w.write_record([
             l.episode_id.as_deref().unwrap_or(""),
             &l.municipality.to_string(),
@@ -574,12 +789,13 @@ fn write_lines_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
             &l.amount_ore.to_string(),
             l.rule.as_str(),
         ])?;
-    }
+        Ok(())
+    })?;
     w.flush()?;
     Ok(())
 }
 
-fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
+fn write_totals_csv(inv: &impl InvoiceView, out: &mut dyn Write) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "municipality",
@@ -591,7 +807,7 @@ fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
         "threshold",
         "triggered",
     ])?;
-    for t in &inv.totals {
+    for t in inv.totals() {
         w.write_record([
             t.municipality.to_string().as_str(),
             t.care_type.as_str(),
@@ -608,7 +824,7 @@ fn write_totals_csv(inv: &Invoice, out: &mut dyn Write) -> Result<(), Failure> {
 }
 
 fn write_invoice_table(
-    inv: &Invoice,
+    inv: &impl InvoiceView,
     agreement: &Agreement,
     lines: bool,
     out: &mut dyn Write,
@@ -627,7 +843,7 @@ fn write_invoice_table(
         ],
         &[false, false, false, true, true, true, true, false],
     );
-    for x in &inv.totals {
+    for x in inv.totals() {
         t.row(vec![
             format!("{} {}", x.municipality, x.municipality.name()),
             x.care_type.to_string(),
@@ -654,7 +870,7 @@ fn write_invoice_table(
             ],
             &[false, false, false, false, true, true, false],
         );
-        for x in &inv.lines {
+        inv.each_line(&mut |x| {
             l.row(vec![
                 x.episode_id
                     .clone()
@@ -666,7 +882,8 @@ fn write_invoice_table(
                 kronor(x.amount_ore),
                 x.rule.to_string(),
             ]);
-        }
+            Ok(())
+        })?;
         l.write(out)?;
     }
     writeln!(
@@ -675,7 +892,7 @@ fn write_invoice_table(
         round_grouped(inv.billed_days(), 1),
         kronor(inv.amount_ore()),
         thousands(inv.billed_episodes()),
-        thousands(inv.episodes_in)
+        thousands(inv.episodes_in())
     )?;
     let not: Vec<String> = inv
         .not_billed_counts()
@@ -719,11 +936,35 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
         .map(|s| load_agreement(s))
         .collect::<Result<_, _>>()?;
     let amounts = load_amounts(&a.amounts)?;
-    let (set, label) = read_episodes(&a.input, a.strict)?;
+    // The compact ledger: bounded memory whatever the file's size; the rows and totals are
+    // those of the whole set's comparison.
+    let (ledger, label) = read_ledger(&a.input, a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
-    let c = set.compare(&pairs, &amounts).map_err(|e| core(&e))?;
-    let totals: Vec<i64> = (0..names.len()).map(|i| c.total_ore(i)).collect();
+    // Each agreement's invoice on a thread of its own (they read the same ledger); the rows
+    // are the core's comparison of their totals, as `Ledger::compare` makes them.
+    let invoices = std::thread::scope(|scope| {
+        let handles: Vec<_> = pairs
+            .iter()
+            .map(|(_, agreement)| scope.spawn(|| ledger.invoice(agreement, &amounts)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .map_err(|e| core(&e))?;
+    let only: Vec<&Agreement> = pairs.iter().map(|(_, a)| a).collect();
+    let totals: Vec<&[Total]> = invoices.iter().map(|i| i.totals.as_slice()).collect();
+    let rows = comparison_rows(&only, &totals).map_err(|e| core(&e))?;
+    let totals: Vec<i64> = invoices.iter().map(LedgerInvoice::amount_ore).collect();
+    let billed_days: Vec<f64> = invoices.iter().map(LedgerInvoice::billed_days).collect();
+    drop(invoices);
+    let c = Comparison {
+        names: names.clone(),
+        rows,
+        invoices: Vec::new(),
+    };
     match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(
@@ -795,17 +1036,17 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
                 t.row(cells);
             }
             let mut cells = vec!["Total".to_string(), String::new(), String::new()];
-            for (i, inv) in c.invoices.iter().enumerate() {
-                cells.push(round_grouped(inv.billed_days(), 1));
-                cells.push(kronor(totals[i]));
+            for (days, total) in billed_days.iter().zip(&totals) {
+                cells.push(round_grouped(*days, 1));
+                cells.push(kronor(*total));
             }
             t.row(cells);
             t.write(out)?;
         }
     }
     out.flush()?;
-    if set.none_usable() {
-        return Err(fail::none_usable(&label, set.rows_in()));
+    if ledger.none_usable() {
+        return Err(fail::none_usable(&label, ledger.rows_in()));
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ impl Streamed {
 /// environment variable `UTKLAR_THREADS` overrides that: `1` takes the single-threaded path
 /// (kept as the reference the tests compare the pipelined one with), any other value the
 /// pipelined one.
-fn threads() -> Threads {
+pub(crate) fn threads() -> Threads {
     match std::env::var_os("UTKLAR_THREADS") {
         Some(v) if v == "1" => Threads::One,
         Some(_) => Threads::Two,

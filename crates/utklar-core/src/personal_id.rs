@@ -66,7 +66,7 @@ pub fn is_personal_id(s: &str) -> bool {
     if s.len() < 10 {
         return false;
     }
-    let b = s.trim().as_bytes();
+    let b = crate::text::trim(s).as_bytes();
     // The digits, without the separator; at most 12.
     let mut digits = [0u8; 12];
     let n = match b.len() {

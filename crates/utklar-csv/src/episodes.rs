@@ -74,10 +74,10 @@ pub(crate) fn raw_of<'r>(
     // slice of valid text cut at character boundaries is valid text, so this accepts exactly
     // what checking field by field accepts). Otherwise field by field, for the message.
     if let Ok(text) = std::str::from_utf8(record.as_slice()) {
-        let ends = record.ends();
+        let (ends, gap) = (record.ends(), record.gap());
         let cut = columns.iter().try_for_each(|&(i, f)| {
             if let Some(&end) = ends.get(i) {
-                let start = if i == 0 { 0 } else { ends[i - 1] };
+                let start = if i == 0 { 0 } else { ends[i - 1] + gap };
                 raw.set(f, text.get(start..end).ok_or(())?);
             }
             Ok::<(), ()>(())
@@ -380,6 +380,11 @@ impl Batch {
                 problems_end: self.problems.len(),
             });
         }
+    }
+
+    /// Record `i` of the batch.
+    pub(crate) fn record(&self, i: usize) -> &Record {
+        &self.records[i]
     }
 
     /// Checks the records the reading thread left unchecked, so that `rows` holds them all.

@@ -86,7 +86,7 @@ pub use episodes::{
 };
 pub use error::Error;
 pub use open::{open_beds, open_population, sniff, EpisodeInput, FileKind, Places, SNIFF_BYTES};
-pub use pipeline::{measure, measure_input, Measured, Threads};
+pub use pipeline::{measure, measure_input, read_rows, Measured, RowRead, Threads};
 pub use reader::{CsvReader, Record, MAX_RECORD_BYTES};
 pub use reference::{
     beds_of, population_of, read_beds, read_beds_from, read_population, read_population_from,

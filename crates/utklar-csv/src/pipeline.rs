@@ -6,11 +6,12 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use utklar_core::validate::{EpisodeReader, Field};
+use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field};
 use utklar_core::{IndicatorOptions, MeasureSet, Problem};
 
 use crate::episodes::{Batch, EpisodeFile};
 use crate::open::EpisodeInput;
+use crate::reader::Record;
 use crate::Error;
 
 /// Rows per batch handed from the reading thread to the measuring one.
@@ -143,38 +144,174 @@ where
     Ok(Measured { set, lines })
 }
 
+/// Adds one row to the measures (`add` pushes it), and, when it brought problems, records
+/// its line and hands them to `on_problems`: the per-row step of every way [`measure`] reads.
+fn add_row<E>(
+    m: &mut Measured,
+    row: usize,
+    line: u64,
+    add: impl FnOnce(&mut MeasureSet),
+    on_problems: &mut impl FnMut(&[Problem], u64) -> Result<(), E>,
+) -> Result<(), E> {
+    let before = m.set.report().problems.len();
+    add(&mut m.set);
+    let after = m.set.report().problems.len();
+    if after > before {
+        m.lines.insert(row, line);
+        on_problems(&m.set.report().problems[before..after], line)?;
+    }
+    Ok(())
+}
+
 fn measure_serial<R: Read, E: From<Error>>(
     mut file: EpisodeFile<R>,
     opts: &IndicatorOptions,
     mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Measured, E> {
-    let mut set = MeasureSet::new(opts.period);
-    let mut lines = HashMap::new();
+    let mut m = Measured {
+        set: MeasureSet::new(opts.period),
+        lines: HashMap::new(),
+    };
     let mut rows = 0u64;
     while let Some(item) = file.next_row()? {
-        let before = set.report().problems.len();
-        match item.result {
-            Ok(episode) => set.push(item.row, &episode, opts),
-            Err(problems) => set.push_problems(problems),
-        }
-        let after = set.report().problems.len();
-        if after > before {
-            lines.insert(item.row, item.line);
-            on_problems(&set.report().problems[before..after], item.line)?;
-        }
+        add_row(
+            &mut m,
+            item.row,
+            item.line,
+            |set| match item.result {
+                Ok(episode) => set.push(item.row, &episode, opts),
+                Err(problems) => set.push_problems(problems),
+            },
+            &mut on_problems,
+        )?;
         rows += 1;
         progress(file.csv().bytes_read(), rows);
     }
-    Ok(Measured { set, lines })
+    Ok(m)
 }
 
 fn measure_pipelined<R: Read + Send, E: From<Error>>(
-    mut file: EpisodeFile<R>,
+    file: EpisodeFile<R>,
     opts: &IndicatorOptions,
-    on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
     progress: impl FnMut(u64, u64),
 ) -> Result<Measured, E> {
+    let mut m = Measured {
+        set: MeasureSet::new(opts.period),
+        lines: HashMap::new(),
+    };
+    read_pipelined(
+        file,
+        |r| {
+            let (row, line) = (r.row, r.line);
+            add_row(
+                &mut m,
+                row,
+                line,
+                |set| match r.result {
+                    Ok(facts) => set.push_facts(row, facts, opts),
+                    Err(problems) => set.push_problems(problems),
+                },
+                &mut on_problems,
+            )
+        },
+        progress,
+    )?;
+    Ok(m)
+}
+
+/// One data row as [`read_rows`] hands it on: checked by the input layer's rule set, its id
+/// against every earlier row's.
+pub struct RowRead<'a> {
+    /// 0-based data row.
+    pub row: usize,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// The row's values, or every problem found in it (a repeated id last).
+    pub result: Result<&'a EpisodeFacts, Vec<Problem>>,
+    record: &'a Record,
+    /// The columns of `episode_id` and `patient_id`.
+    id_columns: [Option<usize>; 2],
+}
+
+impl<'a> RowRead<'a> {
+    /// The row's `episode_id` and `patient_id` as the input layer reads them (trimmed;
+    /// `None` when absent or blank).
+    pub fn ids(&self) -> (Option<&'a str>, Option<&'a str>) {
+        let text = |column: Option<usize>| {
+            // The record was read as text before it was checked: its cells are text.
+            let cell = std::str::from_utf8(self.record.get(column?)?).ok()?;
+            let id = cell.trim();
+            (!id.is_empty()).then_some(id)
+        };
+        (text(self.id_columns[0]), text(self.id_columns[1]))
+    }
+}
+
+/// The columns of `episode_id` and `patient_id` ([`RowRead::ids`]).
+fn id_columns(columns: &[(usize, Field)]) -> [Option<usize>; 2] {
+    let of = |field| columns.iter().find(|c| c.1 == field).map(|c| c.0);
+    [of(Field::EpisodeId), of(Field::PatientId)]
+}
+
+/// Reads an episode file, giving each row, in order, to `on_row`, checked as [`measure`]
+/// checks it (on two threads with [`Threads::Two`]: the same rows, problems and order);
+/// `progress` is called with the bytes and rows read so far. At the end of the file,
+/// [`Error::Refused`] when ids looked like personal identity numbers and the file does not
+/// allow them. An error of `on_row`, or of the file, stops the reading.
+///
+/// ```
+/// use utklar_csv::{read_rows, EpisodeFile, Threads};
+///
+/// let text = "episode_id,municipality,care_type,ready_at\ne1,0880,somatic,2025-03-03\ne1,0880,somatic,2025-03-04\n";
+/// let mut seen = Vec::new();
+/// read_rows(EpisodeFile::from_bytes(text.as_bytes())?, Threads::Two, |r| {
+///     seen.push((r.row, r.ids().0.map(str::to_string), r.result.is_ok()));
+///     Ok::<_, utklar_csv::Error>(())
+/// }, |_, _| {})?;
+/// assert_eq!(seen, [(0, Some("e1".into()), true), (1, Some("e1".into()), false)]);
+/// # Ok::<(), utklar_csv::Error>(())
+/// ```
+pub fn read_rows<R, E>(
+    file: EpisodeFile<R>,
+    threads: Threads,
+    on_row: impl FnMut(RowRead<'_>) -> Result<(), E>,
+    progress: impl FnMut(u64, u64),
+) -> Result<(), E>
+where
+    R: Read + Send,
+    E: From<Error>,
+{
+    match threads {
+        Threads::Two => read_pipelined(file, on_row, progress),
+        Threads::One => {
+            let columns = file.columns().to_vec();
+            let mut reader = EpisodeReader::new();
+            reader.allow_personal_ids(file.allows_personal_ids());
+            // The same steps on this thread: each batch read whole, checked, handed on and
+            // recycled.
+            let mut file = file;
+            let (empty, recycled) = mpsc::channel::<Batch>();
+            let mut done = false;
+            let mut next = move || {
+                if done {
+                    return None;
+                }
+                let mut batch = recycled.try_recv().unwrap_or_default();
+                done = file.fill(&mut batch, BATCH_ROWS, BATCH_ROWS);
+                Some(batch)
+            };
+            consume(&mut next, &empty, &columns, reader, on_row, progress)
+        }
+    }
+}
+
+fn read_pipelined<R: Read + Send, E: From<Error>>(
+    mut file: EpisodeFile<R>,
+    on_row: impl FnMut(RowRead<'_>) -> Result<(), E>,
+    progress: impl FnMut(u64, u64),
+) -> Result<(), E> {
     let columns = file.columns().to_vec();
     let allow_personal = file.allows_personal_ids();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
@@ -221,35 +358,25 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
         };
         let mut reader = EpisodeReader::new();
         reader.allow_personal_ids(allow_personal);
-        let result = consume(
-            &mut next,
-            &empty_tx,
-            &columns,
-            reader,
-            opts,
-            on_problems,
-            progress,
-        );
+        let result = consume(&mut next, &empty_tx, &columns, reader, on_row, progress);
         drop(next);
         result
     })
 }
 
-/// The measuring half of [`measure_pipelined`]: takes batches from `next` until it gives
-/// none.
+/// The checking half of [`read_pipelined`]: takes batches from `next` until it gives none,
+/// checks the ids in row order and hands each row on.
 fn consume<E: From<Error>>(
     next: &mut dyn FnMut() -> Option<Batch>,
     empty: &mpsc::Sender<Batch>,
     columns: &[(usize, Field)],
     mut reader: EpisodeReader,
-    opts: &IndicatorOptions,
-    mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
+    mut on_row: impl FnMut(RowRead<'_>) -> Result<(), E>,
     mut progress: impl FnMut(u64, u64),
-) -> Result<Measured, E> {
-    let mut set = MeasureSet::new(opts.period);
-    let mut lines = HashMap::new();
+) -> Result<(), E> {
     let mut rows = 0u64;
     let mut repeated = Vec::new();
+    let ids = id_columns(columns);
     while let Some(mut batch) = next() {
         batch.parse_rest(columns);
         reader.prefetch(batch.rows.iter().filter_map(|r| r.id));
@@ -261,22 +388,21 @@ fn consume<E: From<Error>>(
             if let Some(id) = r.id {
                 reader.check_duplicate(row, id, &mut repeated);
             }
-            let before = set.report().problems.len();
-            match &r.facts {
-                Some(facts) if own.is_empty() && repeated.is_empty() => {
-                    set.push_facts(row, facts, opts);
-                }
+            let result = match &r.facts {
+                Some(facts) if own.is_empty() && repeated.is_empty() => Ok(facts),
                 _ => {
                     let mut problems = own.to_vec();
                     problems.append(&mut repeated);
-                    set.push_problems(problems);
+                    Err(problems)
                 }
-            }
-            let after = set.report().problems.len();
-            if after > before {
-                lines.insert(row, r.line);
-                on_problems(&set.report().problems[before..after], r.line)?;
-            }
+            };
+            on_row(RowRead {
+                row,
+                line: r.line,
+                result,
+                record: batch.record(i),
+                id_columns: ids,
+            })?;
             rows += 1;
             progress(batch.bytes, rows);
         }
@@ -287,5 +413,5 @@ fn consume<E: From<Error>>(
         let _ = empty.send(batch);
     }
     reader.finish().map_err(Error::Refused)?;
-    Ok(Measured { set, lines })
+    Ok(())
 }

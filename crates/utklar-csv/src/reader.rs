@@ -17,6 +17,9 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// Bytes read from the source at a time.
 const BUFFER: usize = 1 << 18;
 
+/// The longest line read without the parser ([`CsvReader::fast_record`]).
+const FAST_LINE: usize = 4096;
+
 /// One record: its cells as bytes and the line where it starts (the header is line 1).
 ///
 /// Reused from record to record by [`CsvReader::read_record`], so reading allocates nothing
@@ -26,6 +29,9 @@ pub struct Record {
     data: Vec<u8>,
     ends: Vec<usize>,
     fields: usize,
+    /// Bytes between one field's end and the next one's start in `data`: 0 (the parser's
+    /// records) or 1 (a delimiter, in lines copied whole).
+    gap: usize,
     line: u64,
 }
 
@@ -60,17 +66,28 @@ impl Record {
         if i >= self.fields {
             return None;
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         Some(start..self.ends[i])
     }
 
-    /// Where each field ends in [`as_slice`](Self::as_slice) (field `i` starts where field
-    /// `i - 1` ends, the first at 0).
+    /// Where each field ends in [`as_slice`](Self::as_slice) (field `i` starts
+    /// [`gap`](Self::gap) bytes after field `i - 1` ends, the first at 0).
     pub fn ends(&self) -> &[usize] {
         &self.ends[..self.fields]
     }
 
-    /// Every field's bytes, one after the other.
+    /// The bytes between two fields in [`as_slice`](Self::as_slice): 0, or 1 when the record
+    /// holds its line as written, the delimiters between the fields (always ASCII, so a valid
+    /// UTF-8 `as_slice` has valid UTF-8 fields).
+    pub fn gap(&self) -> usize {
+        self.gap
+    }
+
+    /// Every field's bytes, one after the other (with [`gap`](Self::gap) bytes between two).
     pub fn as_slice(&self) -> &[u8] {
         let end = if self.fields == 0 {
             0
@@ -327,7 +344,11 @@ impl<R: Read> CsvReader<R> {
         }
         self.after_cr = false;
         let line = self.core.line();
+        if self.fast_record(record, line) {
+            return Ok(true);
+        }
         let (mut out, mut ends) = (0, 0);
+        record.gap = 0;
         loop {
             let (result, nin, nout, nend) = self.core.read_record(
                 &self.buf[self.pos..self.end],
@@ -379,6 +400,83 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
+    /// The common record read without the parser: a whole line in the buffer, ended by `\n`
+    /// (or `\r\n`), with no quote and no other `\r`. Its cells are the bytes between
+    /// delimiters, exactly what the parser makes of such a line. The line end is found with
+    /// `memchr` (SIMD), the delimiters eight bytes at a time ([`byte_mask`]), where the parser
+    /// steps through a table byte by byte; the line is copied once, delimiters and all
+    /// ([`Record::gap`] is then 1). Anything else (a quote, a lone `\r`, a line not yet read to
+    /// its end) is left to the parser: `false`, nothing consumed.
+    #[inline]
+    fn fast_record(&mut self, record: &mut Record, line: u64) -> bool {
+        let rest = &self.buf[self.pos..self.end];
+        let Some(nl) = memchr::memchr(b'\n', rest) else {
+            return false;
+        };
+        let mut text = &rest[..nl];
+        if let [head @ .., b'\r'] = text {
+            text = head;
+        }
+        // Long lines go to the parser (this path keeps room for a cell per byte).
+        if text.len() > FAST_LINE {
+            return false;
+        }
+        // The cells' ends, in the room the record has (grown and scanned again in the rare
+        // line with more cells).
+        let delimiter = self.delimiter;
+        let scan = |ends: &mut [usize]| {
+            let mut fields = 0;
+            let mut special = 0u64;
+            let mut cells = |word: u64, at: usize| {
+                special |= byte_mask(word, b'"') | byte_mask(word, b'\r');
+                let mut delims = byte_mask(word, delimiter);
+                while delims != 0 {
+                    if let Some(end) = ends.get_mut(fields) {
+                        *end = at + (delims.trailing_zeros() / 8) as usize;
+                    }
+                    fields += 1;
+                    delims &= delims - 1;
+                }
+            };
+            let mut chunks = text.chunks_exact(8);
+            let mut at = 0;
+            for chunk in &mut chunks {
+                cells(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])), at);
+                at += 8;
+            }
+            // The last bytes, padded with zeros (no delimiter, quote or line end).
+            let mut last = [0u8; 8];
+            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+            cells(u64::from_le_bytes(last), at);
+            (fields, special)
+        };
+        if record.ends.len() < 16 {
+            record.ends.resize(16, 0);
+        }
+        let (mut fields, special) = scan(&mut record.ends);
+        if special != 0 {
+            return false;
+        }
+        if fields >= record.ends.len() {
+            record.ends.resize((fields + 1).next_power_of_two(), 0);
+            fields = scan(&mut record.ends).0;
+        }
+        record.ends[fields] = text.len();
+        if record.data.len() < text.len() {
+            record
+                .data
+                .resize(text.len().next_power_of_two().max(256), 0);
+        }
+        record.data[..text.len()].copy_from_slice(text);
+        record.fields = fields + 1;
+        record.gap = 1;
+        record.line = line;
+        self.pos += nl + 1;
+        self.bytes += nl as u64 + 1;
+        self.core.set_line(line + 1);
+        true
+    }
+
     fn too_long(&mut self, line: u64) -> Error {
         self.done = true;
         Error::RecordTooLong {
@@ -409,5 +507,34 @@ pub(crate) fn detect_delimiter(header: &[u8]) -> u8 {
         b'\t'
     } else {
         b','
+    }
+}
+
+/// The bytes of `word` equal to `b`: 0x80 in each such byte, 0 elsewhere (exact: no carry
+/// crosses a byte).
+#[inline]
+fn byte_mask(word: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let x = word ^ (ONES * u64::from(b));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_mask;
+
+    #[test]
+    fn byte_masks_are_exact() {
+        let bytes = [0u8, 1, b',', b';', 0x7F, 0x80, 0xAC, 0xFF];
+        for &b in &bytes {
+            for w in [0u64, u64::MAX, 0x2C01_2C00_FF2C_802C, 0x0101_0101_0101_0101] {
+                let word = w ^ u64::from(b).rotate_left(8 * u32::from(b % 8));
+                let want = (0..8).fold(0u64, |m, i| {
+                    m | (u64::from(word.to_le_bytes()[i] == b) << (8 * i + 7))
+                });
+                assert_eq!(byte_mask(word, b), want, "{word:#x} {b:#x}");
+            }
+        }
     }
 }

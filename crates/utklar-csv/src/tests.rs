@@ -393,3 +393,32 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The quote-free lines read without the parser give what the parser gives: any mix of
+    /// delimiters, quotes, CR, LF, blank lines, spaces and multi-byte text, read whole (lines
+    /// found in the buffer: the fast path where it applies) and a byte at a time (every line
+    /// cut between reads: the parser), gives the same records, lines and errors.
+    #[test]
+    fn the_fast_path_reads_as_the_parser(
+        body in proptest::collection::vec(
+            prop_oneof![
+                Just(&b","[..]), Just(&b";"[..]), Just(&b"\t"[..]), Just(&b"\""[..]),
+                Just(&b"\r"[..]), Just(&b"\n"[..]), Just(&b"\r\n"[..]), Just(&b" "[..]),
+                Just(&b"a"[..]), Just(&b"0880"[..]), Just("é".as_bytes()), Just(&b"\n\n"[..]),
+            ],
+            0..300,
+        ),
+        head in 0usize..3,
+    ) {
+        let mut text = [&b"a,b,c\n"[..], b"a;b\r\n", b"a\tb\tc\td\n"][head].to_vec();
+        for piece in body {
+            text.extend_from_slice(piece);
+        }
+        let whole = records(&text).map_err(|e| e.to_string());
+        let trickled = CsvReader::new(Trickle(&text))
+            .and_then(records_of)
+            .map_err(|e| e.to_string());
+        prop_assert_eq!(whole, trickled);
+    }
+}

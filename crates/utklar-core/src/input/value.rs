@@ -449,6 +449,12 @@ pub fn flag(v: Value<'_>) -> Result<Option<bool>, Reason> {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => {
             let t = trim(s);
+            // The spellings most files use, as written, before every spelling in any case.
+            match t {
+                "true" | "1" => return Ok(Some(true)),
+                "false" | "0" => return Ok(Some(false)),
+                _ => {}
+            }
             let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
             if is(&["true", "1", "yes", "ja", "sant", "t", "y", "j"]) {
                 Ok(Some(true))

@@ -79,12 +79,20 @@ impl std::error::Error for TimeError {}
 /// The day number (days since 1970-01-01) of a date.
 #[inline]
 pub fn day_number(date: NaiveDate) -> i32 {
-    (date - EPOCH).num_days() as i32
+    // By chrono's day of the era: the days since 1970-01-01 without computing a duration.
+    date.num_days_from_ce() - CE_TO_EPOCH
 }
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01 (day number 0).
+const CE_TO_EPOCH: i32 = 719_163;
 
 /// The date of a day number.
 pub fn date_of_day(day: i32) -> NaiveDate {
-    EPOCH + Duration::days(i64::from(day))
+    // By chrono's day-of-the-era constructor; a day number past chrono's dates panics, as
+    // adding the duration did.
+    day.checked_add(CE_TO_EPOCH)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or_else(|| EPOCH + Duration::days(i64::from(day)))
 }
 
 /// Whether a day number is within 1990-01-01 … 2100-12-31.
@@ -260,13 +268,84 @@ fn parse_ymd(b: &[u8]) -> Result<NaiveDate, TimeError> {
 /// # Ok::<(), TimeError>(())
 /// ```
 pub fn parse_date(s: &str) -> Result<NaiveDate, TimeError> {
-    parse_ymd(crate::text::trim(s).as_bytes())
+    let b = crate::text::trim(s).as_bytes();
+    match fixed_notice(b) {
+        Some(t) if b.len() == 10 => Ok(t.date),
+        _ => parse_ymd(b),
+    }
+}
+
+/// Whether the eight bytes of `w` are all ASCII digits (exact: a byte's high nibble must be
+/// 3 before and after adding 6, and no carry leaves a byte whose high nibble is 3).
+#[inline]
+fn all_digits(w: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    w & HIGH == THREES && (w + 0x0606_0606_0606_0606) & HIGH == THREES
+}
+
+/// The fixed layouts nearly every file writes — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` and
+/// `YYYY-MM-DDTHH:MM:SS` (`T`, `t` or a space), no offset — read without the general
+/// parser's steps; `None` for anything else, and for any text the general parser would
+/// refuse (an impossible date or time, a year outside 1990–2100), so that the caller falls back
+/// to it and its answer (and its error) decides. Where this gives a value, it is the value
+/// [`parse_notice`] gives.
+#[inline]
+fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
+    let n = b.len();
+    if !(n == 10 || n == 16 || n == 19) {
+        return None;
+    }
+    let d: &[u8; 10] = b.get(..10)?.try_into().ok()?;
+    if d[4] != b'-' || d[7] != b'-' {
+        return None;
+    }
+    // The eight digits of the date, YYYYMMDD.
+    let w = u64::from_le_bytes([d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9]]);
+    if !all_digits(w) {
+        return None;
+    }
+    let v = |i: usize| u32::from(d[i] - b'0');
+    let year = v(0) * 1000 + v(1) * 100 + v(2) * 10 + v(3);
+    // Whole years bound the range (1990-01-01 … 2100-12-31).
+    if !(1990..=2100).contains(&year) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year as i32, v(5) * 10 + v(6), v(8) * 10 + v(9))?;
+    if n == 10 {
+        return Some(NoticeTime::date(date));
+    }
+    // The clock, HH:MM or HH:MM:SS (a missing second read as 00).
+    let c: [u8; 8] = if n == 19 {
+        b.get(11..19)?.try_into().ok()?
+    } else {
+        let c = b.get(11..16)?;
+        [c[0], c[1], c[2], c[3], c[4], b':', b'0', b'0']
+    };
+    if !matches!(b[10], b'T' | b' ' | b't') || c[2] != b':' || c[5] != b':' {
+        return None;
+    }
+    let w = u64::from_le_bytes([c[0], c[1], c[3], c[4], c[6], c[7], b'0', b'0']);
+    if !all_digits(w) {
+        return None;
+    }
+    let v = |i: usize| u32::from(c[i] - b'0');
+    NaiveTime::from_hms_opt(v(0) * 10 + v(1), v(3) * 10 + v(4), v(6) * 10 + v(7))
+        .map(|t| NoticeTime::at(date, t))
 }
 
 /// Parses a date or a local datetime; an offset (`Z`, `+02:00`, `+0200`) is converted to
 /// Swedish local time.
 pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
     let b = crate::text::trim(s).as_bytes();
+    if let Some(t) = fixed_notice(b) {
+        return Ok(t);
+    }
+    parse_notice_general(b)
+}
+
+/// [`parse_notice`] of trimmed text in every form it reads.
+fn parse_notice_general(b: &[u8]) -> Result<NoticeTime, TimeError> {
     if b.len() < 10 {
         return Err(TimeError::Unparseable);
     }
@@ -414,6 +493,15 @@ mod tests {
     }
 
     #[test]
+    fn day_numbers_are_the_durations_since_1970() {
+        for day in (MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7) {
+            let date = EPOCH + Duration::days(i64::from(day));
+            assert_eq!(date_of_day(day), date, "{day}");
+            assert_eq!(day_number(date), (date - EPOCH).num_days() as i32, "{day}");
+        }
+    }
+
+    #[test]
     fn range_constants_match_dates() {
         assert_eq!(day_number(MIN_DATE), MIN_DAY);
         assert_eq!(day_number(MAX_DATE), MAX_DAY);
@@ -449,6 +537,73 @@ mod tests {
         }
         assert_eq!(parse_notice("1989-12-31"), Err(TimeError::OutOfRange));
         assert_eq!(parse_notice("2101-01-01T00:00"), Err(TimeError::OutOfRange));
+    }
+
+    #[test]
+    fn all_digits_is_exact() {
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                let mut bytes = *b"12345678";
+                bytes[pos] = b;
+                assert_eq!(
+                    all_digits(u64::from_le_bytes(bytes)),
+                    b.is_ascii_digit(),
+                    "{b:#x} at {pos}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_fixed_layouts_agree_with_the_general_parser() {
+        let mut texts = vec![
+            "2025-03-14".to_string(),
+            "1990-01-01".into(),
+            "2100-12-31".into(),
+            "1989-12-31".into(),
+            "2101-01-01T00:00".into(),
+            "2024-02-29T23:59:59".into(),
+            "2023-02-29T10:00".into(),
+            "2025-03-14 12:00:00".into(),
+            "2025-03-14t12:00".into(),
+            "2025-03-14T24:00".into(),
+            "2025-03-14T23:60".into(),
+            "2025-03-14T23:59:60".into(),
+            "2025-03-14T1a:00".into(),
+            "2025-03-14X12:00".into(),
+            "2025-03-14T12:00Z".into(),
+            "2025-13-01".into(),
+            "2025-00-10".into(),
+            "2025-01-00".into(),
+            "+025-01-01".into(),
+            "2025-03-14T12:00:0".into(),
+            "2025-03-14T12-00-00".into(),
+            "2025-03-14T12:00+01".into(),
+        ];
+        // Every byte at every position of the common layouts.
+        for base in ["2024-12-31T09:05:07", "2024-12-31T09:05", "2024-12-31"] {
+            for i in 0..base.len() {
+                for c in [
+                    b'0', b'1', b'2', b'5', b'9', b'/', b':', b'-', b' ', b'T', b'Z', b'a',
+                ] {
+                    let mut v = base.as_bytes().to_vec();
+                    v[i] = c;
+                    texts.push(String::from_utf8(v).unwrap());
+                }
+            }
+        }
+        for t in &texts {
+            let b = t.as_bytes();
+            if let Some(fast) = fixed_notice(b) {
+                assert_eq!(Ok(fast), parse_notice_general(b), "{t}");
+            }
+            assert_eq!(parse_notice(t), parse_notice_general(b), "{t}");
+            assert_eq!(parse_date(t), parse_ymd(b), "{t}");
+        }
+        // The common forms take the fixed layout.
+        for t in ["2025-03-14", "2025-03-14T08:05", "2025-03-14 08:05:09"] {
+            assert!(fixed_notice(t.as_bytes()).is_some(), "{t}");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::model::calendar::is_working_day;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::Municipality;
 use crate::model::period::{Period, PeriodKind};
-use crate::model::time::{date_of_day, day_number};
+use crate::model::time::{date_of_day, day_number, NoticeTime};
 
 /// Why an episode was not billed. Serialized in snake case (`within_grace`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -532,12 +532,125 @@ pub(crate) struct Seq {
     pub groups: Vec<usize>,
 }
 
-/// Everything an invoice or a sweep needs, computed once.
+/// Everything an invoice or a sweep needs, computed once: the groups with their statistics.
+/// Each episode's [`Outcome`] is computed again where it is needed
+/// ([`Prepared::outcome`]), not held: an invoice over tens of millions of episodes holds
+/// nothing per episode but the episodes.
 pub(crate) struct Prepared {
-    pub outcomes: Vec<Outcome>,
     pub groups: Vec<Group>,
     pub seqs: Vec<Seq>,
     pub kinds: [PeriodKind; 2],
+    group_index: HashMap<(u16, usize, i32), usize, Fx>,
+}
+
+/// What the payment engine reads of an episode (plain values; the ids are read apart).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts {
+    pub municipality: Municipality,
+    pub care_type: CareType,
+    pub ready_at: NoticeTime,
+    pub discharged_at: Option<NoticeTime>,
+    pub home_ready_at: Option<NoticeTime>,
+    pub admission_notice_sent: bool,
+    pub sip_required: bool,
+    pub sip_called: bool,
+    pub region_blocked: bool,
+}
+
+impl Facts {
+    pub(crate) fn of(e: &Episode) -> Facts {
+        Facts {
+            municipality: e.municipality,
+            care_type: e.care_type,
+            ready_at: e.ready_at,
+            discharged_at: e.discharged_at,
+            home_ready_at: e.home_ready_at,
+            admission_notice_sent: e.admission_notice_sent,
+            sip_required: e.sip_required,
+            sip_called: e.sip_called,
+            region_blocked: e.region_blocked,
+        }
+    }
+
+    /// [`Episode::liability_preconditions_hold`].
+    fn liability_preconditions_hold(&self) -> bool {
+        self.admission_notice_sent
+            && (!self.sip_required || self.sip_called)
+            && !self.region_blocked
+    }
+}
+
+/// Episodes as the payment engine reads them: by position, the facts, the ids and the first
+/// bad-data reason (the input layer's checks: [`bad_data`] for episode values).
+pub(crate) trait Source {
+    /// Episodes.
+    fn len(&self) -> usize;
+    /// Episode `i`'s facts.
+    fn facts(&self, i: usize) -> Facts;
+    /// Episode `i`'s id.
+    fn episode_id(&self, i: usize) -> &str;
+    /// Episode `i`'s patient id.
+    fn patient_id(&self, i: usize) -> Option<&str>;
+    /// Episode `i`'s first bad-data reason, `None` for a clean episode.
+    fn bad(&self, i: usize) -> Option<NotBilledReason>;
+}
+
+/// Episode values with their bad-data reasons.
+pub(crate) struct Plain<'a> {
+    episodes: &'a [Episode],
+    bad: Vec<Option<NotBilledReason>>,
+}
+
+impl<'a> Plain<'a> {
+    pub(crate) fn new(episodes: &'a [Episode]) -> Self {
+        Plain {
+            episodes,
+            bad: bad_data(episodes),
+        }
+    }
+}
+
+impl Source for Plain<'_> {
+    fn len(&self) -> usize {
+        self.episodes.len()
+    }
+    fn facts(&self, i: usize) -> Facts {
+        Facts::of(&self.episodes[i])
+    }
+    fn episode_id(&self, i: usize) -> &str {
+        &self.episodes[i].episode_id
+    }
+    fn patient_id(&self, i: usize) -> Option<&str> {
+        self.episodes[i].patient_id.as_deref()
+    }
+    fn bad(&self, i: usize) -> Option<NotBilledReason> {
+        self.bad[i]
+    }
+}
+
+/// Some episodes of a source, clean ones (bad data and open episodes already decided), by
+/// their positions in it.
+pub(crate) struct Subset<'a, S: ?Sized> {
+    pub src: &'a S,
+    pub index: &'a [usize],
+}
+
+impl<S: Source + ?Sized> Source for Subset<'_, S> {
+    fn len(&self) -> usize {
+        self.index.len()
+    }
+    fn facts(&self, i: usize) -> Facts {
+        self.src.facts(self.index[i])
+    }
+    fn episode_id(&self, i: usize) -> &str {
+        self.src.episode_id(self.index[i])
+    }
+    fn patient_id(&self, i: usize) -> Option<&str> {
+        self.src.patient_id(self.index[i])
+    }
+    fn bad(&self, _: usize) -> Option<NotBilledReason> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -648,13 +761,87 @@ fn bad_data(episodes: &[Episode]) -> Vec<Option<NotBilledReason>> {
     out
 }
 
-pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Prepared, Error> {
+/// The group key of a closed episode, and its care index.
+fn group_key(e: &Facts, kinds: [PeriodKind; 2], discharged: NoticeTime) -> (u16, usize, i32) {
+    let care = care_index(e.care_type);
+    let ord = Period::of(kinds[care], discharged.date).ordinal();
+    (e.municipality.code(), care, ord)
+}
+
+/// An episode's day counts under its care rule, once its group is known.
+fn prep_of(e: &Facts, agreement: &Agreement, discharged: NoticeTime, group: usize) -> Prep {
+    prep_and_days(e, agreement, discharged, group).0
+}
+
+/// [`prep_of`] and the days counted for the mean (the discharge day never included).
+fn prep_and_days(
+    e: &Facts,
+    agreement: &Agreement,
+    discharged: NoticeTime,
+    group: usize,
+) -> (Prep, i64) {
+    let rule = agreement.rule(e.care_type);
+    let notice = match rule.start {
+        Start::Ready => e.ready_at,
+        // Home-ready is ready and more: never before the ready notice.
+        Start::HomeReady => e
+            .home_ready_at
+            .filter(|h| !h.is_before(e.ready_at))
+            .unwrap_or(e.ready_at),
+    };
+    let (d, n) = counted_days(rule, notice.date, discharged.date);
+    let s = i64::from(rule.noon_rule && notice.is_after_noon_or(rule.date_only_after_noon));
+    let liable = e.liability_preconditions_hold();
+    let past_ceiling = match (rule.model, rule.ceiling_days) {
+        (Model::Mixed, Some(c)) => (n - i64::from(c)).max(0),
+        _ => 0,
+    };
+    let in_average = liable && rule.model != Model::Individual && past_ceiling == 0;
+    let law_k = first_k_from(rule, notice.date, rule.billable_from(e.care_type), n);
+    let prep = Prep {
+        group,
+        n,
+        s,
+        start: day_number(notice.date),
+        past_ceiling,
+        liable,
+        in_average,
+        law_k,
+    };
+    (prep, d)
+}
+
+impl Prepared {
+    /// Episode `i`'s outcome: bad data, open, or in a group with its day counts (the same
+    /// value [`prepare`] counted in the group's statistics).
+    pub(crate) fn outcome<S: Source + ?Sized>(
+        &self,
+        src: &S,
+        agreement: &Agreement,
+        i: usize,
+    ) -> Outcome {
+        if let Some(reason) = src.bad(i) {
+            return Outcome::Out(reason);
+        }
+        let e = src.facts(i);
+        let Some(discharged) = e.discharged_at else {
+            return Outcome::Out(NotBilledReason::Open);
+        };
+        let key = group_key(&e, self.kinds, discharged);
+        // Every closed clean episode made its group in `prepare`.
+        let group = self.group_index.get(&key).copied().unwrap_or(0);
+        Outcome::In(prep_of(&e, agreement, discharged, group))
+    }
+}
+
+pub(crate) fn prepare<S: Source + ?Sized>(
+    src: &S,
+    agreement: &Agreement,
+) -> Result<Prepared, Error> {
     agreement.validate()?;
     let kinds = [agreement.somatic.period, agreement.psychiatric.period];
-    let bad = bad_data(episodes);
     let mut group_index: HashMap<(u16, usize, i32), usize, Fx> = HashMap::default();
     let mut groups: Vec<Group> = Vec::new();
-    let mut outcomes = Vec::with_capacity(episodes.len());
     let any_persons = CARES.iter().any(|&c| {
         agreement
             .rule(c)
@@ -662,87 +849,61 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
             .as_ref()
             .is_some_and(|a| a.unit == Unit::Persons)
     });
-    // (group, no patient id, the person, ready days ≥ 1).
-    let mut persons: Vec<(usize, bool, &str, bool)> = Vec::new();
-    for (e, &bad) in episodes.iter().zip(&bad) {
-        if let Some(reason) = bad {
-            outcomes.push(Outcome::Out(reason));
+    // (group, the episode, ready days ≥ 1) of each episode in an average, when persons count.
+    let mut persons: Vec<(u32, u32, bool)> = Vec::new();
+    for i in 0..src.len() {
+        if src.bad(i).is_some() {
             continue;
         }
+        let e = src.facts(i);
         let Some(discharged) = e.discharged_at else {
-            outcomes.push(Outcome::Out(NotBilledReason::Open));
             continue;
         };
-        let care = care_index(e.care_type);
-        let rule = agreement.rule(e.care_type);
-        let ord = Period::of(kinds[care], discharged.date).ordinal();
-        let key = (e.municipality.code(), care, ord);
+        let key = group_key(&e, kinds, discharged);
         let group = *group_index.entry(key).or_insert_with(|| {
             groups.push(Group {
                 municipality: Some(e.municipality),
-                care,
-                ord,
+                care: key.1,
+                ord: key.2,
                 ..Group::default()
             });
             groups.len() - 1
         });
-        let notice = match rule.start {
-            Start::Ready => e.ready_at,
-            // Home-ready is ready and more: never before the ready notice.
-            Start::HomeReady => e
-                .home_ready_at
-                .filter(|h| !h.is_before(e.ready_at))
-                .unwrap_or(e.ready_at),
-        };
-        let (d, n) = counted_days(rule, notice.date, discharged.date);
-        let s = i64::from(rule.noon_rule && notice.is_after_noon_or(rule.date_only_after_noon));
-        let liable = e.liability_preconditions_hold();
-        let past_ceiling = match (rule.model, rule.ceiling_days) {
-            (Model::Mixed, Some(c)) => (n - i64::from(c)).max(0),
-            _ => 0,
-        };
-        let in_average = liable && rule.model != Model::Individual && past_ceiling == 0;
-        let law_k = first_k_from(rule, notice.date, rule.billable_from(e.care_type), n);
+        let (p, d) = prep_and_days(&e, agreement, discharged, group);
         let g = &mut groups[group];
         g.episodes += 1;
-        if in_average {
+        if p.in_average {
             g.population += 1;
             g.sum_days += d;
             g.n_incl += 1;
             g.n_excl += i64::from(d >= 1);
             if any_persons {
-                let who = e.patient_id.as_deref().unwrap_or(e.episode_id.as_str());
-                persons.push((group, e.patient_id.is_none(), who, d >= 1));
+                persons.push((group as u32, i as u32, d >= 1));
             }
         }
-        outcomes.push(Outcome::In(Prep {
-            group,
-            n,
-            s,
-            start: day_number(notice.date),
-            past_ceiling,
-            liable,
-            in_average,
-            law_k,
-        }));
     }
     if any_persons {
-        persons.sort_unstable();
+        // The person: the patient id, or the episode's own id (its own person) when it has
+        // none; one person per group counted once.
+        let who = |i: u32| {
+            let i = i as usize;
+            match src.patient_id(i) {
+                Some(p) => (false, p),
+                None => (true, src.episode_id(i)),
+            }
+        };
+        persons.sort_unstable_by(|a, b| (a.0, who(a.1)).cmp(&(b.0, who(b.1))));
         let mut i = 0;
         while i < persons.len() {
-            let (g, anonymous, who, _) = persons[i];
+            let (g, first, _) = persons[i];
             let mut j = i;
             let mut ge1 = false;
-            while j < persons.len()
-                && persons[j].0 == g
-                && persons[j].1 == anonymous
-                && persons[j].2 == who
-            {
-                ge1 |= persons[j].3;
+            while j < persons.len() && persons[j].0 == g && who(persons[j].1) == who(first) {
+                ge1 |= persons[j].2;
                 j += 1;
             }
-            groups[g].persons_incl += 1;
-            groups[g].persons_excl += i64::from(ge1);
+            groups[g as usize].persons_incl += 1;
+            groups[g as usize].persons_excl += i64::from(ge1);
             i = j;
         }
     }
@@ -769,10 +930,10 @@ pub(crate) fn prepare(episodes: &[Episode], agreement: &Agreement) -> Result<Pre
         })
         .collect();
     Ok(Prepared {
-        outcomes,
         groups,
         seqs,
         kinds,
+        group_index,
     })
 }
 
@@ -1036,62 +1197,119 @@ pub fn invoice(
     agreement: &Agreement,
     amounts: &Amounts,
 ) -> Result<Invoice, Error> {
-    if agreement.changes.is_empty() {
-        return invoice_one(episodes, agreement, amounts);
-    }
-    agreement.validate()?;
-    // Bad data and open episodes are decided over all episodes (a repeated id may fall in
-    // another period of validity); the rest go to the rules in force on their discharge date.
-    let bad = bad_data(episodes);
-    let versions = agreement.changes.len() + 1;
-    let mut subsets: Vec<Vec<usize>> = vec![Vec::new(); versions];
+    invoice_plain(&Plain::new(episodes), agreement, amounts)
+}
+
+/// [`invoice`] over episode values whose bad data is decided.
+pub(crate) fn invoice_plain(
+    src: &Plain<'_>,
+    agreement: &Agreement,
+    amounts: &Amounts,
+) -> Result<Invoice, Error> {
     let mut not_billed = Vec::new();
-    for (i, (e, b)) in episodes.iter().zip(&bad).enumerate() {
-        let reason = match (b, e.discharged_at) {
-            (Some(r), _) => *r,
-            (None, None) => NotBilledReason::Open,
-            (None, Some(d)) => {
-                subsets[agreement.version_on(d.date)].push(i);
-                continue;
-            }
-        };
+    let parts = invoice_of(src, agreement, amounts, &mut |index, reason| {
         not_billed.push(NotBilled {
-            index: i,
-            episode_id: e.episode_id.clone(),
+            index,
+            episode_id: src.episode_id(index).to_string(),
             reason,
         });
-    }
-    let mut lines = Vec::new();
-    let mut totals = Vec::new();
-    for (v, subset) in subsets.iter().enumerate() {
-        if subset.is_empty() {
-            continue;
-        }
-        let part: Vec<Episode> = subset.iter().map(|&i| episodes[i].clone()).collect();
-        let inv = invoice_one(&part, &agreement.version(v), amounts)?;
-        lines.extend(inv.lines.into_iter().map(|mut l| {
-            l.index = l.index.map(|i| subset[i]);
-            l
-        }));
-        totals.extend(inv.totals);
-        not_billed.extend(inv.not_billed.into_iter().map(|mut n| {
-            n.index = subset[n.index];
-            n
-        }));
-    }
-    lines.sort_by_key(|l| {
-        (
-            l.municipality.code(),
-            l.care_type,
-            l.period.ordinal(),
-            l.index.unwrap_or(usize::MAX),
-        )
-    });
-    totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
+    })?;
     not_billed.sort_by_key(|n| n.index);
-    // The invoice's total: exact, or an error naming the group where it left the range.
+    Ok(parts.into_invoice(src, not_billed))
+}
+
+/// An invoice line without its episode's id: a billed episode, by its position among the
+/// episodes invoiced, or a municipality-period under `excess_over_threshold` (exported as
+/// `LedgerLine`, the lines of a [`super::LedgerInvoice`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineOf {
+    /// The billed episode's position among the episodes (not counting unreadable rows; see
+    /// [`super::LedgerInvoice::line`] for the input row); `None` for a municipality-period
+    /// line.
+    pub index: Option<usize>,
+    /// The municipality that pays.
+    pub municipality: Municipality,
+    /// The care type.
+    pub care_type: CareType,
+    /// The period of the discharge date (of the municipality-period).
+    pub period: Period,
+    /// Billed care days; fractional only on `average_over_threshold` lines.
+    pub billed_days: f64,
+    /// The amount in öre, rounded once for the line.
+    pub amount_ore: i64,
+    /// The rule that billed the line.
+    pub rule: Rule,
+    /// How many input episodes the line covers (1 for an episode line).
+    pub episodes: u64,
+}
+
+impl LineOf {
+    /// The invoice's order: municipality, care type, period, position.
+    fn key(&self) -> (u16, CareType, i32, usize) {
+        (
+            self.municipality.code(),
+            self.care_type,
+            self.period.ordinal(),
+            self.index.unwrap_or(usize::MAX),
+        )
+    }
+
+    /// The line with its episode's id.
+    pub(crate) fn with_id<S: Source + ?Sized>(&self, src: &S) -> Line {
+        Line {
+            episode_id: self.index.map(|i| src.episode_id(i).to_string()),
+            municipality: self.municipality,
+            care_type: self.care_type,
+            period: self.period,
+            billed_days: self.billed_days,
+            amount_ore: self.amount_ore,
+            rule: self.rule,
+            episodes: self.episodes,
+            index: self.index,
+        }
+    }
+}
+
+/// An invoice but its not-billed episodes (given one by one to the caller) and its lines'
+/// ids: the lines in invoice order, the totals.
+pub(crate) struct Parts {
+    pub agreement: String,
+    pub lines: Vec<LineOf>,
+    pub totals: Vec<Total>,
+    pub episodes_in: u64,
+}
+
+impl Parts {
+    /// Total billed days (the sum of the lines, as [`Invoice::billed_days`]).
+    pub(crate) fn billed_days(&self) -> f64 {
+        self.lines.iter().map(|l| l.billed_days).sum()
+    }
+
+    /// The total amount (exact: [`invoice_of`] checked it).
+    pub(crate) fn amount_ore(&self) -> i64 {
+        let sum: i128 = self.lines.iter().map(|l| i128::from(l.amount_ore)).sum();
+        i64::try_from(sum).unwrap_or(if sum < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    pub(crate) fn into_invoice<S: Source + ?Sized>(
+        self,
+        src: &S,
+        not_billed: Vec<NotBilled>,
+    ) -> Invoice {
+        Invoice {
+            agreement: self.agreement,
+            lines: self.lines.iter().map(|l| l.with_id(src)).collect(),
+            totals: self.totals,
+            not_billed,
+            episodes_in: self.episodes_in,
+        }
+    }
+}
+
+/// The invoice's total: exact, or an error naming the group where it left the range.
+fn check_total(lines: &[LineOf]) -> Result<(), Error> {
     let mut running: i128 = 0;
-    for l in &lines {
+    for l in lines {
         let at = At {
             municipality: l.municipality,
             care: l.care_type,
@@ -1100,22 +1318,72 @@ pub fn invoice(
         running = add_ore(running, i128::from(l.amount_ore), "invoice total", at)?;
         exact_ore(running, "invoice total", at)?;
     }
-    Ok(Invoice {
+    Ok(())
+}
+
+/// [`invoice`] over any source: each episode not billed is given to `not_billed` (position
+/// and reason; in position order without the agreement's changes, in no set order with
+/// them), the rest is returned.
+pub(crate) fn invoice_of<S: Source + ?Sized>(
+    src: &S,
+    agreement: &Agreement,
+    amounts: &Amounts,
+    not_billed: &mut dyn FnMut(usize, NotBilledReason),
+) -> Result<Parts, Error> {
+    if agreement.changes.is_empty() {
+        return invoice_one(src, agreement, amounts, not_billed);
+    }
+    agreement.validate()?;
+    // Bad data and open episodes are decided over all episodes (a repeated id may fall in
+    // another period of validity); the rest go to the rules in force on their discharge date.
+    let versions = agreement.changes.len() + 1;
+    let mut subsets: Vec<Vec<usize>> = vec![Vec::new(); versions];
+    for i in 0..src.len() {
+        let reason = match (src.bad(i), src.facts(i).discharged_at) {
+            (Some(r), _) => r,
+            (None, None) => NotBilledReason::Open,
+            (None, Some(d)) => {
+                subsets[agreement.version_on(d.date)].push(i);
+                continue;
+            }
+        };
+        not_billed(i, reason);
+    }
+    let mut lines = Vec::new();
+    let mut totals = Vec::new();
+    for (v, subset) in subsets.iter().enumerate() {
+        if subset.is_empty() {
+            continue;
+        }
+        let part = Subset { src, index: subset };
+        let inv = invoice_one(&part, &agreement.version(v), amounts, &mut |i, reason| {
+            not_billed(subset[i], reason);
+        })?;
+        lines.extend(inv.lines.into_iter().map(|mut l| {
+            l.index = l.index.map(|i| subset[i]);
+            l
+        }));
+        totals.extend(inv.totals);
+    }
+    lines.sort_by_key(LineOf::key);
+    totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
+    check_total(&lines)?;
+    Ok(Parts {
         agreement: agreement.name.clone(),
         lines,
         totals,
-        not_billed,
-        episodes_in: episodes.len() as u64,
+        episodes_in: src.len() as u64,
     })
 }
 
 /// [`invoice`] under one set of rules (the agreement's changes are not looked at).
-fn invoice_one(
-    episodes: &[Episode],
+fn invoice_one<S: Source + ?Sized>(
+    src: &S,
     agreement: &Agreement,
     amounts: &Amounts,
-) -> Result<Invoice, Error> {
-    let prep = prepare(episodes, agreement)?;
+    push_not: &mut dyn FnMut(usize, NotBilledReason),
+) -> Result<Parts, Error> {
+    let prep = prepare(src, agreement)?;
     let thresholds = [
         agreement.somatic.threshold_milli(),
         agreement.psychiatric.threshold_milli(),
@@ -1123,8 +1391,7 @@ fn invoice_one(
     let mut decisions = vec![Decision::default(); prep.groups.len()];
     decide_groups(&prep, agreement, thresholds, &mut decisions);
 
-    let mut lines: Vec<Line> = Vec::new();
-    let mut not_billed: Vec<NotBilled> = Vec::new();
+    let mut lines: Vec<LineOf> = Vec::new();
     let mut over_threshold_covered = vec![0u64; prep.groups.len()];
     // Under excess_over_threshold: a liable period's own excess (days − threshold × count).
     let excess: Vec<Option<(i128, i128)>> = prep
@@ -1141,22 +1408,15 @@ fn invoice_one(
             (num > 0).then_some((num, den))
         })
         .collect();
-    let mut push_not = |index: usize, reason| {
-        not_billed.push(NotBilled {
-            index,
-            episode_id: episodes[index].episode_id.clone(),
-            reason,
-        });
-    };
-    for (index, outcome) in prep.outcomes.iter().enumerate() {
-        let p = match outcome {
+    for index in 0..src.len() {
+        let p = match prep.outcome(src, agreement, index) {
             Outcome::Out(reason) => {
-                push_not(index, *reason);
+                push_not(index, reason);
                 continue;
             }
             Outcome::In(p) => p,
         };
-        let e = &episodes[index];
+        let e = src.facts(index);
         if !p.liable {
             let reason = if !e.admission_notice_sent {
                 NotBilledReason::MissingAdmissionNotice
@@ -1177,8 +1437,7 @@ fn invoice_one(
             care: e.care_type,
             period,
         };
-        let line = |days: i64, amount: i64, rule: Rule| Line {
-            episode_id: Some(e.episode_id.clone()),
+        let line = |days: i64, amount: i64, rule: Rule| LineOf {
             municipality: e.municipality,
             care_type: e.care_type,
             period,
@@ -1189,7 +1448,7 @@ fn invoice_one(
             index: Some(index),
         };
         // Days past the grace days, none before the rule's law_from: Ok(Err(reason)) when none.
-        let per_episode = |rule_used: Rule| -> Result<Result<Line, NotBilledReason>, Error> {
+        let per_episode = |rule_used: Rule| -> Result<Result<LineOf, NotBilledReason>, Error> {
             let g = i64::from(rule.grace_days.unwrap_or(0)) + p.s;
             if p.n - g <= 0 {
                 return Ok(Err(NotBilledReason::WithinGrace));
@@ -1269,8 +1528,7 @@ fn invoice_one(
         };
         // num ≤ 1000 × a sum of days (an i64) and rate ≤ MAX_ORE: the product fits in 128 bits.
         let amount = exact_ore(div_round(num * i128::from(rate), den), "line", at)?;
-        lines.push(Line {
-            episode_id: None,
+        lines.push(LineOf {
             municipality,
             care_type: care,
             period,
@@ -1281,25 +1539,8 @@ fn invoice_one(
             index: None,
         });
     }
-    lines.sort_by_key(|l| {
-        (
-            l.municipality.code(),
-            l.care_type,
-            l.period.ordinal(),
-            l.index.unwrap_or(usize::MAX),
-        )
-    });
-    // The invoice's total: exact, or an error naming the group where it left the range.
-    let mut running: i128 = 0;
-    for l in &lines {
-        let at = At {
-            municipality: l.municipality,
-            care: l.care_type,
-            period: l.period,
-        };
-        running = add_ore(running, i128::from(l.amount_ore), "invoice total", at)?;
-        exact_ore(running, "invoice total", at)?;
-    }
+    lines.sort_by_key(LineOf::key);
+    check_total(&lines)?;
     // Totals.
     let mut sums: Vec<(f64, i128)> = vec![(0.0, 0); prep.groups.len()];
     let mut group_of: HashMap<(u16, CareType, i32), usize, Fx> =
@@ -1360,12 +1601,11 @@ fn invoice_one(
         }
     }
     totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
-    Ok(Invoice {
+    Ok(Parts {
         agreement: agreement.name.clone(),
         lines,
         totals,
-        not_billed,
-        episodes_in: episodes.len() as u64,
+        episodes_in: src.len() as u64,
     })
 }
 

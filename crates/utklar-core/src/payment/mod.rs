@@ -126,6 +126,7 @@ mod agreement;
 mod amounts;
 mod counties;
 mod engine;
+mod ledger;
 mod whatif;
 
 pub use agreement::{
@@ -135,8 +136,11 @@ pub use agreement::{
 };
 pub use amounts::{amount_source, Amounts, NATIONAL_AMOUNTS};
 pub use counties::{counties, CountyAgreement, NO_SOURCE};
-pub use engine::{invoice, Invoice, Line, NotBilled, NotBilledReason, Rule, Total};
-pub use whatif::{compare, sweep, Comparison, ComparisonRow, Sweep, SweepRow};
+pub use engine::{
+    invoice, Invoice, Line, LineOf as LedgerLine, NotBilled, NotBilledReason, Rule, Total,
+};
+pub use ledger::{Ledger, LedgerInvoice};
+pub use whatif::{compare, comparison_rows, sweep, Comparison, ComparisonRow, Sweep, SweepRow};
 
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::agreement::{Agreement, Basis, DayCount, Model, RateKind};
 use super::amounts::{add_ore, div_round, exact_ore, Amounts, At};
 use super::engine::{
-    decide_groups, excess_fraction, invoice, period_rate, prepare, price_days, Decision, Invoice,
-    Outcome, CARES,
+    decide_groups, excess_fraction, invoice_of, invoice_plain, period_rate, prepare, price_days,
+    Decision, Invoice, Outcome, Plain, Source, Total, CARES,
 };
 use crate::error::Error;
 use crate::model::episode::{CareType, Episode};
@@ -77,20 +77,55 @@ pub fn compare<N: AsRef<str>>(
     agreements: &[(N, Agreement)],
     amounts: &Amounts,
 ) -> Result<Comparison, Error> {
+    let src = Plain::new(episodes);
     let invoices = agreements
         .iter()
-        .map(|(_, a)| invoice(episodes, a, amounts))
+        .map(|(_, a)| invoice_plain(&src, a, amounts))
         .collect::<Result<Vec<_>, _>>()?;
+    let agreements_only: Vec<&Agreement> = agreements.iter().map(|(_, a)| a).collect();
+    let totals: Vec<&[Total]> = invoices.iter().map(|i| i.totals.as_slice()).collect();
+    Ok(Comparison {
+        names: agreements
+            .iter()
+            .map(|(s, _)| s.as_ref().to_string())
+            .collect(),
+        rows: comparison_rows(&agreements_only, &totals)?,
+        invoices,
+    })
+}
+
+/// The rows of a comparison ([`compare`]): each agreement's totals (in the order of
+/// `agreements`) added up per municipality, care type and the coarsest period of the
+/// agreements. For a caller that computes the invoices itself (on several threads, say):
+/// `compare` is this over each agreement's [`invoice`](super::invoice).
+///
+/// ```
+/// use utklar_core::payment::{comparison_rows, invoice, Agreement, Amounts};
+/// use utklar_core::synth::{generate, SynthOptions};
+///
+/// let eps = generate(&SynthOptions { episodes: 500, year: 2024, ..Default::default() });
+/// let amounts = Amounts::national().with(2023, 1_050_000)?;
+/// let (law, vgr) = (Agreement::preset("statutory")?, Agreement::preset("vgr")?);
+/// let invoices = [invoice(&eps, &law, &amounts)?, invoice(&eps, &vgr, &amounts)?];
+/// let rows = comparison_rows(&[&law, &vgr], &[&invoices[0].totals, &invoices[1].totals])?;
+/// let c = utklar_core::payment::compare(&eps, &[("law", law), ("vgr", vgr)], &amounts)?;
+/// assert_eq!(rows, c.rows);
+/// # Ok::<(), utklar_core::Error>(())
+/// ```
+pub fn comparison_rows(
+    agreements: &[&Agreement],
+    totals: &[&[Total]],
+) -> Result<Vec<ComparisonRow>, Error> {
     let mut kinds = [PeriodKind::Month; 2];
     for (ci, care) in CARES.iter().enumerate() {
-        for (_, a) in agreements {
+        for a in agreements {
             kinds[ci] = kinds[ci].max(a.rule(*care).period);
         }
     }
     let n = agreements.len();
     let mut table: BTreeMap<(u16, CareType, Period), ComparisonRow> = BTreeMap::new();
-    for (i, inv) in invoices.iter().enumerate() {
-        for t in &inv.totals {
+    for (i, inv) in totals.iter().enumerate() {
+        for t in *inv {
             let kind = kinds[usize::from(t.care_type == CareType::Psychiatric)];
             let period = Period::of(kind, t.period.first_day());
             let row = table
@@ -116,14 +151,7 @@ pub fn compare<N: AsRef<str>>(
             )?;
         }
     }
-    Ok(Comparison {
-        names: agreements
-            .iter()
-            .map(|(s, _)| s.as_ref().to_string())
-            .collect(),
-        rows: table.into_values().collect(),
-        invoices,
-    })
+    Ok(table.into_values().collect())
 }
 
 /// The result of a parameter sweep: one row per (threshold, grace days) variant.
@@ -254,6 +282,23 @@ pub fn sweep(
     thresholds: &[f64],
     grace_days: &[u32],
 ) -> Result<Sweep, Error> {
+    sweep_of(
+        &Plain::new(episodes),
+        agreement,
+        amounts,
+        thresholds,
+        grace_days,
+    )
+}
+
+/// [`sweep`] over any source of episodes.
+pub(crate) fn sweep_of<S: Source + ?Sized>(
+    src: &S,
+    agreement: &Agreement,
+    amounts: &Amounts,
+    thresholds: &[f64],
+    grace_days: &[u32],
+) -> Result<Sweep, Error> {
     let ts: Vec<Option<f64>> = if thresholds.is_empty() {
         vec![None]
     } else {
@@ -279,13 +324,13 @@ pub fn sweep(
             ),
         });
     }
-    let prep = prepare(episodes, agreement)?;
+    let prep = prepare(src, agreement)?;
     // The histograms assume every counted day is billable: an episode whose count starts
     // before the rule's law_from goes through the invoice itself.
     let fast = CARES.iter().all(|&c| {
         let r = agreement.rule(c);
         r.day_count == DayCount::Calendar && r.rate.kind != RateKind::Tiers
-    }) && prep.outcomes.iter().all(|o| match o {
+    }) && (0..src.len()).all(|i| match prep.outcome(src, agreement, i) {
         Outcome::In(p) => p.law_k <= 1,
         Outcome::Out(_) => true,
     }) && prep.groups.iter().all(|g| {
@@ -305,7 +350,7 @@ pub fn sweep(
     if !fast {
         let mut rows = Vec::with_capacity(variants.len());
         for (t, g, a) in &variants {
-            let inv = invoice(episodes, a, amounts)?;
+            let inv = invoice_of(src, a, amounts, &mut |_, _| {})?;
             let mut by = vec![0i64; municipalities.len()];
             for tot in &inv.totals {
                 // A part of the invoice's total, which is in range; checked all the same.
@@ -346,8 +391,10 @@ pub fn sweep(
     let mut values: Vec<Vec<i64>> = vec![Vec::new(); ng];
     let mut before_values: Vec<BTreeMap<i32, Vec<i64>>> = vec![BTreeMap::new(); ng];
     let mut hists: Vec<GroupHist> = vec![GroupHist::default(); ng];
-    for outcome in &prep.outcomes {
-        let Outcome::In(p) = outcome else { continue };
+    for i in 0..src.len() {
+        let Outcome::In(p) = prep.outcome(src, agreement, i) else {
+            continue;
+        };
         if !p.liable {
             continue;
         }
