@@ -470,9 +470,6 @@ impl Tally {
                 why.join(", ")
             )));
         }
-        if quiet {
-            return Ok((set, label));
-        }
         eprintln!(
             "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
             thousands(bad.excluded()),
@@ -483,20 +480,8 @@ impl Tally {
     }
 }
 
-/// Reads every row of a file, giving each (in row order) to `push`; returns the label.
-fn read_rows(
-    path: &Path,
-    sheet: Option<&str>,
-    strict: bool,
-    allow_personal_ids: bool,
-    push: impl FnMut(usize, Result<Episode, Unreadable>),
-) -> Result<String, Failure> {
-    let source = EpisodeSource::open(path, sheet, allow_personal_ids)?;
-    let places = source.file.places();
-    read_source(source, Tally::new(strict, places), push)
-}
-
-/// [`read_rows`] of an opened source.
+/// Reads every row of an opened source, giving each (in row order) to `push`; returns the
+/// label.
 fn read_source(
     mut source: EpisodeSource,
     mut tally: Tally,
