@@ -6,7 +6,7 @@ whole process, deletes the file, and prints a Markdown table (the README's scali
 wall time, CPU time (user + system), peak memory (maximum resident set), and time per row
 relative to the first size. `report` is measured when the binary has that command.
 
-    python benches/scaling.py [--sizes 1000000,5000000,20000000] [--utklar PATH]
+    python benches/scaling.py [--sizes 1000000,5000000,20000000] [--commands report,...] [--utklar PATH]
 
 On a machine shared with other work the wall time depends on the load (printed with the
 table); the CPU time per row is the steadier figure for "linear in rows".
@@ -28,7 +28,8 @@ COMMANDS = {
     "indicators": ["indicators", "--format", "csv"],
     "validate": ["validate"],
     "invoice": ["invoice", "--agreement", "kalmar", "--amount", "2025=10900", "--format", "csv"],
-    "report": ["report"],
+    # Kalmar län's monthly report (the latest month of the data), its invoice included.
+    "report": ["report", "--county", "08", "--amount", "2025=10900"],
 }
 
 
@@ -50,11 +51,13 @@ def run(cmd: list[str]) -> tuple[float, float, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000000,5000000,20000000")
+    ap.add_argument("--commands", default=",".join(COMMANDS), help="a comma-separated subset of " + ", ".join(COMMANDS))
     ap.add_argument("--utklar", type=Path, default=Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "utklar")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     has_report = subprocess.run([str(a.utklar), "report", "--help"], capture_output=True).returncode == 0
-    commands = {k: v for k, v in COMMANDS.items() if k != "report" or has_report}
+    wanted = a.commands.split(",")
+    commands = {k: v for k, v in COMMANDS.items() if k in wanted and (k != "report" or has_report)}
     results: dict[tuple[str, int], tuple[float, float, int]] = {}
     loads = []
     for n in sizes:
@@ -77,6 +80,8 @@ def main() -> int:
     print(header)
     print("|" + "---|" * (len(sizes) + 2))
     for name in COMMANDS:
+        if name not in wanted:
+            continue
         if name not in commands:
             print(f"| `{name}` | " + " | ".join("(not on this branch)" for _ in sizes) + " | |")
             continue
