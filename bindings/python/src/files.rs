@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use utklar_core::input::{EpisodeSet, Unreadable};
-use utklar_core::{time, Episode, Error, NoticeTime};
+use utklar_core::{Episode, Error, NoticeTime};
 
 use crate::output::{ArrowTable, TableBuilder};
 use crate::{errors, micros, report_dict, set_report};
@@ -57,38 +57,6 @@ fn notice_column(
     }
 }
 
-fn episode_columns(eps: &[Episode]) -> ArrowTable {
-    let mut t = TableBuilder::default();
-    t.text(
-        "episode_id",
-        eps.iter().map(|e| Some(e.episode_id.as_str())),
-    );
-    t.text("patient_id", eps.iter().map(|e| e.patient_id.as_deref()));
-    t.text(
-        "municipality",
-        eps.iter().map(|e| Some(e.municipality.to_string())),
-    );
-    t.text("care_type", eps.iter().map(|e| Some(e.care_type.as_str())));
-    notice_column(&mut t, "admitted_at", eps, |e| e.admitted_at);
-    notice_column(&mut t, "ready_at", eps, |e| Some(e.ready_at));
-    notice_column(&mut t, "discharged_at", eps, |e| e.discharged_at);
-    notice_column(&mut t, "home_ready_at", eps, |e| e.home_ready_at);
-    t.date(
-        "planned_discharge_date",
-        eps.iter()
-            .map(|e| e.planned_discharge_date.map(time::day_number)),
-    );
-    t.int("age", eps.iter().map(|e| e.age.map(i64::from)));
-    t.boolean(
-        "admission_notice_sent",
-        eps.iter().map(|e| Some(e.admission_notice_sent)),
-    );
-    t.boolean("sip_required", eps.iter().map(|e| Some(e.sip_required)));
-    t.boolean("sip_called", eps.iter().map(|e| Some(e.sip_called)));
-    t.boolean("region_blocked", eps.iter().map(|e| Some(e.region_blocked)));
-    t.finish()
-}
-
 /// An episode file as a table (see `utklar.read_episodes`).
 #[pyfunction]
 #[pyo3(signature = (path, *, sheet=None, strict=false, allow_personal_ids=false))]
@@ -116,7 +84,7 @@ fn read_episodes(
             .collect();
         return Err(errors::to_py_in(py, Error::Invalid(problems), Some(&label)));
     }
-    let table = py.detach(|| episode_columns(set.episodes()));
+    let table = py.detach(|| crate::episode_table_with(set.episodes(), notice_column));
     Ok((table, report_dict(py, &set_report(&set))?))
 }
 

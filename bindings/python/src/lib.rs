@@ -467,8 +467,27 @@ fn micros(t: Option<utklar_core::NoticeTime>) -> Option<i64> {
     })
 }
 
-/// Episodes as a table with the episode columns (docs/episodes.md).
+/// Writes one date-time column of an episode table: the episodes' values of `f` as `name`.
+pub(crate) type TimeColumn =
+    fn(&mut TableBuilder, &str, &[Episode], fn(&Episode) -> Option<utklar_core::NoticeTime>);
+
+/// A date-time column as naive timestamps (Swedish local time, microseconds).
+fn timestamp_column(
+    t: &mut TableBuilder,
+    name: &str,
+    eps: &[Episode],
+    f: fn(&Episode) -> Option<utklar_core::NoticeTime>,
+) {
+    t.timestamp(name, eps.iter().map(|e| micros(f(e))));
+}
+
+/// Episodes as a table with the episode columns (docs/episodes.md), date-times as timestamps.
 fn episode_table(eps: &[Episode]) -> ArrowTable {
+    episode_table_with(eps, timestamp_column)
+}
+
+/// Episodes as a table with the episode columns, each date-time column written by `time`.
+pub(crate) fn episode_table_with(eps: &[Episode], time: TimeColumn) -> ArrowTable {
     let mut t = TableBuilder::default();
     t.text(
         "episode_id",
@@ -480,14 +499,14 @@ fn episode_table(eps: &[Episode]) -> ArrowTable {
         eps.iter().map(|e| Some(e.municipality.to_string())),
     );
     t.text("care_type", eps.iter().map(|e| Some(e.care_type.as_str())));
-    t.timestamp("admitted_at", eps.iter().map(|e| micros(e.admitted_at)));
-    t.timestamp("ready_at", eps.iter().map(|e| micros(Some(e.ready_at))));
-    t.timestamp("discharged_at", eps.iter().map(|e| micros(e.discharged_at)));
-    t.timestamp("home_ready_at", eps.iter().map(|e| micros(e.home_ready_at)));
+    time(&mut t, "admitted_at", eps, |e| e.admitted_at);
+    time(&mut t, "ready_at", eps, |e| Some(e.ready_at));
+    time(&mut t, "discharged_at", eps, |e| e.discharged_at);
+    time(&mut t, "home_ready_at", eps, |e| e.home_ready_at);
     t.date(
         "planned_discharge_date",
         eps.iter()
-            .map(|e| e.planned_discharge_date.map(time::day_number)),
+            .map(|e| e.planned_discharge_date.map(utklar_core::time::day_number)),
     );
     t.int("age", eps.iter().map(|e| e.age.map(i64::from)));
     t.boolean(
