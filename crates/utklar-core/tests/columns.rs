@@ -336,3 +336,51 @@ fn a_domain_the_rule_accepts_settles_a_flag_column() {
     assert!(!batch.read_domain(Field::Age, &bools));
     assert!(!batch.read_domain(Field::SipCalled, &[Value::Int(2)]));
 }
+
+/// Many rows and many repeats: ids that repeat within a slice and across slices, of readable
+/// and unreadable rows, many ids sharing the duplicate check's hash groups — the same
+/// duplicates, rows and counts as the row reader, whatever the slice lengths.
+#[test]
+fn many_repeats_within_and_across_slices() {
+    let mut x = 0x2545_F491_4F6C_DD1D_u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let ids: Vec<&'static str> = (0..30_000)
+        .map(|_| &*Box::leak(format!("e{}", next() % 12_000).into_boxed_str()))
+        .collect();
+    let rows: Vec<[Value<'static>; 14]> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let mut r = [Value::Absent; 14];
+            r[Field::EpisodeId as usize] = match i % 97 {
+                0 => Value::Absent,
+                1 => Value::Text("19121212-1212"),
+                _ => Value::Text(id),
+            };
+            if i % 89 == 0 {
+                r[Field::PatientId as usize] = Value::Text("121212+1212");
+            }
+            // One row in 13 is unreadable (an unknown municipality): its id still counts.
+            r[Field::Municipality as usize] = Value::Int(if i % 13 == 0 { 999 } else { 880 });
+            r[Field::CareType as usize] = Value::Text("somatic");
+            r[Field::ReadyAt as usize] = Value::Date(DAY);
+            r[Field::DischargedAt as usize] = Value::Date(DAY + (i % 5) as i32);
+            r
+        })
+        .collect();
+    let given = [true; 14];
+    let opts = IndicatorOptions::default();
+    let (want, want_reader) = by_rows(&rows, &given, &opts);
+    let want = want.expect("lenient");
+    assert!(want.report().count(utklar_core::Reason::DuplicateEpisodeId) > 10_000);
+    for slices in [vec![8192], vec![1, 4000, 9000], vec![30_000]] {
+        let (got, got_reader) = by_columns(&rows, &given, &slices, &opts);
+        assert_eq!(got.expect("lenient"), want);
+        assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
+    }
+}
