@@ -480,6 +480,18 @@ impl Tally {
     }
 }
 
+/// Reads every row of the episode file, giving each (in row order) to `push`, with the rows
+/// that cannot be read accounted for as [`read_episodes`] does; returns the label.
+pub fn read_each(
+    input: &EpisodeArgs,
+    strict: bool,
+    push: impl FnMut(usize, Result<Episode, Unreadable>),
+) -> Result<String, Failure> {
+    let source = input.open()?;
+    let places = source.file.places();
+    read_source(source, Tally::new(strict, places), push)
+}
+
 /// Reads every row of an opened source, giving each (in row order) to `push`; returns the
 /// label.
 fn read_source(

@@ -5,12 +5,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use utklar_core::{County, Period, PeriodKind};
-use utklar_report::{default_agreement, render_html, Lang, Report, ReportError, ReportOptions};
+use utklar_report::{
+    default_agreement, render_html, Lang, ReportError, ReportInput, ReportOptions,
+};
 
 use crate::fail::{self, Failure};
 use crate::indicators::load_population;
 use crate::input::EpisodeArgs;
-use crate::payment::{load_agreement, load_amounts, read_episodes};
+use crate::payment::{load_agreement, load_amounts, read_each};
 
 /// Options of `utklar report`.
 #[derive(Debug, clap::Args)]
@@ -112,11 +114,19 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     opts.suppress_below = a.suppress_below;
     opts.month = month;
     opts.lang = lang;
-    let (set, label) = read_episodes(&a.input, a.strict)?;
-    if set.none_usable() {
-        return Err(fail::none_usable(&label, set.rows_in()));
+    // One pass over the file: the measures of every row, and only the county's episodes kept
+    // (for its invoice), so that a national file costs one county's memory.
+    let mut input = ReportInput::new(&opts);
+    let (mut rows_in, mut episodes) = (0u64, 0u64);
+    let label = read_each(&a.input, a.strict, |row, read| {
+        rows_in += 1;
+        episodes += u64::from(read.is_ok());
+        input.push(row, read);
+    })?;
+    if episodes == 0 && rows_in > 0 {
+        return Err(fail::none_usable(&label, rows_in));
     }
-    let report = Report::build(&set, &opts).map_err(|e| match e {
+    let report = input.finish(&opts).map_err(|e| match e {
         ReportError::MonthOutsideData { .. } => Failure::usage(format!("--month: {e}")),
         ReportError::NoData => Failure::usage(format!("{label}: {e}")),
         ReportError::Core(e) => fail::arg("--episodes", &e),

@@ -40,7 +40,7 @@ pub use chart::{AXIS_COLOUR, COUNTY_COLOUR, INDICATOR_COLOUR, MUNICIPALITY_COLOU
 pub use lang::Lang;
 pub use model::{
     default_agreement, AgreementInfo, CareSection, DataAccount, IndicatorLine, InvoiceCare,
-    InvoicePart, InvoiceRow, Liability, NationComparison, Report, ReportError, ReportOptions,
-    Series, MONTHS,
+    InvoicePart, InvoiceRow, Liability, NationComparison, Report, ReportError, ReportInput,
+    ReportOptions, Series, MONTHS,
 };
 pub use render::{embed, render_html};

@@ -377,6 +377,26 @@ impl Report {
         measures: &MeasureSet,
         opts: &ReportOptions,
     ) -> Result<Report, ReportError> {
+        let county = opts.county;
+        let county_episodes: Vec<Episode> = set
+            .episodes()
+            .iter()
+            .filter(|e| e.municipality.county() == county)
+            .cloned()
+            .collect();
+        Self::of_measures(measures, &county_episodes, set.unreadable().len(), opts)
+    }
+
+    /// The report from the monthly measures of every row (`MeasureSet`), the county's own
+    /// episodes (for its invoice) and the number of rows that could not be read: what
+    /// [`ReportInput`] gathers while a file is read, without holding the other counties'
+    /// episodes.
+    pub fn of_measures(
+        measures: &MeasureSet,
+        county_episodes: &[Episode],
+        unreadable: usize,
+        opts: &ReportOptions,
+    ) -> Result<Report, ReportError> {
         let exclusions = measures.report();
         let mut periods = measures
             .iter()
@@ -478,14 +498,8 @@ impl Report {
         // type and period, so the other counties' episodes change none of its figures (the
         // tests compare it with the invoice of the whole file), and a national file costs
         // the county's share of the work.
-        let county_episodes: Vec<Episode> = set
-            .episodes()
-            .iter()
-            .filter(|e| e.municipality.county() == county)
-            .cloned()
-            .collect();
-        let invoice = match payment::invoice(&county_episodes, &opts.agreement, &opts.amounts) {
-            Ok(inv) => invoice_part(&county_episodes, set.unreadable().len(), &inv, opts, month),
+        let invoice = match payment::invoice(county_episodes, &opts.agreement, &opts.amounts) {
+            Ok(inv) => invoice_part(county_episodes, unreadable, &inv, opts, month),
             Err(Error::MissingAmount { year }) => InvoicePart::MissingAmount { year },
             Err(e) => return Err(e.into()),
         };
@@ -623,5 +637,76 @@ fn invoice_part(
         care,
         open,
         unreadable: unreadable as u64,
+    }
+}
+
+/// The rows of a file as a report needs them, gathered one at a time in row order: the monthly
+/// measures of every row (as [`EpisodeSet::measure`] gives them) and the county's own episodes,
+/// so that a national file costs memory for one county's episodes only.
+///
+/// ```
+/// use utklar_core::{synth, County, Period};
+/// use utklar_core::input::EpisodeSet;
+/// use utklar_report::{Report, ReportInput, ReportOptions};
+///
+/// let episodes = synth::generate(&synth::SynthOptions::kalmar_year(2024));
+/// let mut opts = ReportOptions::new(County::new(8)?);
+/// opts.month = Some(Period::month(2024, 6)?);
+/// opts.amounts = opts.amounts.with(2023, 1_160_000)?;
+/// let mut input = ReportInput::new(&opts);
+/// let mut set = EpisodeSet::new();
+/// for (i, e) in episodes.into_iter().enumerate() {
+///     input.push(i, Ok(e.clone()));
+///     set.push_episode(i, e);
+/// }
+/// // The same report as from the whole data set.
+/// assert_eq!(input.finish(&opts)?, Report::build(&set, &opts)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct ReportInput {
+    iopts: IndicatorOptions,
+    measures: MeasureSet,
+    county: County,
+    county_episodes: Vec<Episode>,
+    unreadable: usize,
+}
+
+impl ReportInput {
+    /// An empty input for the report `opts` describes.
+    pub fn new(opts: &ReportOptions) -> Self {
+        ReportInput {
+            iopts: opts.indicator_options.clone().period(PeriodKind::Month),
+            measures: MeasureSet::new(PeriodKind::Month),
+            county: opts.county,
+            county_episodes: Vec::new(),
+            unreadable: 0,
+        }
+    }
+
+    /// Input row `row` (rows in increasing order): an episode, or a row that could not be read.
+    pub fn push(&mut self, row: usize, read: Result<Episode, utklar_core::input::Unreadable>) {
+        match read {
+            Ok(e) => {
+                self.measures.push(row, &e, &self.iopts);
+                if e.municipality.county() == self.county {
+                    self.county_episodes.push(e);
+                }
+            }
+            Err(u) => {
+                self.unreadable += 1;
+                self.measures.push_problems(u.problems);
+            }
+        }
+    }
+
+    /// The report of the rows pushed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Report::build`].
+    pub fn finish(self, opts: &ReportOptions) -> Result<Report, ReportError> {
+        let measures = self.measures.finish(&self.iopts)?;
+        Report::of_measures(&measures, &self.county_episodes, self.unreadable, opts)
     }
 }
