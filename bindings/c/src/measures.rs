@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use utklar_core::extras::{self, PersonCount, Readmissions, Waiting};
-use utklar_core::{CareType, Error, Group, GroupBy, IndicatorOptions, Mode, Period};
+use utklar_core::{CareType, Group, GroupBy, IndicatorOptions, Mode, Period};
 
 use crate::episodes::utklar_episodes;
 use crate::error::{boundary, boundary_or, utklar_result, CError};
@@ -20,16 +20,7 @@ use crate::types::{
 /// identity numbers (unless allowed), and under `UTKLAR_MODE_STRICT` any row that could not
 /// be read (`UTKLAR_RESULT_INVALID_ROWS`, as `utklar_episodes_invoice`).
 fn checked(set: &utklar_episodes, mode: Mode) -> Result<&[utklar_core::Episode], CError> {
-    set.set.check_personal_ids()?;
-    let unread = set.set.unreadable();
-    if mode == Mode::Strict && !unread.is_empty() {
-        let problems = unread
-            .iter()
-            .flat_map(|u| u.problems.iter().cloned())
-            .collect();
-        return Err(CError::Core(Error::Invalid(problems)));
-    }
-    Ok(set.set.episodes())
+    Ok(set.set.checked_episodes(mode == Mode::Strict)?)
 }
 
 fn read_options(
@@ -198,7 +189,8 @@ growable!(
 /// patient 0 to `window_days` days after the discharge date, per group (`options->group_by`),
 /// care type and period of discharge (`options->period`), into a new `*out`. The options'
 /// negative-days policy and minimum age decide which episodes count, as for the indicators;
-/// under `UTKLAR_MODE_STRICT` a row that could not be read fails the call.
+/// under `UTKLAR_MODE_STRICT` a row that could not be read fails the call. A window outside
+/// 0 to 3 650 days is `UTKLAR_RESULT_INVALID_ARGUMENT` (the message names `window`).
 #[no_mangle]
 pub extern "C" fn utklar_episodes_readmissions(
     episodes: *const utklar_episodes,

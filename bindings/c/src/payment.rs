@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use utklar_core::payment::{self, Agreement, Amounts, Invoice, NotBilledReason, Rule};
-use utklar_core::{Error, Mode};
+use utklar_core::Mode;
 
 use crate::episodes::utklar_episodes;
 use crate::error::{boundary, boundary_or, utklar_result, CError};
@@ -320,14 +320,9 @@ pub extern "C" fn utklar_episodes_invoice(
         } else {
             &arg_ref(amounts, "amounts")?.inner
         };
+        // Strict mode fails on any row that could not be read.
+        set.set.checked_episodes(mode == Mode::Strict)?;
         let unread = set.set.unreadable();
-        if mode == Mode::Strict && !unread.is_empty() {
-            let problems = unread
-                .iter()
-                .flat_map(|u| u.problems.iter().cloned())
-                .collect();
-            return Err(CError::Core(Error::Invalid(problems)));
-        }
         let inner = set.set.invoice(&a.inner, amounts)?;
         out.write(into_raw(utklar_invoice {
             inner,

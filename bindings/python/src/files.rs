@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use utklar_core::input::{EpisodeSet, Unreadable};
-use utklar_core::{Episode, Error, NoticeTime};
+use utklar_core::{Episode, NoticeTime};
 
 use crate::output::{ArrowTable, TableBuilder};
 use crate::{errors, micros, report_dict, set_report};
@@ -76,15 +76,10 @@ fn read_episodes(
             }
             e => errors::invalid_argument(py, "path", format!("{label}: {e}")),
         })?;
-    if strict && !set.unreadable().is_empty() {
-        let problems = set
-            .unreadable()
-            .iter()
-            .flat_map(|u| u.problems.iter().cloned())
-            .collect();
-        return Err(errors::to_py_in(py, Error::Invalid(problems), Some(&label)));
-    }
-    let table = py.detach(|| crate::episode_table_with(set.episodes(), notice_column));
+    let episodes = set
+        .checked_episodes(strict)
+        .map_err(|e| errors::to_py_in(py, e, Some(&label)))?;
+    let table = py.detach(|| crate::episode_table_with(episodes, notice_column));
     Ok((table, report_dict(py, &set_report(&set))?))
 }
 

@@ -71,6 +71,23 @@ impl EpisodeSet {
         self.reader.allow_personal_ids(allow);
     }
 
+    /// The episodes, after the checks every computation over the set makes first: ids that
+    /// look like personal identity numbers (unless allowed, [`Error::PersonalData`]) and, when
+    /// `strict`, any row that could not be read ([`Error::Invalid`] with every such row's
+    /// problems).
+    pub fn checked_episodes(&self, strict: bool) -> Result<&[Episode], Error> {
+        self.check_personal_ids()?;
+        if strict && !self.unreadable.is_empty() {
+            return Err(Error::Invalid(
+                self.unreadable
+                    .iter()
+                    .flat_map(|u| u.problems.iter().cloned())
+                    .collect(),
+            ));
+        }
+        Ok(&self.episodes)
+    }
+
     /// `Ok` unless ids looked like personal identity numbers and they are not allowed: the
     /// check every computation over the set starts with.
     pub fn check_personal_ids(&self) -> Result<(), Error> {
