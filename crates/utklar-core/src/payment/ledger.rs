@@ -279,12 +279,8 @@ impl Ledger {
             days,
             code: e.municipality.code(),
             bits,
-            bad: bad.map_or(0, |r| {
-                NotBilledReason::ALL
-                    .iter()
-                    .position(|&x| x == r)
-                    .map_or(0, |p| p as u8 + 1)
-            }),
+            // 0 is no reason; a reason is its index in `NotBilledReason::ALL`, plus one.
+            bad: bad.map_or(0, |r| reason_index(r) as u8 + 1),
         });
         self.ids.push(episode_id);
         self.patients.push(patient_id.unwrap_or(""));
