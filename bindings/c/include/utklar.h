@@ -1274,7 +1274,8 @@ void utklar_census_free(utklar_census *census);
 // patient 0 to `window_days` days after the discharge date, per group (`options->group_by`),
 // care type and period of discharge (`options->period`), into a new `*out`. The options'
 // negative-days policy and minimum age decide which episodes count, as for the indicators;
-// under `UTKLAR_MODE_STRICT` a row that could not be read fails the call.
+// under `UTKLAR_MODE_STRICT` a row that could not be read fails the call. A window outside
+// 0 to 3 650 days is `UTKLAR_RESULT_INVALID_ARGUMENT` (the message names `window`).
 utklar_result utklar_episodes_readmissions(const utklar_episodes *episodes,
                                            const utklar_indicator_options *options,
                                            int32_t window_days,

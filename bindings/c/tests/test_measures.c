@@ -180,6 +180,12 @@ static void test_readmissions(void) {
   CHECK(row.group_by == UTKLAR_GROUP_BY_MUNICIPALITY && row.group_code == 880);
   utklar_readmissions_free(r);
   CHECK_RC(utklar_episodes_readmissions(set, NULL, 30, &r), UTKLAR_RESULT_NULL_ARGUMENT);
+  /* A window outside 0 to 3 650 days: the core's range, the message naming it. */
+  CHECK_RC(utklar_episodes_readmissions(set, &o, -1, &r), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK(strstr(last_error(), "window") != NULL);
+  CHECK_RC(utklar_episodes_readmissions(set, &o, 3651, &r), UTKLAR_RESULT_INVALID_ARGUMENT);
+  CHECK_OK(utklar_episodes_readmissions(set, &o, 3650, &r));
+  utklar_readmissions_free(r);
   o.group_by = 9;
   CHECK_RC(utklar_episodes_readmissions(set, &o, 30, &r), UTKLAR_RESULT_INVALID_ARGUMENT);
   utklar_readmissions_free(NULL);

@@ -41,21 +41,12 @@ fn amounts() -> ArrowTable {
 /// The set's episodes after the checks of every computation: ids that look like personal
 /// identity numbers (unless allowed) and, with `strict`, any row that could not be read.
 fn checked(set: &EpisodeSet, strict: bool) -> Result<&[Episode], Error> {
-    set.check_personal_ids()?;
-    if strict && !set.unreadable().is_empty() {
-        return Err(Error::Invalid(
-            set.unreadable()
-                .iter()
-                .flat_map(|u| u.problems.iter().cloned())
-                .collect(),
-        ));
-    }
-    Ok(set.episodes())
+    set.checked_episodes(strict)
 }
 
 /// Readmissions per group, care type and period of discharge (see `utklar.readmissions`).
 #[pyfunction]
-#[pyo3(signature = (episodes, *, by="municipality", period="month", window=30, strict=false, allow_personal_ids=false))]
+#[pyo3(signature = (episodes, *, by="municipality", period="month", window=extras::DEFAULT_READMISSION_WINDOW_DAYS, strict=false, allow_personal_ids=false))]
 fn readmissions<'py>(
     py: Python<'py>,
     episodes: &Bound<'py, PyAny>,
@@ -154,6 +145,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(counties, m)?)?;
     m.add_function(wrap_pyfunction!(amounts, m)?)?;
     m.add_function(wrap_pyfunction!(readmissions, m)?)?;
+    m.add(
+        "DEFAULT_READMISSION_WINDOW_DAYS",
+        extras::DEFAULT_READMISSION_WINDOW_DAYS,
+    )?;
     m.add_function(wrap_pyfunction!(persons, m)?)?;
     m.add_function(wrap_pyfunction!(accuracy, m)?)?;
     Ok(())

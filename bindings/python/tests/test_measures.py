@@ -97,6 +97,11 @@ def test_readmissions(library: str) -> None:
         utklar.readmissions(t, strict=True)
     with pytest.raises(utklar.InvalidArgumentError, match="by"):
         quiet(utklar.readmissions, t, by="hospital")
+    # The window's range is the core's: 0 to 3 650 days.
+    for window in (-1, 3651):
+        with pytest.raises(utklar.InvalidArgumentError, match="window"):
+            quiet(utklar.readmissions, t, window=window)
+    assert rows(quiet(utklar.readmissions, t, window=3650))
 
 
 def test_persons(library: str) -> None:

@@ -60,7 +60,7 @@ pub struct ReadmissionsArgs {
     /// The window in days after the discharge date.
     #[arg(
         long,
-        default_value_t = 30,
+        default_value_t = extras::DEFAULT_READMISSION_WINDOW_DAYS,
         value_name = "DAYS",
         allow_negative_numbers = true
     )]

@@ -59,7 +59,7 @@ def readmissions(
     *,
     by: str = "municipality",
     period: str = "month",
-    window: int = 30,
+    window: int = _utklar.DEFAULT_READMISSION_WINDOW_DAYS,
     strict: bool = False,
     allow_personal_ids: bool = False,
 ) -> Any:

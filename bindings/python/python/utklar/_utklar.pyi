@@ -10,6 +10,7 @@ __all__ = [
     "AmountOverflowError",
     "ArrowTable",
     "CORE_VERSION",
+    "DEFAULT_READMISSION_WINDOW_DAYS",
     "InvalidArgumentError",
     "InvalidRowsError",
     "MissingAmountError",
@@ -44,6 +45,7 @@ __all__ = [
 
 __version__: str
 CORE_VERSION: str
+DEFAULT_READMISSION_WINDOW_DAYS: int
 
 @final
 class ArrowTable:
@@ -255,7 +257,7 @@ def readmissions(
     *,
     by: str = "municipality",
     period: str = "month",
-    window: int = 30,
+    window: int = ...,
     strict: bool = False,
     allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...

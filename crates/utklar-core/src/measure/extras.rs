@@ -125,6 +125,9 @@ pub struct Readmissions {
 /// The longest readmission window, in days (ten years).
 pub const MAX_READMISSION_WINDOW_DAYS: i32 = 3650;
 
+/// The readmission window every surface uses by default: 30 days, as Kalmar follows them.
+pub const DEFAULT_READMISSION_WINDOW_DAYS: i32 = 30;
+
 /// 30-day readmissions (Kalmar follows them): the share of counted discharges followed by a
 /// new admission of the same patient 0 to `window_days` days after the discharge date. Any
 /// other episode of the patient with an `admitted_at` counts as the new admission.
