@@ -24,6 +24,8 @@ def test_invalid_argument_is_also_a_value_error(episodes):
     "call",
     [
         lambda t: utklar.indicators(t, min_age=10**30),
+        lambda t: utklar.explain(t, min_age=10**30),
+        lambda t: utklar.readmissions(t, window=10**30),
         lambda t: utklar.synth(episodes=-1),
         lambda t: utklar.synth(episodes=10**30),
     ],
@@ -46,7 +48,12 @@ def test_a_mixed_type_object_column_is_a_utklar_error_without_its_cells():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for f in (utklar.indicators, utklar.validate, lambda t: utklar.invoice(t, "statutory")):
+        for f in (
+            utklar.indicators,
+            utklar.validate,
+            lambda t: utklar.invoice(t, "statutory"),
+            utklar.explain,
+        ):
             with pytest.raises(utklar.InvalidArgumentError) as e:
                 f(df)
             assert e.value.name == "episode_id"

@@ -691,6 +691,9 @@ def report(
         suppress_below=suppress_below,
         allow_personal_ids=allow_personal_ids,
     )
+
+
+@_utklar_errors
 def explain(
     episodes: Any,
     agreement: Agreement | str | None = None,
