@@ -295,29 +295,16 @@ pub fn read_episodes_with(
         })?;
         set.set_also_names(also.iter().map(|n| n.trim().to_string()).collect());
     }
-    let mut bad = ExclusionReport::default();
-    let mut listed = Vec::new();
+    let mut tally = Tally::new(strict, places);
     let mut progress = Progress::new(source.size(), "rows");
     while let Some(item) = source.next_item()? {
-        bad.rows_in += 1;
-        let row = (bad.rows_in - 1) as usize;
-        on_line(&places, item.line);
+        tally.rows_in += 1;
+        let row = (tally.rows_in - 1) as usize;
+        on_line(&tally.places, item.line);
         match item.result {
             Ok(e) => set.push_read_also(row, Ok(e), item.also),
             Err(problems) => {
-                if strict && listed.len() < 50 {
-                    for p in &problems {
-                        listed.push(format!(
-                            "  {} (data row {}): {}: {} ({})",
-                            places.place(item.line, Some(p.field)),
-                            p.row,
-                            p.field,
-                            p.reason,
-                            fail::hint(p.reason)
-                        ));
-                    }
-                }
-                bad.exclude(problems.iter().cloned());
+                tally.bad_row(item.line, &problems);
                 set.push_read(
                     row,
                     Err(Unreadable {
@@ -328,36 +315,10 @@ pub fn read_episodes_with(
                 );
             }
         }
-        progress.tick(source.bytes_read(), bad.rows_in);
+        progress.tick(source.bytes_read(), tally.rows_in);
     }
     progress.finish();
-    if bad.excluded() > 0 {
-        let why: Vec<String> = bad
-            .reasons()
-            .map(|(r, n)| format!("{} {}", thousands(n), describe(r)))
-            .collect();
-        if strict {
-            eprintln!("utklar: {label}: rows that cannot be read:");
-            for l in &listed {
-                eprintln!("{l}");
-            }
-            return Err(Failure::Data(format!(
-                "{label}: {} of {} rows cannot be read ({}); nothing computed (drop --strict to leave them out)",
-                thousands(bad.excluded()),
-                thousands(bad.rows_in),
-                why.join(", ")
-            )));
-        }
-        if quiet {
-            return Ok((set, label));
-        }
-        eprintln!(
-            "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
-            thousands(bad.excluded()),
-            thousands(bad.rows_in),
-            why.join(", ")
-        );
-    }
+    tally.finish(&label, quiet)?;
     Ok((set, label))
 }
 
@@ -404,7 +365,7 @@ pub fn read_ledger(input: &EpisodeArgs, strict: bool) -> Result<(Ledger, String)
     );
     read.map_err(|e| csv_failure(&label, &e))?;
     progress.finish();
-    tally.finish(&label)?;
+    tally.finish(&label, false)?;
     Ok((ledger, label))
 }
 
@@ -446,9 +407,9 @@ impl Tally {
         self.bad.exclude(problems.iter().cloned());
     }
 
-    /// The end of the file: the unreadable rows on standard error, or (`--strict`) the
-    /// failure that lists them.
-    fn finish(mut self, label: &str) -> Result<(), Failure> {
+    /// The end of the file: the unreadable rows on standard error (unless `quiet`: the
+    /// caller's own account counts them), or (`--strict`) the failure that lists them.
+    fn finish(mut self, label: &str, quiet: bool) -> Result<(), Failure> {
         self.bad.rows_in = self.rows_in;
         let bad = &self.bad;
         if bad.excluded() == 0 {
@@ -470,12 +431,14 @@ impl Tally {
                 why.join(", ")
             )));
         }
-        eprintln!(
-            "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
-            thousands(bad.excluded()),
-            thousands(bad.rows_in),
-            why.join(", ")
-        );
+        if !quiet {
+            eprintln!(
+                "utklar: {label}: {} of {} rows cannot be read and are billed in no invoice ({}); `utklar validate --episodes {label}` lists them",
+                thousands(bad.excluded()),
+                thousands(bad.rows_in),
+                why.join(", ")
+            );
+        }
         Ok(())
     }
 }
@@ -521,7 +484,7 @@ fn read_source(
         progress.tick(source.bytes_read(), tally.rows_in);
     }
     progress.finish();
-    tally.finish(&label)?;
+    tally.finish(&label, false)?;
     Ok(label)
 }
 

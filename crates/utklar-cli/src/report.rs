@@ -5,9 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use utklar_core::{County, Period, PeriodKind};
-use utklar_report::{
-    default_agreement, render_html, Lang, ReportError, ReportInput, ReportOptions,
-};
+use utklar_report::{render_html, Lang, ReportError, ReportInput, ReportOptions};
 
 use crate::fail::{self, Failure};
 use crate::indicators::load_population;
@@ -105,10 +103,10 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         })
         .transpose()?;
     let mut opts = ReportOptions::new(county);
-    opts.agreement = match &a.agreement {
-        Some(name) => load_agreement(name)?,
-        None => default_agreement(county),
-    };
+    // Without --agreement, the county's preset (or `statutory`), as `ReportOptions::new` set.
+    if let Some(name) = &a.agreement {
+        opts.agreement = load_agreement(name)?;
+    }
     opts.amounts = load_amounts(&a.amounts)?;
     opts.population = load_population(a.population.as_deref())?;
     opts.suppress_below = a.suppress_below;
