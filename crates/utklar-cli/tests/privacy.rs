@@ -228,7 +228,33 @@ fn commands() -> Vec<Vec<&'static str>> {
         out.push(vec!["census", "--on", "2025-03-03", "--format", format]);
         out.push(vec!["readmissions", "--format", format]);
         out.push(vec!["accuracy", "--format", format]);
+        out.push(vec![
+            "explain",
+            "--agreement",
+            "kalmar",
+            "--amount",
+            "2025=10000",
+            "--format",
+            format,
+        ]);
+        out.push(vec!["indicators", "--count", "persons", "--format", format]);
     }
+    out.push(vec![
+        "indicators",
+        "--format",
+        "csv",
+        "--csv-dialect",
+        "excel-sv",
+    ]);
+    out.push(vec![
+        "report",
+        "--county",
+        "08",
+        "--amount",
+        "2025=10000",
+        "--output",
+        "-",
+    ]);
     out.push(vec!["indicators", "--wide"]);
     out.push(vec![
         "invoice",
@@ -309,9 +335,12 @@ fn reference_files_never_echo_a_cell() {
                 &d.join("pop.csv"),
                 format!("municipality,year,pop_total,pop_65plus\n{row}\n").as_bytes(),
             );
-            runs.push(scan(
-                &["indicators", "--episodes", &episodes, "--population", &f],
-                "population",
+            runs.push((
+                f.clone(),
+                scan(
+                    &["indicators", "--episodes", &episodes, "--population", &f],
+                    "population",
+                ),
             ));
         }
         for row in [
@@ -324,28 +353,28 @@ fn reference_files_never_echo_a_cell() {
                 &d.join("beds.csv"),
                 format!("county,period,care_type,available_beds\n{row}\n").as_bytes(),
             );
-            runs.push(scan(
-                &[
-                    "indicators",
-                    "--episodes",
-                    &episodes,
-                    "--beds",
-                    &f,
-                    "--by",
-                    "county",
-                ],
-                "beds",
+            runs.push((
+                f.clone(),
+                scan(
+                    &[
+                        "indicators",
+                        "--episodes",
+                        &episodes,
+                        "--beds",
+                        &f,
+                        "--by",
+                        "county",
+                    ],
+                    "beds",
+                ),
             ));
         }
     }
     // Every one of them is refused with a message naming the file.
-    for o in &runs {
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+    for (file, o) in &runs {
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(file.as_str()), "{err}");
     }
 }
 
