@@ -531,41 +531,15 @@ fn synth_options(
     open_share: f64,
     negative_share: f64,
 ) -> PyResult<synth::SynthOptions> {
-    if !(1990..=2099).contains(&year) {
-        return Err(errors::invalid_argument(
-            py,
-            "year",
-            format!("{year} is outside 1990–2099"),
-        ));
-    }
-    if !(1..=120).contains(&months) {
-        return Err(errors::invalid_argument(
-            py,
-            "months",
-            format!("{months}: use 1–120"),
-        ));
-    }
-    for (name, share) in [
-        ("open_share", open_share),
-        ("negative_share", negative_share),
-    ] {
-        if !(0.0..=1.0).contains(&share) {
-            return Err(errors::invalid_argument(
-                py,
-                name,
-                format!("{share} is not a share 0–1"),
-            ));
-        }
-    }
     let mut munis: Vec<Municipality> = Vec::new();
     if let Some(c) = county {
-        let c: County = parse(py, c)?;
+        let c = core(py, County::by_code_or_name(c))?;
         munis.extend(c.municipalities());
     }
     for m in municipalities.unwrap_or_default() {
-        munis.push(parse(py, &m)?);
+        munis.push(core(py, Municipality::by_code_or_name(&m))?);
     }
-    Ok(synth::SynthOptions {
+    let opts = synth::SynthOptions {
         seed,
         episodes,
         year,
@@ -573,7 +547,10 @@ fn synth_options(
         municipalities: munis,
         open_share,
         negative_share,
-    })
+    };
+    // The core's option names are the keyword arguments' names.
+    opts.check().map_err(|e| errors::to_py(py, e))?;
+    Ok(opts)
 }
 
 /// Generated episodes (see `utklar.synth`).

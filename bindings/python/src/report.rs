@@ -78,12 +78,12 @@ fn county_of(py: Python<'_>, c: &Bound<'_, PyAny>) -> PyResult<County> {
     let r = if let Ok(code) = c.extract::<u8>() {
         County::new(code)
     } else if let Ok(s) = c.extract::<String>() {
-        s.parse::<County>()
+        County::by_code_or_name(&s)
     } else {
         return Err(errors::invalid_argument(
             py,
             "county",
-            "give the county's code (\"08\" or 8)",
+            "give the county's code (\"08\" or 8) or name (\"Kalmar\")",
         ));
     };
     r.map_err(|e| errors::to_py(py, e))

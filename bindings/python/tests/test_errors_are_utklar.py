@@ -59,3 +59,35 @@ def test_a_mixed_type_object_column_is_a_utklar_error_without_its_cells():
             assert e.value.name == "episode_id"
             assert "1212" not in str(e.value)
             assert e.value.__cause__ is None and e.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    "kwargs, name, message",
+    [
+        ({"year": 1990}, "year", "1990 is outside 1991–2100"),
+        ({"months": 0}, "months", "0; use 1–120"),
+        ({"year": 2100, "months": 13}, "months", "13 months from January 2100 end after December 2100; use 1–12"),
+        ({"open_share": 1.5}, "open_share", "1.5 is not a share 0–1"),
+        ({"negative_share": -0.5}, "negative_share", "-0.5 is not a share 0–1"),
+    ],
+)
+def test_synth_options_are_checked_by_the_core(kwargs, name, message):
+    with pytest.raises(utklar.InvalidArgumentError) as e:
+        utklar.synth(episodes=10, **kwargs)
+    assert e.value.name == name
+    assert message in str(e.value)
+
+
+def test_synth_accepts_the_edges_of_its_range():
+    assert utklar.synth(episodes=10, year=1991).num_rows == 10
+    assert utklar.synth(episodes=10, year=2100, months=12).num_rows == 10
+
+
+def test_synth_takes_a_county_or_municipality_by_name():
+    by_name = utklar.synth(episodes=200, seed=1, county="Kalmar län")
+    by_code = utklar.synth(episodes=200, seed=1, county="08")
+    assert by_name.equals(by_code)
+    t = utklar.synth(episodes=50, seed=1, municipalities=["Göteborg", "0880"])
+    assert set(t.column("municipality").to_pylist()) <= {"1480", "0880"}
+    with pytest.raises(utklar.UnknownCountyError):
+        utklar.synth(episodes=5, county="Atlantis")

@@ -67,22 +67,11 @@ pub struct Args {
 /// Parses `--county`: a code, or a county's name (any case, with or without `län`, with or
 /// without its genitive s).
 pub fn parse_county(arg: &str) -> Result<County, Failure> {
-    if let Ok(c) = arg.parse::<County>() {
-        return Ok(c);
-    }
-    let want = arg.trim().to_lowercase();
-    County::all()
-        .find(|c| {
-            let name = c.name().to_lowercase();
-            let (name, want) = (name.trim_end_matches(" län"), want.trim_end_matches(" län"));
-            // "Västra Götaland" and "Gotland" name Västra Götalands län and Gotlands län.
-            name == want || name.strip_suffix('s') == Some(want)
-        })
-        .ok_or_else(|| {
-            Failure::usage(format!(
-                "--county {arg}: no such county (give its two-digit code, 01–25, or its name; `utklar presets --counties` lists them)"
-            ))
-        })
+    County::by_code_or_name(arg).map_err(|_| {
+        Failure::usage(format!(
+            "--county {arg}: no such county (give its two-digit code, 01–25, or its name; `utklar presets --counties` lists them)"
+        ))
+    })
 }
 
 /// Runs `utklar report`.

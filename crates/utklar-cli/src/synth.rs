@@ -32,11 +32,11 @@ pub struct Args {
     /// The seed: the same seed and options give the same file.
     #[arg(long, default_value_t = 2025)]
     pub seed: u64,
-    /// The first year of discharges.
-    #[arg(long, default_value_t = 2025, value_parser = clap::value_parser!(i32).range(1991..=2099))]
+    /// The first year of discharges, 1991–2100.
+    #[arg(long, default_value_t = 2025)]
     pub year: i32,
-    /// Months of discharges from January of --year.
-    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    /// Months of discharges from January of --year, 1–120 (and not past December 2100).
+    #[arg(long, default_value_t = 12)]
     pub months: u32,
     /// Only this county (län), by its 2-digit code (08 = Kalmar län). Repeat for several.
     #[arg(long, value_name = "CODE", conflicts_with = "municipality")]
@@ -51,9 +51,7 @@ pub struct Args {
 
 /// Parses a municipality code or name.
 pub fn municipality(s: &str) -> Result<Municipality, Failure> {
-    s.parse::<Municipality>()
-        .or_else(|e| Municipality::by_name(s).ok_or(e))
-        .map_err(|e| fail::arg("--municipality", &e))
+    Municipality::by_code_or_name(s).map_err(|e| fail::arg("--municipality", &e))
 }
 
 fn bool_text(b: bool) -> &'static str {
@@ -107,7 +105,7 @@ pub fn write_episode<W: Write>(w: &mut csv::Writer<W>, e: &Episode) -> csv::Resu
 pub fn run(a: &Args, stdout: &mut dyn Write) -> Result<(), Failure> {
     let mut municipalities = Vec::new();
     for c in &a.county {
-        let county: County = c.parse().map_err(|e| fail::arg("--county", &e))?;
+        let county = County::by_code_or_name(c).map_err(|e| fail::arg("--county", &e))?;
         municipalities.extend(county.municipalities());
     }
     for m in &a.municipality {
@@ -121,6 +119,13 @@ pub fn run(a: &Args, stdout: &mut dyn Write) -> Result<(), Failure> {
         municipalities,
         ..SynthOptions::default()
     };
+    // The core's option names, spelled as flags (only --year and --months can be wrong here).
+    opts.check().map_err(|e| match e {
+        utklar_core::Error::InvalidArgument { name, message } => {
+            Failure::usage(format!("--{}: {message}", name.replace('_', "-")))
+        }
+        other => Failure::usage(other.to_string()),
+    })?;
     let mut file;
     let out: &mut dyn Write = match &a.output {
         Some(path) => {

@@ -146,9 +146,26 @@ fn indicators_are_grouped_by_the_callers_column_too() {
         (Some("08"), Some(2))
     );
     assert!(rows.iter().any(|r| r["Hospital"].is_null()));
-    // The parts add up to the group.
-    let total: u64 = rows.iter().map(|r| r["episodes"].as_u64().unwrap()).sum();
-    assert_eq!(total, 5);
+    // The parts add up to the group: the county's episodes and ready days without --also-by.
+    let sum = |rows: &[serde_json::Value], k: &str| -> u64 {
+        rows.iter().map(|r| r[k].as_u64().unwrap()).sum()
+    };
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--by",
+        "county",
+        "--format",
+        "json",
+    ]);
+    let whole: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let whole = whole.as_array().unwrap();
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    for k in ["episodes", "day0", "ready_ge1", "ready_days"] {
+        assert_eq!(sum(rows, k), sum(whole, k), "{k}");
+    }
+    assert_eq!(sum(rows, "episodes"), 5);
     // The table names the column.
     let o = utklar(&["indicators", "--episodes", &f, "--also-by", "Hospital"]);
     let t = String::from_utf8(o.stdout).unwrap();

@@ -894,6 +894,26 @@ fn garbage_never_panics() {
 }
 
 #[test]
+fn synth_refuses_a_year_or_span_outside_the_core_range_naming_the_flag() {
+    for (args, message) in [
+        (&["--year", "1990"][..], "--year: 1990 is outside 1991–2100"),
+        (&["--months", "0"][..], "--months: 0; use 1–120"),
+        (
+            &["--year", "2099", "--months", "30"][..],
+            "--months: 30 months from January 2099 end after December 2100; use 1–24",
+        ),
+    ] {
+        let o = utklar(&[&["synth", "--episodes", "5"][..], args].concat());
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert_eq!(stderr(&o).trim(), format!("utklar: {message}"), "{args:?}");
+        assert!(o.stdout.is_empty());
+    }
+    let o = utklar(&["synth", "--episodes", "5", "--year", "2100"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 6);
+}
+
+#[test]
 fn synth_is_reproducible_and_has_the_spec_columns() {
     let d = dir("synth");
     let a = d.join("a.csv");

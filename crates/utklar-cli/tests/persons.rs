@@ -84,9 +84,35 @@ fn persons_are_distinct_patient_ids_per_group_care_type_and_period() {
         "persons",
         "--by",
         "nation",
+        "--format",
+        "csv",
+    ]);
+    // The nation: p1 of Kalmar and of Nybro is still one person.
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        "care_type,period,episodes,persons,without_patient_id\n\
+         somatic,2025-03,5,2,1\n\
+         somatic,2025-04,1,1,0\n"
+    );
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--count",
+        "persons",
+        "--by",
+        "nation",
     ]);
     let t = String::from_utf8(o.stdout).unwrap();
-    assert!(t.contains("persons") && t.contains("Sweden"), "{t}");
+    let row = t
+        .lines()
+        .find(|l| l.contains("2025-03"))
+        .expect("a March row");
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>(),
+        ["Sweden", "somatic", "2025-03", "5", "2", "1"],
+        "{t}"
+    );
     // The year holds p1 three times and p2: two persons (and one without an id) over five episodes.
     let o = utklar(&[
         "indicators",

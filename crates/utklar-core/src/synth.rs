@@ -20,6 +20,7 @@
 
 use chrono::NaiveDate;
 
+use crate::error::Error;
 use crate::measure::engine::EpisodeColumns;
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::{County, Municipality};
@@ -38,18 +39,27 @@ pub struct SynthOptions {
     /// Number of episodes; 0 means the realistic volume of the chosen municipalities over
     /// `months` ([`EPISODES_PER_65PLUS_YEAR`] × 65+ population).
     pub episodes: usize,
-    /// The first discharge year, 1990–2100 (a year outside is taken as the nearest of them).
+    /// The first discharge year, [`FIRST_YEAR`]–[`LAST_YEAR`] ([`check`](Self::check) refuses
+    /// a year outside; the generator takes the nearest of them).
     pub year: i32,
-    /// Months of discharges, from January of `year` (12 = one year; at most up to December
-    /// 2100).
+    /// Months of discharges, from January of `year` (12 = one year): 1–[`MAX_MONTHS`], and
+    /// not past December [`LAST_YEAR`].
     pub months: u32,
     /// Restrict to these municipalities (empty = all 290).
     pub municipalities: Vec<Municipality>,
-    /// Share of episodes that are still open (no discharge) at the end.
+    /// Share of episodes that are still open (no discharge) at the end, 0–1.
     pub open_share: f64,
-    /// Share of episodes with negative days (data errors).
+    /// Share of episodes with negative days (data errors), 0–1.
     pub negative_share: f64,
 }
+
+/// The first year [`SynthOptions::year`] may have: ready notices come up to a few months
+/// before discharge, and every date must lie in 1990–2100.
+pub const FIRST_YEAR: i32 = 1991;
+/// The last year [`SynthOptions::year`] may have.
+pub const LAST_YEAR: i32 = 2100;
+/// The most months [`SynthOptions::months`] may span (ten years).
+pub const MAX_MONTHS: u32 = 120;
 
 impl Default for SynthOptions {
     fn default() -> Self {
@@ -84,6 +94,54 @@ impl SynthOptions {
             year,
             ..SynthOptions::default()
         }
+    }
+
+    /// Whether the options are usable: `year` in [`FIRST_YEAR`]–[`LAST_YEAR`], `months`
+    /// 1–[`MAX_MONTHS`] and not past December [`LAST_YEAR`], both shares 0–1. The error is
+    /// [`Error::InvalidArgument`] naming the option (`year`, `months`, `open_share`,
+    /// `negative_share`).
+    ///
+    /// ```
+    /// use utklar_core::synth::SynthOptions;
+    ///
+    /// assert!(SynthOptions::kalmar_year(2025).check().is_ok());
+    /// let e = SynthOptions { year: 2100, months: 13, ..Default::default() }.check().unwrap_err();
+    /// assert_eq!(e.to_string(), "months: 13 months from January 2100 end after December 2100; use 1–12");
+    /// ```
+    pub fn check(&self) -> Result<(), Error> {
+        let invalid = |name: &str, message: String| {
+            Err(Error::InvalidArgument {
+                name: name.into(),
+                message,
+            })
+        };
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&self.year) {
+            return invalid(
+                "year",
+                format!("{} is outside {FIRST_YEAR}–{LAST_YEAR}", self.year),
+            );
+        }
+        let room = ((LAST_YEAR - self.year + 1) as u32 * 12).min(MAX_MONTHS);
+        if !(1..=room).contains(&self.months) {
+            let why = if self.months > 0 && room < MAX_MONTHS {
+                format!(
+                    "{} months from January {} end after December {LAST_YEAR}",
+                    self.months, self.year
+                )
+            } else {
+                self.months.to_string()
+            };
+            return invalid("months", format!("{why}; use 1–{room}"));
+        }
+        for (name, share) in [
+            ("open_share", self.open_share),
+            ("negative_share", self.negative_share),
+        ] {
+            if !(0.0..=1.0).contains(&share) {
+                return invalid(name, format!("{share} is not a share 0–1"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -416,6 +474,106 @@ pub fn generate_columns(opts: &SynthOptions) -> OwnedColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refused(opts: &SynthOptions) -> (String, String) {
+        match opts.check() {
+            Err(Error::InvalidArgument { name, message }) => (name, message),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn check_names_the_option_out_of_range() {
+        let d = SynthOptions::default;
+        assert!(d().check().is_ok());
+        assert!(SynthOptions {
+            year: FIRST_YEAR,
+            months: MAX_MONTHS,
+            ..d()
+        }
+        .check()
+        .is_ok());
+        assert!(SynthOptions {
+            year: LAST_YEAR,
+            months: 12,
+            ..d()
+        }
+        .check()
+        .is_ok());
+        assert!(SynthOptions {
+            open_share: 1.0,
+            negative_share: 0.0,
+            ..d()
+        }
+        .check()
+        .is_ok());
+        assert_eq!(
+            refused(&SynthOptions { year: 1990, ..d() }),
+            ("year".into(), "1990 is outside 1991–2100".into())
+        );
+        assert_eq!(refused(&SynthOptions { year: 2101, ..d() }).0, "year");
+        assert_eq!(
+            refused(&SynthOptions { months: 0, ..d() }),
+            ("months".into(), "0; use 1–120".into())
+        );
+        assert_eq!(
+            refused(&SynthOptions { months: 121, ..d() }),
+            ("months".into(), "121; use 1–120".into())
+        );
+        assert_eq!(
+            refused(&SynthOptions {
+                year: 2095,
+                months: 73,
+                ..d()
+            }),
+            (
+                "months".into(),
+                "73 months from January 2095 end after December 2100; use 1–72".into()
+            )
+        );
+        assert_eq!(
+            refused(&SynthOptions {
+                open_share: -0.1,
+                ..d()
+            }),
+            ("open_share".into(), "-0.1 is not a share 0–1".into())
+        );
+        assert_eq!(
+            refused(&SynthOptions {
+                negative_share: f64::NAN,
+                ..d()
+            })
+            .0,
+            "negative_share"
+        );
+    }
+
+    #[test]
+    fn every_date_of_the_widest_options_is_in_range() {
+        for (year, months) in [(FIRST_YEAR, 1), (LAST_YEAR - 9, MAX_MONTHS)] {
+            let opts = SynthOptions {
+                year,
+                months,
+                episodes: 20_000,
+                negative_share: 0.0,
+                ..Default::default()
+            };
+            opts.check().unwrap();
+            for e in generate(&opts) {
+                let in_range = |day: i32| {
+                    (time::day_number(time::MIN_DATE)..=time::day_number(time::MAX_DATE))
+                        .contains(&day)
+                };
+                assert!(in_range(e.ready_at.day()), "{}", e.ready_at);
+                for t in [e.admitted_at, e.discharged_at, e.home_ready_at]
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(in_range(t.day()), "{t}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn national_year_is_realistic() {

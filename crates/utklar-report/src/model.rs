@@ -7,7 +7,7 @@ use std::fmt;
 
 use utklar_core::input::EpisodeSet;
 use utklar_core::payment::{
-    self, counties, Agreement, Amounts, CareRule, Invoice, MeanDefinition, NotBilledReason, Total,
+    self, counties, Agreement, Amounts, Invoice, MeanDefinition, NotBilledReason, Total,
 };
 use utklar_core::time::date_of_day;
 use utklar_core::{
@@ -319,23 +319,6 @@ pub struct Report {
     pub suppressed: Option<(u64, usize)>,
 }
 
-/// The rule in force in a period (the last change with `valid_from` on or before its first
-/// day, else the first rules).
-fn rule_on(agreement: &Agreement, care: CareType, day: chrono::NaiveDate) -> &CareRule {
-    agreement
-        .changes
-        .iter()
-        .rev()
-        .find(|c| c.valid_from <= day)
-        .map_or_else(
-            || agreement.rule(care),
-            |c| match care {
-                CareType::Somatic => &c.somatic,
-                CareType::Psychiatric => &c.psychiatric,
-            },
-        )
-}
-
 fn mean_of(row: &IndicatorRow, def: MeanDefinition) -> Option<f64> {
     match def {
         MeanDefinition::InclDay0 => row.mean_days_incl_day0,
@@ -427,7 +410,7 @@ impl Report {
         let care = [CareType::Somatic, CareType::Psychiatric]
             .into_iter()
             .map(|care| {
-                let rule = rule_on(&opts.agreement, care, month.first_day());
+                let rule = opts.agreement.rule_on(care, month.first_day());
                 let (mean, indicator) = match &rule.average {
                     Some(a) => (a.mean, IndicatorLine::Threshold(a.threshold_days)),
                     None => (MeanDefinition::ExclDay0, IndicatorLine::CountyMean),
@@ -550,7 +533,7 @@ fn invoice_part(
     let care = [CareType::Somatic, CareType::Psychiatric]
         .into_iter()
         .map(|care| {
-            let rule = rule_on(&opts.agreement, care, month.first_day());
+            let rule = opts.agreement.rule_on(care, month.first_day());
             let period = Period::of(rule.period, month.first_day());
             let invoice_rows: Vec<InvoiceRow> = county
                 .municipalities()

@@ -488,7 +488,9 @@ def synth(
 
     Volumes follow the 65+ population; about 60 % are discharged on day 0; some negative days
     and open episodes are included. ``episodes=0`` gives the realistic volume of the chosen
-    municipalities (``county="08"`` for Kalmar län; all 290 by default) over ``months``.
+    municipalities (``county="08"`` or ``county="Kalmar"`` for Kalmar län; ``municipalities``
+    by code or name; all 290 by default) over ``months`` (1–120, from January of ``year``,
+    1991–2100, and not past December 2100); the shares are 0–1.
     Datetimes are naive timestamps in Swedish local time (a notice whose time of day the
     generator left unknown shows as midnight).
 
@@ -657,7 +659,7 @@ def report(
 
     Args:
         episodes: a pyarrow, polars or pandas table with the columns of docs/episodes.md.
-        county: the county's code, ``"08"`` or ``8``.
+        county: the county's code, ``"08"`` or ``8``, or its name, ``"Kalmar"``.
         month: ``"YYYY-MM"``; the latest month with a discharged episode by default. A month
             outside the data raises :class:`InvalidArgumentError` naming it.
         agreement: an :class:`Agreement` or a preset name; by default the county's preset when

@@ -161,6 +161,12 @@ impl Municipality {
             .map(|i| Municipality(i as u16))
     }
 
+    /// A municipality by its code (`"0880"`) or its name ([`by_name`](Self::by_name)): the
+    /// code's error when neither names one.
+    pub fn by_code_or_name(s: &str) -> Result<Self, Error> {
+        s.parse().or_else(|e| Self::by_name(s).ok_or(e))
+    }
+
     fn entry(self) -> &'static Entry {
         &table().entries[self.0 as usize]
     }
@@ -261,6 +267,33 @@ impl County {
             .iter()
             .find(|e| e.county == self.0)
             .map_or("", |e| e.county_name)
+    }
+
+    /// Looks a county up by its name, ignoring case, with or without `län` and its genitive s
+    /// (`"Kalmar län"`, `"kalmar"`, `"Västra Götaland"` and `"Västra Götalands län"` alike).
+    ///
+    /// ```
+    /// use utklar_core::County;
+    ///
+    /// assert_eq!(County::by_name("kalmar").map(County::code), Some(8));
+    /// assert_eq!(County::by_name("Gotland").map(County::code), Some(9));
+    /// assert_eq!(County::by_name("VÄSTRA GÖTALANDS LÄN").map(County::code), Some(14));
+    /// assert_eq!(County::by_name("Atlantis"), None);
+    /// ```
+    pub fn by_name(name: &str) -> Option<Self> {
+        let want = name.trim().to_lowercase();
+        let want = want.trim_end_matches(" län").trim_end();
+        County::all().find(|c| {
+            let name = c.name().to_lowercase();
+            let name = name.trim_end_matches(" län");
+            name == want || name.strip_suffix('s') == Some(want)
+        })
+    }
+
+    /// A county by its code (`"08"`, `"8"`) or its name ([`by_name`](Self::by_name)):
+    /// [`Error::UnknownCounty`] when neither names one.
+    pub fn by_code_or_name(s: &str) -> Result<Self, Error> {
+        s.parse().or_else(|e| Self::by_name(s).ok_or(e))
     }
 
     /// The county's municipalities in code order.
@@ -393,6 +426,40 @@ mod tests {
         assert_eq!(Municipality::by_name("GÖTEBORG").unwrap().code(), 1480);
         assert_eq!(Municipality::by_name("örebro").unwrap().code(), 1880);
         assert!(Municipality::by_name("Atlantis").is_none());
+        assert_eq!(Municipality::by_code_or_name("0880").unwrap().code(), 880);
+        assert_eq!(
+            Municipality::by_code_or_name(" Kalmar ").unwrap().code(),
+            880
+        );
+        assert!(matches!(
+            Municipality::by_code_or_name("Atlantis"),
+            Err(Error::UnknownMunicipality(_))
+        ));
+    }
+
+    #[test]
+    fn every_county_is_found_by_its_name_in_every_spelling() {
+        for c in County::all() {
+            let full = c.name();
+            let short = full.strip_suffix(" län").unwrap();
+            let bare = short.strip_suffix('s').unwrap_or(short);
+            for spelling in [
+                full,
+                short,
+                bare,
+                &full.to_uppercase(),
+                &bare.to_lowercase(),
+            ] {
+                assert_eq!(County::by_name(spelling), Some(c), "{spelling}");
+                assert_eq!(County::by_code_or_name(spelling).unwrap(), c, "{spelling}");
+            }
+            assert_eq!(County::by_code_or_name(&c.to_string()).unwrap(), c);
+        }
+        assert_eq!(County::by_name("län"), None);
+        assert!(matches!(
+            County::by_code_or_name("99"),
+            Err(Error::UnknownCounty(_))
+        ));
     }
 
     #[test]

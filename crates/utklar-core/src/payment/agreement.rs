@@ -83,7 +83,9 @@ pub struct Agreement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
-    /// The first day the rules apply (`"2022-01-01"`), by discharge date.
+    /// The first day the rules apply, by discharge date: `"2022-01-01"`, or in TOML also the
+    /// bare date `2022-01-01`.
+    #[serde(deserialize_with = "date_text_or_toml")]
     pub valid_from: NaiveDate,
     /// Why the rules changed, and the source.
     #[serde(default)]
@@ -92,6 +94,28 @@ pub struct Change {
     pub somatic: CareRule,
     /// The rule for psychiatric care from `valid_from`.
     pub psychiatric: CareRule,
+}
+
+/// A date as text (`"2022-01-01"`, what JSON and TOML strings give) or as a TOML local date
+/// (`2022-01-01` unquoted); a TOML date-time, or a date with a time, is refused.
+fn date_text_or_toml<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    use serde::de::Error as _;
+    let expected = "a date, 2022-01-01";
+    match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => s
+            .parse()
+            .map_err(|_| D::Error::custom(format!("{s:?} is not a date: use {expected}"))),
+        toml::Value::Datetime(toml::value::Datetime {
+            date: Some(date),
+            time: None,
+            offset: None,
+        }) => NaiveDate::from_ymd_opt(i32::from(date.year), date.month.into(), date.day.into())
+            .ok_or_else(|| D::Error::custom(format!("{date} is not a date: use {expected}"))),
+        other => Err(D::Error::custom(format!(
+            "not a date but a TOML {}: use {expected}",
+            other.type_str()
+        ))),
+    }
 }
 
 /// The three model families (`docs/payments.md`) (*betalningsmodell*).
@@ -830,6 +854,51 @@ impl Agreement {
         match care {
             CareType::Somatic => &self.somatic,
             CareType::Psychiatric => &self.psychiatric,
+        }
+    }
+
+    /// The rule for a care type in force on `date`: that of the last change valid from that
+    /// day or before, else [`rule`](Self::rule) — the rule that bills an episode discharged on
+    /// `date`.
+    ///
+    /// ```
+    /// use utklar_core::{Agreement, CareType};
+    /// use chrono::NaiveDate;
+    ///
+    /// let a = Agreement::from_toml(r#"
+    ///     name = "changing"
+    ///     title = "A tariff that changes in July"
+    ///     [somatic]
+    ///     model = "individual"
+    ///     grace_days = 3
+    ///     [psychiatric]
+    ///     model = "individual"
+    ///     grace_days = 30
+    ///     [[changes]]
+    ///     valid_from = "2025-07-01"
+    ///     [changes.somatic]
+    ///     model = "individual"
+    ///     grace_days = 2
+    ///     [changes.psychiatric]
+    ///     model = "individual"
+    ///     grace_days = 30
+    /// "#)?;
+    /// let day = |m, d| NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    /// assert_eq!(a.rule_on(CareType::Somatic, day(6, 30)), a.rule(CareType::Somatic));
+    /// assert_eq!(a.rule_on(CareType::Somatic, day(7, 1)), &a.changes[0].somatic);
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn rule_on(&self, care: CareType, date: NaiveDate) -> &CareRule {
+        match self
+            .version_on(date)
+            .checked_sub(1)
+            .map(|i| &self.changes[i])
+        {
+            Some(c) => match care {
+                CareType::Somatic => &c.somatic,
+                CareType::Psychiatric => &c.psychiatric,
+            },
+            None => self.rule(care),
         }
     }
 

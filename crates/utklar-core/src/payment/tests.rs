@@ -1942,3 +1942,49 @@ fn a_change_may_not_split_a_period_nor_go_back() {
     // Sweeps refuse agreements with changes.
     assert!(sweep(&[], &staged(), &national(), &[1.0], &[]).is_err());
 }
+
+#[test]
+fn a_change_valid_from_is_a_quoted_or_a_bare_toml_date_and_nothing_else() {
+    let with = |valid_from: &str| {
+        Agreement::from_toml(&format!(
+            r#"
+name = "staged"
+title = "Staged"
+[somatic]
+model = "individual"
+grace_days = 3
+[psychiatric]
+model = "individual"
+grace_days = 30
+[[changes]]
+valid_from = {valid_from}
+[changes.somatic]
+model = "individual"
+grace_days = 2
+[changes.psychiatric]
+model = "individual"
+grace_days = 30
+"#
+        ))
+    };
+    let day: chrono::NaiveDate = "2025-07-01".parse().unwrap();
+    assert_eq!(with("\"2025-07-01\"").unwrap().changes[0].valid_from, day);
+    assert_eq!(with("2025-07-01").unwrap().changes[0].valid_from, day);
+    for (bad, says) in [
+        ("2025-07-01T00:00:00", "not a date but a TOML datetime"),
+        (
+            "2025-07-01T00:00:00+01:00",
+            "not a date but a TOML datetime",
+        ),
+        ("20250701", "not a date but a TOML integer"),
+        ("\"1 July\"", "\"1 July\" is not a date"),
+    ] {
+        match with(bad) {
+            Err(Error::Agreement { field, message }) => {
+                assert_eq!(field, "changes[0].valid_from", "{bad}");
+                assert!(message.contains(says), "{bad}: {message}");
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}
