@@ -47,7 +47,7 @@ pub enum Error {
     /// the sum, the group where it left the range and the exact figure.
     AmountOverflow {
         /// What was being summed: `line`, `total`, `invoice total`, `comparison row`,
-        /// `municipality total`.
+        /// `municipality total`, `sum of lines`.
         what: String,
         /// The municipality code (`0880`) of the line or total, or of the group at which a sum
         /// over several groups left the range.

@@ -482,7 +482,7 @@ impl Report {
         // tests compare it with the invoice of the whole file), and a national file costs
         // the county's share of the work.
         let invoice = match payment::invoice(county_episodes, &opts.agreement, &opts.amounts) {
-            Ok(inv) => invoice_part(county_episodes, unreadable, &inv, opts, month),
+            Ok(inv) => invoice_part(county_episodes, unreadable, &inv, opts, month)?,
             Err(Error::MissingAmount { year }) => InvoicePart::MissingAmount { year },
             Err(e) => return Err(e.into()),
         };
@@ -526,7 +526,7 @@ fn invoice_part(
     inv: &Invoice,
     opts: &ReportOptions,
     month: Period,
-) -> InvoicePart {
+) -> Result<InvoicePart, Error> {
     let county = opts.county;
     // The episode of a not-billed position (positions are those of `episodes`).
     let episode_at = |i: usize| episodes.get(i);
@@ -562,23 +562,9 @@ fn invoice_part(
                     }
                 })
                 .collect();
-            let billed_days = invoice_rows
-                .iter()
-                .filter_map(|r| r.total.as_ref())
-                .map(|t| t.billed_days)
-                .sum();
-            let amount_ore = invoice_rows
-                .iter()
-                .filter_map(|r| r.total.as_ref())
-                .try_fold(0i64, |acc, t| acc.checked_add(t.amount_ore))
-                .unwrap_or(i64::MAX);
             let in_scope = |m: Municipality, c: CareType| m.county() == county && c == care;
-            let billed_episodes = inv
-                .lines
-                .iter()
-                .filter(|l| in_scope(l.municipality, l.care_type) && l.period == period)
-                .map(|l| l.episodes)
-                .sum();
+            let sum =
+                inv.sum_of(|l| in_scope(l.municipality, l.care_type) && l.period == period)?;
             let mut counts = [0u64; NotBilledReason::ALL.len()];
             for n in &inv.not_billed {
                 let Some(e) = episode_at(n.index) else {
@@ -593,22 +579,22 @@ fn invoice_part(
                     }
                 }
             }
-            InvoiceCare {
+            Ok(InvoiceCare {
                 care_type: care,
                 period,
                 rows: invoice_rows,
-                billed_days,
-                amount_ore,
+                billed_days: sum.billed_days,
+                amount_ore: sum.amount_ore,
                 not_billed: NotBilledReason::ALL
                     .iter()
                     .zip(counts)
                     .filter(|(_, n)| *n > 0)
                     .map(|(r, n)| (*r, n))
                     .collect(),
-                billed_episodes,
-            }
+                billed_episodes: sum.episodes,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, Error>>()?;
     let open = inv
         .not_billed
         .iter()
@@ -616,11 +602,11 @@ fn invoice_part(
         .filter_map(|n| episode_at(n.index))
         .filter(|e| e.municipality.county() == county)
         .count() as u64;
-    InvoicePart::Made {
+    Ok(InvoicePart::Made {
         care,
         open,
         unreadable: unreadable as u64,
-    }
+    })
 }
 
 /// The rows of a file as a report needs them, gathered one at a time in row order: the monthly

@@ -230,6 +230,17 @@ pub struct NotBilled {
     pub reason: NotBilledReason,
 }
 
+/// The sum of some of an invoice's lines ([`Invoice::sum_of`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LineSum {
+    /// The amount in öre.
+    pub amount_ore: i64,
+    /// The billed days.
+    pub billed_days: f64,
+    /// The episodes the lines cover.
+    pub episodes: u64,
+}
+
 /// An auditable invoice (`docs/payments.md`). `lines` cover the billed episodes, `not_billed` lists
 /// every other one; [`Invoice::balances`] always holds.
 ///
@@ -271,6 +282,41 @@ impl Invoice {
     /// The sum of the lines in 128 bits (exact for fewer than 2^64 lines).
     fn exact_amount_ore(&self) -> i128 {
         self.lines.iter().map(|l| i128::from(l.amount_ore)).sum()
+    }
+
+    /// The sum of the lines that `keep` selects (a county's lines of one care type and
+    /// period, say): their amount, billed days and episodes. The amount is exact for an invoice
+    /// from [`invoice`] (every sum of its lines fits, see [`amount_ore`](Self::amount_ore));
+    /// [`Error::AmountOverflow`] names the first line past the range otherwise.
+    ///
+    /// ```
+    /// use utklar_core::payment::{self, Agreement, Amounts};
+    /// use utklar_core::{synth, County};
+    ///
+    /// let episodes = synth::generate(&synth::SynthOptions::kalmar_year(2024));
+    /// let amounts = Amounts::national().with(2023, 1_160_000)?;
+    /// let inv = payment::invoice(&episodes, &Agreement::preset("kalmar")?, &amounts)?;
+    /// let kalmar = County::new(8)?;
+    /// let all = inv.sum_of(|l| l.municipality.county() == kalmar)?;
+    /// assert_eq!(all.amount_ore, inv.amount_ore());
+    /// assert_eq!(all.episodes, inv.billed_episodes());
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn sum_of(&self, mut keep: impl FnMut(&Line) -> bool) -> Result<LineSum, Error> {
+        let mut sum = LineSum::default();
+        let mut ore: i128 = 0;
+        for l in self.lines.iter().filter(|l| keep(l)) {
+            let at = At {
+                municipality: l.municipality,
+                care: l.care_type,
+                period: l.period,
+            };
+            ore = add_ore(ore, i128::from(l.amount_ore), "sum of lines", at)?;
+            sum.amount_ore = exact_ore(ore, "sum of lines", at)?;
+            sum.billed_days += l.billed_days;
+            sum.episodes += l.episodes;
+        }
+        Ok(sum)
     }
 
     /// Total billed days.

@@ -137,7 +137,7 @@ pub use agreement::{
 pub use amounts::{amount_source, Amounts, NATIONAL_AMOUNTS};
 pub use counties::{counties, CountyAgreement, NO_SOURCE};
 pub use engine::{
-    invoice, Invoice, Line, LineOf as LedgerLine, NotBilled, NotBilledReason, Rule, Total,
+    invoice, Invoice, Line, LineOf as LedgerLine, LineSum, NotBilled, NotBilledReason, Rule, Total,
 };
 pub use ledger::{Ledger, LedgerInvoice};
 pub use whatif::{compare, comparison_rows, sweep, Comparison, ComparisonRow, Sweep, SweepRow};

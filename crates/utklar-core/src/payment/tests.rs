@@ -1988,3 +1988,38 @@ grace_days = 30
         }
     }
 }
+
+#[test]
+fn sum_of_selects_lines_and_refuses_a_sum_past_the_range() {
+    let eps = [
+        som("a", "2024-01-01", "2024-01-10"),
+        som("b", "2024-01-02", "2024-01-09"),
+        psy("c", "2024-01-01", "2024-02-20"),
+    ];
+    let inv = run(&eps, &preset("statutory"));
+    let somatic = inv.sum_of(|l| l.care_type == CareType::Somatic).unwrap();
+    let expect: i64 = inv
+        .lines
+        .iter()
+        .filter(|l| l.care_type == CareType::Somatic)
+        .map(|l| l.amount_ore)
+        .sum();
+    assert!(expect > 0);
+    assert_eq!(somatic.amount_ore, expect);
+    assert_eq!(somatic.episodes, 2);
+    let all = inv.sum_of(|_| true).unwrap();
+    assert_eq!(
+        (all.amount_ore, all.episodes),
+        (inv.amount_ore(), inv.billed_episodes())
+    );
+    assert_eq!(inv.sum_of(|_| false).unwrap(), LineSum::default());
+    // Lines changed afterwards so that their sum leaves 64 bits.
+    let mut big = inv.clone();
+    for l in &mut big.lines {
+        l.amount_ore = i64::MAX;
+    }
+    assert!(matches!(
+        big.sum_of(|_| true),
+        Err(Error::AmountOverflow { what, .. }) if what == "sum of lines"
+    ));
+}
