@@ -317,20 +317,18 @@ fn write_table(
         count(Counting::Excluded)
     )?;
     if let Some(inv) = &x.invoice {
-        let period_lines: i64 = inv
-            .lines
-            .iter()
-            .filter(|l| l.index.is_none())
-            .map(|l| l.amount_ore)
-            .sum();
-        let total = i64::try_from(x.amount_ore()).unwrap_or(i64::MAX);
+        let sum = |keep: fn(&utklar_core::payment::Line) -> bool| {
+            inv.sum_of(keep)
+                .map(|s| s.amount_ore)
+                .map_err(|e| crate::payment::core(&e))
+        };
         writeln!(
             out,
             "Invoice {}: {} kr ({} kr on the rows' own lines, {} kr on municipality-period lines).",
             inv.agreement,
-            kronor(total),
-            kronor(total - period_lines),
-            kronor(period_lines)
+            kronor(sum(|_| true)?),
+            kronor(sum(|l| l.index.is_some())?),
+            kronor(sum(|l| l.index.is_none())?)
         )?;
     }
     Ok(())

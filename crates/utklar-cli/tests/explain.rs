@@ -148,6 +148,37 @@ fn check_sums(file: &str, agreement: &str) {
         assert_eq!(got, n.as_u64().unwrap(), "{file} {agreement} {reason}");
     }
     assert_eq!(rows.len() as u64, inv["episodes_in"].as_u64().unwrap());
+    // The table's last line states the same three sums.
+    let mut args = vec!["explain", "--episodes", file, "--agreement", agreement];
+    args.extend(amount);
+    let o = utklar(&args);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let kr = |ore: i64| {
+        let digits = (ore.abs() / 100).to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(' ');
+            }
+            grouped.push(c);
+        }
+        format!(
+            "{}{grouped}.{:02} kr",
+            if ore < 0 { "-" } else { "" },
+            ore.abs() % 100
+        )
+    };
+    assert_eq!(
+        text.lines().last().unwrap(),
+        format!(
+            "Invoice {agreement}: {} ({} on the rows' own lines, {} on municipality-period lines).",
+            kr(total),
+            kr(total - period_lines),
+            kr(period_lines)
+        ),
+        "{file} {agreement}"
+    );
 }
 
 #[test]
