@@ -673,8 +673,9 @@ typedef struct {
   uint32_t negative_days;
   // A `utklar_mode` (default `UTKLAR_MODE_STRICT`: any bad row fails the call).
   uint32_t mode;
-  // Only episodes of patients at least this old; negative (default `-1`) for no
-  // restriction. With a minimum age, an episode with no age is left out.
+  // Only episodes of patients at least this old, 0–150 (above is
+  // `UTKLAR_RESULT_INVALID_ARGUMENT`); negative (default `-1`) for no restriction. With a
+  // minimum age, an episode with no age is left out.
   int32_t min_age;
 } utklar_indicator_options;
 

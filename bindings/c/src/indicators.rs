@@ -32,8 +32,9 @@ pub struct utklar_indicator_options {
     pub negative_days: u32,
     /// A `utklar_mode` (default `UTKLAR_MODE_STRICT`: any bad row fails the call).
     pub mode: u32,
-    /// Only episodes of patients at least this old; negative (default `-1`) for no
-    /// restriction. With a minimum age, an episode with no age is left out.
+    /// Only episodes of patients at least this old, 0–150 (above is
+    /// `UTKLAR_RESULT_INVALID_ARGUMENT`); negative (default `-1`) for no restriction. With a
+    /// minimum age, an episode with no age is left out.
     pub min_age: i32,
 }
 
@@ -142,17 +143,12 @@ pub struct utklar_indicator_report {
 }
 
 pub(crate) fn core_options(o: &utklar_indicator_options) -> Result<IndicatorOptions, CError> {
-    let min_age = match o.min_age {
-        a if a < 0 => None,
-        a => Some(u16::try_from(a).map_err(|_| CError::Argument {
-            name: "min_age",
-            message: format!("{a} is not an age"),
-        })?),
-    };
+    // A negative min_age is "no restriction"; the range is the core's.
+    let min_age = (o.min_age >= 0).then_some(i64::from(o.min_age));
     Ok(IndicatorOptions::default()
+        .checked_min_age(min_age)?
         .period(period_kind(o.period)?)
         .negative_days(negative_days(o.negative_days)?)
-        .min_age(min_age)
         .mode(mode(o.mode)?))
 }
 

@@ -276,6 +276,12 @@ static void test_indicators(void) {
   o.negative_days = UTKLAR_NEGATIVE_DAYS_EXCLUDE;
   o.min_age = 70000;
   CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  o.min_age = 151; /* no row can be older than 150: refused, as on every surface */
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_INVALID_ARGUMENT);
+  o.min_age = 150;
+  CHECK_RC(utklar_episodes_indicators(set, &o, NULL, NULL, &rep), UTKLAR_RESULT_OK);
+  utklar_indicator_report_free(rep);
+  rep = sentinel;
   o.min_age = -1;
   CHECK_RC(utklar_episodes_indicators(NULL, &o, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);
   CHECK_RC(utklar_episodes_indicators(set, NULL, NULL, NULL, &rep), UTKLAR_RESULT_NULL_ARGUMENT);

@@ -22,7 +22,6 @@ use arrow_array::ffi_stream::RecordBatchStreamReader;
 use chrono::NaiveDate;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use utklar_core::input::value::MAX_AGE;
 use utklar_core::input::EpisodeSet;
 use utklar_core::time;
 use utklar_core::validate::{self, Mode, NegativeDays, Problem, Reason};
@@ -298,25 +297,10 @@ fn options(
     strict: bool,
     min_age: Option<i64>,
 ) -> PyResult<IndicatorOptions> {
-    let min_age = match min_age {
-        None => None,
-        Some(a) => Some(
-            u16::try_from(a)
-                .ok()
-                .filter(|a| *a <= MAX_AGE)
-                .ok_or_else(|| {
-                    errors::invalid_argument(
-                        py,
-                        "min_age",
-                        format!("{a} is not an age 0–{MAX_AGE}"),
-                    )
-                })?,
-        ),
-    };
-    Ok(IndicatorOptions::default()
+    let opts = core(py, IndicatorOptions::default().checked_min_age(min_age))?;
+    Ok(opts
         .period(parse::<PeriodKind>(py, period)?)
         .negative_days(parse::<NegativeDays>(py, negative_days)?)
-        .min_age(min_age)
         .mode(if strict { Mode::Strict } else { Mode::Lenient }))
 }
 

@@ -195,6 +195,7 @@ def test_lenient_excludes_bad_rows(library: str) -> None:
         ({"by": "street"}, utklar.InvalidArgumentError, "by"),
         ({"negative_days": "ignore"}, utklar.InvalidArgumentError, "negative_days"),
         ({"min_age": -1}, utklar.InvalidArgumentError, "min_age"),
+        ({"min_age": 151}, utklar.InvalidArgumentError, "min_age"),
         ({"population": "scb"}, utklar.InvalidArgumentError, "population"),
     ],
 )

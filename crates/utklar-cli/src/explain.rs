@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use utklar_core::explain::{Billing, Counting, ExplainRow, Explanation};
-use utklar_core::{IndicatorOptions, NegativeDays, PeriodKind};
+use utklar_core::{NegativeDays, PeriodKind};
 
 use crate::fail::Failure;
 use crate::input::EpisodeArgs;
@@ -54,7 +54,7 @@ pub struct Args {
     pub negative_days: NegativeDays,
     /// The indicators' minimum age (as for `utklar indicators`).
     #[arg(long, value_name = "YEARS")]
-    pub min_age: Option<u16>,
+    pub min_age: Option<i64>,
     /// table: for reading (amounts in kronor); csv: line (sheet_row for a spreadsheet) and
     /// the fields row, episode_id, municipality, care_type, ready_date, discharge_date,
     /// period, ready_days, counting, reason, billing, invoice_period, billed_days,
@@ -84,10 +84,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         sheet = places.is_sheet();
         lines.push(line);
     })?;
-    let opts = IndicatorOptions::default()
+    let opts = crate::indicators::options_of_min_age(a.min_age)?
         .period(a.period)
-        .negative_days(a.negative_days)
-        .min_age(a.min_age);
+        .negative_days(a.negative_days);
     let x = set
         .explain(&opts, agreement.as_ref().map(|g| (g, &amounts)))
         .map_err(|e| core(&e))?;

@@ -68,7 +68,7 @@ pub struct Args {
     /// Count only patients at least this old at discharge (SKR used 65 for 2014–2016); rows
     /// with no age are then left out.
     #[arg(long, value_name = "YEARS")]
-    pub min_age: Option<u16>,
+    pub min_age: Option<i64>,
     /// table: aligned and rounded as SKR publishes (days and beds to one decimal, percentages
     /// to one decimal, days per 1 000 to whole numbers); csv and json: full precision, with the
     /// field names municipality (or county), care_type, period, episodes, day0, ready_ge1,
@@ -148,10 +148,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let population = load_population(a.population.as_deref())?;
     let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
-    let opts = IndicatorOptions::default()
+    let opts = options_of_min_age(a.min_age)?
         .period(a.period)
         .negative_days(a.negative_days)
-        .min_age(a.min_age)
         .mode(if a.strict {
             Mode::Strict
         } else {
@@ -239,10 +238,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
 fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let population = load_population(a.population.as_deref())?;
     let beds: Option<Beds> = a.beds.as_deref().map(read_beds).transpose()?;
-    let opts = IndicatorOptions::default()
+    let opts = options_of_min_age(a.min_age)?
         .period(a.period)
         .negative_days(a.negative_days)
-        .min_age(a.min_age)
         .mode(if a.strict {
             Mode::Strict
         } else {
@@ -347,12 +345,23 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The indicator options with `--min-age` (the core checks its range).
+pub(crate) fn options_of_min_age(min_age: Option<i64>) -> Result<IndicatorOptions, Failure> {
+    IndicatorOptions::default()
+        .checked_min_age(min_age)
+        .map_err(|e| match e {
+            utklar_core::Error::InvalidArgument { message, .. } => {
+                Failure::usage(format!("--min-age: {message}"))
+            }
+            other => Failure::usage(other.to_string()),
+        })
+}
+
 /// `utklar indicators --count persons`: the core's per-person counts (`extras::persons`).
 fn run_persons(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    let opts = IndicatorOptions::default()
+    let opts = options_of_min_age(a.min_age)?
         .period(a.period)
-        .negative_days(a.negative_days)
-        .min_age(a.min_age);
+        .negative_days(a.negative_days);
     let (set, label) =
         crate::payment::read_episodes_with(&a.input, a.strict, &[], true, |_, _| {})?;
     let measured = set

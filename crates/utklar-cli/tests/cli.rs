@@ -334,6 +334,15 @@ fn indicators_with_population_beds_and_groupings() {
     );
     assert!(rows.iter().all(|r| r["care_type"] == "somatic"));
     assert!(stderr(&o).contains("1 outside --min-age"), "{}", stderr(&o));
+    // An age no row can have is refused (the core's range, as in Python and C).
+    for age in ["151", "-1"] {
+        let o = utklar(&["indicators", "--episodes", &f, &format!("--min-age={age}")]);
+        assert_eq!(code(&o), 2, "{age}");
+        assert_eq!(
+            stderr(&o).trim(),
+            format!("utklar: --min-age: {age} is not an age 0–150")
+        );
+    }
 }
 
 #[test]

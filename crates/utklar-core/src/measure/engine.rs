@@ -98,6 +98,33 @@ impl IndicatorOptions {
         self
     }
 
+    /// [`min_age`](Self::min_age) from a caller's number of years: 0 to
+    /// [`MAX_AGE`](crate::input::value::MAX_AGE) (an age no row can have is refused rather
+    /// than leaving every row out), else [`Error::InvalidArgument`] naming `min_age`.
+    ///
+    /// ```
+    /// use utklar_core::IndicatorOptions;
+    ///
+    /// assert_eq!(IndicatorOptions::default().checked_min_age(Some(65))?.min_age, Some(65));
+    /// assert_eq!(IndicatorOptions::default().checked_min_age(None)?.min_age, None);
+    /// let e = IndicatorOptions::default().checked_min_age(Some(650)).unwrap_err();
+    /// assert_eq!(e.to_string(), "min_age: 650 is not an age 0–150");
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn checked_min_age(self, years: Option<i64>) -> Result<Self, Error> {
+        let max = crate::input::value::MAX_AGE;
+        let age = match years {
+            None => None,
+            Some(a) => Some(u16::try_from(a).ok().filter(|a| *a <= max).ok_or_else(|| {
+                Error::InvalidArgument {
+                    name: "min_age".into(),
+                    message: format!("{a} is not an age 0–{max}"),
+                }
+            })?),
+        };
+        Ok(self.min_age(age))
+    }
+
     /// Strict (fail with every bad row listed) or lenient (exclude and report).
     #[must_use]
     pub fn mode(mut self, mode: Mode) -> Self {
