@@ -1,7 +1,7 @@
 //! The episode set: rows added one at a time (a struct or text) or as column arrays, and its
 //! validation.
 
-use utklar_core::input::{check_episodes, EpisodeSet, Row, Value};
+use utklar_core::input::{EpisodeSet, Row, Value};
 use utklar_core::time::{NO_DATE, NO_TIME};
 use utklar_core::{Field, Problem};
 
@@ -523,21 +523,7 @@ pub extern "C" fn utklar_episodes_validate(
         let policy = crate::types::negative_days(negative_days)?;
         let out = Out::new(out, "out")?;
         set.set.check_personal_ids()?;
-        let mut problems: Vec<Problem> = set
-            .set
-            .unreadable()
-            .iter()
-            .flat_map(|u| u.problems.iter().cloned())
-            .collect();
-        problems.extend(
-            check_episodes(set.set.episodes(), policy)
-                .into_iter()
-                .map(|mut p| {
-                    p.row = set.set.row_of(p.row);
-                    p
-                }),
-        );
-        problems.sort_by_key(|p| p.row);
+        let problems = set.set.problems(policy);
         out.write(into_raw(utklar_validation { problems }));
         Ok(())
     })

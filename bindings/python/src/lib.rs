@@ -24,7 +24,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use utklar_core::input::EpisodeSet;
 use utklar_core::time;
-use utklar_core::validate::{self, Mode, NegativeDays, Problem, Reason};
+use utklar_core::validate::{Mode, NegativeDays, Reason};
 use utklar_core::{
     extras, synth, Beds, County, Episode, Error, ExclusionReport, Group, GroupBy, IndicatorOptions,
     IndicatorReport, Municipality, PeriodKind, Population,
@@ -361,25 +361,7 @@ fn validate_rows<'py>(
     let policy: NegativeDays = parse(py, negative_days)?;
     let set = read_set(py, episodes, allow_personal_ids)?;
     core(py, set.check_personal_ids())?;
-    let (problems, rows_in) = py.detach(|| {
-        // The problems of the unreadable rows, and the negative days of the episodes under
-        // the policy (the core's check of episode values), at their input rows.
-        let mut problems: Vec<Problem> = set
-            .unreadable()
-            .iter()
-            .flat_map(|u| u.problems.iter().cloned())
-            .collect();
-        problems.extend(
-            validate::check_episodes(set.episodes(), policy)
-                .into_iter()
-                .map(|p| Problem {
-                    row: set.row_of(p.row),
-                    ..p
-                }),
-        );
-        problems.sort_by_key(|p| p.row);
-        (problems, set.rows_in())
-    });
+    let (problems, rows_in) = py.detach(|| (set.problems(policy), set.rows_in()));
     let mut t = TableBuilder::default();
     t.int("row", problems.iter().map(|p| Some(p.row as i64)));
     t.text("column", problems.iter().map(|p| Some(p.field.as_str())));

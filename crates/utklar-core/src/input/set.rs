@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::model::episode::Episode;
 use crate::problem::{Field, Problem};
 
-use super::{value, EpisodeReader, IdHash, Row};
+use super::{check_episodes, value, EpisodeReader, IdHash, NegativeDays, Row};
 
 /// An input row that could not be read as an episode: its row, its id (when it has one) and
 /// every problem found in it (the first names the reason it is counted under).
@@ -261,6 +261,51 @@ impl EpisodeSet {
     /// The input row of episode `index`.
     pub fn row_of(&self, index: usize) -> usize {
         self.rows.get(index).copied().unwrap_or(index)
+    }
+
+    /// Every problem of the set's rows, by input row: those of the rows that could not be
+    /// read, and the negative days of its episodes under `policy` (none under
+    /// [`NegativeDays::Day0`]) — what a validation lists.
+    ///
+    /// ```
+    /// use utklar_core::input::{EpisodeSet, NegativeDays, Row};
+    /// use utklar_core::{Field, Reason};
+    ///
+    /// let mut set = EpisodeSet::new();
+    /// for (row, (id, muni, discharged)) in
+    ///     [("a", "0880", "2025-03-02"), ("b", "0999", "2025-03-02"), ("c", "0880", "2025-02-27")]
+    ///         .into_iter()
+    ///         .enumerate()
+    /// {
+    ///     let mut r = Row::default();
+    ///     r.set(Field::EpisodeId, id);
+    ///     r.set(Field::Municipality, muni);
+    ///     r.set(Field::CareType, "somatic");
+    ///     r.set(Field::ReadyAt, "2025-03-01");
+    ///     r.set(Field::DischargedAt, discharged);
+    ///     set.push(row, &r);
+    /// }
+    /// let p = set.problems(NegativeDays::Exclude);
+    /// let found: Vec<_> = p.iter().map(|p| (p.row, p.reason)).collect();
+    /// assert_eq!(found, [(1, Reason::UnknownMunicipality), (2, Reason::NegativeDays)]);
+    /// assert_eq!(set.problems(NegativeDays::Day0).len(), 1);
+    /// ```
+    pub fn problems(&self, policy: NegativeDays) -> Vec<Problem> {
+        let mut problems: Vec<Problem> = self
+            .unreadable
+            .iter()
+            .flat_map(|u| u.problems.iter().cloned())
+            .collect();
+        problems.extend(
+            check_episodes(&self.episodes, policy)
+                .into_iter()
+                .map(|p| Problem {
+                    row: self.row_of(p.row),
+                    ..p
+                }),
+        );
+        problems.sort_by_key(|p| p.row);
+        problems
     }
 }
 
