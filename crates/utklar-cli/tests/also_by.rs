@@ -1,15 +1,9 @@
 //! `utklar indicators --also-by COLUMN`: indicators per group and value of the caller's
 //! columns, from CSV and from a workbook; personal identity numbers in them refused.
 
+mod common;
+use common::utklar;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn dir() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("utklar-also-by-tests");

@@ -1,60 +1,16 @@
 //! Tests that run the `utklar` binary: every subcommand, every format, every exit status, the
 //! bad-input cases of docs/bad-input.md, an Excel-style export, and the shape of the JSON outputs.
 
+mod common;
+use common::{assert_no_panic, code, stderr, stdout, utklar, utklar_stdin};
 use std::fs;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
 fn dir(test: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("utklar-cli-tests")
-        .join(test);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn utklar_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8 messages")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited, not killed")
-}
-
-/// No panic, no backtrace, ever.
-fn assert_no_panic(o: &Output) {
-    let e = stderr(o);
-    assert!(
-        !e.contains("panicked") && !e.contains("internal error") && !e.contains("RUST_BACKTRACE"),
-        "{e}"
-    );
+    common::fresh_dir("utklar-cli-tests", test)
 }
 
 fn write(path: &PathBuf, content: &[u8]) -> String {

@@ -2,29 +2,19 @@
 //! `.csv.gz` and `.xlsx` give the same answers, and the `.xlsx` utklar writes reads back with
 //! real numbers and dates.
 
+mod common;
+use common::utklar;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use calamine::{Data, Reader};
 use rust_xlsxwriter::{Format, Workbook};
 
 fn dir(test: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("utklar-excel-tests")
-        .join(test);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    common::fresh_dir("utklar-excel-tests", test)
 }
 
 fn ok(o: &Output) -> String {

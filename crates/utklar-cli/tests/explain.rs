@@ -1,27 +1,16 @@
 //! `utklar explain`: one row per input row, whose sums are `utklar indicators` and `utklar
 //! invoice` on the cross-surface file and on generated data; its csv, excel-sv and xlsx forms.
 
+mod common;
+use common::utklar;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader};
 use serde_json::Value;
 
 fn dir(test: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("utklar-explain-tests")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    common::fresh_dir("utklar-explain-tests", test)
 }
 
 fn ok_json(args: &[&str]) -> Value {

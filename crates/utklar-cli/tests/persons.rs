@@ -1,14 +1,8 @@
 //! `utklar indicators --count persons`: distinct patient_id per group, care type and period.
 
+mod common;
+use common::utklar;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn file() -> String {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("utklar-persons-tests");

@@ -3,18 +3,14 @@
 //! messages and exit status on a file of many batches with bad rows, and the right line for
 //! each bad row.
 
+mod common;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn dir(test: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("utklar-pipeline-tests")
-        .join(test);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("utklar-pipeline-tests", test)
 }
 
 /// Runs the binary with `UTKLAR_THREADS` set (`1`: the reference path; `2`: pipelined).

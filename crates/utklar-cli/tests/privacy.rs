@@ -6,6 +6,7 @@
 //! `--allow-personal-ids`, and everything the binary writes (standard output and standard
 //! error, every format) is scanned for the numbers.
 
+mod common;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,12 +25,7 @@ const PLANTED: [&str; 4] = [
 const NEEDLES: [&str; 3] = ["121212", "1212+", "8112892388"];
 
 fn dir(test: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("utklar-privacy-tests")
-        .join(test);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("utklar-privacy-tests", test)
 }
 
 fn write(path: &Path, content: &[u8]) -> String {

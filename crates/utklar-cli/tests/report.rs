@@ -1,9 +1,11 @@
 //! `utklar report`: the report's model has the figures of `utklar indicators` and `utklar
 //! invoice` on the same file, the rendered page shows them, and the exit statuses.
 
+mod common;
+use common::utklar;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 use utklar_core::input::{EpisodeSet, Unreadable};
@@ -17,19 +19,7 @@ use utklar_report::{
 };
 
 fn dir(test: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("utklar-report-tests")
-        .join(test);
-    let _ = fs::remove_dir_all(&d);
-    fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    common::fresh_dir("utklar-report-tests", test)
 }
 
 fn ok(o: &Output) -> String {

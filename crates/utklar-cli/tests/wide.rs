@@ -1,10 +1,11 @@
 //! `utklar indicators --wide`: periods in columns, the values those of the long output, empty
 //! cells where a group has no episodes or a row is suppressed, in every format.
 
+mod common;
+use common::utklar;
 use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader};
 
@@ -44,13 +45,6 @@ fn file(test: &str) -> String {
     let p = d.join("episodes.csv");
     fs::write(&p, EPISODES).unwrap();
     p.to_str().unwrap().to_string()
-}
-
-fn utklar(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_utklar"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 fn ok(args: &[&str]) -> String {
