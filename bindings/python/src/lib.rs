@@ -765,6 +765,16 @@ fn reasons(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", utklar_core::VERSION)?;
+    // The core's defaults, which the keyword arguments' defaults must equal (a test checks
+    // every function's signature against them).
+    let d = IndicatorOptions::default();
+    let defaults = PyDict::new(m.py());
+    defaults.set_item("period", d.period.as_str())?;
+    defaults.set_item("negative_days", d.negative_days.as_str())?;
+    defaults.set_item("by", GroupBy::default().as_str())?;
+    defaults.set_item("strict", d.mode == Mode::Strict)?;
+    defaults.set_item("min_age", d.min_age)?;
+    m.add("DEFAULTS", defaults)?;
     m.add_class::<ArrowTable>()?;
     m.add_class::<payment::Agreement>()?;
     m.add_function(wrap_pyfunction!(invoice, m)?)?;

@@ -46,11 +46,11 @@ pub struct Args {
     #[arg(long = "amount", value_name = "YEAR=KRONOR", long_help = AMOUNT_HELP, help = "Amount per care day for a year, in kronor (e.g. 2025=10900); repeatable", requires = "agreement")]
     pub amounts: Vec<String>,
     /// The indicators' period: month, quarter or year (of the discharge date).
-    #[arg(long, default_value = "month", value_name = "month|quarter|year")]
+    #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().period, value_name = "month|quarter|year")]
     pub period: PeriodKind,
     /// Negative days in the indicators: excluded (default) or day 0 (`error` lists them here
     /// as excluded). The invoice always takes them as bad data.
-    #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
+    #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().negative_days, value_name = "exclude|day0|error")]
     pub negative_days: NegativeDays,
     /// The indicators' minimum age (as for `utklar indicators`).
     #[arg(long, value_name = "YEARS")]

@@ -50,12 +50,12 @@ pub struct ReadmissionsArgs {
     /// Group by municipality, county or nation.
     #[arg(
         long,
-        default_value = "municipality",
+        default_value_t = utklar_core::GroupBy::default(),
         value_name = "municipality|county|nation"
     )]
     pub by: GroupBy,
     /// Month, quarter or year of discharge.
-    #[arg(long, default_value = "month", value_name = "month|quarter|year")]
+    #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().period, value_name = "month|quarter|year")]
     pub period: PeriodKind,
     /// The window in days after the discharge date.
     #[arg(

@@ -47,19 +47,19 @@ pub struct Args {
     pub beds: Option<PathBuf>,
     /// Reporting period: month, quarter or year. An episode belongs to the period of its
     /// discharge date.
-    #[arg(long, default_value = "month", value_name = "month|quarter|year")]
+    #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().period, value_name = "month|quarter|year")]
     pub period: PeriodKind,
     /// Group by municipality (kommun), county (län: first two digits of the code) or the whole
     /// nation. Care types are always reported separately.
     #[arg(
         long,
-        default_value = "municipality",
+        default_value_t = utklar_core::GroupBy::default(),
         value_name = "municipality|county|nation"
     )]
     pub by: GroupBy,
     /// Discharge before the ready date (minusdagar): exclude the row and count it (default),
     /// treat it as day 0, or stop with an error listing the rows.
-    #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
+    #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().negative_days, value_name = "exclude|day0|error")]
     pub negative_days: NegativeDays,
     /// Stop at bad rows instead of leaving them out: every bad row is listed and the exit
     /// status is 1.

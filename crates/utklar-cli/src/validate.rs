@@ -29,7 +29,7 @@ pub struct Args {
     pub input: EpisodeArgs,
     /// Whether a discharge before the ready date is a problem: yes under `exclude` and `error`
     /// (the default reports it), no under `day0` (it is then read as day 0).
-    #[arg(long, default_value = "exclude", value_name = "exclude|day0|error")]
+    #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().negative_days, value_name = "exclude|day0|error")]
     pub negative_days: NegativeDays,
     /// table: one problem per line; csv: line,row,field,reason,hint; json: an object with
     /// `problems` (each line, row, field, reason, hint), `rows_in`, `rows_with_problems` and

@@ -10,6 +10,7 @@ __all__ = [
     "AmountOverflowError",
     "ArrowTable",
     "CORE_VERSION",
+    "DEFAULTS",
     "DEFAULT_READMISSION_WINDOW_DAYS",
     "InvalidArgumentError",
     "InvalidRowsError",
@@ -46,6 +47,7 @@ __all__ = [
 __version__: str
 CORE_VERSION: str
 DEFAULT_READMISSION_WINDOW_DAYS: int
+DEFAULTS: dict[str, Any]
 
 @final
 class ArrowTable:

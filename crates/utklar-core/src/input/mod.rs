@@ -75,6 +75,23 @@ pub enum NegativeDays {
     Error,
 }
 
+impl NegativeDays {
+    /// The policy's name, as [`FromStr`] reads it: `exclude`, `day0`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NegativeDays::Exclude => "exclude",
+            NegativeDays::Day0 => "day0",
+            NegativeDays::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for NegativeDays {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for NegativeDays {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Self, crate::Error> {

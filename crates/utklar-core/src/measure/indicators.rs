@@ -83,6 +83,23 @@ pub enum GroupBy {
     Nation,
 }
 
+impl GroupBy {
+    /// The grouping's name, as [`FromStr`] reads it: `municipality`, `county`, `nation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupBy::Municipality => "municipality",
+            GroupBy::County => "county",
+            GroupBy::Nation => "nation",
+        }
+    }
+}
+
+impl fmt::Display for GroupBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for GroupBy {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
@@ -492,6 +509,23 @@ impl crate::input::EpisodeSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_read_back_as_themselves() {
+        use crate::input::NegativeDays;
+        for by in [GroupBy::Municipality, GroupBy::County, GroupBy::Nation] {
+            assert_eq!(by.as_str().parse::<GroupBy>().unwrap(), by);
+            assert_eq!(serde_json::to_value(by).unwrap(), by.as_str());
+        }
+        for n in [
+            NegativeDays::Exclude,
+            NegativeDays::Day0,
+            NegativeDays::Error,
+        ] {
+            assert_eq!(n.as_str().parse::<NegativeDays>().unwrap(), n);
+            assert_eq!(serde_json::to_value(n).unwrap(), n.as_str());
+        }
+    }
     use proptest::prelude::*;
 
     /// `n` episodes of one day discharged in March 2025 in each municipality given.
