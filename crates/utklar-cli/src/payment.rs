@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use utklar_core::input::{EpisodeSet, Unreadable};
+use utklar_core::input::{EpisodeFacts, EpisodeSet, Unreadable};
 use utklar_core::payment::{
     comparison_rows, counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice,
     Ledger, LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
@@ -322,22 +322,53 @@ pub fn read_episodes_with(
     Ok((set, label))
 }
 
-/// [`read_episodes`] into a [`Ledger`]: the same rows, in about 24 bytes an episode besides
-/// its ids (an [`EpisodeSet`] holds about 200), for invoices and comparisons of files of any
-/// size. A CSV file is read on two threads as `indicators` reads it (each row checked into
-/// plain values, no episode made); a spreadsheet row by row.
-pub fn read_ledger(input: &EpisodeArgs, strict: bool) -> Result<(Ledger, String), Failure> {
+/// What a file's rows go to, in row order, as [`read_into`] reads them.
+pub trait RowSink {
+    /// A row of a CSV file, read straight into its values (checked, no episode made), with its
+    /// ids as the input layer reads them.
+    fn facts(
+        &mut self,
+        row: usize,
+        facts: &EpisodeFacts,
+        episode_id: &str,
+        patient_id: Option<&str>,
+    );
+    /// A row read whole (a spreadsheet's), or a row of any file that could not be read.
+    fn read(&mut self, row: usize, read: Result<Episode, Unreadable>);
+}
+
+impl RowSink for Ledger {
+    fn facts(
+        &mut self,
+        _: usize,
+        facts: &EpisodeFacts,
+        episode_id: &str,
+        patient_id: Option<&str>,
+    ) {
+        self.push_facts(facts, episode_id, patient_id);
+    }
+    fn read(&mut self, _: usize, read: Result<Episode, Unreadable>) {
+        self.push(read);
+    }
+}
+
+/// Reads every row of the file into `sink`: a CSV file on two threads as `indicators` reads
+/// it (each row checked into plain values, no episode made), a spreadsheet row by row. Returns
+/// the file's label.
+pub fn read_into(
+    input: &EpisodeArgs,
+    strict: bool,
+    sink: &mut dyn RowSink,
+) -> Result<String, Failure> {
     let source = input.open()?;
     let label = source.label.clone();
     let places = source.file.places();
     let mut tally = Tally::new(strict, places);
-    let mut ledger = Ledger::new();
     let file = match source.file.into_csv() {
         Ok(file) => file,
         Err(file) => {
             let source = EpisodeSource { label, file };
-            let label = read_source(source, tally, |_, read| ledger.push(read))?;
-            return Ok((ledger, label));
+            return read_source(source, tally, |row, read| sink.read(row, read));
         }
     };
     let mut progress = Progress::new(file.csv().size(), "rows");
@@ -348,15 +379,18 @@ pub fn read_ledger(input: &EpisodeArgs, strict: bool) -> Result<(Ledger, String)
             tally.rows_in += 1;
             let (id, patient) = r.ids();
             match r.result {
-                Ok(facts) => ledger.push_facts(facts, id.unwrap_or(""), patient),
+                Ok(facts) => sink.facts(r.row, facts, id.unwrap_or(""), patient),
                 Err(problems) => {
                     let episode_id = id.map(str::to_string);
                     tally.bad_row(r.line, &problems);
-                    ledger.push(Err(Unreadable {
-                        row: r.row,
-                        episode_id,
-                        problems,
-                    }));
+                    sink.read(
+                        r.row,
+                        Err(Unreadable {
+                            row: r.row,
+                            episode_id,
+                            problems,
+                        }),
+                    );
                 }
             }
             Ok::<(), Box<utklar_csv::Error>>(())
@@ -366,6 +400,15 @@ pub fn read_ledger(input: &EpisodeArgs, strict: bool) -> Result<(Ledger, String)
     read.map_err(|e| csv_failure(&label, &e))?;
     progress.finish();
     tally.finish(&label, false)?;
+    Ok(label)
+}
+
+/// [`read_episodes`] into a [`Ledger`] ([`read_into`]): the same rows, in about 24 bytes an
+/// episode besides its ids (an [`EpisodeSet`] holds about 200), for invoices and comparisons
+/// of files of any size.
+pub fn read_ledger(input: &EpisodeArgs, strict: bool) -> Result<(Ledger, String), Failure> {
+    let mut ledger = Ledger::new();
+    let label = read_into(input, strict, &mut ledger)?;
     Ok((ledger, label))
 }
 
@@ -441,18 +484,6 @@ impl Tally {
         }
         Ok(())
     }
-}
-
-/// Reads every row of the episode file, giving each (in row order) to `push`, with the rows
-/// that cannot be read accounted for as [`read_episodes`] does; returns the label.
-pub fn read_each(
-    input: &EpisodeArgs,
-    strict: bool,
-    push: impl FnMut(usize, Result<Episode, Unreadable>),
-) -> Result<String, Failure> {
-    let source = input.open()?;
-    let places = source.file.places();
-    read_source(source, Tally::new(strict, places), push)
 }
 
 /// Reads every row of an opened source, giving each (in row order) to `push`; returns the

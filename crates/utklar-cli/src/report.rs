@@ -4,13 +4,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use utklar_core::{County, Period, PeriodKind};
+use utklar_core::input::{EpisodeFacts, Unreadable};
+use utklar_core::{County, Episode, Period, PeriodKind};
 use utklar_report::{render_html, Lang, ReportError, ReportInput, ReportOptions};
 
 use crate::fail::{self, Failure};
 use crate::indicators::load_population;
 use crate::input::EpisodeArgs;
-use crate::payment::{load_agreement, load_amounts, read_each};
+use crate::payment::{load_agreement, load_amounts, read_into, RowSink};
 
 /// Options of `utklar report`.
 #[derive(Debug, clap::Args)]
@@ -74,6 +75,33 @@ pub fn parse_county(arg: &str) -> Result<County, Failure> {
     })
 }
 
+/// The report's input, counting the rows and the episodes among them.
+struct Sink {
+    input: ReportInput,
+    rows_in: u64,
+    episodes: u64,
+}
+
+impl RowSink for Sink {
+    fn facts(
+        &mut self,
+        row: usize,
+        facts: &EpisodeFacts,
+        episode_id: &str,
+        patient_id: Option<&str>,
+    ) {
+        self.rows_in += 1;
+        self.episodes += 1;
+        self.input.push_facts(row, facts, episode_id, patient_id);
+    }
+
+    fn read(&mut self, row: usize, read: Result<Episode, Unreadable>) {
+        self.rows_in += 1;
+        self.episodes += u64::from(read.is_ok());
+        self.input.push(row, read);
+    }
+}
+
 /// Runs `utklar report`.
 pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     let county = parse_county(&a.county)?;
@@ -103,17 +131,17 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     opts.lang = lang;
     // One pass over the file: the measures of every row, and only the county's episodes kept
     // (for its invoice), so that a national file costs one county's memory.
-    let mut input = ReportInput::new(&opts);
-    let (mut rows_in, mut episodes) = (0u64, 0u64);
-    let label = read_each(&a.input, a.strict, |row, read| {
-        rows_in += 1;
-        episodes += u64::from(read.is_ok());
-        input.push(row, read);
-    })?;
-    if episodes == 0 && rows_in > 0 {
-        return Err(fail::none_usable(&label, rows_in));
+    // A CSV file is read on two threads as `indicators` reads it.
+    let mut sink = Sink {
+        input: ReportInput::new(&opts),
+        rows_in: 0,
+        episodes: 0,
+    };
+    let label = read_into(&a.input, a.strict, &mut sink)?;
+    if sink.episodes == 0 && sink.rows_in > 0 {
+        return Err(fail::none_usable(&label, sink.rows_in));
     }
-    let report = input.finish(&opts).map_err(|e| match e {
+    let report = sink.input.finish(&opts).map_err(|e| match e {
         ReportError::MonthOutsideData { .. } => Failure::usage(format!("--month: {e}")),
         ReportError::NoData => Failure::usage(format!("{label}: {e}")),
         ReportError::Core(e) => fail::arg("--episodes", &e),

@@ -537,3 +537,55 @@ fn a_national_file_compares_with_the_nation() {
     }
     assert!(suppressed > 0, "some municipality row is suppressed");
 }
+
+/// A CSV file is read on two threads into values (no episode made but the county's): the page
+/// is byte for byte the one `Report::build` renders from the file's data set, with bad rows and
+/// a repeated id in it, on one thread and on two.
+#[test]
+fn the_page_of_a_file_is_the_page_of_its_data_set() {
+    let d = dir("same-page");
+    let f = two_counties(&d);
+    let mut text = fs::read_to_string(&f).unwrap();
+    let second = text.lines().nth(1).unwrap().to_string();
+    text.push_str(&second); // a repeated id
+    text.push('\n');
+    text.push_str("bad1,,0880,somatic,,2024-13-01,2024-06-02,,,,,,,\n");
+    text.push_str("bad2,,0999,somatic,,2024-06-01,2024-06-02,,,,,,,\n");
+    fs::write(&f, text).unwrap();
+    let set = read_set(Path::new(&f));
+    assert_eq!(set.unreadable().len(), 3);
+    let mut opts = ReportOptions::new(County::new(8).unwrap());
+    opts.month = Some("2024-06".parse().unwrap());
+    opts.amounts = opts.amounts.with(2023, 11_000).unwrap();
+    let model = Report::build(&set, &opts).unwrap();
+    assert!(
+        matches!(model.invoice, InvoicePart::Made { .. }),
+        "an invoice to compare"
+    );
+    let expect = render_html(&model);
+    for threads in ["1", "2"] {
+        let out = d.join(format!("r{threads}.html"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_utklar"))
+            .env("UTKLAR_THREADS", threads)
+            .args([
+                "report",
+                "--episodes",
+                &f,
+                "--county",
+                "08",
+                "--month",
+                "2024-06",
+                "--amount",
+                "2023=11000",
+                "--output",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        ok(&o);
+        assert!(
+            fs::read_to_string(&out).unwrap() == expect,
+            "UTKLAR_THREADS={threads}"
+        );
+    }
+}

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use utklar_core::input::EpisodeSet;
+use utklar_core::input::{EpisodeFacts, EpisodeSet};
 use utklar_core::payment::{
     self, counties, Agreement, Amounts, Invoice, MeanDefinition, NotBilledReason, Total,
 };
@@ -332,7 +332,7 @@ impl Report {
     /// ([`EpisodeSet::invoice`]), and the county's rows of both.
     ///
     /// ```
-    /// use utklar_core::input::EpisodeSet;
+    /// use utklar_core::input::{EpisodeFacts, EpisodeSet};
     /// use utklar_core::{synth, County, Period};
     /// use utklar_report::{Report, ReportOptions};
     ///
@@ -615,7 +615,7 @@ fn invoice_part(
 ///
 /// ```
 /// use utklar_core::{synth, County, Period};
-/// use utklar_core::input::EpisodeSet;
+/// use utklar_core::input::{EpisodeFacts, EpisodeSet};
 /// use utklar_report::{Report, ReportInput, ReportOptions};
 ///
 /// let episodes = synth::generate(&synth::SynthOptions::kalmar_year(2024));
@@ -666,6 +666,24 @@ impl ReportInput {
                 self.unreadable += 1;
                 self.measures.push_problems(u.problems);
             }
+        }
+    }
+
+    /// Input row `row` (rows in increasing order) as the input layer read it, checked
+    /// ([`EpisodeReader::read_facts`](utklar_core::input::EpisodeReader::read_facts) and the
+    /// duplicate check): its values and ids. The same as [`push`](Self::push) of the episode
+    /// they make, without making it unless it is the county's.
+    pub fn push_facts(
+        &mut self,
+        row: usize,
+        facts: &EpisodeFacts,
+        episode_id: &str,
+        patient_id: Option<&str>,
+    ) {
+        self.measures.push_facts(row, facts, &self.iopts);
+        if facts.municipality.county() == self.county {
+            let e = (*facts).into_episode(episode_id.to_string(), patient_id.map(str::to_string));
+            self.county_episodes.push(e);
         }
     }
 
