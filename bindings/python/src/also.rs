@@ -3,16 +3,19 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use utklar_core::{Group, GroupBy};
+use utklar_core::{GroupBy, IndicatorRow};
 
-use crate::output::{ArrowTable, TableBuilder};
-use crate::{arrow_to_py, beds_of, core, open, options, parse, population_of, report_dict};
+use crate::output::ArrowTable;
+use crate::{
+    arrow_to_py, beds_of, core, indicator_rows_table, open, options, parse, population_of,
+    report_dict,
+};
 
 /// The indicators grouped by `by` and by the values of the columns `also_by` (see
 /// `utklar.indicators`): the table (the group's column, then a column of each name, then the
 /// indicators' fields) and the exclusion report.
 #[pyfunction]
-#[pyo3(signature = (episodes, also_by, *, period="month", by="municipality", negative_days="exclude", population=None, beds=None, strict=false, min_age=None, allow_personal_ids=false))]
+#[pyo3(signature = (episodes, also_by, *, period="month", by="municipality", negative_days="exclude", population=None, beds=None, strict=false, min_age=None, suppress_below=None, allow_personal_ids=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn indicators_also_by<'py>(
     py: Python<'py>,
@@ -25,6 +28,7 @@ pub fn indicators_also_by<'py>(
     beds: Option<&Bound<'py, PyAny>>,
     strict: bool,
     min_age: Option<i64>,
+    suppress_below: Option<u64>,
     allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let opts = options(py, period, negative_days, strict, min_age)?;
@@ -35,59 +39,23 @@ pub fn indicators_also_by<'py>(
     let set = py
         .detach(|| utklar_arrow::read_set_also(reader, allow_personal_ids, &also_by))
         .map_err(|e| arrow_to_py(py, e))?;
-    let report = core(
+    let mut report = core(
         py,
         py.detach(|| set.indicators_also_by(&opts, by, population.as_ref(), beds.as_ref())),
     )?;
-    let rows = &report.rows;
-    let mut t = TableBuilder::default();
-    if by != GroupBy::Nation {
-        let name = if by == GroupBy::County {
-            "county"
-        } else {
-            "municipality"
-        };
-        t.text(
-            name,
-            rows.iter().map(|r| match r.row.group {
-                Group::Nation => None,
-                g => Some(g.to_string()),
-            }),
-        );
+    if let Some(k) = suppress_below {
+        report.suppress_below(k);
     }
     // The caller's columns keep the caller's spelling.
-    for (k, name) in also_by.iter().enumerate() {
-        t.text(
-            name.trim(),
-            rows.iter().map(|r| r.also.get(k).cloned().flatten()),
-        );
-    }
-    t.text(
-        "care_type",
-        rows.iter().map(|r| Some(r.row.care_type.as_str())),
-    );
-    t.text(
-        "period",
-        rows.iter().map(|r| Some(r.row.period.to_string())),
-    );
-    let measure = |f: fn(&utklar_core::Measures) -> u64| {
-        rows.iter().map(move |r| Some(f(&r.row.measures) as i64))
-    };
-    t.int("episodes", measure(utklar_core::Measures::episodes));
-    t.int("day0", measure(|m| m.day0));
-    t.int("ready_ge1", measure(|m| m.ready_ge1));
-    t.int("ready_days", measure(|m| m.ready_days));
-    t.float(
-        "goal_attainment",
-        rows.iter().map(|r| r.row.goal_attainment),
-    );
-    t.float("mean_days", rows.iter().map(|r| r.row.mean_days));
-    t.float(
-        "mean_days_incl_day0",
-        rows.iter().map(|r| r.row.mean_days_incl_day0),
-    );
-    t.float("days_per_1000", rows.iter().map(|r| r.row.days_per_1000));
-    t.float("occupied_beds", rows.iter().map(|r| r.row.occupied_beds));
-    t.float("bed_share_pct", rows.iter().map(|r| r.row.bed_share_pct));
-    Ok((t.finish(), report_dict(py, &report.exclusions)?))
+    let also: Vec<(&str, Vec<Option<String>>)> = also_by
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let values = report.rows.iter().map(|r| r.also.get(k).cloned().flatten());
+            (name.trim(), values.collect())
+        })
+        .collect();
+    let rows: Vec<IndicatorRow> = report.rows.iter().map(|r| r.row.clone()).collect();
+    let table = indicator_rows_table(&rows, by, suppress_below.is_some(), &also);
+    Ok((table, report_dict(py, &report.exclusions)?))
 }

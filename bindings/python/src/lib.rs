@@ -241,7 +241,17 @@ fn reference_rows(
 }
 
 fn indicator_table(report: &IndicatorReport, by: GroupBy, suppression: bool) -> ArrowTable {
-    let rows = &report.rows;
+    indicator_rows_table(&report.rows, by, suppression, &[])
+}
+
+/// The indicator table of `rows`: the group's column, then each of `also` (a name and a value
+/// per row), then the care type, period and indicators (and `suppressed` with `suppression`).
+pub(crate) fn indicator_rows_table(
+    rows: &[utklar_core::IndicatorRow],
+    by: GroupBy,
+    suppression: bool,
+    also: &[(&str, Vec<Option<String>>)],
+) -> ArrowTable {
     let mut t = TableBuilder::default();
     match by {
         GroupBy::Municipality | GroupBy::County => {
@@ -259,6 +269,9 @@ fn indicator_table(report: &IndicatorReport, by: GroupBy, suppression: bool) -> 
             );
         }
         GroupBy::Nation => {}
+    }
+    for (name, values) in also {
+        t.text(name, values.iter().map(|v| v.as_deref()));
     }
     t.text("care_type", rows.iter().map(|r| Some(r.care_type.as_str())));
     t.text("period", rows.iter().map(|r| Some(r.period.to_string())));

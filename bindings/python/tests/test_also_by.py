@@ -69,3 +69,25 @@ def test_unusable_columns_and_personal_numbers() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", utklar.UtklarWarning)
         assert len(rows(utklar.indicators(t, also_by=["Hospital"], allow_personal_ids=True))) == 2
+
+
+def test_suppression_of_the_parts_is_the_command_lines() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", utklar.UtklarWarning)
+        out = rows(utklar.indicators(table(), also_by=["Hospital"], by="county", suppress_below=2))
+    # Västervik and the blank hospital have one episode each: both blanked, Kalmar's three kept.
+    assert [(r["Hospital"], r["episodes"], r["suppressed"]) for r in out] == [
+        (None, None, True),
+        ("Kalmar", 3, False),
+        ("Västervik", None, True),
+    ]
+    assert out[2]["mean_days"] is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", utklar.UtklarWarning)
+        by_muni = rows(utklar.indicators(table(), also_by=["Hospital"], suppress_below=2))
+    # Within 0880 Västervik alone is small, so Kalmar goes too.
+    assert [(r["municipality"], r["suppressed"]) for r in by_muni] == [
+        ("0880", True),
+        ("0880", True),
+        ("0881", True),
+    ]

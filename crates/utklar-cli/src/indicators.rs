@@ -80,7 +80,9 @@ pub struct Args {
     /// and indicators blanked (empty, null in JSON) and are marked suppressed (a `suppressed`
     /// column in CSV, `"suppressed": true` in JSON); when one row of a county (or one county of
     /// the nation) is suppressed in a care type and period, the next-smallest is too, so that
-    /// it cannot be recovered from the county's total. 0 and 1 suppress nothing.
+    /// it cannot be recovered from the county's total. With --also-by, the parts of a group
+    /// are suppressed so (the next-smallest part of the same group goes too). 0 and 1
+    /// suppress nothing.
     #[arg(long, value_name = "K")]
     pub suppress_below: Option<u64>,
     /// Periods in columns: one row per group and care type, one column per period of the
@@ -105,8 +107,8 @@ pub struct Args {
     /// output has a column of each name after the group's. Its values are read like ids
     /// (text trimmed, a blank cell is its own empty value) and, like ids, refused when they
     /// look like personal identity numbers. Reads the whole file into memory; not with
-    /// --wide, --suppress-below or --count persons.
-    #[arg(long = "also-by", value_name = "COLUMN", conflicts_with_all = ["wide", "suppress_below"])]
+    /// --wide or --count persons.
+    #[arg(long = "also-by", value_name = "COLUMN", conflicts_with = "wide")]
     pub also_by: Vec<String>,
     #[command(flatten)]
     pub sheet_out: SheetArgs,
@@ -248,7 +250,7 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         });
     let (set, label) =
         crate::payment::read_episodes_with(&a.input, a.strict, &a.also_by, true, |_, _| {})?;
-    let report = set
+    let mut report = set
         .indicators_also_by(&opts, a.by, population.as_ref(), beds.as_ref())
         .map_err(|e| match e {
             Error::Invalid(_) => Failure::Data(format!(
@@ -256,6 +258,7 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
             )),
             e => fail::arg("--episodes", &e),
         })?;
+    let suppressed = a.suppress_below.map(|k| report.suppress_below(k));
     let names = &report.names;
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     match a.format {
@@ -284,7 +287,7 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         }
         Format::Csv | Format::Xlsx => {
             let rows: Vec<IndicatorRow> = report.rows.iter().map(|r| r.row.clone()).collect();
-            let mut sheet = indicator_sheet(&rows, a.by, false, a.sheet_out.lang);
+            let mut sheet = indicator_sheet(&rows, a.by, suppressed.is_some(), a.sheet_out.lang);
             // The caller's columns after the group's code and name.
             for (k, n) in names.iter().enumerate() {
                 sheet.headers.insert(2 + k, n.clone());
@@ -308,12 +311,18 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
                 }
                 header.extend(names.iter().map(String::as_str));
                 header.extend(CSV_FIELDS);
+                if suppressed.is_some() {
+                    header.push(IndicatorRow::SUPPRESSED);
+                }
                 w.write_record(&header)?;
                 for r in &report.rows {
                     let mut rec = csv_record(&r.row);
                     let at = usize::from(a.by != GroupBy::Nation);
                     for (k, v) in r.also.iter().enumerate() {
                         rec.insert(at + k, value(v));
+                    }
+                    if suppressed.is_some() {
+                        rec.push(r.row.suppressed.to_string());
                     }
                     w.write_record(&rec)?;
                 }
@@ -339,6 +348,9 @@ fn run_also_by(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
     }
     out.flush()?;
     eprintln!("utklar: {}", account(&label, &report.exclusions, true));
+    if let (Some(k), Some(n)) = (a.suppress_below, suppressed) {
+        eprintln!("utklar: --suppress-below {k}: {n} row(s) suppressed");
+    }
     if set.none_usable() {
         return Err(fail::none_usable(&label, set.rows_in()));
     }

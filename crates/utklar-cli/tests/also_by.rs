@@ -249,3 +249,100 @@ fn unusable_also_by_columns_and_personal_numbers_are_refused() {
     ]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn suppression_blanks_small_parts_and_their_next_smallest_sibling() {
+    let f = csv_file();
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--also-by",
+        "hospital",
+        "--suppress-below",
+        "2",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Västervik's one episode is blanked, and with it Kalmar's three (else 0880's total
+    // minus Kalmar would give it away); 0881's only part has one episode.
+    let header = CSV_OUT
+        .lines()
+        .next()
+        .unwrap()
+        .replace("Hospital", "hospital");
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        format!(
+            "{header},suppressed\n\
+             0880,Kalmar,somatic,2025-03,{blank}true\n\
+             0880,Västervik,somatic,2025-03,{blank}true\n\
+             0881,,somatic,2025-03,{blank}true\n",
+            blank = ",".repeat(10)
+        )
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--suppress-below 2: 3 row(s) suppressed"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // By county the parts are Kalmar län's: the blank hospital (0881's one episode) and
+    // Västervik (one) are both under 2, so no third part needs to go: Kalmar's stays.
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--also-by",
+        "hospital",
+        "--by",
+        "county",
+        "--suppress-below",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows: Vec<(Option<&str>, bool, Option<u64>)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["hospital"].as_str(),
+                r["suppressed"] == true,
+                r["episodes"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (None, true, None),
+            (Some("Kalmar"), false, Some(3)),
+            (Some("Västervik"), true, None)
+        ]
+    );
+    // Without small parts nothing is blanked, and the column says so.
+    let o = utklar(&[
+        "indicators",
+        "--episodes",
+        &f,
+        "--also-by",
+        "hospital",
+        "--suppress-below",
+        "1",
+        "--format",
+        "csv",
+    ]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.lines().skip(1).all(|l| l.ends_with(",false")),
+        "{text}"
+    );
+}

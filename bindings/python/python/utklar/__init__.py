@@ -327,7 +327,8 @@ def indicators(
             row per group, combination of their values, care type and period, with a column
             of each name after the group's. Their values are read like ids (text trimmed;
             null is its own value) and refused like ids when they look like personal identity
-            numbers. Not with ``suppress_below``.
+            numbers. With ``suppress_below`` the parts of a group are suppressed so: a
+            small part, and the next-smallest part of its group when it is the only one.
 
     Returns:
         A table of the caller's library with the columns ``municipality`` (or ``county``;
@@ -372,8 +373,6 @@ def indicators(
     """
     library = library_of(episodes)
     if also_by:
-        if suppress_below is not None:
-            raise InvalidArgumentError("also_by: not with suppress_below")
         table, report = _utklar.indicators_also_by(
             source(episodes),
             list(also_by),
@@ -384,6 +383,7 @@ def indicators(
             beds=beds,
             strict=strict,
             min_age=min_age,
+            suppress_below=suppress_below,
             allow_personal_ids=allow_personal_ids,
         )
         return to_library(table, library, _remember(report), report.get("json"))

@@ -181,6 +181,7 @@ def indicators_also_by(
     beds: Any = None,
     strict: bool = False,
     min_age: int | None = None,
+    suppress_below: int | None = None,
     allow_personal_ids: bool = False,
 ) -> tuple[ArrowTable, dict[str, Any]]: ...
 def explain(

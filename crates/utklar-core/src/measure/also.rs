@@ -117,6 +117,60 @@ impl EpisodeSet {
     }
 }
 
+impl AlsoReport {
+    /// Small-cell suppression of the parts, as [`IndicatorReport::suppress_below`] does for
+    /// groups: rows with 1 to `k − 1` episodes are blanked, then, per group, care type and
+    /// period (whose total the indicators without the caller's columns publish), the
+    /// next-smallest part (fewest episodes, then the values' order) when exactly one part was,
+    /// so that no blanked part is the group's total minus the others. `k ≤ 1` changes nothing.
+    /// Returns how many rows are suppressed.
+    ///
+    /// [`IndicatorReport::suppress_below`]: crate::IndicatorReport::suppress_below
+    pub fn suppress_below(&mut self, k: u64) -> usize {
+        if k < 2 {
+            return 0;
+        }
+        let episodes: Vec<u64> = self
+            .rows
+            .iter()
+            .map(|r| r.row.measures.episodes())
+            .collect();
+        for (r, &n) in self.rows.iter_mut().zip(&episodes) {
+            if (1..k).contains(&n) {
+                r.row.suppress();
+            }
+        }
+        let mut siblings: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            siblings
+                .entry((r.row.group, r.row.care_type, r.row.period))
+                .or_default()
+                .push(i);
+        }
+        for parts in siblings.values() {
+            if parts
+                .iter()
+                .filter(|&&i| self.rows[i].row.suppressed)
+                .count()
+                != 1
+            {
+                continue;
+            }
+            let next = parts
+                .iter()
+                .copied()
+                .filter(|&i| !self.rows[i].row.suppressed)
+                .min_by(|&a, &b| {
+                    (episodes[a], &self.rows[a].also).cmp(&(episodes[b], &self.rows[b].also))
+                });
+            if let Some(i) = next {
+                self.rows[i].row.suppress();
+            }
+        }
+        self.rows.iter().filter(|r| r.row.suppressed).count()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +216,106 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn part(also: &str, episodes: u64) -> AlsoRow {
+        use crate::measure::measures::Measures;
+        use crate::model::episode::CareType;
+        use crate::model::municipality::Municipality;
+        use crate::model::period::Period;
+        use crate::Group;
+        let m = Measures {
+            day0: episodes / 2,
+            ready_ge1: episodes - episodes / 2,
+            ready_days: 3 * (episodes - episodes / 2),
+        };
+        let kalmar = Municipality::by_name("Kalmar").unwrap();
+        let row = IndicatorRow::compute(
+            Group::Municipality(kalmar),
+            CareType::Somatic,
+            Period::month(2025, 3).unwrap(),
+            m,
+            None,
+            None,
+        );
+        AlsoRow {
+            also: vec![Some(also.to_string())],
+            row,
+        }
+    }
+
+    fn report(parts: &[(&str, u64)]) -> AlsoReport {
+        AlsoReport {
+            names: vec!["hospital".into()],
+            rows: parts.iter().map(|&(a, n)| part(a, n)).collect(),
+            exclusions: ExclusionReport::default(),
+        }
+    }
+
+    fn suppressed(r: &AlsoReport) -> Vec<bool> {
+        r.rows.iter().map(|r| r.row.suppressed).collect()
+    }
+
+    #[test]
+    fn a_small_part_is_blanked_with_the_next_smallest_of_its_group() {
+        // One part under 5: it and the next-smallest (3 < 8, then by value) go.
+        let mut r = report(&[("A", 12), ("B", 3), ("C", 8), ("D", 8)]);
+        assert_eq!(r.suppress_below(5), 2);
+        assert_eq!(suppressed(&r), [false, true, true, false]);
+        let blank = &r.rows[1].row;
+        assert_eq!((blank.measures.episodes(), blank.mean_days), (0, None));
+        // Two small parts: nothing more is needed.
+        let mut r = report(&[("A", 12), ("B", 3), ("C", 4)]);
+        assert_eq!(r.suppress_below(5), 2);
+        assert_eq!(suppressed(&r), [false, true, true]);
+        // Ties on episodes go by the values' order.
+        let mut r = report(&[("A", 1), ("C", 6), ("B", 6)]);
+        r.suppress_below(5);
+        assert_eq!(suppressed(&r), [true, false, true]);
+        // Nothing small, or k of 0 or 1: nothing.
+        for k in [0, 1, 5] {
+            let mut r = report(&[("A", 12), ("B", 5)]);
+            assert_eq!(r.suppress_below(k), 0);
+        }
+    }
+
+    #[test]
+    fn no_part_under_k_is_left_and_no_group_has_exactly_one_blank() {
+        let mut set = EpisodeSet::new();
+        set.set_also_names(vec!["hospital".into()]);
+        for (i, e) in generate(&SynthOptions {
+            episodes: 3_000,
+            ..SynthOptions::kalmar_year(2025)
+        })
+        .into_iter()
+        .enumerate()
+        {
+            let hospital = ["Kalmar", "Västervik", "Oskarshamn", "Visby"][i % 7 % 4].to_string();
+            set.push_read_also(i, Ok(e), vec![Some(hospital)]);
+        }
+        let mut r = set
+            .indicators_also_by(
+                &IndicatorOptions::default(),
+                GroupBy::Municipality,
+                None,
+                None,
+            )
+            .unwrap();
+        let k = 5;
+        let n = r.suppress_below(k);
+        assert!(n > 0);
+        assert!(r
+            .rows
+            .iter()
+            .all(|p| p.row.suppressed || p.row.measures.episodes() >= k));
+        let mut blanks: HashMap<_, (usize, usize)> = HashMap::new();
+        for p in &r.rows {
+            let e = blanks
+                .entry((p.row.group, p.row.care_type, p.row.period))
+                .or_default();
+            e.0 += usize::from(p.row.suppressed);
+            e.1 += 1;
+        }
+        assert!(blanks.values().all(|&(blank, all)| blank != 1 || all == 1));
     }
 }

@@ -224,7 +224,7 @@ impl IndicatorRow {
     }
 
     /// Blanks the row: measures zero, indicators `None`, `suppressed` set.
-    fn suppress(&mut self) {
+    pub(crate) fn suppress(&mut self) {
         self.measures = Measures::default();
         self.goal_attainment = None;
         self.mean_days = None;
