@@ -67,10 +67,7 @@ pub struct utklar_episode {
 
 impl Default for utklar_episode {
     fn default() -> Self {
-        let none = utklar_str {
-            data: std::ptr::null(),
-            len: 0,
-        };
+        let none = utklar_str::absent();
         utklar_episode {
             struct_size: std::mem::size_of::<utklar_episode>() as u32,
             episode_id: none,
@@ -452,13 +449,7 @@ pub extern "C" fn utklar_episodes_push_columns(
             let e = utklar_episode {
                 struct_size: std::mem::size_of::<utklar_episode>() as u32,
                 episode_id: ids.map_or_else(utklar_str::empty, |c| c[i]),
-                patient_id: patients.map_or(
-                    utklar_str {
-                        data: std::ptr::null(),
-                        len: 0,
-                    },
-                    |c| c[i],
-                ),
+                patient_id: patients.map_or(utklar_str::absent(), |c| c[i]),
                 municipality: muni[i],
                 care_type: care[i],
                 admitted_day: get(adm, i, NO_DATE),

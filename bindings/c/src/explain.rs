@@ -221,13 +221,7 @@ pub extern "C" fn utklar_explanation_get_row_sized(
         out.write(utklar_explain_row {
             struct_size: 0,
             row: r.row,
-            episode_id: r.episode_id.as_deref().map_or(
-                utklar_str {
-                    data: std::ptr::null(),
-                    len: 0,
-                },
-                utklar_str::of,
-            ),
+            episode_id: utklar_str::of_opt(r.episode_id.as_deref()),
             read: r.municipality.is_some(),
             municipality: r.municipality.map_or(0, utklar_core::Municipality::code),
             care_type: r.care_type.map_or(utklar_care_type::Somatic, care_type_out),

@@ -39,6 +39,19 @@ impl utklar_str {
     pub(crate) fn empty() -> Self {
         Self::of("")
     }
+
+    /// An absent value: NULL, length 0.
+    pub(crate) fn absent() -> Self {
+        utklar_str {
+            data: std::ptr::null(),
+            len: 0,
+        }
+    }
+
+    /// `Some(s)` borrowed as [`of`](Self::of), `None` [`absent`](Self::absent).
+    pub(crate) fn of_opt(s: Option<&str>) -> Self {
+        s.map_or_else(Self::absent, Self::of)
+    }
 }
 
 /// A shared reference to the object behind `p`.

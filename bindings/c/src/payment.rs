@@ -522,13 +522,7 @@ pub extern "C" fn utklar_invoice_get_line_sized(
         })?;
         out.write(utklar_invoice_line {
             struct_size: 0,
-            episode_id: l.episode_id.as_deref().map_or(
-                utklar_str {
-                    data: std::ptr::null(),
-                    len: 0,
-                },
-                utklar_str::of,
-            ),
+            episode_id: utklar_str::of_opt(l.episode_id.as_deref()),
             row: l.index.unwrap_or(UTKLAR_NO_ROW),
             municipality: l.municipality.code(),
             care_type: care_type_out(l.care_type),
