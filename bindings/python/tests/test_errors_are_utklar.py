@@ -78,9 +78,12 @@ def test_synth_options_are_checked_by_the_core(kwargs, name, message):
     assert message in str(e.value)
 
 
-def test_synth_accepts_the_edges_of_its_range():
-    assert utklar.synth(episodes=10, year=1991).num_rows == 10
-    assert utklar.synth(episodes=10, year=2100, months=12).num_rows == 10
+def test_synth_accepts_the_edges_of_its_range_and_every_row_reads_back():
+    for year in (1991, 2100):
+        t = utklar.synth(episodes=20_000, year=year, months=12)
+        assert t.num_rows == 20_000
+        problems = utklar.validate(t, negative_days="day0")
+        assert problems.num_rows == 0, (year, problems.slice(0, 3).to_pylist())
 
 
 def test_synth_takes_a_county_or_municipality_by_name():

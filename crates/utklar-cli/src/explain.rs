@@ -52,7 +52,7 @@ pub struct Args {
     /// as excluded). The invoice always takes them as bad data.
     #[arg(long, default_value_t = utklar_core::IndicatorOptions::default().negative_days, value_name = "exclude|day0|error")]
     pub negative_days: NegativeDays,
-    /// The indicators' minimum age (as for `utklar indicators`).
+    /// The indicators' minimum age, 0–150 (as for `utklar indicators`).
     #[arg(long, value_name = "YEARS")]
     pub min_age: Option<i64>,
     /// table: for reading (amounts in kronor); csv: line (sheet_row for a spreadsheet) and

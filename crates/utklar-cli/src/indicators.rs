@@ -65,8 +65,8 @@ pub struct Args {
     /// status is 1.
     #[arg(long)]
     pub strict: bool,
-    /// Count only patients at least this old at discharge (SKR used 65 for 2014–2016); rows
-    /// with no age are then left out.
+    /// Count only patients at least this old at discharge, 0–150 (SKR used 65 for
+    /// 2014–2016); rows with no age are then left out.
     #[arg(long, value_name = "YEARS")]
     pub min_age: Option<i64>,
     /// table: aligned and rounded as SKR publishes (days and beds to one decimal, percentages

@@ -38,8 +38,9 @@ pub struct Args {
     /// Months of discharges from January of --year, 1–120 (and not past December 2100).
     #[arg(long, default_value_t = 12)]
     pub months: u32,
-    /// Only this county (län), by its 2-digit code (08 = Kalmar län). Repeat for several.
-    #[arg(long, value_name = "CODE", conflicts_with = "municipality")]
+    /// Only this county (län), by its 2-digit code (08 = Kalmar län) or name (Kalmar). Repeat
+    /// for several.
+    #[arg(long, value_name = "CODE|NAME", conflicts_with = "municipality")]
     pub county: Vec<String>,
     /// Only this municipality, by its 4-digit code (0880) or name (Kalmar). Repeat for several.
     #[arg(long, value_name = "CODE|NAME")]

@@ -873,9 +873,28 @@ fn synth_refuses_a_year_or_span_outside_the_core_range_naming_the_flag() {
         assert_eq!(stderr(&o).trim(), format!("utklar: {message}"), "{args:?}");
         assert!(o.stdout.is_empty());
     }
-    let o = utklar(&["synth", "--episodes", "5", "--year", "2100"]);
+    // The last year of the range: every row reads back without a problem (negative days
+    // aside, which synth writes on purpose).
+    let d = dir("synth-2100");
+    let f = d.join("2100.csv");
+    let f = f.to_str().unwrap();
+    let o = utklar(&[
+        "synth",
+        "--episodes",
+        "20000",
+        "--year",
+        "2100",
+        "--output",
+        f,
+    ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(stdout(&o).lines().count(), 6);
+    let o = utklar(&["validate", "--episodes", f, "--negative-days", "day0"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("20 000 rows, no problems"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -40,7 +40,7 @@ pub struct SynthOptions {
     /// `months` ([`EPISODES_PER_65PLUS_YEAR`] × 65+ population).
     pub episodes: usize,
     /// The first discharge year, [`FIRST_YEAR`]–[`LAST_YEAR`] ([`check`](Self::check) refuses
-    /// a year outside; the generator takes the nearest of them).
+    /// a year outside; the generator clamps it to 1990–2100).
     pub year: i32,
     /// Months of discharges, from January of `year` (12 = one year): 1–[`MAX_MONTHS`], and
     /// not past December [`LAST_YEAR`].
@@ -53,8 +53,9 @@ pub struct SynthOptions {
     pub negative_share: f64,
 }
 
-/// The first year [`SynthOptions::year`] may have: ready notices come up to a few months
-/// before discharge, and every date must lie in 1990–2100.
+/// The first year [`SynthOptions::year`] may have: admissions and ready notices come up to a
+/// few months before discharge, and every date generated lies in 1990–2100 (the last five
+/// days of 2100 get no discharge, for the dates that follow one).
 pub const FIRST_YEAR: i32 = 1991;
 /// The last year [`SynthOptions::year`] may have.
 pub const LAST_YEAR: i32 = 2100;
@@ -250,7 +251,10 @@ fn generate_rows(opts: &SynthOptions, mut sink: impl FnMut(usize, Row)) {
     let end_date = jan1
         .checked_add_months(chrono::Months::new(months))
         .unwrap_or(time::MAX_DATE);
-    let span = (time::day_number(end_date) - first).max(1);
+    // No discharge in the last days of 2100: a ready date comes up to 3 days after a
+    // discharge (negative days) and a planned date 2 days after that, all inside the range.
+    let last_end = time::day_number(time::MAX_DATE) - 5;
+    let span = (time::day_number(end_date).min(last_end) - first).max(1);
     let patients = (n as u64 / 2).max(1);
     let mut r = Rng(opts.seed);
     for i in 0..n {
@@ -550,20 +554,25 @@ mod tests {
 
     #[test]
     fn every_date_of_the_widest_options_is_in_range() {
-        for (year, months) in [(FIRST_YEAR, 1), (LAST_YEAR - 9, MAX_MONTHS)] {
+        let in_range = |day: i32| {
+            (time::day_number(time::MIN_DATE)..=time::day_number(time::MAX_DATE)).contains(&day)
+        };
+        for (year, months) in [
+            (FIRST_YEAR, 1),
+            (LAST_YEAR - 9, MAX_MONTHS),
+            (LAST_YEAR, 12),
+        ] {
+            // The default shares (negative days move ready dates after discharge), and more
+            // episodes than a year at the end of the range needs to hit its last days.
             let opts = SynthOptions {
                 year,
                 months,
-                episodes: 20_000,
-                negative_share: 0.0,
+                episodes: 60_000,
                 ..Default::default()
             };
             opts.check().unwrap();
-            for e in generate(&opts) {
-                let in_range = |day: i32| {
-                    (time::day_number(time::MIN_DATE)..=time::day_number(time::MAX_DATE))
-                        .contains(&day)
-                };
+            let eps = generate(&opts);
+            for e in &eps {
                 assert!(in_range(e.ready_at.day()), "{}", e.ready_at);
                 for t in [e.admitted_at, e.discharged_at, e.home_ready_at]
                     .into_iter()
@@ -571,7 +580,17 @@ mod tests {
                 {
                     assert!(in_range(t.day()), "{t}");
                 }
+                if let Some(d) = e.planned_discharge_date {
+                    assert!((time::MIN_DATE..=time::MAX_DATE).contains(&d), "{d}");
+                }
             }
+            // And the input layer's own checks (negative days aside) find nothing.
+            let problems = crate::input::check_episodes(&eps, crate::input::NegativeDays::Day0);
+            assert!(
+                problems.is_empty(),
+                "{year}: {:?}",
+                &problems[..problems.len().min(3)]
+            );
         }
     }
 

@@ -251,9 +251,9 @@ pub struct InvoiceCare {
     pub period: Period,
     /// Per municipality of the county, in code order.
     pub rows: Vec<InvoiceRow>,
-    /// Billed days of the county (sum of the municipalities' totals).
+    /// Billed days of the county (the sum of its lines of the care type and period).
     pub billed_days: f64,
-    /// Amount of the county in öre (sum of the municipalities' totals).
+    /// Amount of the county in öre (the sum of its lines, `Invoice::sum_of`).
     pub amount_ore: i64,
     /// Episodes of the county discharged in the period and not billed, per reason (only
     /// reasons with episodes).

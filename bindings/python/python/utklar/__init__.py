@@ -314,7 +314,8 @@ def indicators(
         beds: a table with ``county, period, available_beds``; needed for ``bed_share_pct``
             (county level only).
         strict: raise :class:`InvalidRowsError` listing every bad row instead of excluding.
-        min_age: only episodes of patients at least this old (SKR used 65 for 2014-2016).
+        min_age: only episodes of patients at least this old, 0-150 (SKR used 65 for
+            2014-2016).
         suppress_below: small-cell suppression for publishing (``k`` >= 2): every row with 1
             to ``k - 1`` episodes has its measures and indicators null, and so has the
             next-smallest row of its group when it is the group's only one (docs/indicators.md).

@@ -123,7 +123,9 @@ impl AlsoReport {
     /// period (whose total the indicators without the caller's columns publish), the
     /// next-smallest part (fewest episodes, then the values' order) when exactly one part was,
     /// so that no blanked part is the group's total minus the others. `k ≤ 1` changes nothing.
-    /// Returns how many rows are suppressed.
+    /// Returns how many rows are suppressed. Not protected: a part against the same value's
+    /// part in a coarser grouping (a municipality's part from the county's minus its other
+    /// municipalities'), when both reports are published.
     ///
     /// [`IndicatorReport::suppress_below`]: crate::IndicatorReport::suppress_below
     pub fn suppress_below(&mut self, k: u64) -> usize {
