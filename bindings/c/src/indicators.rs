@@ -166,25 +166,24 @@ pub extern "C" fn utklar_indicator_options_init_sized(
     boundary(|| {
         GrowableOut::new(options, size, "options")?.write(utklar_indicator_options {
             struct_size: 0,
-            period: utklar_period_kind::Month as u32,
-            group_by: utklar_group_by::Municipality as u32,
-            negative_days: crate::types::utklar_negative_days::Exclude as u32,
-            mode: crate::types::utklar_mode::Strict as u32,
-            min_age: -1,
+            ..default_options()
         });
         Ok(())
     })
 }
 
-/// The defaults `utklar_indicator_options_init` writes.
+/// The defaults `utklar_indicator_options_init` writes: the core's period, grouping, negative
+/// days and age restriction (none: -1), and strict mode, C's own choice (a C caller sees no
+/// warning, so bad rows fail the call unless it asks for lenient).
 pub(crate) fn default_options() -> utklar_indicator_options {
+    let core = IndicatorOptions::default();
     utklar_indicator_options {
         struct_size: std::mem::size_of::<utklar_indicator_options>() as u32,
-        period: utklar_period_kind::Month as u32,
-        group_by: utklar_group_by::Municipality as u32,
-        negative_days: crate::types::utklar_negative_days::Exclude as u32,
+        period: crate::types::period_kind_out(core.period) as u32,
+        group_by: crate::types::group_by_out(utklar_core::GroupBy::default()) as u32,
+        negative_days: crate::types::negative_days_out(core.negative_days) as u32,
         mode: crate::types::utklar_mode::Strict as u32,
-        min_age: -1,
+        min_age: core.min_age.map_or(-1, i32::from),
     }
 }
 

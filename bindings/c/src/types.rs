@@ -237,6 +237,22 @@ pub(crate) fn negative_days(v: u32) -> Result<NegativeDays, CError> {
     }
 }
 
+pub(crate) fn group_by_out(g: GroupBy) -> utklar_group_by {
+    match g {
+        GroupBy::Municipality => utklar_group_by::Municipality,
+        GroupBy::County => utklar_group_by::County,
+        GroupBy::Nation => utklar_group_by::Nation,
+    }
+}
+
+pub(crate) fn negative_days_out(n: NegativeDays) -> utklar_negative_days {
+    match n {
+        NegativeDays::Exclude => utklar_negative_days::Exclude,
+        NegativeDays::Day0 => utklar_negative_days::Day0,
+        NegativeDays::Error => utklar_negative_days::Error,
+    }
+}
+
 pub(crate) fn mode(v: u32) -> Result<Mode, CError> {
     match v {
         0 => Ok(Mode::Strict),

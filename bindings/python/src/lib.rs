@@ -788,6 +788,18 @@ fn _utklar(m: &Bound<'_, PyModule>) -> PyResult<()> {
     defaults.set_item("strict", d.mode == Mode::Strict)?;
     defaults.set_item("min_age", d.min_age)?;
     m.add("DEFAULTS", defaults)?;
+    // The generator's (utklar.synth), checked the same way.
+    let s = synth::SynthOptions::default();
+    let synth_defaults = PyDict::new(m.py());
+    synth_defaults.set_item("year", s.year)?;
+    synth_defaults.set_item("months", s.months)?;
+    synth_defaults.set_item("episodes", s.episodes)?;
+    synth_defaults.set_item("seed", s.seed)?;
+    synth_defaults.set_item("open_share", s.open_share)?;
+    synth_defaults.set_item("negative_share", s.negative_share)?;
+    m.add("SYNTH_DEFAULTS", synth_defaults)?;
+    // The report's language.
+    m.add("REPORT_LANG", utklar_report::Lang::default().to_string())?;
     m.add_class::<ArrowTable>()?;
     m.add_class::<payment::Agreement>()?;
     m.add_function(wrap_pyfunction!(invoice, m)?)?;

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use utklar_core::input::EpisodeSet;
 use utklar_core::payment::{counties as county_registry, NATIONAL_AMOUNTS};
-use utklar_core::{extras, Episode, Error, GroupBy, Mode};
+use utklar_core::{extras, Episode, Error, GroupBy, IndicatorOptions, Mode};
 
 use crate::output::{ArrowTable, TableBuilder};
 use crate::{core, options, parse, read_set, report_dict, set_report};
@@ -57,7 +57,7 @@ fn readmissions<'py>(
     allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let by: GroupBy = parse(py, by)?;
-    let opts = options(py, period, "exclude", strict, None)?;
+    let opts = options(py, period, default_negative_days(), strict, None)?;
     let set = read_set(py, episodes, allow_personal_ids)?;
     let rows = core(
         py,
@@ -94,7 +94,7 @@ fn persons<'py>(
     allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
     let by: GroupBy = parse(py, by)?;
-    let opts = options(py, period, "exclude", strict, None)?;
+    let opts = options(py, period, default_negative_days(), strict, None)?;
     let set = read_set(py, episodes, allow_personal_ids)?;
     let rows = core(
         py,
@@ -124,7 +124,13 @@ fn accuracy<'py>(
     strict: bool,
     allow_personal_ids: bool,
 ) -> PyResult<(ArrowTable, Bound<'py, PyDict>)> {
-    let opts = options(py, "month", "exclude", strict, None)?;
+    let opts = options(
+        py,
+        IndicatorOptions::default().period.as_str(),
+        default_negative_days(),
+        strict,
+        None,
+    )?;
     let set = read_set(py, episodes, allow_personal_ids)?;
     let a = core(
         py,
@@ -138,6 +144,11 @@ fn accuracy<'py>(
     t.float("mean_abs_error_days", [a.mean_abs_error_days]);
     t.float("bias_days", [a.bias_days]);
     Ok((t.finish(), report_dict(py, &set_report(&set))?))
+}
+
+/// The core's negative-days policy, for the measures whose callers cannot choose one.
+fn default_negative_days() -> &'static str {
+    IndicatorOptions::default().negative_days.as_str()
 }
 
 /// Adds this module's functions to the compiled module.

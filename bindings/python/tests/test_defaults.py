@@ -44,3 +44,15 @@ def test_the_core_defaults_are_month_exclude_municipality_lenient():
         "strict": False,
         "min_age": None,
     }
+
+
+def test_synth_and_report_defaults_are_the_cores():
+    for f in (utklar.synth, _utklar.synth_episodes):
+        params = inspect.signature(f).parameters
+        for key, core_default in _utklar.SYNTH_DEFAULTS.items():
+            if key in params:
+                assert params[key].default == core_default, (f, key)
+    assert set(_utklar.SYNTH_DEFAULTS) <= set(inspect.signature(utklar.synth).parameters)
+    for f in (utklar.report, _utklar.report):
+        assert inspect.signature(f).parameters["lang"].default == _utklar.REPORT_LANG
+    assert _utklar.REPORT_LANG == "sv"

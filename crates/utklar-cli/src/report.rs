@@ -54,7 +54,7 @@ pub struct Args {
     #[arg(long, value_name = "K")]
     pub suppress_below: Option<u64>,
     /// The page's language: sv (default) or en.
-    #[arg(long, default_value = "sv", value_name = "sv|en")]
+    #[arg(long, default_value_t = Lang::default().to_string(), value_name = "sv|en")]
     pub lang: String,
     /// Stop at rows that cannot be read, listing them, instead of leaving them out.
     #[arg(long)]

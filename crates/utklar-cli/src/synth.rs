@@ -27,16 +27,16 @@ P0000001). The same options and seed always give the same file.")]
 pub struct Args {
     /// Number of episodes; 0 (the default) is the realistic volume of the chosen area over
     /// --months (about 0.39 episodes per inhabitant aged 65+ and year).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = SynthOptions::default().episodes, value_name = "N")]
     pub episodes: usize,
     /// The seed: the same seed and options give the same file.
-    #[arg(long, default_value_t = 2025)]
+    #[arg(long, default_value_t = SynthOptions::default().seed)]
     pub seed: u64,
     /// The first year of discharges, 1991–2100.
-    #[arg(long, default_value_t = 2025)]
+    #[arg(long, default_value_t = SynthOptions::default().year)]
     pub year: i32,
     /// Months of discharges from January of --year, 1–120 (and not past December 2100).
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = SynthOptions::default().months)]
     pub months: u32,
     /// Only this county (län), by its 2-digit code (08 = Kalmar län) or name (Kalmar). Repeat
     /// for several.

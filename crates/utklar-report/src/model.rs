@@ -697,3 +697,55 @@ impl ReportInput {
         Report::of_measures(&measures, &self.county_episodes, self.unreadable, opts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use utklar_core::synth;
+
+    /// The values an episode's row reads into (what the CSV pipeline hands `push_facts`).
+    fn facts_of(e: &Episode) -> EpisodeFacts {
+        EpisodeFacts {
+            municipality: e.municipality,
+            care_type: e.care_type,
+            admitted_at: e.admitted_at,
+            ready_at: e.ready_at,
+            discharged_at: e.discharged_at,
+            home_ready_at: e.home_ready_at,
+            planned_discharge_date: e.planned_discharge_date,
+            age: e.age,
+            admission_notice_sent: e.admission_notice_sent,
+            sip_required: e.sip_required,
+            sip_called: e.sip_called,
+            region_blocked: e.region_blocked,
+        }
+    }
+
+    #[test]
+    fn push_facts_gives_the_report_of_push() {
+        // Two counties, so that the other county's rows are measured but not kept.
+        let episodes = synth::generate(&synth::SynthOptions {
+            municipalities: County::new(8)
+                .unwrap()
+                .municipalities()
+                .chain(County::new(9).unwrap().municipalities())
+                .collect(),
+            ..synth::SynthOptions::kalmar_year(2024)
+        });
+        let mut opts = ReportOptions::new(County::new(8).unwrap());
+        opts.month = Some(Period::month(2024, 6).unwrap());
+        opts.amounts = opts.amounts.with(2023, 1_160_000).unwrap();
+        let (mut by_episode, mut by_facts) = (ReportInput::new(&opts), ReportInput::new(&opts));
+        for (i, e) in episodes.iter().enumerate() {
+            by_episode.push(i, Ok(e.clone()));
+            by_facts.push_facts(i, &facts_of(e), &e.episode_id, e.patient_id.as_deref());
+        }
+        assert!(episodes
+            .iter()
+            .any(|e| e.municipality.county() != opts.county));
+        assert_eq!(by_facts.county_episodes, by_episode.county_episodes);
+        let report = by_facts.finish(&opts).unwrap();
+        assert!(matches!(report.invoice, InvoicePart::Made { .. }));
+        assert_eq!(report, by_episode.finish(&opts).unwrap());
+    }
+}

@@ -11,6 +11,8 @@ __all__ = [
     "ArrowTable",
     "CORE_VERSION",
     "DEFAULTS",
+    "REPORT_LANG",
+    "SYNTH_DEFAULTS",
     "DEFAULT_READMISSION_WINDOW_DAYS",
     "InvalidArgumentError",
     "InvalidRowsError",
@@ -48,6 +50,8 @@ __version__: str
 CORE_VERSION: str
 DEFAULT_READMISSION_WINDOW_DAYS: int
 DEFAULTS: dict[str, Any]
+SYNTH_DEFAULTS: dict[str, Any]
+REPORT_LANG: str
 
 @final
 class ArrowTable:
