@@ -403,7 +403,8 @@ impl<R: Read> CsvReader<R> {
     /// The common record read without the parser: a whole line in the buffer, ended by `\n`
     /// (or `\r\n`), with no quote and no other `\r`. Its cells are the bytes between
     /// delimiters, exactly what the parser makes of such a line. The line end is found with
-    /// `memchr` (SIMD), the delimiters eight bytes at a time ([`byte_mask`]), where the parser
+    /// `memchr`, a quote or `\r` in the line with `memchr2` (SIMD, the whole line at once),
+    /// the delimiters eight bytes at a time ([`byte_mask`]), where the parser
     /// steps through a table byte by byte; the line is copied once, delimiters and all
     /// ([`Record::gap`] is then 1). Anything else (a quote, a lone `\r`, a line not yet read to
     /// its end) is left to the parser: `false`, nothing consumed.
@@ -421,14 +422,16 @@ impl<R: Read> CsvReader<R> {
         if text.len() > FAST_LINE {
             return false;
         }
+        // A quote or a '\r' inside the line: the parser's (SIMD, the whole line at once).
+        if memchr::memchr2(b'"', b'\r', text).is_some() {
+            return false;
+        }
         // The cells' ends, in the room the record has (grown and scanned again in the rare
         // line with more cells).
         let delimiter = self.delimiter;
         let scan = |ends: &mut [usize]| {
             let mut fields = 0;
-            let mut special = 0u64;
             let mut cells = |word: u64, at: usize| {
-                special |= byte_mask(word, b'"') | byte_mask(word, b'\r');
                 let mut delims = byte_mask(word, delimiter);
                 while delims != 0 {
                     if let Some(end) = ends.get_mut(fields) {
@@ -448,18 +451,15 @@ impl<R: Read> CsvReader<R> {
             let mut last = [0u8; 8];
             last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
             cells(u64::from_le_bytes(last), at);
-            (fields, special)
+            fields
         };
         if record.ends.len() < 16 {
             record.ends.resize(16, 0);
         }
-        let (mut fields, special) = scan(&mut record.ends);
-        if special != 0 {
-            return false;
-        }
+        let mut fields = scan(&mut record.ends);
         if fields >= record.ends.len() {
             record.ends.resize((fields + 1).next_power_of_two(), 0);
-            fields = scan(&mut record.ends).0;
+            fields = scan(&mut record.ends);
         }
         record.ends[fields] = text.len();
         if record.data.len() < text.len() {
