@@ -311,9 +311,13 @@ fn local_of_instant(secs: i64) -> Result<NaiveDateTime, Reason> {
 pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
     match v {
         _ if v.is_absent() => Ok(None),
-        Value::Text(s) => time::parse_notice(s)
-            .map(|t| Some(whole_seconds(t)))
-            .map_err(|e| time_reason(&e)),
+        // The fixed layouts have whole seconds; any other text is the general parser's.
+        Value::Text(s) => match time::parse_fixed(s) {
+            Some(t) => Ok(Some(t)),
+            None => time::parse_notice(s)
+                .map(|t| Some(whole_seconds(t)))
+                .map_err(|e| time_reason(&e)),
+        },
         // A date or a local date-time: its rule is the one of `notice_parts`.
         Value::Date(_) | Value::DateTime { .. } => match notice_parts(v)? {
             Some((day, second)) => {

@@ -294,6 +294,32 @@ fn digit_pairs(w: u64) -> u64 {
     (x.wrapping_mul(10).wrapping_add(x >> 8)) & 0x00FF_00FF_00FF_00FF
 }
 
+/// Dates per year of the valid range in [`date_of_digits`]'s table: twelve months of 32 days
+/// (day 0 and the days a month lacks are `None`).
+const DAYS_PER_YEAR_ROW: usize = 12 * 32;
+
+/// The date of a year of 1990–2100, a month and a day as written, `None` when there is no
+/// such date (month 0 or 13, day 0, 30 February, 29 February of a common year): the answer of
+/// `NaiveDate::from_ymd_opt`, looked up in a table built once (every day of the range, 170 KB,
+/// of which a file's few years are read), instead of computed for every cell.
+#[inline]
+fn date_of_digits(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
+    static TABLE: std::sync::OnceLock<Box<[Option<NaiveDate>]>> = std::sync::OnceLock::new();
+    if !(1990..=2100).contains(&year) || !(1..=12).contains(&month) || day > 31 {
+        return NaiveDate::from_ymd_opt(year as i32, month, day);
+    }
+    let table = TABLE.get_or_init(|| {
+        (0..111 * DAYS_PER_YEAR_ROW)
+            .map(|i| {
+                let (y, rest) = (i / DAYS_PER_YEAR_ROW, i % DAYS_PER_YEAR_ROW);
+                NaiveDate::from_ymd_opt(1990 + y as i32, (rest / 32) as u32 + 1, (rest % 32) as u32)
+            })
+            .collect()
+    });
+    let i = (year - 1990) as usize * DAYS_PER_YEAR_ROW + (month - 1) as usize * 32 + day as usize;
+    table.get(i).copied().flatten()
+}
+
 /// The fixed layouts nearly every file writes — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` and
 /// `YYYY-MM-DDTHH:MM:SS` (`T`, `t` or a space), no offset — read without the general
 /// parser's steps; `None` for anything else, and for any text the general parser would
@@ -330,7 +356,7 @@ fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
     if !(1990..=2100).contains(&year) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, (p >> 32) as u32 & 0xFF, (p >> 48) as u32)?;
+    let date = date_of_digits(year, (p >> 32) as u32 & 0xFF, (p >> 48) as u32)?;
     if n == 10 {
         return Some(NoticeTime::date(date));
     }
@@ -369,6 +395,14 @@ pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
         return Ok(t);
     }
     parse_notice_general(b)
+}
+
+/// [`parse_notice`] when the trimmed text is in one of the fixed layouts
+/// ([`fixed_notice`], which never has a fraction of a second), `None` otherwise: the row
+/// reader's first try, before the general parser.
+#[inline]
+pub(crate) fn parse_fixed(s: &str) -> Option<NoticeTime> {
+    fixed_notice(crate::text::trim(s).as_bytes())
 }
 
 /// [`parse_notice`] of trimmed text in every form it reads.
@@ -566,6 +600,21 @@ mod tests {
         }
         assert_eq!(parse_notice("1989-12-31"), Err(TimeError::OutOfRange));
         assert_eq!(parse_notice("2101-01-01T00:00"), Err(TimeError::OutOfRange));
+    }
+
+    #[test]
+    fn the_date_table_is_chrono() {
+        for year in 1985..=2105 {
+            for month in 0..=14 {
+                for day in 0..=33 {
+                    assert_eq!(
+                        date_of_digits(year, month, day),
+                        NaiveDate::from_ymd_opt(year as i32, month, day),
+                        "{year}-{month}-{day}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
