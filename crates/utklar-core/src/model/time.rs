@@ -333,6 +333,8 @@ fn date_of_digits(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
 /// the clock.
 #[inline]
 fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
+    // A '-' at bytes 4 and 7.
+    const DASHES: u64 = 0xFF00_00FF_0000_0000;
     let n = b.len();
     if !(n == 10 || n == 16 || n == 19) {
         return None;
@@ -340,8 +342,6 @@ fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
     // "YYYY-MM-", then "DD".
     let head = u64::from_le_bytes(b.get(..8)?.try_into().ok()?);
     let dd = u16::from_le_bytes(b.get(8..10)?.try_into().ok()?);
-    // A '-' at bytes 4 and 7.
-    const DASHES: u64 = 0xFF00_00FF_0000_0000;
     if head & DASHES != 0x2D00_002D_0000_0000 {
         return None;
     }
