@@ -428,6 +428,19 @@ pub fn age(v: Value<'_>) -> Result<Option<u16>, Reason> {
 /// A whole number written as digits, perhaps followed by a decimal point or comma and zeros
 /// (`"81"`, `"81.0"`, `"81,00"`).
 fn whole_text(t: &str) -> Option<i64> {
+    // One to three digits (every age as files write it), read in place; anything else as
+    // below, which gives the same number for these.
+    if let [a @ b'0'..=b'9', rest @ ..] = t.as_bytes() {
+        match rest {
+            [] => return Some(i64::from(a - b'0')),
+            [b @ b'0'..=b'9'] => return Some(i64::from((a - b'0') * 10 + (b - b'0'))),
+            [b @ b'0'..=b'9', c @ b'0'..=b'9'] => {
+                let n = u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0');
+                return Some(i64::from(n));
+            }
+            _ => {}
+        }
+    }
     let int = match t.find(['.', ',']) {
         Some(p) => {
             let frac = &t[p + 1..];
@@ -454,9 +467,10 @@ pub fn flag(v: Value<'_>) -> Result<Option<bool>, Reason> {
         Value::Text(s) => {
             let t = trim(s);
             // The spellings most files use, as written, before every spelling in any case.
-            match t {
-                "true" | "1" => return Ok(Some(true)),
-                "false" | "0" => return Ok(Some(false)),
+            // (Byte patterns: compared in place, where string patterns call `memcmp`.)
+            match t.as_bytes() {
+                [b't', b'r', b'u', b'e'] | [b'1'] => return Ok(Some(true)),
+                [b'f', b'a', b'l', b's', b'e'] | [b'0'] => return Ok(Some(false)),
                 _ => {}
             }
             let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
@@ -633,6 +647,55 @@ mod tests {
                 .to_string(),
             "2025-03-03"
         );
+    }
+
+    /// The general reading of [`whole_text`], without its short-digit path.
+    fn whole_text_general(t: &str) -> Option<i64> {
+        let int = match t.find(['.', ',']) {
+            Some(p) => {
+                let frac = &t[p + 1..];
+                if frac.is_empty() || !frac.bytes().all(|b| b == b'0') {
+                    return None;
+                }
+                &t[..p]
+            }
+            None => t,
+        };
+        if int.is_empty() || int.len() > 18 || !int.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        int.parse().ok()
+    }
+
+    #[test]
+    fn short_numbers_and_flags_read_in_place_as_in_general() {
+        let alphabet = [
+            "", "0", "1", "5", "9", ".", ",", "-", "+", " ", "a", "/", ":", "é",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            texts = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for t in &texts {
+                assert_eq!(whole_text(t), whole_text_general(t), "{t:?}");
+            }
+        }
+        for (s, want) in [
+            ("true", Some(true)),
+            ("1", Some(true)),
+            ("false", Some(false)),
+            ("0", Some(false)),
+            ("True", Some(true)),
+            ("FALSE", Some(false)),
+            ("truee", None),
+            ("fals", None),
+            ("01", None),
+            ("tru", None),
+        ] {
+            assert_eq!(flag(Value::Text(s)).ok().flatten(), want, "{s}");
+        }
     }
 
     #[test]
