@@ -280,12 +280,10 @@ pub(crate) fn date_of_day(day: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day.checked_add(CE_TO_EPOCH)?)
 }
 
-/// [`time::day_number`] by chrono's day of the era: the same number, without computing a
-/// duration between two dates (the row reader's hot path).
+/// [`time::day_number`] (the row reader's hot path).
 #[inline]
 pub(crate) fn day_number(date: NaiveDate) -> i32 {
-    use chrono::Datelike;
-    date.num_days_from_ce() - CE_TO_EPOCH
+    time::day_number(date)
 }
 
 /// The local date and time of an instant (seconds since the Unix epoch, UTC).

@@ -79,9 +79,27 @@ impl std::error::Error for TimeError {}
 /// The day number (days since 1970-01-01) of a date.
 #[inline]
 pub fn day_number(date: NaiveDate) -> i32 {
-    // By chrono's day of the era: the days since 1970-01-01 without computing a duration.
-    date.num_days_from_ce() - CE_TO_EPOCH
+    // A year of the valid range: its first day's number and the day of the year (two fields
+    // of chrono's packed date); any other by chrono's day of the era, without a duration.
+    match YEAR_START.get(date.year().wrapping_sub(1990) as usize) {
+        Some(&start) => start + date.ordinal0() as i32,
+        None => date.num_days_from_ce() - CE_TO_EPOCH,
+    }
 }
+
+/// The day number of 1 January of each year 1990 … 2100.
+const YEAR_START: [i32; 111] = {
+    let mut starts = [0i32; 111];
+    starts[0] = MIN_DAY;
+    let mut i = 1;
+    while i < starts.len() {
+        let year = 1990 + i as i32 - 1;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        starts[i] = starts[i - 1] + if leap { 366 } else { 365 };
+        i += 1;
+    }
+    starts
+};
 
 /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01 (day number 0).
 const CE_TO_EPOCH: i32 = 719_163;
@@ -557,7 +575,10 @@ mod tests {
 
     #[test]
     fn day_numbers_are_the_durations_since_1970() {
-        for day in (MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7) {
+        // Every day of the valid range and a year either side (the year table), then a
+        // wide range in steps.
+        let every = MIN_DAY - 400..=MAX_DAY + 400;
+        for day in every.chain((MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7)) {
             let date = EPOCH + Duration::days(i64::from(day));
             assert_eq!(date_of_day(day), date, "{day}");
             assert_eq!(day_number(date), (date - EPOCH).num_days() as i32, "{day}");
