@@ -402,17 +402,21 @@ impl<R: Read> CsvReader<R> {
 
     /// The common record read without the parser: a whole line in the buffer, ended by `\n`
     /// (or `\r\n`), with no quote and no other `\r`. Its cells are the bytes between
-    /// delimiters, exactly what the parser makes of such a line. The line end is found with
-    /// `memchr`, a quote or `\r` in the line with `memchr2` (SIMD, the whole line at once),
-    /// the delimiters eight bytes at a time ([`byte_mask`]), where the parser
+    /// delimiters, exactly what the parser makes of such a line. The line end, and any quote
+    /// or `\r` before it, are found with `memchr3` (SIMD, one pass), the delimiters eight
+    /// bytes at a time ([`byte_mask`]), where the parser
     /// steps through a table byte by byte; the line is copied once, delimiters and all
     /// ([`Record::gap`] is then 1). Anything else (a quote, a lone `\r`, a line not yet read to
     /// its end) is left to the parser: `false`, nothing consumed.
     #[inline]
     fn fast_record(&mut self, record: &mut Record, line: u64) -> bool {
         let rest = &self.buf[self.pos..self.end];
-        let Some(nl) = memchr::memchr(b'\n', rest) else {
-            return false;
+        // The line end, or a quote or '\r' before it (one SIMD pass): a '\r' is fine only
+        // right before the '\n' that ends the line; anything else is the parser's.
+        let nl = match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+            Some(at) if rest[at] == b'\n' => at,
+            Some(at) if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') => at + 1,
+            _ => return false,
         };
         let mut text = &rest[..nl];
         if let [head @ .., b'\r'] = text {
@@ -420,10 +424,6 @@ impl<R: Read> CsvReader<R> {
         }
         // Long lines go to the parser (this path keeps room for a cell per byte).
         if text.len() > FAST_LINE {
-            return false;
-        }
-        // A quote or a '\r' inside the line: the parser's (SIMD, the whole line at once).
-        if memchr::memchr2(b'"', b'\r', text).is_some() {
             return false;
         }
         // The cells' ends, in the room the record has (grown and scanned again in the rare
