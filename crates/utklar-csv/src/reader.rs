@@ -447,10 +447,23 @@ impl<R: Read> CsvReader<R> {
                 cells(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])), at);
                 at += 8;
             }
-            // The last bytes, padded with zeros (no delimiter, quote or line end).
-            let mut last = [0u8; 8];
-            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            cells(u64::from_le_bytes(last), at);
+            // The last bytes, padded with zeros (no delimiter): the line's last eight bytes
+            // shifted down past those already scanned (no variable-length copy), or, in a
+            // line shorter than eight bytes, byte by byte.
+            let rest = chunks.remainder();
+            if !rest.is_empty() {
+                let word = match text.len().checked_sub(8) {
+                    Some(from) => {
+                        let tail = text[from..].try_into().unwrap_or([0; 8]);
+                        u64::from_le_bytes(tail) >> (8 * (8 - rest.len()))
+                    }
+                    None => rest
+                        .iter()
+                        .rev()
+                        .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+                };
+                cells(word, at);
+            }
             fields
         };
         if record.ends.len() < 16 {
