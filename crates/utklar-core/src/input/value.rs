@@ -307,15 +307,19 @@ fn local_of_instant(secs: i64) -> Result<NaiveDateTime, Reason> {
 /// [`Reason::DateOutOfRange`] (outside 1990-01-01 … 2100-12-31) otherwise.
 #[inline]
 pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
+    // Text in a fixed layout first: it starts and ends with a digit, so it is neither blank
+    // nor in need of trimming, and it has whole seconds.
+    if let Value::Text(s) = v {
+        if let Some(t) = time::parse_fixed_untrimmed(s) {
+            return Ok(Some(t));
+        }
+    }
     match v {
         _ if v.is_absent() => Ok(None),
-        // The fixed layouts have whole seconds; any other text is the general parser's.
-        Value::Text(s) => match time::parse_fixed(s) {
-            Some(t) => Ok(Some(t)),
-            None => time::parse_notice(s)
-                .map(|t| Some(whole_seconds(t)))
-                .map_err(|e| time_reason(&e)),
-        },
+        // Any other text is the general parser's.
+        Value::Text(s) => time::parse_notice(s)
+            .map(|t| Some(whole_seconds(t)))
+            .map_err(|e| time_reason(&e)),
         // A date or a local date-time: its rule is the one of `notice_parts`.
         Value::Date(_) | Value::DateTime { .. } => match notice_parts(v)? {
             Some((day, second)) => {
@@ -377,6 +381,12 @@ fn whole_seconds(t: NoticeTime) -> NoticeTime {
 /// or instant. `Ok(None)` when absent.
 #[inline]
 pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
+    // `YYYY-MM-DD` as it is first (as in `notice`: no blank check, no trim).
+    if let Value::Text(s) = v {
+        if let Some(t) = time::parse_fixed_untrimmed(s).filter(|_| s.len() == 10) {
+            return Ok(Some(t.date));
+        }
+    }
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => time::parse_date(s).map(Some).map_err(|e| time_reason(&e)),
@@ -637,6 +647,19 @@ mod tests {
             Err(Reason::DateOutOfRange)
         );
         assert_eq!(notice(Value::Int(5)), Err(Reason::UnparseableDate));
+        // White space around a fixed layout: read by the general path, the same value.
+        for t in [
+            " 2025-03-03T10:00:10",
+            "2025-03-03T10:00:10\t",
+            "\u{a0}2025-03-03 10:00:10 ",
+        ] {
+            assert_eq!(notice(Value::Text(t)), Ok(Some(typed)), "{t:?}");
+        }
+        assert_eq!(date(" 2025-03-03 ".into()), date("2025-03-03".into()));
+        assert_eq!(
+            date("2025-03-03".into()).unwrap().map(time::day_number),
+            Some(day)
+        );
         assert_eq!(notice("2101-01-01".into()), Err(Reason::DateOutOfRange));
         assert_eq!(
             date(Value::DateTime { day, second: 5 })

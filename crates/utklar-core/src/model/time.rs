@@ -415,12 +415,14 @@ pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
     parse_notice_general(b)
 }
 
-/// [`parse_notice`] when the trimmed text is in one of the fixed layouts
+/// [`parse_notice`] when the text, as it is, is in one of the fixed layouts
 /// ([`fixed_notice`], which never has a fraction of a second), `None` otherwise: the row
-/// reader's first try, before the general parser.
+/// reader's first try, before the general parser. Such text starts and ends with a digit, so
+/// trimming would not change it; text with white space around it is `None` here and read by
+/// [`parse_notice`], which trims it first.
 #[inline]
-pub(crate) fn parse_fixed(s: &str) -> Option<NoticeTime> {
-    fixed_notice(crate::text::trim(s).as_bytes())
+pub(crate) fn parse_fixed_untrimmed(s: &str) -> Option<NoticeTime> {
+    fixed_notice(s.as_bytes())
 }
 
 /// [`parse_notice`] of trimmed text in every form it reads.
@@ -751,6 +753,9 @@ mod tests {
         /// bytes.
         #[test]
         fn the_fixed_layouts_are_the_general_parser(t in near_fixed()) {
+            if let Some(fast) = parse_fixed_untrimmed(&t) {
+                proptest::prop_assert_eq!(Ok(fast), parse_notice(&t), "{}", t);
+            }
             let b = crate::text::trim(&t).as_bytes();
             if let Some(fast) = fixed_notice(b) {
                 proptest::prop_assert_eq!(Ok(fast), parse_notice_general(b), "{}", t);
@@ -761,6 +766,9 @@ mod tests {
 
         #[test]
         fn any_text_parses_as_the_general_parser(t in "[0-9:T \\-]{8,21}|\\PC{0,22}") {
+            if let Some(fast) = parse_fixed_untrimmed(&t) {
+                proptest::prop_assert_eq!(Ok(fast), parse_notice(&t), "{:?}", t);
+            }
             let b = crate::text::trim(&t).as_bytes();
             if let Some(fast) = fixed_notice(b) {
                 proptest::prop_assert_eq!(Ok(fast), parse_notice_general(b), "{:?}", t);
