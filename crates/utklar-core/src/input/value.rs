@@ -223,8 +223,13 @@ pub fn id(v: Value<'_>) -> Option<IdText<'_>> {
 #[inline]
 pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
     let code = match v {
+        // Three or four digits as written (neither blank nor in need of trimming) first.
+        Value::Text(s) => match Municipality::code_of_digits(s.as_bytes()) {
+            Some(code) => Some(code),
+            None if is_blank(s) => return Ok(None),
+            None => Municipality::code_of_digits(trim(s).as_bytes()),
+        },
         _ if v.is_absent() => return Ok(None),
-        Value::Text(s) => Municipality::code_of_digits(trim(s).as_bytes()),
         Value::Int(i) => u16::try_from(i).ok(),
         Value::Float(x) => whole(x).and_then(|i| u16::try_from(i).ok()),
         _ => None,
@@ -240,10 +245,10 @@ pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
 #[inline]
 pub fn care_type(v: Value<'_>) -> Result<Option<CareType>, Reason> {
     let c = match v {
-        _ if v.is_absent() => return Ok(None),
-        // The canonical spellings as they are written, then every other spelling.
+        // The canonical spellings as they are written (not blank), then every other spelling.
         Value::Text(s) if s == CareType::Somatic.as_str() => Some(CareType::Somatic),
         Value::Text(s) if s == CareType::Psychiatric.as_str() => Some(CareType::Psychiatric),
+        _ if v.is_absent() => return Ok(None),
         Value::Text(s) => s.parse::<CareType>().ok(),
         Value::Int(i) => u8::try_from(i).ok().and_then(CareType::from_code),
         Value::Float(x) => whole(x)
@@ -421,8 +426,13 @@ pub(crate) fn date_day(v: Value<'_>) -> Result<Option<i32>, Reason> {
 #[inline]
 pub fn age(v: Value<'_>) -> Result<Option<u16>, Reason> {
     let n = match v {
+        // One to three digits as written (neither blank nor in need of trimming) first.
+        Value::Text(s) => match short_digits(s.as_bytes()) {
+            Some(n) => Some(n),
+            None if is_blank(s) => return Ok(None),
+            None => whole_text(trim(s)),
+        },
         _ if v.is_absent() => return Ok(None),
-        Value::Text(s) => whole_text(trim(s)),
         Value::Int(i) => Some(i),
         Value::Float(x) => whole(x),
         _ => None,
@@ -433,21 +443,28 @@ pub fn age(v: Value<'_>) -> Result<Option<u16>, Reason> {
         .ok_or(Reason::UnparseableInteger)
 }
 
+/// The number of one to three ASCII digits and nothing else, `None` for any other text.
+#[inline]
+fn short_digits(b: &[u8]) -> Option<i64> {
+    let d = |x: u8| x.wrapping_sub(b'0');
+    let n = match *b {
+        [a] if d(a) < 10 => u16::from(d(a)),
+        [a, b] if d(a) < 10 && d(b) < 10 => u16::from(d(a)) * 10 + u16::from(d(b)),
+        [a, b, c] if d(a) < 10 && d(b) < 10 && d(c) < 10 => {
+            u16::from(d(a)) * 100 + u16::from(d(b)) * 10 + u16::from(d(c))
+        }
+        _ => return None,
+    };
+    Some(i64::from(n))
+}
+
 /// A whole number written as digits, perhaps followed by a decimal point or comma and zeros
 /// (`"81"`, `"81.0"`, `"81,00"`).
 fn whole_text(t: &str) -> Option<i64> {
     // One to three digits (every age as files write it), read in place; anything else as
     // below, which gives the same number for these.
-    if let [a @ b'0'..=b'9', rest @ ..] = t.as_bytes() {
-        match rest {
-            [] => return Some(i64::from(a - b'0')),
-            [b @ b'0'..=b'9'] => return Some(i64::from((a - b'0') * 10 + (b - b'0'))),
-            [b @ b'0'..=b'9', c @ b'0'..=b'9'] => {
-                let n = u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0');
-                return Some(i64::from(n));
-            }
-            _ => {}
-        }
+    if let Some(n) = short_digits(t.as_bytes()) {
+        return Some(n);
     }
     let int = match t.find(['.', ',']) {
         Some(p) => {
@@ -470,16 +487,25 @@ fn whole_text(t: &str) -> Option<i64> {
 /// [`Reason::UnparseableBoolean`] otherwise.
 #[inline]
 pub fn flag(v: Value<'_>) -> Result<Option<bool>, Reason> {
+    // The spellings most files use, as written (neither blank nor in need of trimming), before
+    // every spelling in any case. (Byte patterns: compared in place, where string patterns
+    // call `memcmp`.)
+    let common = |t: &str| match t.as_bytes() {
+        [b't', b'r', b'u', b'e'] | [b'1'] => Some(true),
+        [b'f', b'a', b'l', b's', b'e'] | [b'0'] => Some(false),
+        _ => None,
+    };
+    if let Value::Text(s) = v {
+        if let Some(b) = common(s) {
+            return Ok(Some(b));
+        }
+    }
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => {
             let t = trim(s);
-            // The spellings most files use, as written, before every spelling in any case.
-            // (Byte patterns: compared in place, where string patterns call `memcmp`.)
-            match t.as_bytes() {
-                [b't', b'r', b'u', b'e'] | [b'1'] => return Ok(Some(true)),
-                [b'f', b'a', b'l', b's', b'e'] | [b'0'] => return Ok(Some(false)),
-                _ => {}
+            if let Some(b) = common(t) {
+                return Ok(Some(b));
             }
             let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
             if is(&["true", "1", "yes", "ja", "sant", "t", "y", "j"]) {
