@@ -305,6 +305,43 @@ impl<R: Read> EpisodeFile<R> {
         }
     }
 
+    /// The next row checked as [`next_row`](Self::next_row) checks it (repeated ids
+    /// included, the same problems in the same order), without building an episode or
+    /// copying its ids: its row number, its line and its facts when it has no problem;
+    /// `problems` is emptied first and holds the row's problems after. `None` at the end
+    /// (with [`Error::Refused`] there as `next_row` has it, and after an error).
+    pub(crate) fn next_facts(
+        &mut self,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<(usize, u64, Option<EpisodeFacts>)>, Error> {
+        problems.clear();
+        if self.failed {
+            return Ok(None);
+        }
+        let mut raw = RawEpisode::default();
+        let read = match self.csv.read_record(&mut self.record) {
+            Ok(true) => fill_raw(&mut raw, &self.record, &self.columns).map(|()| true),
+            Ok(false) => self.reader.finish().map(|()| false).map_err(Error::Refused),
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => {
+                self.failed = true;
+                return Err(e);
+            }
+        }
+        let row = self.row;
+        self.row += 1;
+        let (id, facts) = EpisodeReader::read_facts(row, &raw, problems);
+        if let Some(id) = id {
+            self.reader.check_duplicate(row, id, problems);
+        }
+        let facts = facts.filter(|_| problems.is_empty());
+        Ok(Some((row, self.record.line(), facts)))
+    }
+
     /// Reads up to `max` records into `batch` (emptied first) and checks the first `parse`
     /// of them (see [`Batch::parse_rest`] for the others). Returns `true` when the file is
     /// done: at its end, or at an error, which is put in `batch.end` after the rows read
