@@ -316,26 +316,32 @@ fn digit_pairs(w: u64) -> u64 {
 /// (day 0 and the days a month lacks are `None`).
 const DAYS_PER_YEAR_ROW: usize = 12 * 32;
 
+/// Every date of 1990–2100 by year, month and day as written ([`date_of_digits`]), made at
+/// compile time by chrono's own `from_ymd_opt` (a `const fn`).
+static DATE_TABLE: [Option<NaiveDate>; 111 * DAYS_PER_YEAR_ROW] = {
+    let mut table = [None; 111 * DAYS_PER_YEAR_ROW];
+    let mut i = 0;
+    while i < table.len() {
+        let (y, rest) = (i / DAYS_PER_YEAR_ROW, i % DAYS_PER_YEAR_ROW);
+        table[i] =
+            NaiveDate::from_ymd_opt(1990 + y as i32, (rest / 32) as u32 + 1, (rest % 32) as u32);
+        i += 1;
+    }
+    table
+};
+
 /// The date of a year of 1990–2100, a month and a day as written, `None` when there is no
-/// such date (month 0 or 13, day 0, 30 February, 29 February of a common year): the answer of
-/// `NaiveDate::from_ymd_opt`, looked up in a table built once (every day of the range, 170 KB,
-/// of which a file's few years are read), instead of computed for every cell.
+/// such date (month 0 or 13, day 0, 30 February, 29 February of a common year) and for any
+/// other year: for the range, the answer of `NaiveDate::from_ymd_opt`, looked up in a table
+/// (every day of the range, 170 KB, of which a file's few years are read) instead of
+/// computed for every cell.
 #[inline]
 fn date_of_digits(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
-    static TABLE: std::sync::OnceLock<Box<[Option<NaiveDate>]>> = std::sync::OnceLock::new();
     if !(1990..=2100).contains(&year) || !(1..=12).contains(&month) || day > 31 {
-        return NaiveDate::from_ymd_opt(year as i32, month, day);
+        return None;
     }
-    let table = TABLE.get_or_init(|| {
-        (0..111 * DAYS_PER_YEAR_ROW)
-            .map(|i| {
-                let (y, rest) = (i / DAYS_PER_YEAR_ROW, i % DAYS_PER_YEAR_ROW);
-                NaiveDate::from_ymd_opt(1990 + y as i32, (rest / 32) as u32 + 1, (rest % 32) as u32)
-            })
-            .collect()
-    });
     let i = (year - 1990) as usize * DAYS_PER_YEAR_ROW + (month - 1) as usize * 32 + day as usize;
-    table.get(i).copied().flatten()
+    DATE_TABLE.get(i).copied().flatten()
 }
 
 /// The fixed layouts nearly every file writes — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` and
@@ -630,9 +636,10 @@ mod tests {
         for year in 1985..=2105 {
             for month in 0..=14 {
                 for day in 0..=33 {
+                    let chrono = NaiveDate::from_ymd_opt(year as i32, month, day);
                     assert_eq!(
                         date_of_digits(year, month, day),
-                        NaiveDate::from_ymd_opt(year as i32, month, day),
+                        chrono.filter(|_| (1990..=2100).contains(&year)),
                         "{year}-{month}-{day}"
                     );
                 }
