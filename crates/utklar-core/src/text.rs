@@ -1,10 +1,17 @@
 //! Text helpers at the bottom of the crate: trimming cells without allocating.
 
-/// `s.trim()`, without looking further when the first and last bytes are ASCII and not white
-/// space (the common case of a cell with nothing around its value).
+/// Whether a byte is printable ASCII other than the space (`!` … `~`): such a byte is a whole
+/// character and never white space. Two comparisons, where `char::is_whitespace` takes a
+/// table; every other byte is left to `str::trim`.
+#[inline]
+fn plain(b: u8) -> bool {
+    b.wrapping_sub(b'!') < b'\x7f' - b'!'
+}
+
+/// `s.trim()`, without looking further when the first and last bytes are printable ASCII
+/// (the common case of a cell with nothing around its value).
 #[inline]
 pub(crate) fn trim(s: &str) -> &str {
-    let plain = |b: u8| b.is_ascii() && !(b as char).is_whitespace();
     match s.as_bytes() {
         [first, .., last] if plain(*first) && plain(*last) => s,
         [only] if plain(*only) => s,
@@ -12,12 +19,12 @@ pub(crate) fn trim(s: &str) -> &str {
     }
 }
 
-/// `s.trim().is_empty()`, without trimming when the first byte is plainly not white space.
+/// `s.trim().is_empty()`, without trimming when the first byte is printable ASCII.
 #[inline]
 pub(crate) fn is_blank(s: &str) -> bool {
     match s.as_bytes().first() {
         None => true,
-        Some(&b) if b.is_ascii() && !(b as char).is_whitespace() => false,
+        Some(&b) if plain(b) => false,
         Some(_) => s.trim().is_empty(),
     }
 }
@@ -80,9 +87,28 @@ mod tests {
             "\té\r\n",
             "0880",
             "\u{1f600}",
+            "!",
+            "~",
+            "\u{7f}",
+            "\u{1f}a",
+            "a\0",
         ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
             assert_eq!(is_blank(s), s.trim().is_empty(), "{s:?}");
+        }
+        // Every byte below 0x80 at either end, alone and around a letter.
+        for b in 0..0x80u8 {
+            let c = char::from(b);
+            assert_eq!(plain(b), c.is_ascii_graphic(), "{b:#x}");
+            for s in [
+                c.to_string(),
+                format!("{c}a"),
+                format!("a{c}"),
+                format!("{c}a{c}"),
+            ] {
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+                assert_eq!(is_blank(&s), s.trim().is_empty(), "{s:?}");
+            }
         }
     }
 }

@@ -70,6 +70,18 @@ pub(crate) fn raw_of<'r>(
     columns: &[(usize, Field)],
 ) -> Result<RawEpisode<'r>, Error> {
     let mut raw = RawEpisode::default();
+    fill_raw(&mut raw, record, columns)?;
+    Ok(raw)
+}
+
+/// [`raw_of`] into a row the caller holds (every field absent), so that the row is not
+/// moved on its way to the checks.
+#[inline]
+pub(crate) fn fill_raw<'r>(
+    raw: &mut RawEpisode<'r>,
+    record: &'r Record,
+    columns: &[(usize, Field)],
+) -> Result<(), Error> {
     // Fast path: one UTF-8 check of the whole record, then each field sliced out of it (a
     // slice of valid text cut at character boundaries is valid text, so this accepts exactly
     // what checking field by field accepts). Otherwise field by field, for the message.
@@ -83,7 +95,7 @@ pub(crate) fn raw_of<'r>(
             Ok::<(), ()>(())
         });
         if cut.is_ok() {
-            return Ok(raw);
+            return Ok(());
         }
         raw.clear();
     }
@@ -96,7 +108,7 @@ pub(crate) fn raw_of<'r>(
             raw.set(f, text);
         }
     }
-    Ok(raw)
+    Ok(())
 }
 
 /// One data row read and checked: its 0-based row number, its line and the episode or
@@ -249,13 +261,14 @@ impl<R: Read> EpisodeFile<R> {
         if self.failed {
             return Ok(None);
         }
+        let mut raw = RawEpisode::default();
         let next = match self.csv.read_record(&mut self.record) {
-            Ok(true) => raw_of(&self.record, &self.columns).map(Some),
+            Ok(true) => fill_raw(&mut raw, &self.record, &self.columns).map(Some),
             Ok(false) => self.reader.finish().map(|()| None).map_err(Error::Refused),
             Err(e) => Err(e),
         };
         match next {
-            Ok(Some(raw)) => {
+            Ok(Some(())) => {
                 let row = self.row;
                 self.row += 1;
                 let result = self.reader.read(row, &raw);
@@ -290,6 +303,43 @@ impl<R: Read> EpisodeFile<R> {
                 Err(e)
             }
         }
+    }
+
+    /// The next row checked as [`next_row`](Self::next_row) checks it (repeated ids
+    /// included, the same problems in the same order), without building an episode or
+    /// copying its ids: its row number, its line and its facts when it has no problem;
+    /// `problems` is emptied first and holds the row's problems after. `None` at the end
+    /// (with [`Error::Refused`] there as `next_row` has it, and after an error).
+    pub(crate) fn next_facts(
+        &mut self,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<(usize, u64, Option<EpisodeFacts>)>, Error> {
+        problems.clear();
+        if self.failed {
+            return Ok(None);
+        }
+        let mut raw = RawEpisode::default();
+        let read = match self.csv.read_record(&mut self.record) {
+            Ok(true) => fill_raw(&mut raw, &self.record, &self.columns).map(|()| true),
+            Ok(false) => self.reader.finish().map(|()| false).map_err(Error::Refused),
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => {
+                self.failed = true;
+                return Err(e);
+            }
+        }
+        let row = self.row;
+        self.row += 1;
+        let (id, facts) = EpisodeReader::read_facts(row, &raw, problems);
+        if let Some(id) = id {
+            self.reader.check_duplicate(row, id, problems);
+        }
+        let facts = facts.filter(|_| problems.is_empty());
+        Ok(Some((row, self.record.line(), facts)))
     }
 
     /// Reads up to `max` records into `batch` (emptied first) and checks the first `parse`
@@ -363,14 +413,12 @@ impl Batch {
         while self.rows.len() < until {
             let i = self.rows.len();
             let record = &self.records[i];
-            let raw = match raw_of(record, columns) {
-                Ok(raw) => raw,
-                Err(e) => {
-                    self.len = i;
-                    self.end = Some(e);
-                    return;
-                }
-            };
+            let mut raw = RawEpisode::default();
+            if let Err(e) = fill_raw(&mut raw, record, columns) {
+                self.len = i;
+                self.end = Some(e);
+                return;
+            }
             let (id, facts) =
                 EpisodeReader::read_facts(self.first_row + i, &raw, &mut self.problems);
             self.rows.push(BatchRow {

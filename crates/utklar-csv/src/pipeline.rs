@@ -174,14 +174,17 @@ fn measure_serial<R: Read, E: From<Error>>(
         lines: HashMap::new(),
     };
     let mut rows = 0u64;
-    while let Some(item) = file.next_row()? {
+    // Each row checked as the iterator checks it, into facts (no episode, no id strings);
+    // a problem list is allocated only for a row that has problems.
+    let mut problems = Vec::new();
+    while let Some((row, line, facts)) = file.next_facts(&mut problems)? {
         add_row(
             &mut m,
-            item.row,
-            item.line,
-            |set| match item.result {
-                Ok(episode) => set.push(item.row, &episode, opts),
-                Err(problems) => set.push_problems(problems),
+            row,
+            line,
+            |set| match &facts {
+                Some(facts) => set.push_facts(row, facts, opts),
+                None => set.push_problems(std::mem::take(&mut problems)),
             },
             &mut on_problems,
         )?;

@@ -402,16 +402,21 @@ impl<R: Read> CsvReader<R> {
 
     /// The common record read without the parser: a whole line in the buffer, ended by `\n`
     /// (or `\r\n`), with no quote and no other `\r`. Its cells are the bytes between
-    /// delimiters, exactly what the parser makes of such a line. The line end is found with
-    /// `memchr` (SIMD), the delimiters eight bytes at a time ([`byte_mask`]), where the parser
+    /// delimiters, exactly what the parser makes of such a line. The line end, and any quote
+    /// or `\r` before it, are found with `memchr3` (SIMD, one pass), the delimiters eight
+    /// bytes at a time ([`byte_mask`]), where the parser
     /// steps through a table byte by byte; the line is copied once, delimiters and all
     /// ([`Record::gap`] is then 1). Anything else (a quote, a lone `\r`, a line not yet read to
     /// its end) is left to the parser: `false`, nothing consumed.
     #[inline]
     fn fast_record(&mut self, record: &mut Record, line: u64) -> bool {
         let rest = &self.buf[self.pos..self.end];
-        let Some(nl) = memchr::memchr(b'\n', rest) else {
-            return false;
+        // The line end, or a quote or '\r' before it (one SIMD pass): a '\r' is fine only
+        // right before the '\n' that ends the line; anything else is the parser's.
+        let nl = match memchr::memchr3(b'\n', b'"', b'\r', rest) {
+            Some(at) if rest[at] == b'\n' => at,
+            Some(at) if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') => at + 1,
+            _ => return false,
         };
         let mut text = &rest[..nl];
         if let [head @ .., b'\r'] = text {
@@ -426,9 +431,7 @@ impl<R: Read> CsvReader<R> {
         let delimiter = self.delimiter;
         let scan = |ends: &mut [usize]| {
             let mut fields = 0;
-            let mut special = 0u64;
             let mut cells = |word: u64, at: usize| {
-                special |= byte_mask(word, b'"') | byte_mask(word, b'\r');
                 let mut delims = byte_mask(word, delimiter);
                 while delims != 0 {
                     if let Some(end) = ends.get_mut(fields) {
@@ -444,22 +447,32 @@ impl<R: Read> CsvReader<R> {
                 cells(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])), at);
                 at += 8;
             }
-            // The last bytes, padded with zeros (no delimiter, quote or line end).
-            let mut last = [0u8; 8];
-            last[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-            cells(u64::from_le_bytes(last), at);
-            (fields, special)
+            // The last bytes, padded with zeros (no delimiter): the line's last eight bytes
+            // shifted down past those already scanned (no variable-length copy), or, in a
+            // line shorter than eight bytes, byte by byte.
+            let rest = chunks.remainder();
+            if !rest.is_empty() {
+                let word = match text.len().checked_sub(8) {
+                    Some(from) => {
+                        let tail = text[from..].try_into().unwrap_or([0; 8]);
+                        u64::from_le_bytes(tail) >> (8 * (8 - rest.len()))
+                    }
+                    None => rest
+                        .iter()
+                        .rev()
+                        .fold(0u64, |w, &b| (w << 8) | u64::from(b)),
+                };
+                cells(word, at);
+            }
+            fields
         };
         if record.ends.len() < 16 {
             record.ends.resize(16, 0);
         }
-        let (mut fields, special) = scan(&mut record.ends);
-        if special != 0 {
-            return false;
-        }
+        let mut fields = scan(&mut record.ends);
         if fields >= record.ends.len() {
             record.ends.resize((fields + 1).next_power_of_two(), 0);
-            fields = scan(&mut record.ends).0;
+            fields = scan(&mut record.ends);
         }
         record.ends[fields] = text.len();
         if record.data.len() < text.len() {

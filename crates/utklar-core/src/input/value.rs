@@ -223,8 +223,13 @@ pub fn id(v: Value<'_>) -> Option<IdText<'_>> {
 #[inline]
 pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
     let code = match v {
+        // Three or four digits as written (neither blank nor in need of trimming) first.
+        Value::Text(s) => match Municipality::code_of_digits(s.as_bytes()) {
+            Some(code) => Some(code),
+            None if is_blank(s) => return Ok(None),
+            None => Municipality::code_of_digits(trim(s).as_bytes()),
+        },
         _ if v.is_absent() => return Ok(None),
-        Value::Text(s) => Municipality::code_of_digits(trim(s).as_bytes()),
         Value::Int(i) => u16::try_from(i).ok(),
         Value::Float(x) => whole(x).and_then(|i| u16::try_from(i).ok()),
         _ => None,
@@ -240,10 +245,10 @@ pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
 #[inline]
 pub fn care_type(v: Value<'_>) -> Result<Option<CareType>, Reason> {
     let c = match v {
-        _ if v.is_absent() => return Ok(None),
-        // The canonical spellings as they are written, then every other spelling.
+        // The canonical spellings as they are written (not blank), then every other spelling.
         Value::Text(s) if s == CareType::Somatic.as_str() => Some(CareType::Somatic),
         Value::Text(s) if s == CareType::Psychiatric.as_str() => Some(CareType::Psychiatric),
+        _ if v.is_absent() => return Ok(None),
         Value::Text(s) => s.parse::<CareType>().ok(),
         Value::Int(i) => u8::try_from(i).ok().and_then(CareType::from_code),
         Value::Float(x) => whole(x)
@@ -280,12 +285,10 @@ pub(crate) fn date_of_day(day: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(day.checked_add(CE_TO_EPOCH)?)
 }
 
-/// [`time::day_number`] by chrono's day of the era: the same number, without computing a
-/// duration between two dates (the row reader's hot path).
+/// [`time::day_number`] (the row reader's hot path).
 #[inline]
 pub(crate) fn day_number(date: NaiveDate) -> i32 {
-    use chrono::Datelike;
-    date.num_days_from_ce() - CE_TO_EPOCH
+    time::day_number(date)
 }
 
 /// The local date and time of an instant (seconds since the Unix epoch, UTC).
@@ -309,8 +312,16 @@ fn local_of_instant(secs: i64) -> Result<NaiveDateTime, Reason> {
 /// [`Reason::DateOutOfRange`] (outside 1990-01-01 … 2100-12-31) otherwise.
 #[inline]
 pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
+    // Text in a fixed layout first: it starts and ends with a digit, so it is neither blank
+    // nor in need of trimming, and it has whole seconds.
+    if let Value::Text(s) = v {
+        if let Some(t) = time::parse_fixed_untrimmed(s) {
+            return Ok(Some(t));
+        }
+    }
     match v {
         _ if v.is_absent() => Ok(None),
+        // Any other text is the general parser's.
         Value::Text(s) => time::parse_notice(s)
             .map(|t| Some(whole_seconds(t)))
             .map_err(|e| time_reason(&e)),
@@ -375,6 +386,12 @@ fn whole_seconds(t: NoticeTime) -> NoticeTime {
 /// or instant. `Ok(None)` when absent.
 #[inline]
 pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
+    // `YYYY-MM-DD` as it is first (as in `notice`: no blank check, no trim).
+    if let Value::Text(s) = v {
+        if let Some(t) = time::parse_fixed_untrimmed(s).filter(|_| s.len() == 10) {
+            return Ok(Some(t.date));
+        }
+    }
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => time::parse_date(s).map(Some).map_err(|e| time_reason(&e)),
@@ -409,8 +426,13 @@ pub(crate) fn date_day(v: Value<'_>) -> Result<Option<i32>, Reason> {
 #[inline]
 pub fn age(v: Value<'_>) -> Result<Option<u16>, Reason> {
     let n = match v {
+        // One to three digits as written (neither blank nor in need of trimming) first.
+        Value::Text(s) => match short_digits(s.as_bytes()) {
+            Some(n) => Some(n),
+            None if is_blank(s) => return Ok(None),
+            None => whole_text(trim(s)),
+        },
         _ if v.is_absent() => return Ok(None),
-        Value::Text(s) => whole_text(trim(s)),
         Value::Int(i) => Some(i),
         Value::Float(x) => whole(x),
         _ => None,
@@ -421,9 +443,29 @@ pub fn age(v: Value<'_>) -> Result<Option<u16>, Reason> {
         .ok_or(Reason::UnparseableInteger)
 }
 
+/// The number of one to three ASCII digits and nothing else, `None` for any other text.
+#[inline]
+fn short_digits(b: &[u8]) -> Option<i64> {
+    let d = |x: u8| x.wrapping_sub(b'0');
+    let n = match *b {
+        [a] if d(a) < 10 => u16::from(d(a)),
+        [a, b] if d(a) < 10 && d(b) < 10 => u16::from(d(a)) * 10 + u16::from(d(b)),
+        [a, b, c] if d(a) < 10 && d(b) < 10 && d(c) < 10 => {
+            u16::from(d(a)) * 100 + u16::from(d(b)) * 10 + u16::from(d(c))
+        }
+        _ => return None,
+    };
+    Some(i64::from(n))
+}
+
 /// A whole number written as digits, perhaps followed by a decimal point or comma and zeros
 /// (`"81"`, `"81.0"`, `"81,00"`).
 fn whole_text(t: &str) -> Option<i64> {
+    // One to three digits (every age as files write it), read in place; anything else as
+    // below, which gives the same number for these.
+    if let Some(n) = short_digits(t.as_bytes()) {
+        return Some(n);
+    }
     let int = match t.find(['.', ',']) {
         Some(p) => {
             let frac = &t[p + 1..];
@@ -445,15 +487,25 @@ fn whole_text(t: &str) -> Option<i64> {
 /// [`Reason::UnparseableBoolean`] otherwise.
 #[inline]
 pub fn flag(v: Value<'_>) -> Result<Option<bool>, Reason> {
+    // The spellings most files use, as written (neither blank nor in need of trimming), before
+    // every spelling in any case. (Byte patterns: compared in place, where string patterns
+    // call `memcmp`.)
+    let common = |t: &str| match t.as_bytes() {
+        [b't', b'r', b'u', b'e'] | [b'1'] => Some(true),
+        [b'f', b'a', b'l', b's', b'e'] | [b'0'] => Some(false),
+        _ => None,
+    };
+    if let Value::Text(s) = v {
+        if let Some(b) = common(s) {
+            return Ok(Some(b));
+        }
+    }
     match v {
         _ if v.is_absent() => Ok(None),
         Value::Text(s) => {
             let t = trim(s);
-            // The spellings most files use, as written, before every spelling in any case.
-            match t {
-                "true" | "1" => return Ok(Some(true)),
-                "false" | "0" => return Ok(Some(false)),
-                _ => {}
+            if let Some(b) = common(t) {
+                return Ok(Some(b));
             }
             let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
             if is(&["true", "1", "yes", "ja", "sant", "t", "y", "j"]) {
@@ -621,6 +673,19 @@ mod tests {
             Err(Reason::DateOutOfRange)
         );
         assert_eq!(notice(Value::Int(5)), Err(Reason::UnparseableDate));
+        // White space around a fixed layout: read by the general path, the same value.
+        for t in [
+            " 2025-03-03T10:00:10",
+            "2025-03-03T10:00:10\t",
+            "\u{a0}2025-03-03 10:00:10 ",
+        ] {
+            assert_eq!(notice(Value::Text(t)), Ok(Some(typed)), "{t:?}");
+        }
+        assert_eq!(date(" 2025-03-03 ".into()), date("2025-03-03".into()));
+        assert_eq!(
+            date("2025-03-03".into()).unwrap().map(time::day_number),
+            Some(day)
+        );
         assert_eq!(notice("2101-01-01".into()), Err(Reason::DateOutOfRange));
         assert_eq!(
             date(Value::DateTime { day, second: 5 })
@@ -629,6 +694,55 @@ mod tests {
                 .to_string(),
             "2025-03-03"
         );
+    }
+
+    /// The general reading of [`whole_text`], without its short-digit path.
+    fn whole_text_general(t: &str) -> Option<i64> {
+        let int = match t.find(['.', ',']) {
+            Some(p) => {
+                let frac = &t[p + 1..];
+                if frac.is_empty() || !frac.bytes().all(|b| b == b'0') {
+                    return None;
+                }
+                &t[..p]
+            }
+            None => t,
+        };
+        if int.is_empty() || int.len() > 18 || !int.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        int.parse().ok()
+    }
+
+    #[test]
+    fn short_numbers_and_flags_read_in_place_as_in_general() {
+        let alphabet = [
+            "", "0", "1", "5", "9", ".", ",", "-", "+", " ", "a", "/", ":", "é",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            texts = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for t in &texts {
+                assert_eq!(whole_text(t), whole_text_general(t), "{t:?}");
+            }
+        }
+        for (s, want) in [
+            ("true", Some(true)),
+            ("1", Some(true)),
+            ("false", Some(false)),
+            ("0", Some(false)),
+            ("True", Some(true)),
+            ("FALSE", Some(false)),
+            ("truee", None),
+            ("fals", None),
+            ("01", None),
+            ("tru", None),
+        ] {
+            assert_eq!(flag(Value::Text(s)).ok().flatten(), want, "{s}");
+        }
     }
 
     #[test]

@@ -79,9 +79,27 @@ impl std::error::Error for TimeError {}
 /// The day number (days since 1970-01-01) of a date.
 #[inline]
 pub fn day_number(date: NaiveDate) -> i32 {
-    // By chrono's day of the era: the days since 1970-01-01 without computing a duration.
-    date.num_days_from_ce() - CE_TO_EPOCH
+    // A year of the valid range: its first day's number and the day of the year (two fields
+    // of chrono's packed date); any other by chrono's day of the era, without a duration.
+    match YEAR_START.get(date.year().wrapping_sub(1990) as usize) {
+        Some(&start) => start + date.ordinal0() as i32,
+        None => date.num_days_from_ce() - CE_TO_EPOCH,
+    }
 }
+
+/// The day number of 1 January of each year 1990 … 2100.
+const YEAR_START: [i32; 111] = {
+    let mut starts = [0i32; 111];
+    starts[0] = MIN_DAY;
+    let mut i = 1;
+    while i < starts.len() {
+        let year = 1990 + i as i32 - 1;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        starts[i] = starts[i - 1] + if leap { 366 } else { 365 };
+        i += 1;
+    }
+    starts
+};
 
 /// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01 (day number 0).
 const CE_TO_EPOCH: i32 = 719_163;
@@ -284,54 +302,113 @@ fn all_digits(w: u64) -> bool {
     w & HIGH == THREES && (w + 0x0606_0606_0606_0606) & HIGH == THREES
 }
 
+/// The two-digit numbers of eight ASCII digits `w` (little-endian: the first digit in the
+/// low byte): bytes 0, 2, 4 and 6 of the result hold the numbers of digits 0–1, 2–3, 4–5 and
+/// 6–7, the other bytes are zero. A digit is at most 9, so ten times it plus the next
+/// (at most 99) never carries into the next byte.
+#[inline]
+fn digit_pairs(w: u64) -> u64 {
+    let x = w.wrapping_sub(0x3030_3030_3030_3030);
+    (x.wrapping_mul(10).wrapping_add(x >> 8)) & 0x00FF_00FF_00FF_00FF
+}
+
+/// Dates per year of the valid range in [`date_of_digits`]'s table: twelve months of 32 days
+/// (day 0 and the days a month lacks are `None`).
+const DAYS_PER_YEAR_ROW: usize = 12 * 32;
+
+/// Every date of 1990–2100 by year, month and day as written ([`date_of_digits`]), made at
+/// compile time by chrono's own `from_ymd_opt` (a `const fn`).
+static DATE_TABLE: [Option<NaiveDate>; 111 * DAYS_PER_YEAR_ROW] = {
+    let mut table = [None; 111 * DAYS_PER_YEAR_ROW];
+    let mut i = 0;
+    while i < table.len() {
+        let (y, rest) = (i / DAYS_PER_YEAR_ROW, i % DAYS_PER_YEAR_ROW);
+        table[i] =
+            NaiveDate::from_ymd_opt(1990 + y as i32, (rest / 32) as u32 + 1, (rest % 32) as u32);
+        i += 1;
+    }
+    table
+};
+
+/// The date of a year of 1990–2100, a month and a day as written, `None` when there is no
+/// such date (month 0 or 13, day 0, 30 February, 29 February of a common year) and for any
+/// other year: for the range, the answer of `NaiveDate::from_ymd_opt`, looked up in a table
+/// (every day of the range, 170 KB, of which a file's few years are read) instead of
+/// computed for every cell.
+#[inline]
+fn date_of_digits(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
+    if !(1990..=2100).contains(&year) || !(1..=12).contains(&month) || day > 31 {
+        return None;
+    }
+    let i = (year - 1990) as usize * DAYS_PER_YEAR_ROW + (month - 1) as usize * 32 + day as usize;
+    DATE_TABLE.get(i).copied().flatten()
+}
+
 /// The fixed layouts nearly every file writes — `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` and
 /// `YYYY-MM-DDTHH:MM:SS` (`T`, `t` or a space), no offset — read without the general
 /// parser's steps; `None` for anything else, and for any text the general parser would
 /// refuse (an impossible date or time, a year outside 1990–2100), so that the caller falls back
 /// to it and its answer (and its error) decides. Where this gives a value, it is the value
 /// [`parse_notice`] gives.
+///
+/// The text is read as 64-bit words: the two `-` checked with one mask, the eight date
+/// digits (and the four or six clock digits) checked at once ([`all_digits`]) and turned
+/// into numbers two at a time ([`digit_pairs`]); chrono then checks the day of the month and
+/// the clock.
 #[inline]
 fn fixed_notice(b: &[u8]) -> Option<NoticeTime> {
+    // A '-' at bytes 4 and 7.
+    const DASHES: u64 = 0xFF00_00FF_0000_0000;
     let n = b.len();
     if !(n == 10 || n == 16 || n == 19) {
         return None;
     }
-    let d: &[u8; 10] = b.get(..10)?.try_into().ok()?;
-    if d[4] != b'-' || d[7] != b'-' {
+    // "YYYY-MM-", then "DD".
+    let head = u64::from_le_bytes(b.get(..8)?.try_into().ok()?);
+    let dd = u16::from_le_bytes(b.get(8..10)?.try_into().ok()?);
+    if head & DASHES != 0x2D00_002D_0000_0000 {
         return None;
     }
     // The eight digits of the date, YYYYMMDD.
-    let w = u64::from_le_bytes([d[0], d[1], d[2], d[3], d[5], d[6], d[8], d[9]]);
+    let w = (head & 0xFFFF_FFFF) | ((head >> 8) & 0xFFFF_0000_0000) | (u64::from(dd) << 48);
     if !all_digits(w) {
         return None;
     }
-    let v = |i: usize| u32::from(d[i] - b'0');
-    let year = v(0) * 1000 + v(1) * 100 + v(2) * 10 + v(3);
+    let p = digit_pairs(w);
+    let year = (p & 0xFF) as u32 * 100 + ((p >> 16) & 0xFF) as u32;
     // Whole years bound the range (1990-01-01 … 2100-12-31).
     if !(1990..=2100).contains(&year) {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, v(5) * 10 + v(6), v(8) * 10 + v(9))?;
+    let date = date_of_digits(year, (p >> 32) as u32 & 0xFF, (p >> 48) as u32)?;
     if n == 10 {
         return Some(NoticeTime::date(date));
     }
-    // The clock, HH:MM or HH:MM:SS (a missing second read as 00).
-    let c: [u8; 8] = if n == 19 {
-        b.get(11..19)?.try_into().ok()?
-    } else {
-        let c = b.get(11..16)?;
-        [c[0], c[1], c[2], c[3], c[4], b':', b'0', b'0']
+    // "DDTHH:MM", then ":SS" (a missing second read as 00).
+    let clock = u64::from_le_bytes(b.get(8..16)?.try_into().ok()?);
+    let seconds = match b.get(16..19) {
+        Some(&[b':', s0, s1]) => u64::from(u16::from_le_bytes([s0, s1])),
+        Some(_) => return None,
+        None => 0x3030,
     };
-    if !matches!(b[10], b'T' | b' ' | b't') || c[2] != b':' || c[5] != b':' {
+    if !matches!(b[10], b'T' | b' ' | b't') || (clock >> 40) as u8 != b':' {
         return None;
     }
-    let w = u64::from_le_bytes([c[0], c[1], c[3], c[4], c[6], c[7], b'0', b'0']);
+    // The digits HHMMSS, then "00".
+    let w = ((clock >> 24) & 0xFFFF)
+        | ((clock >> 32) & 0xFFFF_0000)
+        | (seconds << 32)
+        | 0x3030_0000_0000_0000;
     if !all_digits(w) {
         return None;
     }
-    let v = |i: usize| u32::from(c[i] - b'0');
-    NaiveTime::from_hms_opt(v(0) * 10 + v(1), v(3) * 10 + v(4), v(6) * 10 + v(7))
-        .map(|t| NoticeTime::at(date, t))
+    let p = digit_pairs(w);
+    NaiveTime::from_hms_opt(
+        p as u32 & 0xFF,
+        (p >> 16) as u32 & 0xFF,
+        (p >> 32) as u32 & 0xFF,
+    )
+    .map(|t| NoticeTime::at(date, t))
 }
 
 /// Parses a date or a local datetime; an offset (`Z`, `+02:00`, `+0200`) is converted to
@@ -342,6 +419,16 @@ pub fn parse_notice(s: &str) -> Result<NoticeTime, TimeError> {
         return Ok(t);
     }
     parse_notice_general(b)
+}
+
+/// [`parse_notice`] when the text, as it is, is in one of the fixed layouts
+/// ([`fixed_notice`], which never has a fraction of a second), `None` otherwise: the row
+/// reader's first try, before the general parser. Such text starts and ends with a digit, so
+/// trimming would not change it; text with white space around it is `None` here and read by
+/// [`parse_notice`], which trims it first.
+#[inline]
+pub(crate) fn parse_fixed_untrimmed(s: &str) -> Option<NoticeTime> {
+    fixed_notice(s.as_bytes())
 }
 
 /// [`parse_notice`] of trimmed text in every form it reads.
@@ -487,6 +574,8 @@ pub(crate) fn is_weekend(w: Weekday) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Strategy;
+    use proptest::prop_oneof;
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
@@ -494,7 +583,10 @@ mod tests {
 
     #[test]
     fn day_numbers_are_the_durations_since_1970() {
-        for day in (MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7) {
+        // Every day of the valid range and a year either side (the year table), then a
+        // wide range in steps.
+        let every = MIN_DAY - 400..=MAX_DAY + 400;
+        for day in every.chain((MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7)) {
             let date = EPOCH + Duration::days(i64::from(day));
             assert_eq!(date_of_day(day), date, "{day}");
             assert_eq!(day_number(date), (date - EPOCH).num_days() as i32, "{day}");
@@ -537,6 +629,22 @@ mod tests {
         }
         assert_eq!(parse_notice("1989-12-31"), Err(TimeError::OutOfRange));
         assert_eq!(parse_notice("2101-01-01T00:00"), Err(TimeError::OutOfRange));
+    }
+
+    #[test]
+    fn the_date_table_is_chrono() {
+        for year in 1985..=2105 {
+            for month in 0..=14 {
+                for day in 0..=33 {
+                    let chrono = NaiveDate::from_ymd_opt(year as i32, month, day);
+                    assert_eq!(
+                        date_of_digits(year, month, day),
+                        chrono.filter(|_| (1990..=2100).contains(&year)),
+                        "{year}-{month}-{day}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -603,6 +711,96 @@ mod tests {
         // The common forms take the fixed layout.
         for t in ["2025-03-14", "2025-03-14T08:05", "2025-03-14 08:05:09"] {
             assert!(fixed_notice(t.as_bytes()).is_some(), "{t}");
+        }
+    }
+
+    /// Text in the fixed layouts and near them: each part a number that may be out of range
+    /// (month 13, day 32, hour 24, minute 60, second 60, years around the range's ends and
+    /// leap years), each separator one of several bytes, a seconds part or not, and trailing
+    /// text (an offset, a fraction, anything) or not.
+    fn near_fixed() -> impl Strategy<Value = String> {
+        let year = prop_oneof![1985u32..2106, 0u32..10_000];
+        let part = |hi: u32| prop_oneof![0..hi, 0u32..100];
+        let sep = |v: &'static [&'static str]| proptest::sample::select(v);
+        (
+            (year, part(14), part(33)),
+            (part(25), part(61), part(61)),
+            (
+                sep(&["-", "/", "+", "0", ":"]),
+                sep(&["-", ".", "1"]),
+                sep(&["T", " ", "t", "X", "-", ":", ""]),
+                sep(&[":", "-", "0"]),
+                sep(&[":", "", "-"]),
+            ),
+            (
+                0usize..4,
+                sep(&[
+                    "", "Z", "z", "+01:00", "-0200", "+02", ".5", ",123", "x", " ", ":00", "0",
+                ]),
+            ),
+        )
+            .prop_map(
+                |((y, mo, d), (h, mi, sec), (s1, s2, st, s3, s4), (layout, tail))| {
+                    let date = format!("{y:04}{s1}{mo:02}{s2}{d:02}");
+                    match layout {
+                        0 => format!("{date}{tail}"),
+                        1 => format!("{date}{st}{h:02}{s3}{mi:02}{tail}"),
+                        2 => format!("{date}{st}{h:02}{s3}{mi:02}{s4}{sec:02}{tail}"),
+                        _ => format!("{date}{st}{h:02}{s3}{mi:02}{s4}{sec}{tail}"),
+                    }
+                },
+            )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// Wherever the fixed-layout path gives a value, the general parser gives the same;
+        /// and the parse as a whole is the general parser's, on near-miss text and on any
+        /// bytes.
+        #[test]
+        fn the_fixed_layouts_are_the_general_parser(t in near_fixed()) {
+            if let Some(fast) = parse_fixed_untrimmed(&t) {
+                proptest::prop_assert_eq!(Ok(fast), parse_notice(&t), "{}", t);
+            }
+            let b = crate::text::trim(&t).as_bytes();
+            if let Some(fast) = fixed_notice(b) {
+                proptest::prop_assert_eq!(Ok(fast), parse_notice_general(b), "{}", t);
+            }
+            proptest::prop_assert_eq!(parse_notice(&t), parse_notice_general(b), "{}", t);
+            proptest::prop_assert_eq!(parse_date(&t), parse_ymd(b), "{}", t);
+        }
+
+        #[test]
+        fn any_text_parses_as_the_general_parser(t in "[0-9:T \\-]{8,21}|\\PC{0,22}") {
+            if let Some(fast) = parse_fixed_untrimmed(&t) {
+                proptest::prop_assert_eq!(Ok(fast), parse_notice(&t), "{:?}", t);
+            }
+            let b = crate::text::trim(&t).as_bytes();
+            if let Some(fast) = fixed_notice(b) {
+                proptest::prop_assert_eq!(Ok(fast), parse_notice_general(b), "{:?}", t);
+            }
+            proptest::prop_assert_eq!(parse_notice(&t), parse_notice_general(b), "{:?}", t);
+        }
+
+        /// Every valid date and time of the range in the fixed layouts takes the fast path.
+        #[test]
+        fn valid_fixed_text_takes_the_fast_path(
+            day in MIN_DAY..=MAX_DAY,
+            second in 0u32..86_400,
+            layout in 0usize..3,
+        ) {
+            let date = date_of_day(day);
+            let time = NaiveTime::from_num_seconds_from_midnight_opt(second, 0).unwrap();
+            let t = match layout {
+                0 => date.format("%Y-%m-%d").to_string(),
+                1 => format!("{}T{}", date.format("%Y-%m-%d"), time.format("%H:%M")),
+                _ => format!("{} {}", date.format("%Y-%m-%d"), time.format("%H:%M:%S")),
+            };
+            let fast = fixed_notice(t.as_bytes());
+            proptest::prop_assert!(fast.is_some(), "{}", t);
+            proptest::prop_assert_eq!(fast.map(|f| f.date), Some(date));
+            proptest::prop_assert_eq!(Ok(fast.unwrap()), parse_notice_general(t.as_bytes()));
         }
     }
 
