@@ -290,6 +290,7 @@ where
         Threads::Two => read_pipelined(file, on_row, progress),
         Threads::One => {
             let columns = file.columns().to_vec();
+            let size = file.csv().size();
             let mut reader = EpisodeReader::new();
             reader.allow_personal_ids(file.allows_personal_ids());
             // The same steps on this thread: each batch read whole, checked, handed on and
@@ -305,7 +306,7 @@ where
                 done = file.fill(&mut batch, BATCH_ROWS, BATCH_ROWS);
                 Some(batch)
             };
-            consume(&mut next, &empty, &columns, reader, on_row, progress)
+            consume(&mut next, &empty, &columns, size, reader, on_row, progress)
         }
     }
 }
@@ -316,6 +317,7 @@ fn read_pipelined<R: Read + Send, E: From<Error>>(
     progress: impl FnMut(u64, u64),
 ) -> Result<(), E> {
     let columns = file.columns().to_vec();
+    let size = file.csv().size();
     let allow_personal = file.allows_personal_ids();
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
@@ -361,18 +363,27 @@ fn read_pipelined<R: Read + Send, E: From<Error>>(
         };
         let mut reader = EpisodeReader::new();
         reader.allow_personal_ids(allow_personal);
-        let result = consume(&mut next, &empty_tx, &columns, reader, on_row, progress);
+        let result = consume(
+            &mut next, &empty_tx, &columns, size, reader, on_row, progress,
+        );
         drop(next);
         result
     })
 }
 
+/// The fewest bytes a row takes, for [`consume`]'s estimate of the rows to come (a row of four
+/// short cells and its line end); only bounds an estimate that the first rows make too high.
+const MIN_ROW_BYTES: u64 = 16;
+
 /// The checking half of [`read_pipelined`]: takes batches from `next` until it gives none,
-/// checks the ids in row order and hands each row on.
+/// checks the ids in row order and hands each row on. With the file's `size`, the duplicate
+/// detector is sized once, after the first batch, for the rows the file holds at that batch's
+/// bytes a row (so it is not rebuilt as it grows: each rebuild moves every id seen so far).
 fn consume<E: From<Error>>(
     next: &mut dyn FnMut() -> Option<Batch>,
     empty: &mpsc::Sender<Batch>,
     columns: &[(usize, Field)],
+    size: Option<u64>,
     mut reader: EpisodeReader,
     mut on_row: impl FnMut(RowRead<'_>) -> Result<(), E>,
     mut progress: impl FnMut(u64, u64),
@@ -380,8 +391,19 @@ fn consume<E: From<Error>>(
     let mut rows = 0u64;
     let mut repeated = Vec::new();
     let ids = id_columns(columns);
+    let mut sized = false;
     while let Some(mut batch) = next() {
         batch.parse_rest(columns);
+        if !sized {
+            sized = true;
+            let n = batch.rows.len() as u64;
+            if let (Some(size), true) = (size, batch.bytes > 0 && n > 0) {
+                let estimate =
+                    (u128::from(size) * u128::from(n) * 21 / 20 / u128::from(batch.bytes))
+                        .min(u128::from(size / MIN_ROW_BYTES));
+                reader.reserve(usize::try_from(estimate).unwrap_or(usize::MAX));
+            }
+        }
         reader.prefetch(batch.rows.iter().filter_map(|r| r.id));
         let mut start = 0;
         for (i, r) in batch.rows.iter().enumerate() {
