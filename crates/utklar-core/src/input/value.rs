@@ -466,6 +466,11 @@ fn whole_text(t: &str) -> Option<i64> {
     if let Some(n) = short_digits(t.as_bytes()) {
         return Some(n);
     }
+    whole_text_general(t)
+}
+
+/// [`whole_text`] without its short-digit path.
+fn whole_text_general(t: &str) -> Option<i64> {
     let int = match t.find(['.', ',']) {
         Some(p) => {
             let frac = &t[p + 1..];
@@ -694,24 +699,6 @@ mod tests {
                 .to_string(),
             "2025-03-03"
         );
-    }
-
-    /// The general reading of [`whole_text`], without its short-digit path.
-    fn whole_text_general(t: &str) -> Option<i64> {
-        let int = match t.find(['.', ',']) {
-            Some(p) => {
-                let frac = &t[p + 1..];
-                if frac.is_empty() || !frac.bytes().all(|b| b == b'0') {
-                    return None;
-                }
-                &t[..p]
-            }
-            None => t,
-        };
-        if int.is_empty() || int.len() > 18 || !int.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        int.parse().ok()
     }
 
     #[test]
