@@ -627,7 +627,7 @@ impl InvoiceView for LedgerInvoice<'_> {
         LedgerInvoice::amount_ore(self)
     }
     fn billed_episodes(&self) -> u64 {
-        self.lines().iter().map(|l| l.episodes).sum()
+        LedgerInvoice::billed_episodes(self)
     }
     fn episodes_in(&self) -> u64 {
         self.episodes_in

@@ -473,6 +473,11 @@ impl LedgerInvoice<'_> {
         self.lines.iter().map(|l| l.billed_days).sum()
     }
 
+    /// Episodes covered by a line (as [`Invoice::billed_episodes`](super::Invoice::billed_episodes)).
+    pub fn billed_episodes(&self) -> u64 {
+        self.lines.iter().map(|l| l.episodes).sum()
+    }
+
     /// The not-billed count per reason, every reason present, in [`NotBilledReason::ALL`]
     /// order.
     pub fn not_billed_counts(&self) -> Vec<(NotBilledReason, u64)> {
@@ -602,6 +607,7 @@ mod tests {
             assert_eq!(lines, want.lines, "{name}");
             assert_eq!(got.not_billed_counts(), want.not_billed_counts(), "{name}");
             assert_eq!(got.amount_ore(), want.amount_ore(), "{name}");
+            assert_eq!(got.billed_episodes(), want.billed_episodes(), "{name}");
             billing += usize::from(!want.lines.is_empty());
             let swept = ledger.sweep(&a, &amounts, &[0.5, 2.0], &[0, 3]);
             let want_sweep = set.sweep(&a, &amounts, &[0.5, 2.0], &[0, 3]);
