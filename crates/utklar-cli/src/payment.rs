@@ -5,8 +5,8 @@ use std::path::Path;
 
 use utklar_core::input::{EpisodeFacts, EpisodeSet, Unreadable};
 use utklar_core::payment::{
-    comparison_rows, counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice,
-    Ledger, LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
+    counties, preset_names, preset_text, Agreement, Amounts, Comparison, Invoice, Ledger,
+    LedgerInvoice, Line, Model, NotBilledReason, Total, NATIONAL_AMOUNTS,
 };
 use utklar_core::{Episode, Error, ExclusionReport};
 
@@ -932,22 +932,8 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<(), Failure> 
     let (ledger, label) = read_ledger(&a.input, a.strict)?;
     let names = unique_names(&agreements);
     let pairs: Vec<(String, Agreement)> = names.iter().cloned().zip(agreements).collect();
-    // Each agreement's invoice on a thread of its own (they read the same ledger); the rows
-    // are the core's comparison of their totals, as `Ledger::compare` makes them.
-    let invoices = std::thread::scope(|scope| {
-        let handles: Vec<_> = pairs
-            .iter()
-            .map(|(_, agreement)| scope.spawn(|| ledger.invoice(agreement, &amounts)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .map_err(|e| core(&e))?;
-    let only: Vec<&Agreement> = pairs.iter().map(|(_, a)| a).collect();
-    let totals: Vec<&[Total]> = invoices.iter().map(|i| i.totals.as_slice()).collect();
-    let rows = comparison_rows(&only, &totals).map_err(|e| core(&e))?;
+    // Each agreement's invoice on a thread of its own, and the rows of their totals.
+    let (rows, invoices) = ledger.compare(&pairs, &amounts).map_err(|e| core(&e))?;
     let totals: Vec<i64> = invoices.iter().map(LedgerInvoice::amount_ore).collect();
     let billed_days: Vec<f64> = invoices.iter().map(LedgerInvoice::billed_days).collect();
     drop(invoices);
