@@ -295,30 +295,14 @@ pub fn read_episodes_with(
         })?;
         set.set_also_names(also.iter().map(|n| n.trim().to_string()).collect());
     }
-    let mut tally = Tally::new(strict, places);
-    let mut progress = Progress::new(source.size(), "rows");
-    while let Some(item) = source.next_item()? {
-        tally.rows_in += 1;
-        let row = (tally.rows_in - 1) as usize;
-        on_line(&tally.places, item.line);
-        match item.result {
-            Ok(e) => set.push_read_also(row, Ok(e), item.also),
-            Err(problems) => {
-                tally.bad_row(item.line, &problems);
-                set.push_read(
-                    row,
-                    Err(Unreadable {
-                        row,
-                        episode_id: item.episode_id,
-                        problems,
-                    }),
-                );
-            }
+    let tally = Tally::new(strict, places);
+    let label = read_source(source, tally, quiet, |places, r| {
+        on_line(places, r.line);
+        match r.read {
+            Ok(e) => set.push_read_also(r.row, Ok(e), r.also),
+            Err(u) => set.push_read(r.row, Err(u)),
         }
-        progress.tick(source.bytes_read(), tally.rows_in);
-    }
-    progress.finish();
-    tally.finish(&label, quiet)?;
+    })?;
     Ok((set, label))
 }
 
@@ -368,7 +352,7 @@ pub fn read_into(
         Ok(file) => file,
         Err(file) => {
             let source = EpisodeSource { label, file };
-            return read_source(source, tally, |row, read| sink.read(row, read));
+            return read_source(source, tally, false, |_, r| sink.read(r.row, r.read));
         }
     };
     let mut progress = Progress::new(file.csv().size(), "rows");
@@ -486,36 +470,54 @@ impl Tally {
     }
 }
 
-/// Reads every row of an opened source, giving each (in row order) to `push`; returns the
-/// label.
+/// A row of a file as [`read_source`] gives it on: its input row, the line it starts on, the
+/// episode or why it cannot be read, and its `--also-by` values.
+struct SourceRow {
+    row: usize,
+    line: u64,
+    read: Result<Episode, Unreadable>,
+    also: Vec<Option<String>>,
+}
+
+/// Reads every row of an opened source, giving each (in row order) to `push` with the file's
+/// places; the rows that cannot be read are accounted for by `tally` (on standard error
+/// unless `quiet`). Returns the label.
 fn read_source(
     mut source: EpisodeSource,
     mut tally: Tally,
-    mut push: impl FnMut(usize, Result<Episode, Unreadable>),
+    quiet: bool,
+    mut push: impl FnMut(&utklar_csv::Places, SourceRow),
 ) -> Result<String, Failure> {
     let label = source.label.clone();
     let mut progress = Progress::new(source.size(), "rows");
     while let Some(item) = source.next_item()? {
         tally.rows_in += 1;
         let row = (tally.rows_in - 1) as usize;
-        match item.result {
-            Ok(e) => push(row, Ok(e)),
+        let read = match item.result {
+            Ok(e) => Ok(e),
             Err(problems) => {
                 tally.bad_row(item.line, &problems);
-                push(
+                Err(Unreadable {
                     row,
-                    Err(Unreadable {
-                        row,
-                        episode_id: item.episode_id,
-                        problems,
-                    }),
-                );
+                    episode_id: item.episode_id,
+                    problems,
+                })
             }
-        }
+        };
+        let line = item.line;
+        push(
+            &tally.places,
+            SourceRow {
+                row,
+                line,
+                read,
+                also: item.also,
+            },
+        );
         progress.tick(source.bytes_read(), tally.rows_in);
     }
     progress.finish();
-    tally.finish(&label, false)?;
+    tally.finish(&label, quiet)?;
     Ok(label)
 }
 
