@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use utklar_core::{County, Error, Period, PeriodKind};
+use utklar_core::{County, Error, Period};
 use utklar_report::{default_agreement, render_html, Lang, ReportError, ReportOptions};
 
 use crate::{errors, payment, population_of, read_set};
@@ -110,15 +110,9 @@ pub fn report(
         .parse()
         .map_err(|e: String| errors::invalid_argument(py, "lang", e))?;
     let month = month
-        .map(|m| match m.parse::<Period>() {
-            Ok(p) if p.kind() == PeriodKind::Month => Ok(p),
-            _ => Err(errors::invalid_argument(
-                py,
-                "month",
-                format!("{m:?} is not a month: use \"YYYY-MM\""),
-            )),
-        })
-        .transpose()?;
+        .map(Period::parse_month)
+        .transpose()
+        .map_err(|e| errors::to_py(py, e))?;
     let mut opts = ReportOptions::new(county);
     opts.agreement = match agreement {
         Some(a) => payment::agreement_of(py, a)?,

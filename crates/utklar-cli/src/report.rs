@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use utklar_core::input::{EpisodeFacts, Unreadable};
-use utklar_core::{County, Episode, Period, PeriodKind};
+use utklar_core::{County, Episode, Period};
 use utklar_report::{render_html, Lang, ReportError, ReportInput, ReportOptions};
 
 use crate::fail::{self, Failure};
@@ -113,10 +113,9 @@ pub fn run(a: &Args, out: &mut dyn Write) -> Result<(), Failure> {
         .month
         .as_deref()
         .map(|m| {
-            m.parse::<Period>()
-                .ok()
-                .filter(|p| p.kind() == PeriodKind::Month)
-                .ok_or_else(|| Failure::usage(format!("--month {m}: not a month (use YYYY-MM)")))
+            // The core decides what a month is; the message is the command line's.
+            Period::parse_month(m)
+                .map_err(|_| Failure::usage(format!("--month {m}: not a month (use YYYY-MM)")))
         })
         .transpose()?;
     let mut opts = ReportOptions::new(county);

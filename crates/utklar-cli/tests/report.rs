@@ -442,6 +442,18 @@ fn unknown_county_and_month_outside_the_data_exit_2_naming_them() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--month 2024-13"));
+    // A quarter is a period, but not a month.
+    let o = utklar(&[
+        "report",
+        "--episodes",
+        &f,
+        "--county",
+        "08",
+        "--month",
+        "2024-Q2",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--month 2024-Q2: not a month"));
 }
 
 #[test]

@@ -122,6 +122,27 @@ impl Period {
         }
     }
 
+    /// A month written as text (`2025-03`); anything else, a quarter or a year too, is
+    /// [`Error::InvalidArgument`] naming `month`.
+    ///
+    /// ```
+    /// use utklar_core::Period;
+    ///
+    /// assert_eq!(Period::parse_month("2025-03")?, Period::month(2025, 3)?);
+    /// let e = Period::parse_month("2025-Q1").unwrap_err();
+    /// assert_eq!(e.to_string(), "month: \"2025-Q1\" is not a month: use YYYY-MM");
+    /// # Ok::<(), utklar_core::Error>(())
+    /// ```
+    pub fn parse_month(text: &str) -> Result<Self, Error> {
+        text.parse::<Period>()
+            .ok()
+            .filter(|p| p.kind() == PeriodKind::Month)
+            .ok_or_else(|| Error::InvalidArgument {
+                name: "month".into(),
+                message: format!("{text:?} is not a month: use YYYY-MM"),
+            })
+    }
+
     /// A month period.
     pub fn month(year: i32, month: u32) -> Result<Self, Error> {
         if !(-MAX_PERIOD_YEAR..=MAX_PERIOD_YEAR).contains(&year) {
