@@ -125,13 +125,19 @@ fn main() {
             let one = batch.project(&idx).expect("columns");
             let map = utklar_core::input::ColumnMap::new(names).expect("a map");
             let c = utklar_arrow::BatchCells::new(&one, &map).expect("readable");
-            let t = Instant::now();
-            for from in (0..n).step_by(8192) {
-                let to = (from + 8192).min(n);
-                b.start(from, to - from);
-                c.feed(from, to, b);
-            }
-            t.elapsed()
+            // The best of five: the machine's other work adds, never subtracts.
+            (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    for from in (0..n).step_by(8192) {
+                        let to = (from + 8192).min(n);
+                        b.start(from, to - from);
+                        c.feed(from, to, b);
+                    }
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
         };
         let base = time_of(&required, &mut b);
         for r in required {

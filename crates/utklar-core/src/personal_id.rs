@@ -61,11 +61,15 @@ pub fn shown(s: &str) -> &str {
 /// Whether `s` (trimmed) is a Swedish personal identity number or coordination number: 10 or
 /// 12 digits, optionally `-` or `+` before the last four, a valid date part and Luhn check
 /// digit (see the [module](self)).
+#[inline]
 pub fn is_personal_id(s: &str) -> bool {
-    // Trimming only shortens: fewer than 10 bytes can hold none (most keys; no trim needed).
-    if s.len() < 10 {
-        return false;
-    }
+    // Trimming only shortens: fewer than 10 bytes can hold none (most keys; no trim needed,
+    // and no call).
+    s.len() >= 10 && is_long_personal_id(s)
+}
+
+/// [`is_personal_id`] of a text of 10 bytes or more.
+fn is_long_personal_id(s: &str) -> bool {
     let b = crate::text::trim(s).as_bytes();
     // The digits, without the separator; at most 12.
     let mut digits = [0u8; 12];

@@ -139,6 +139,7 @@ enum IdRepr<'a> {
 
 impl<'a> IdText<'a> {
     /// The id as text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match &self.repr {
             IdRepr::Borrowed(s) => s,
@@ -190,6 +191,19 @@ impl fmt::Debug for IdText<'_> {
 /// gaps), a date as `YYYY-MM-DD`. `None` when absent.
 #[inline]
 pub fn id(v: Value<'_>) -> Option<IdText<'_>> {
+    // Text (almost every id) here, small enough to inline into a column's loop; the rest apart.
+    match v {
+        Value::Text(s) if is_blank(s) => None,
+        Value::Text(s) => Some(IdText {
+            repr: IdRepr::Borrowed(trim(s)),
+        }),
+        _ => id_of_other(v),
+    }
+}
+
+/// [`id`] of any cell, out of line (`id` reads text itself).
+#[inline(never)]
+fn id_of_other(v: Value<'_>) -> Option<IdText<'_>> {
     let repr = match v {
         _ if v.is_absent() => return None,
         Value::Text(s) => {
