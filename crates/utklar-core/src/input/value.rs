@@ -201,16 +201,13 @@ pub fn id(v: Value<'_>) -> Option<IdText<'_>> {
     }
 }
 
-/// [`id`] of any cell, out of line (`id` reads text itself).
+/// [`id`] of a cell that is not text, out of line (the text rule is `id`'s own, and a text
+/// given here goes back to it).
 #[inline(never)]
 fn id_of_other(v: Value<'_>) -> Option<IdText<'_>> {
     let repr = match v {
+        Value::Text(_) => return id(v),
         _ if v.is_absent() => return None,
-        Value::Text(s) => {
-            return Some(IdText {
-                repr: IdRepr::Borrowed(trim(s)),
-            })
-        }
         Value::Int(i) => return Some(IdText::inline(format_args!("{i}"))),
         Value::Float(x) => match whole(x) {
             Some(i) => return Some(IdText::inline(format_args!("{i}"))),
