@@ -106,11 +106,32 @@ const CE_TO_EPOCH: i32 = 719_163;
 
 /// The date of a day number.
 pub fn date_of_day(day: i32) -> NaiveDate {
-    // By chrono's day-of-the-era constructor; a day number past chrono's dates panics, as
-    // adding the duration did.
-    day.checked_add(CE_TO_EPOCH)
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .unwrap_or_else(|| EPOCH + Duration::days(i64::from(day)))
+    // A day of the valid range by the year table; any other by chrono's day-of-the-era
+    // constructor (a day number past chrono's dates panics, as adding the duration did).
+    date_in_range(day).unwrap_or_else(|| {
+        day.checked_add(CE_TO_EPOCH)
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .unwrap_or_else(|| EPOCH + Duration::days(i64::from(day)))
+    })
+}
+
+/// The date of a day number within 1990-01-01 … 2100-12-31, by the year table (a year and a
+/// day of the year, which chrono packs without a division by its 400-year cycle); `None`
+/// outside the range.
+#[inline]
+pub(crate) fn date_in_range(day: i32) -> Option<NaiveDate> {
+    if !day_in_range(day) {
+        return None;
+    }
+    // 146 097 days in 400 years: the estimate is the year or one of its neighbours.
+    let off = (day - MIN_DAY) as u32;
+    let mut y = ((u64::from(off) * 400 / 146_097) as usize).min(YEAR_START.len() - 1);
+    if YEAR_START[y] > day {
+        y -= 1;
+    } else if YEAR_START.get(y + 1).is_some_and(|&next| next <= day) {
+        y += 1;
+    }
+    NaiveDate::from_yo_opt(1990 + y as i32, (day - YEAR_START[y]) as u32 + 1)
 }
 
 /// Whether a day number is within 1990-01-01 … 2100-12-31.

@@ -578,16 +578,19 @@ pub(crate) struct Seq {
     pub groups: Vec<usize>,
 }
 
-/// Everything an invoice or a sweep needs, computed once: the groups with their statistics.
-/// Each episode's [`Outcome`] is computed again where it is needed
-/// ([`Prepared::outcome`]), not held: an invoice over tens of millions of episodes holds
-/// nothing per episode but the episodes.
+/// Everything an invoice or a sweep needs, computed once: the groups with their statistics,
+/// and each episode's group (4 bytes an episode). An episode's day counts are computed again
+/// where they are needed ([`Prepared::outcome`]), not held.
 pub(crate) struct Prepared {
     pub groups: Vec<Group>,
     pub seqs: Vec<Seq>,
     pub kinds: [PeriodKind; 2],
-    group_index: HashMap<(u16, usize, i32), usize, Fx>,
+    /// Each episode's group; [`NO_GROUP`] for bad data and open episodes.
+    group_of: Vec<u32>,
 }
+
+/// The group of an episode in none (bad data, or open).
+const NO_GROUP: u32 = u32::MAX;
 
 /// What the payment engine reads of an episode (plain values; the ids are read apart).
 #[derive(Debug, Clone, Copy)]
@@ -697,12 +700,6 @@ impl<S: Source + ?Sized> Source for Subset<'_, S> {
     fn bad(&self, _: usize) -> Option<NotBilledReason> {
         None
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Outcome {
-    Out(NotBilledReason),
-    In(Prep),
 }
 
 fn care_index(c: CareType) -> usize {
@@ -858,25 +855,51 @@ fn prep_and_days(
 }
 
 impl Prepared {
-    /// Episode `i`'s outcome: bad data, open, or in a group with its day counts (the same
-    /// value [`prepare`] counted in the group's statistics).
+    /// Episode `i`'s day counts in its group (the same value [`prepare`] counted in the
+    /// group's statistics); `None` for bad data and open episodes, which are in none.
     pub(crate) fn outcome<S: Source + ?Sized>(
         &self,
         src: &S,
         agreement: &Agreement,
         i: usize,
-    ) -> Outcome {
-        if let Some(reason) = src.bad(i) {
-            return Outcome::Out(reason);
+    ) -> Option<Prep> {
+        self.outcome_facts(src, agreement, i).ok().map(|(p, _)| p)
+    }
+
+    /// Episode `i`'s day counts in its group and its facts (read once), or why it is in no
+    /// group: its bad data, or open.
+    fn outcome_facts<S: Source + ?Sized>(
+        &self,
+        src: &S,
+        agreement: &Agreement,
+        i: usize,
+    ) -> Result<(Prep, Facts), NotBilledReason> {
+        let group = self.group_of[i];
+        if group == NO_GROUP {
+            return Err(src.bad(i).unwrap_or(NotBilledReason::Open));
         }
         let e = src.facts(i);
-        let Some(discharged) = e.discharged_at else {
-            return Outcome::Out(NotBilledReason::Open);
-        };
-        let key = group_key(&e, self.kinds, discharged);
-        // Every closed clean episode made its group in `prepare`.
-        let group = self.group_index.get(&key).copied().unwrap_or(0);
-        Outcome::In(prep_of(&e, agreement, discharged, group))
+        // Every episode with a group is closed.
+        let discharged = e.discharged_at.ok_or(NotBilledReason::Open)?;
+        Ok((prep_of(&e, agreement, discharged, group as usize), e))
+    }
+
+    /// The groups' positions in invoice order (municipality, care type, period).
+    fn ranks(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.groups.len()).collect();
+        order.sort_unstable_by_key(|&g| {
+            let group = &self.groups[g];
+            (
+                group.municipality.map_or(0, Municipality::code),
+                CARES[group.care],
+                group.ord,
+            )
+        });
+        let mut rank = vec![0; order.len()];
+        for (r, &g) in order.iter().enumerate() {
+            rank[g] = r;
+        }
+        rank
     }
 }
 
@@ -897,7 +920,8 @@ pub(crate) fn prepare<S: Source + ?Sized>(
     });
     // (group, the episode, ready days ≥ 1) of each episode in an average, when persons count.
     let mut persons: Vec<(u32, u32, bool)> = Vec::new();
-    for i in 0..src.len() {
+    let mut group_of = vec![NO_GROUP; src.len()];
+    for (i, slot) in group_of.iter_mut().enumerate() {
         if src.bad(i).is_some() {
             continue;
         }
@@ -915,6 +939,10 @@ pub(crate) fn prepare<S: Source + ?Sized>(
             });
             groups.len() - 1
         });
+        *slot = u32::try_from(group).map_err(|_| Error::InvalidArgument {
+            name: "episodes".into(),
+            message: "more than 4 294 967 294 municipality-periods".into(),
+        })?;
         let (p, d) = prep_and_days(&e, agreement, discharged, group);
         let g = &mut groups[group];
         g.episodes += 1;
@@ -979,7 +1007,7 @@ pub(crate) fn prepare<S: Source + ?Sized>(
         groups,
         seqs,
         kinds,
-        group_index,
+        group_of,
     })
 }
 
@@ -1352,6 +1380,62 @@ impl Parts {
     }
 }
 
+/// An invoice's lines as they are made, each with its group.
+#[derive(Default)]
+struct GroupedLines {
+    lines: Vec<LineOf>,
+    groups: Vec<u32>,
+}
+
+impl GroupedLines {
+    fn push(&mut self, line: LineOf, group: usize) {
+        self.lines.push(line);
+        // `prepare` numbered the groups in a u32.
+        self.groups.push(group as u32);
+    }
+
+    /// The lines in invoice order ([`LineOf::key`]: municipality, care type, period,
+    /// position) and each group's sum of billed days and amounts. A group's lines were made
+    /// in that order already (its episodes' in position order, then its municipality-period
+    /// line, which has none): placing each group's lines after the groups before it in
+    /// invoice order is a stable sort by the key, in time linear in the lines. The sums are
+    /// added in the same order.
+    fn in_invoice_order(self, prep: &Prepared) -> (Vec<LineOf>, Vec<(f64, i128)>) {
+        let rank = prep.ranks();
+        let mut sums: Vec<(f64, i128)> = vec![(0.0, 0); prep.groups.len()];
+        let mut starts = vec![0usize; prep.groups.len() + 1];
+        for (l, &g) in self.lines.iter().zip(&self.groups) {
+            let g = g as usize;
+            starts[rank[g] + 1] += 1;
+            sums[g].0 += l.billed_days;
+            sums[g].1 += i128::from(l.amount_ore);
+        }
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
+        }
+        // Each line's place, then the lines moved there in place, cycle by cycle (each swap
+        // puts one line in its place): 8 bytes a line beside the lines.
+        let mut place: Vec<usize> = self
+            .groups
+            .iter()
+            .map(|&g| {
+                let next = &mut starts[rank[g as usize]];
+                *next += 1;
+                *next - 1
+            })
+            .collect();
+        let mut lines = self.lines;
+        for i in 0..lines.len() {
+            while place[i] != i {
+                let j = place[i];
+                lines.swap(i, j);
+                place.swap(i, j);
+            }
+        }
+        (lines, sums)
+    }
+}
+
 /// The invoice's total: exact, or an error naming the group where it left the range.
 fn check_total(lines: &[LineOf]) -> Result<(), Error> {
     let mut running: i128 = 0;
@@ -1437,7 +1521,7 @@ fn invoice_one<S: Source + ?Sized>(
     let mut decisions = vec![Decision::default(); prep.groups.len()];
     decide_groups(&prep, agreement, thresholds, &mut decisions);
 
-    let mut lines: Vec<LineOf> = Vec::new();
+    let mut lines = GroupedLines::default();
     let mut over_threshold_covered = vec![0u64; prep.groups.len()];
     // Under excess_over_threshold: a liable period's own excess (days − threshold × count).
     let excess: Vec<Option<(i128, i128)>> = prep
@@ -1455,14 +1539,13 @@ fn invoice_one<S: Source + ?Sized>(
         })
         .collect();
     for index in 0..src.len() {
-        let p = match prep.outcome(src, agreement, index) {
-            Outcome::Out(reason) => {
+        let (p, e) = match prep.outcome_facts(src, agreement, index) {
+            Err(reason) => {
                 push_not(index, reason);
                 continue;
             }
-            Outcome::In(p) => p,
+            Ok(pe) => pe,
         };
-        let e = src.facts(index);
         if !p.liable {
             let reason = if !e.admission_notice_sent {
                 NotBilledReason::MissingAdmissionNotice
@@ -1509,7 +1592,7 @@ fn invoice_one<S: Source + ?Sized>(
         };
         match rule.model {
             Model::Individual => match per_episode(Rule::Individual)? {
-                Ok(l) => lines.push(l),
+                Ok(l) => lines.push(l, p.group),
                 Err(reason) => push_not(index, reason),
             },
             Model::Average | Model::Mixed => {
@@ -1525,7 +1608,7 @@ fn invoice_one<S: Source + ?Sized>(
                     }
                     let amount =
                         exact_ore(price_days(rule, amounts, p.start, first, p.n)?, "line", at)?;
-                    lines.push(line(days, amount, Rule::IndividualCeiling));
+                    lines.push(line(days, amount, Rule::IndividualCeiling), p.group);
                     continue;
                 }
                 if !decisions[p.group].triggered {
@@ -1546,7 +1629,7 @@ fn invoice_one<S: Source + ?Sized>(
                     continue;
                 }
                 match per_episode(Rule::AveragePerEpisode)? {
-                    Ok(l) => lines.push(l),
+                    Ok(l) => lines.push(l, p.group),
                     Err(reason) => push_not(index, reason),
                 }
             }
@@ -1574,34 +1657,23 @@ fn invoice_one<S: Source + ?Sized>(
         };
         // num ≤ 1000 × a sum of days (an i64) and rate ≤ MAX_ORE: the product fits in 128 bits.
         let amount = exact_ore(div_round(num * i128::from(rate), den), "line", at)?;
-        lines.push(LineOf {
-            municipality,
-            care_type: care,
-            period,
-            billed_days: num as f64 / den as f64,
-            amount_ore: amount,
-            rule: Rule::AverageOverThreshold,
-            episodes: over_threshold_covered[gi],
-            index: None,
-        });
+        lines.push(
+            LineOf {
+                municipality,
+                care_type: care,
+                period,
+                billed_days: num as f64 / den as f64,
+                amount_ore: amount,
+                rule: Rule::AverageOverThreshold,
+                episodes: over_threshold_covered[gi],
+                index: None,
+            },
+            gi,
+        );
     }
-    lines.sort_by_key(LineOf::key);
+    let (lines, sums) = lines.in_invoice_order(&prep);
     check_total(&lines)?;
     // Totals.
-    let mut sums: Vec<(f64, i128)> = vec![(0.0, 0); prep.groups.len()];
-    let mut group_of: HashMap<(u16, CareType, i32), usize, Fx> =
-        HashMap::with_capacity_and_hasher(prep.groups.len(), Fx::default());
-    for (i, g) in prep.groups.iter().enumerate() {
-        if let Some(m) = g.municipality {
-            group_of.insert((m.code(), CARES[g.care], g.ord), i);
-        }
-    }
-    for l in &lines {
-        if let Some(&gi) = group_of.get(&(l.municipality.code(), l.care_type, l.period.ordinal())) {
-            sums[gi].0 += l.billed_days;
-            sums[gi].1 += i128::from(l.amount_ore);
-        }
-    }
     let mut totals: Vec<Total> = Vec::with_capacity(prep.groups.len());
     for (i, g) in prep.groups.iter().enumerate() {
         let Some(m) = g.municipality else { continue };

@@ -1503,6 +1503,32 @@ proptest! {
     }
 
     #[test]
+    fn lines_are_in_invoice_order_and_add_up_to_their_totals(
+        raw in prop::collection::vec(arb_episode(), 0..80),
+    ) {
+        // Municipality, care type, period, then position (a municipality-period line last);
+        // each total is the sum of its group's lines, in that order.
+        let eps = build(&raw);
+        for a in all_agreements() {
+            let inv = invoice(&eps, &a, &amounts_2024()).unwrap();
+            let key = |l: &crate::payment::Line| {
+                (l.municipality.code(), l.care_type, l.period.ordinal(), l.index.unwrap_or(usize::MAX))
+            };
+            for w in inv.lines.windows(2) {
+                prop_assert!(key(&w[0]) < key(&w[1]), "{}: {:?} then {:?}", a.name, key(&w[0]), key(&w[1]));
+            }
+            for t in &inv.totals {
+                let mine = inv.lines.iter().filter(|l| {
+                    (l.municipality, l.care_type, l.period) == (t.municipality, t.care_type, t.period)
+                });
+                let (days, ore) = mine.fold((0.0, 0i64), |(d, o), l| (d + l.billed_days, o + l.amount_ore));
+                prop_assert_eq!(t.billed_days.to_bits(), days.to_bits(), "{}", a.name);
+                prop_assert_eq!(t.amount_ore, ore, "{}", a.name);
+            }
+        }
+    }
+
+    #[test]
     fn duplicates_match_a_hash_set(raw in prop::collection::vec(arb_episode(), 0..60), k in 1usize..9) {
         let mut eps = build(&raw);
         for (i, e) in eps.iter_mut().enumerate() {

@@ -9,7 +9,7 @@ use super::agreement::{Agreement, Basis, DayCount, Model, RateKind};
 use super::amounts::{add_ore, div_round, exact_ore, Amounts, At};
 use super::engine::{
     decide_groups, excess_fraction, invoice_of, invoice_plain, period_rate, prepare, price_days,
-    Decision, Invoice, Outcome, Plain, Source, Total, CARES,
+    Decision, Invoice, Plain, Source, Total, CARES,
 };
 use crate::error::Error;
 use crate::model::episode::{CareType, Episode};
@@ -330,14 +330,13 @@ pub(crate) fn sweep_of<S: Source + ?Sized>(
     let fast = CARES.iter().all(|&c| {
         let r = agreement.rule(c);
         r.day_count == DayCount::Calendar && r.rate.kind != RateKind::Tiers
-    }) && (0..src.len()).all(|i| match prep.outcome(src, agreement, i) {
-        Outcome::In(p) => p.law_k <= 1,
-        Outcome::Out(_) => true,
-    }) && prep.groups.iter().all(|g| {
-        let care = CARES[g.care];
-        Period::from_ordinal(prep.kinds[g.care], g.ord).first_day()
-            >= agreement.rule(care).billable_from(care)
-    });
+    }) && (0..src.len())
+        .all(|i| prep.outcome(src, agreement, i).is_none_or(|p| p.law_k <= 1))
+        && prep.groups.iter().all(|g| {
+            let care = CARES[g.care];
+            Period::from_ordinal(prep.kinds[g.care], g.ord).first_day()
+                >= agreement.rule(care).billable_from(care)
+        });
     let mut municipalities: Vec<Municipality> =
         prep.groups.iter().filter_map(|g| g.municipality).collect();
     municipalities.sort_unstable_by_key(|m| m.code());
@@ -392,7 +391,7 @@ pub(crate) fn sweep_of<S: Source + ?Sized>(
     let mut before_values: Vec<BTreeMap<i32, Vec<i64>>> = vec![BTreeMap::new(); ng];
     let mut hists: Vec<GroupHist> = vec![GroupHist::default(); ng];
     for i in 0..src.len() {
-        let Outcome::In(p) = prep.outcome(src, agreement, i) else {
+        let Some(p) = prep.outcome(src, agreement, i) else {
             continue;
         };
         if !p.liable {
