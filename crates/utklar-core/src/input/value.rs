@@ -285,16 +285,10 @@ fn in_range(day: i32) -> Result<NaiveDate, Reason> {
     }
 }
 
-/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01 (day number 0).
-const CE_TO_EPOCH: i32 = 719_163;
-
-/// [`time::date_of_day`] without its last resort: the same date, by the year table in the
-/// valid range and by chrono's day-of-the-era constructor outside it (the row reader's hot
-/// path). `None` only far outside any valid range.
+/// [`time::checked_date_of_day`] (the row reader's hot path).
 #[inline]
 pub(crate) fn date_of_day(day: i32) -> Option<NaiveDate> {
-    time::date_in_range(day)
-        .or_else(|| NaiveDate::from_num_days_from_ce_opt(day.checked_add(CE_TO_EPOCH)?))
+    time::checked_date_of_day(day)
 }
 
 /// [`time::day_number`] (the row reader's hot path).

@@ -106,20 +106,24 @@ const CE_TO_EPOCH: i32 = 719_163;
 
 /// The date of a day number.
 pub fn date_of_day(day: i32) -> NaiveDate {
-    // A day of the valid range by the year table; any other by chrono's day-of-the-era
-    // constructor (a day number past chrono's dates panics, as adding the duration did).
-    date_in_range(day).unwrap_or_else(|| {
-        day.checked_add(CE_TO_EPOCH)
-            .and_then(NaiveDate::from_num_days_from_ce_opt)
-            .unwrap_or_else(|| EPOCH + Duration::days(i64::from(day)))
-    })
+    // A day number past chrono's dates panics, as adding the duration did.
+    checked_date_of_day(day).unwrap_or_else(|| EPOCH + Duration::days(i64::from(day)))
+}
+
+/// [`date_of_day`] without its last resort: the same date, by the year table in the valid
+/// range and by chrono's day-of-the-era constructor outside it (the row reader's hot path);
+/// `None` only past chrono's dates.
+#[inline]
+pub(crate) fn checked_date_of_day(day: i32) -> Option<NaiveDate> {
+    date_in_range(day)
+        .or_else(|| NaiveDate::from_num_days_from_ce_opt(day.checked_add(CE_TO_EPOCH)?))
 }
 
 /// The date of a day number within 1990-01-01 … 2100-12-31, by the year table (a year and a
 /// day of the year, which chrono packs without a division by its 400-year cycle); `None`
 /// outside the range.
 #[inline]
-pub(crate) fn date_in_range(day: i32) -> Option<NaiveDate> {
+fn date_in_range(day: i32) -> Option<NaiveDate> {
     if !day_in_range(day) {
         return None;
     }

@@ -884,8 +884,8 @@ impl Prepared {
         Ok((prep_of(&e, agreement, discharged, group as usize), e))
     }
 
-    /// The groups' positions in invoice order (municipality, care type, period).
-    fn ranks(&self) -> Vec<usize> {
+    /// The groups in invoice order (municipality, care type, period).
+    fn invoice_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.groups.len()).collect();
         order.sort_unstable_by_key(|&g| {
             let group = &self.groups[g];
@@ -895,11 +895,7 @@ impl Prepared {
                 group.ord,
             )
         });
-        let mut rank = vec![0; order.len()];
-        for (r, &g) in order.iter().enumerate() {
-            rank[g] = r;
-        }
-        rank
+        order
     }
 }
 
@@ -1400,10 +1396,13 @@ impl GroupedLines {
     /// line, which has none): placing each group's lines after the groups before it in
     /// invoice order is a stable sort by the key, in time linear in the lines. The sums are
     /// added in the same order.
-    fn in_invoice_order(self, prep: &Prepared) -> (Vec<LineOf>, Vec<(f64, i128)>) {
-        let rank = prep.ranks();
-        let mut sums: Vec<(f64, i128)> = vec![(0.0, 0); prep.groups.len()];
-        let mut starts = vec![0usize; prep.groups.len() + 1];
+    fn in_invoice_order(self, order: &[usize]) -> (Vec<LineOf>, Vec<(f64, i128)>) {
+        let mut rank = vec![0; order.len()];
+        for (r, &g) in order.iter().enumerate() {
+            rank[g] = r;
+        }
+        let mut sums: Vec<(f64, i128)> = vec![(0.0, 0); order.len()];
+        let mut starts = vec![0usize; order.len() + 1];
         for (l, &g) in self.lines.iter().zip(&self.groups) {
             let g = g as usize;
             starts[rank[g] + 1] += 1;
@@ -1671,11 +1670,13 @@ fn invoice_one<S: Source + ?Sized>(
             gi,
         );
     }
-    let (lines, sums) = lines.in_invoice_order(&prep);
+    let order = prep.invoice_order();
+    let (lines, sums) = lines.in_invoice_order(&order);
     check_total(&lines)?;
     // Totals.
     let mut totals: Vec<Total> = Vec::with_capacity(prep.groups.len());
-    for (i, g) in prep.groups.iter().enumerate() {
+    for &i in &order {
+        let g = &prep.groups[i];
         let Some(m) = g.municipality else { continue };
         {
             let care = CARES[g.care];
@@ -1718,7 +1719,7 @@ fn invoice_one<S: Source + ?Sized>(
             });
         }
     }
-    totals.sort_by_key(|t| (t.municipality.code(), t.care_type, t.period.ordinal()));
+    // Built in invoice order.
     Ok(Parts {
         agreement: agreement.name.clone(),
         lines,
