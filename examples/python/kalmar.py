@@ -58,7 +58,7 @@ print(monthly_pd.attrs["utklar_exclusions"]["by_reason"])
 
 # %% Kalmar's liability indicator: mean days *including* day 0, somatic care, month by month
 # per municipality, against Kalmar's 0.8-day indicator line (utklar.plot, matplotlib).
-fig = utklar.plot.mean_days(monthly, threshold=0.8, value="mean_days_incl_day0", care_type="somatic")
+fig = utklar.plot.mean_days(monthly, threshold="kalmar", value="mean_days_incl_day0", care_type="somatic")
 fig.axes[0].set_title("Kalmar län 2024 (generated), somatic care: mean days incl. day 0 per municipality")
 os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
 fig.savefig(args.out, dpi=120)

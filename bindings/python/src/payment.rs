@@ -269,6 +269,19 @@ impl Agreement {
         self.inner.assumptions.clone()
     }
 
+    /// The threshold in days of a care type's average rule (`somatic.average.threshold_days`;
+    /// the agreement's own rule, before any dated changes), `None` when that care type's
+    /// model has no average rule.
+    fn threshold_days(&self, py: Python<'_>, care_type: &str) -> PyResult<Option<f64>> {
+        let care: CareType = core(py, care_type.parse())?;
+        Ok(self
+            .inner
+            .rule(care)
+            .average
+            .as_ref()
+            .map(|a| a.threshold_days))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Agreement({:?}: somatic {}, psychiatric {})",

@@ -102,6 +102,12 @@ def test_agreements() -> None:
     v = k.variant("kalmar-2", threshold_days=2.0, grace_days=4)
     assert v.name == "kalmar-2" and v != k
     assert "threshold_days = 2.0" in v.to_toml() and "grace_days = 4" in v.to_toml()
+    # An average rule's threshold, per care type; none for the law's individual model.
+    assert k.threshold_days("somatic") == 0.8 and v.threshold_days("psykiatrisk") == 2.0
+    assert utklar.Agreement.preset("vgr").threshold_days("somatic") == 3.0
+    assert utklar.Agreement.preset("statutory").threshold_days("somatic") is None
+    with pytest.raises(utklar.InvalidArgumentError, match="care_type"):
+        k.threshold_days("dental")
     with pytest.raises(utklar.InvalidArgumentError):
         utklar.invoice(december(), 42)  # type: ignore[arg-type]
 

@@ -59,6 +59,16 @@ def test_mean_days(library: str) -> None:
     ]
     with pytest.raises(utklar.InvalidArgumentError, match="mean_dayz"):
         utklar.plot.mean_days(ind, value="mean_dayz")
+    # The line by default and for an agreement is the agreement's threshold as the core holds
+    # it; none for a model without one.
+    def line_of(fig: matplotlib.figure.Figure) -> list[float]:
+        return [float(y) for line in fig.axes[0].lines if line.get_gid() == "threshold" for y in line.get_ydata()]
+
+    assert line_of(utklar.plot.mean_days(ind)) == [0.8, 0.8]
+    assert line_of(utklar.plot.mean_days(ind, threshold="vgr")) == [3.0, 3.0]
+    kalmar = utklar.Agreement.preset("kalmar").variant(threshold_days=1.25)
+    assert line_of(utklar.plot.mean_days(ind, threshold=kalmar, care_type="psychiatric")) == [1.25, 1.25]
+    assert line_of(utklar.plot.mean_days(ind, threshold="statutory")) == []
 
 
 def test_mean_days_small_multiples() -> None:

@@ -131,12 +131,21 @@ pub fn account(label: &str, r: &ExclusionReport, validate_hint: bool) -> String 
     s
 }
 
-/// A reason in words.
-pub fn describe(reason: Reason) -> &'static str {
-    match reason {
+/// A reason in words (the date range is the core's, not restated here).
+pub fn describe(reason: Reason) -> std::borrow::Cow<'static, str> {
+    use chrono::Datelike;
+    use utklar_core::time::{MAX_DATE, MIN_DATE};
+    std::borrow::Cow::Borrowed(match reason {
+        Reason::DateOutOfRange => {
+            return format!(
+                "with a date outside {}–{}",
+                MIN_DATE.year(),
+                MAX_DATE.year()
+            )
+            .into()
+        }
         Reason::MissingField => "missing a required field",
         Reason::UnparseableDate => "with an unreadable date",
-        Reason::DateOutOfRange => "with a date outside 1990–2100",
         Reason::UnknownMunicipality => "with an unknown municipality code",
         Reason::UnknownCareType => "with an unknown care type",
         Reason::UnparseableBoolean => "with an unreadable true/false value",
@@ -146,7 +155,7 @@ pub fn describe(reason: Reason) -> &'static str {
         Reason::ReadyBeforeAdmission => "ready before admission",
         Reason::DuplicateEpisodeId => "with a repeated episode_id",
         _ => "with another problem",
-    }
+    })
 }
 
 /// Lists problems on standard error (at most `limit`), each with its line, field and reason.

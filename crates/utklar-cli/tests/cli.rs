@@ -598,6 +598,7 @@ fn lenient_indicators_exclude_bad_rows_and_say_why() {
         "{e}"
     );
     assert!(e.contains("1 with a repeated episode_id"), "{e}");
+    assert!(e.contains("1 with a date outside 1990–2100"), "{e}");
 
     // --negative-days day0 counts the negative row as day 0.
     let o = utklar(&[

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ._utklar import InvalidArgumentError, UtklarError
+from ._utklar import Agreement, InvalidArgumentError, UtklarError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -136,7 +136,7 @@ def _finish(fig: Figure, ax: Axes, periods: list[str], groups: int) -> None:
 def mean_days(
     indicators: Any,
     *,
-    threshold: float | None = 0.8,
+    threshold: float | str | Agreement | None = "kalmar",
     value: str = "mean_days_incl_day0",
     care_type: str | None = "somatic",
     title: str | None = None,
@@ -148,8 +148,11 @@ def mean_days(
     Args:
         indicators: a table from :func:`utklar.indicators` (pyarrow, polars or pandas; by
             municipality, county or nation).
-        threshold: the county's indicator in days, drawn as a dashed horizontal line labelled
-            ``indicator 0.8 days`` (Kalmar's 0.8 by default); ``None`` draws none.
+        threshold: the indicator line, drawn dashed and labelled ``indicator 0.8 days``: a
+            number of days, or an agreement (a :class:`utklar.Agreement` or a preset name) whose
+            average rule's threshold for the care type drawn (somatic when ``care_type`` is
+            ``None``) is taken — by default Kalmar's, 0.8 days; none is drawn when that model has
+            no threshold, or for ``None``.
         value: the column to plot: ``"mean_days_incl_day0"`` (the mean Kalmar's and VGR's
             agreements compare, day 0 included) or ``"mean_days"`` (the national definition).
         care_type: the care type to draw (``"somatic"``, ``"psychiatric"``), or ``None`` for
@@ -166,11 +169,15 @@ def mean_days(
 
     >>> import utklar
     >>> eps = utklar.synth(county="08", year=2024, episodes=2000, negative_share=0.0, library="pandas")
-    >>> fig = utklar.plot.mean_days(utklar.indicators(eps), threshold=0.8)
+    >>> fig = utklar.plot.mean_days(utklar.indicators(eps))   # Kalmar's threshold
     >>> [line.get_ydata()[0] for line in fig.axes[0].lines if line.get_gid() == "threshold"]
     [0.8]
+    >>> fig = utklar.plot.mean_days(utklar.indicators(eps), threshold="vgr")
+    >>> [line.get_ydata()[0] for line in fig.axes[0].lines if line.get_gid() == "threshold"]
+    [3.0]
     """
     rows = _filter(_rows(indicators), value, care_type, "utklar.plot.mean_days")
+    threshold = _threshold(threshold, care_type)
     periods = _periods(rows)
     series, column = _series(rows, value, periods), _group_column(rows)
     incl = "including day 0" if value == "mean_days_incl_day0" else (
@@ -196,6 +203,15 @@ def mean_days(
     ax.set_ylim(bottom=0)
     _finish(fig, ax, periods, len(series))
     return fig
+
+
+def _threshold(threshold: float | str | Agreement | None, care_type: str | None) -> float | None:
+    """The indicator line's days: a number as given, an agreement's threshold as the core
+    holds it (no threshold of its own here)."""
+    if threshold is None or isinstance(threshold, (int, float)):
+        return threshold
+    agreement = threshold if isinstance(threshold, Agreement) else Agreement.preset(threshold)
+    return agreement.threshold_days(care_type or "somatic")
 
 
 def _small_multiples(
