@@ -5,7 +5,7 @@ use utklar_core::input::{EpisodeSet, Row, Value};
 use utklar_core::time::{NO_DATE, NO_TIME};
 use utklar_core::{Field, Problem};
 
-use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::error::{boundary, boundary_or, item, utklar_result, CError};
 use crate::ffi::{
     arg_mut, arg_ref, arg_slice, free, into_raw, opt_slice, opt_str, utklar_str, Out,
 };
@@ -538,10 +538,7 @@ pub extern "C" fn utklar_validation_get_problem(
     boundary(|| {
         let v = arg_ref(validation, "validation")?;
         let out = Out::new(out, "out")?;
-        let p = v.problems.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: v.problems.len(),
-        })?;
+        let p = item(&v.problems, index)?;
         out.write(utklar_problem::of(p));
         Ok(())
     })

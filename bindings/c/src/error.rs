@@ -151,6 +151,14 @@ impl From<Error> for CError {
     }
 }
 
+/// Item `index` of a result's items; [`CError::OutOfRange`] past the end.
+pub(crate) fn item<T>(items: &[T], index: usize) -> Result<&T, CError> {
+    items.get(index).ok_or(CError::OutOfRange {
+        index,
+        len: items.len(),
+    })
+}
+
 impl CError {
     pub(crate) fn code(&self) -> utklar_result {
         match self {

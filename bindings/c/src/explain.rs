@@ -6,7 +6,7 @@ use utklar_core::payment::Amounts;
 use utklar_core::time::{day_number, NO_DATE};
 
 use crate::episodes::utklar_episodes;
-use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::error::{boundary, boundary_or, item, utklar_result};
 use crate::ffi::{arg_ref, free, into_raw, utklar_str, Out};
 use crate::indicators::{core_options, default_options, utklar_period};
 use crate::payment::{
@@ -214,10 +214,7 @@ pub extern "C" fn utklar_explanation_get_row_sized(
     boundary(|| {
         let x = arg_ref(explanation, "explanation")?;
         let out = GrowableOut::new(out, size, "out")?;
-        let r = x.rows.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: x.rows.len(),
-        })?;
+        let r = item(&x.rows, index)?;
         out.write(utklar_explain_row {
             struct_size: 0,
             row: r.row,

@@ -3,16 +3,16 @@
 use chrono::Datelike;
 use utklar_core::engine::{measure_columns, EpisodeColumns};
 use utklar_core::time::day_number;
-use utklar_core::{Group, IndicatorOptions, IndicatorReport, MeasureSet, Period, PeriodKind};
+use utklar_core::{IndicatorOptions, IndicatorReport, MeasureSet, Period, PeriodKind};
 
 use crate::episodes::{utklar_columns, utklar_episodes};
-use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::error::{boundary, boundary_or, item, utklar_result, CError};
 use crate::ffi::{arg_ref, arg_slice, free, into_raw, opt_slice, Out};
 use crate::reference::{utklar_beds, utklar_population};
 use crate::types::{
-    care_type_out, group_by, growable, mode, negative_days, period_kind, period_kind_out,
-    read_growable, reason_in, utklar_care_type, utklar_group_by, utklar_period_kind,
-    utklar_problem, GrowableOut,
+    care_type_out, group_by, group_out, growable, mode, negative_days, period_kind,
+    period_kind_out, read_growable, reason_in, utklar_care_type, utklar_group_by,
+    utklar_period_kind, utklar_problem, GrowableOut,
 };
 
 /// Options of an indicator computation. Initialise with `utklar_indicator_options_init`.
@@ -304,15 +304,8 @@ pub extern "C" fn utklar_indicator_report_get_row_sized(
     boundary(|| {
         let r = arg_ref(report, "report")?;
         let out = GrowableOut::new(out, size, "out")?;
-        let row = r.inner.rows.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: r.inner.rows.len(),
-        })?;
-        let (group_by, group_code) = match row.group {
-            Group::Municipality(m) => (utklar_group_by::Municipality, m.code()),
-            Group::County(c) => (utklar_group_by::County, u16::from(c.code())),
-            Group::Nation => (utklar_group_by::Nation, 0),
-        };
+        let row = item(&r.inner.rows, index)?;
+        let (group_by, group_code) = group_out(row.group);
         let nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
         out.write(utklar_indicator_row {
             struct_size: 0,
@@ -401,10 +394,7 @@ pub extern "C" fn utklar_indicator_report_get_problem(
         let r = arg_ref(report, "report")?;
         let out = Out::new(out, "out")?;
         let problems = &r.inner.exclusions.problems;
-        let p = problems.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: problems.len(),
-        })?;
+        let p = item(problems, index)?;
         out.write(utklar_problem::of(p));
         Ok(())
     })

@@ -8,11 +8,11 @@ use utklar_core::extras::{self, PersonCount, Readmissions, Waiting};
 use utklar_core::{CareType, Group, GroupBy, IndicatorOptions, Mode, Period};
 
 use crate::episodes::utklar_episodes;
-use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::error::{boundary, boundary_or, item, utklar_result, CError};
 use crate::ffi::{arg_ref, free, into_raw, utklar_str, Out};
 use crate::indicators::{core_options, default_options, utklar_indicator_options, utklar_period};
 use crate::types::{
-    care_type_out, group_by, growable, read_growable, utklar_care_type, utklar_group_by,
+    care_type_out, group_by, group_out, growable, read_growable, utklar_care_type, utklar_group_by,
     GrowableOut,
 };
 
@@ -28,14 +28,6 @@ fn read_options(
 ) -> Result<(IndicatorOptions, GroupBy), CError> {
     let o = read_growable(options, default_options(), "options")?;
     Ok((core_options(&o)?, group_by(o.group_by)?))
-}
-
-fn group_out(g: Group) -> (utklar_group_by, u16) {
-    match g {
-        Group::Municipality(m) => (utklar_group_by::Municipality, m.code()),
-        Group::County(c) => (utklar_group_by::County, u16::from(c.code())),
-        Group::Nation => (utklar_group_by::Nation, 0),
-    }
 }
 
 /// The patients ready and not yet discharged on a date. Opaque; free with `utklar_census_free`.
@@ -124,10 +116,7 @@ pub extern "C" fn utklar_census_get_sized(
     boundary(|| {
         let c = arg_ref(census, "census")?;
         let out = GrowableOut::new(out, size, "out")?;
-        let w = c.waiting.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: c.waiting.len(),
-        })?;
+        let w = item(&c.waiting, index)?;
         out.write(utklar_waiting {
             struct_size: 0,
             row: w.row,
@@ -233,10 +222,7 @@ pub extern "C" fn utklar_readmissions_get_row_sized(
     boundary(|| {
         let r = arg_ref(report, "report")?;
         let out = GrowableOut::new(out, size, "out")?;
-        let ((period, group, care), x) = r.rows.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: r.rows.len(),
-        })?;
+        let ((period, group, care), x) = item(&r.rows, index)?;
         let (group_by, group_code) = group_out(*group);
         out.write(utklar_readmission_row {
             struct_size: 0,
@@ -338,10 +324,7 @@ pub extern "C" fn utklar_persons_get_row_sized(
     boundary(|| {
         let r = arg_ref(report, "report")?;
         let out = GrowableOut::new(out, size, "out")?;
-        let ((period, group, care), x) = r.rows.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: r.rows.len(),
-        })?;
+        let ((period, group, care), x) = item(&r.rows, index)?;
         let (group_by, group_code) = group_out(*group);
         out.write(utklar_person_row {
             struct_size: 0,

@@ -6,7 +6,7 @@ use utklar_core::payment::{self, Agreement, Amounts, Invoice, NotBilledReason, R
 use utklar_core::Mode;
 
 use crate::episodes::utklar_episodes;
-use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::error::{boundary, boundary_or, item, utklar_result, CError};
 use crate::ffi::{arg_mut, arg_ref, arg_str, free, into_raw, utklar_str, write_text, Out};
 use crate::indicators::utklar_period;
 use crate::types::{care_type_out, growable, utklar_care_type, GrowableOut};
@@ -146,10 +146,7 @@ pub extern "C" fn utklar_preset_name(index: usize, out: *mut utklar_str) -> utkl
     boundary(|| {
         let out = Out::new(out, "out")?;
         let names = payment::preset_names();
-        let name = names.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: names.len(),
-        })?;
+        let name = item(&names, index)?;
         out.write(utklar_str::of(name));
         Ok(())
     })
@@ -516,10 +513,7 @@ pub extern "C" fn utklar_invoice_get_line_sized(
         let inv = arg_ref(invoice, "invoice")?;
         let out = GrowableOut::new(out, size, "out")?;
         let lines = &inv.inner.lines;
-        let l = lines.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: lines.len(),
-        })?;
+        let l = item(lines, index)?;
         out.write(utklar_invoice_line {
             struct_size: 0,
             episode_id: utklar_str::of_opt(l.episode_id.as_deref()),
@@ -561,10 +555,7 @@ pub extern "C" fn utklar_invoice_get_total_sized(
         let inv = arg_ref(invoice, "invoice")?;
         let out = GrowableOut::new(out, size, "out")?;
         let totals = &inv.inner.totals;
-        let t = totals.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: totals.len(),
-        })?;
+        let t = item(totals, index)?;
         out.write(utklar_invoice_total {
             struct_size: 0,
             municipality: t.municipality.code(),
@@ -600,10 +591,7 @@ pub extern "C" fn utklar_invoice_get_not_billed(
     boundary(|| {
         let inv = arg_ref(invoice, "invoice")?;
         let out = Out::new(out, "out")?;
-        let n = inv.inner.not_billed.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: inv.inner.not_billed.len(),
-        })?;
+        let n = item(&inv.inner.not_billed, index)?;
         out.write(utklar_not_billed {
             row: n.index,
             episode_id: utklar_str::of(&n.episode_id),

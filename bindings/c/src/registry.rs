@@ -3,7 +3,7 @@
 
 use utklar_core::payment::{self, CountyAgreement, NATIONAL_AMOUNTS};
 
-use crate::error::{boundary, boundary_or, utklar_result, CError};
+use crate::error::{boundary, boundary_or, item, utklar_result};
 use crate::ffi::utklar_str;
 use crate::types::{growable, GrowableOut};
 
@@ -80,10 +80,7 @@ pub extern "C" fn utklar_county_agreement_get_sized(
     boundary(|| {
         let out = GrowableOut::new(out, size, "out")?;
         let all = payment::counties();
-        let c: &CountyAgreement = all.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: all.len(),
-        })?;
+        let c: &CountyAgreement = item(&all, index)?;
         out.write(utklar_county_agreement {
             struct_size: 0,
             county: c.county.code(),
@@ -123,10 +120,7 @@ pub extern "C" fn utklar_national_amount_get_sized(
 ) -> utklar_result {
     boundary(|| {
         let out = GrowableOut::new(out, size, "out")?;
-        let &(year, ore, source) = NATIONAL_AMOUNTS.get(index).ok_or(CError::OutOfRange {
-            index,
-            len: NATIONAL_AMOUNTS.len(),
-        })?;
+        let &(year, ore, source) = item(&NATIONAL_AMOUNTS, index)?;
         out.write(utklar_national_amount {
             struct_size: 0,
             year,

@@ -261,6 +261,16 @@ pub(crate) fn mode(v: u32) -> Result<Mode, CError> {
     }
 }
 
+/// A group as its C kind and code (0 for the nation).
+pub(crate) fn group_out(g: utklar_core::Group) -> (utklar_group_by, u16) {
+    use utklar_core::Group;
+    match g {
+        Group::Municipality(m) => (utklar_group_by::Municipality, m.code()),
+        Group::County(c) => (utklar_group_by::County, u16::from(c.code())),
+        Group::Nation => (utklar_group_by::Nation, 0),
+    }
+}
+
 pub(crate) fn care_type_out(c: CareType) -> utklar_care_type {
     match c {
         CareType::Somatic => utklar_care_type::Somatic,
