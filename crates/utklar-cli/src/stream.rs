@@ -135,14 +135,10 @@ pub fn account(label: &str, r: &ExclusionReport, validate_hint: bool) -> String 
 pub fn describe(reason: Reason) -> std::borrow::Cow<'static, str> {
     use chrono::Datelike;
     use utklar_core::time::{MAX_DATE, MIN_DATE};
-    std::borrow::Cow::Borrowed(match reason {
+    let words = match reason {
         Reason::DateOutOfRange => {
-            return format!(
-                "with a date outside {}–{}",
-                MIN_DATE.year(),
-                MAX_DATE.year()
-            )
-            .into()
+            let (from, to) = (MIN_DATE.year(), MAX_DATE.year());
+            return format!("with a date outside {from}–{to}").into();
         }
         Reason::MissingField => "missing a required field",
         Reason::UnparseableDate => "with an unreadable date",
@@ -155,7 +151,8 @@ pub fn describe(reason: Reason) -> std::borrow::Cow<'static, str> {
         Reason::ReadyBeforeAdmission => "ready before admission",
         Reason::DuplicateEpisodeId => "with a repeated episode_id",
         _ => "with another problem",
-    })
+    };
+    words.into()
 }
 
 /// Lists problems on standard error (at most `limit`), each with its line, field and reason.

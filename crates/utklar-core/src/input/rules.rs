@@ -48,9 +48,7 @@ impl Times {
     ) -> Self {
         // `NoticeTime::day`, by the row reader's cheaper conversion (the same number).
         let split = |t: Option<NoticeTime>| {
-            t.map_or((NO_DATE, -1), |t| {
-                (super::value::day_number(t.date), sec_of(t))
-            })
+            t.map_or((NO_DATE, -1), |t| (time::day_number(t.date), sec_of(t)))
         };
         let (admitted_day, admitted_sec) = split(admitted);
         let (ready_day, ready_sec) = split(ready);

@@ -279,22 +279,10 @@ fn time_reason(e: &TimeError) -> Reason {
 
 fn in_range(day: i32) -> Result<NaiveDate, Reason> {
     if time::day_in_range(day) {
-        date_of_day(day).ok_or(Reason::DateOutOfRange)
+        time::checked_date_of_day(day).ok_or(Reason::DateOutOfRange)
     } else {
         Err(Reason::DateOutOfRange)
     }
-}
-
-/// [`time::checked_date_of_day`] (the row reader's hot path).
-#[inline]
-pub(crate) fn date_of_day(day: i32) -> Option<NaiveDate> {
-    time::checked_date_of_day(day)
-}
-
-/// [`time::day_number`] (the row reader's hot path).
-#[inline]
-pub(crate) fn day_number(date: NaiveDate) -> i32 {
-    time::day_number(date)
 }
 
 /// The local date and time of an instant (seconds since the Unix epoch, UTC).
@@ -348,7 +336,7 @@ pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
         },
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
-            in_range(day_number(local.date()))?;
+            in_range(time::day_number(local.date()))?;
             Ok(Some(NoticeTime::from(local)))
         }
         _ => Err(Reason::UnparseableDate),
@@ -371,7 +359,7 @@ pub(crate) fn notice_parts(v: Value<'_>) -> Result<Option<(i32, i32)>, Reason> {
             }
         }
         Value::Date(_) | Value::DateTime { .. } => Err(Reason::DateOutOfRange),
-        _ => Ok(notice(v)?.map(|t| (day_number(t.date), super::rules::sec_of(t)))),
+        _ => Ok(notice(v)?.map(|t| (time::day_number(t.date), super::rules::sec_of(t)))),
     }
 }
 
@@ -408,7 +396,7 @@ pub fn date(v: Value<'_>) -> Result<Option<NaiveDate>, Reason> {
         },
         Value::Instant(secs) => {
             let local = local_of_instant(secs)?;
-            in_range(day_number(local.date())).map(Some)
+            in_range(time::day_number(local.date())).map(Some)
         }
         _ => Err(Reason::UnparseableDate),
     }
@@ -422,7 +410,7 @@ pub(crate) fn date_day(v: Value<'_>) -> Result<Option<i32>, Reason> {
     match v {
         Value::Date(d) | Value::DateTime { day: d, .. } if time::day_in_range(d) => Ok(Some(d)),
         Value::Date(_) | Value::DateTime { .. } => Err(Reason::DateOutOfRange),
-        _ => Ok(date(v)?.map(day_number)),
+        _ => Ok(date(v)?.map(time::day_number)),
     }
 }
 
@@ -565,16 +553,6 @@ mod tests {
             assert_eq!(flag(v), Ok(None));
             assert!(id(v).is_none());
         }
-    }
-
-    #[test]
-    fn day_numbers_agree_with_the_time_module() {
-        for day in time::MIN_DAY - 800_000..=time::MAX_DAY + 800_000 {
-            let date = time::date_of_day(day);
-            assert_eq!(date_of_day(day), Some(date), "{day}");
-            assert_eq!(day_number(date), time::day_number(date), "{day}");
-        }
-        assert_eq!(date_of_day(i32::MAX), None);
     }
 
     #[test]

@@ -614,8 +614,12 @@ mod tests {
         for day in every.chain((MIN_DAY - 800_000..=MAX_DAY + 800_000).step_by(7)) {
             let date = EPOCH + Duration::days(i64::from(day));
             assert_eq!(date_of_day(day), date, "{day}");
+            assert_eq!(checked_date_of_day(day), Some(date), "{day}");
             assert_eq!(day_number(date), (date - EPOCH).num_days() as i32, "{day}");
         }
+        // Past chrono's dates the checked form says so instead of panicking.
+        assert_eq!(checked_date_of_day(i32::MAX), None);
+        assert_eq!(checked_date_of_day(i32::MIN), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::input::rules::{check_row, episode_problems, RowView};
 use crate::input::{EpisodeFacts, NegativeDays, Unreadable};
 use crate::model::episode::{CareType, Episode};
 use crate::model::municipality::Municipality;
-use crate::model::time::{NoticeTime, MIN_DAY};
+use crate::model::time::{checked_date_of_day, NoticeTime, MIN_DAY};
 use crate::problem::{Field, Problem, Reason};
 
 /// Texts (ids) one after the other: 4 bytes an entry besides the text.
@@ -106,7 +106,7 @@ fn unpack_time(day: u16, second: u32) -> Option<NoticeTime> {
     if day == 0 {
         return None;
     }
-    let date = crate::input::value::date_of_day(i32::from(day) + MIN_DAY - 1)?;
+    let date = checked_date_of_day(i32::from(day) + MIN_DAY - 1)?;
     Some(NoticeTime {
         date,
         time: chrono::NaiveTime::from_num_seconds_from_midnight_opt(second, 0),

@@ -1507,7 +1507,7 @@ proptest! {
         raw in prop::collection::vec(arb_episode(), 0..80),
     ) {
         // Municipality, care type, period, then position (a municipality-period line last);
-        // each total is the sum of its group's lines, in that order.
+        // totals in the same order, each the sum of its group's lines, in that order.
         let eps = build(&raw);
         for a in all_agreements() {
             let inv = invoice(&eps, &a, &amounts_2024()).unwrap();
@@ -1516,6 +1516,10 @@ proptest! {
             };
             for w in inv.lines.windows(2) {
                 prop_assert!(key(&w[0]) < key(&w[1]), "{}: {:?} then {:?}", a.name, key(&w[0]), key(&w[1]));
+            }
+            let group = |t: &crate::payment::Total| (t.municipality.code(), t.care_type, t.period.ordinal());
+            for w in inv.totals.windows(2) {
+                prop_assert!(group(&w[0]) < group(&w[1]), "{}: totals {:?} then {:?}", a.name, group(&w[0]), group(&w[1]));
             }
             for t in &inv.totals {
                 let mine = inv.lines.iter().filter(|l| {
