@@ -1,7 +1,8 @@
 //! Timing of the phases of `utklar_arrow::measure` over generated episodes (a development aid):
 //! `cargo run --release -p utklar-arrow --example time_measure -- 2000000`; with a second
 //! argument `measure`, only the columnar reader's phases and the measures (`WAIT_SECS=3` waits
-//! before them, to attach a profiler; `PHASES_ONLY=1` stops after the phases, on one thread).
+//! before them, to attach a profiler; `PHASES_ONLY=1` stops after the phases, on one thread; `MEASURE_ONLY=1` times only
+//! `measure`, on one and two workers).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,6 +25,25 @@ fn micros(t: Option<utklar_core::NoticeTime>) -> Option<i64> {
 }
 
 type Get<'a, T> = &'a dyn Fn(&Episode) -> T;
+
+/// Times `measure` over `batch` on each of `threads` workers in turn.
+fn time_measures(batch: &RecordBatch, threads: &[usize]) {
+    for &th in threads {
+        let t = Instant::now();
+        let m = utklar_arrow::measure_with_threads(
+            RecordBatchIterator::new([Ok(batch.clone())], batch.schema()),
+            &IndicatorOptions::default(),
+            th,
+            false,
+        )
+        .expect("measures");
+        println!(
+            "measure, {th} workers: {:?} counted {}",
+            t.elapsed(),
+            m.report().counted
+        );
+    }
+}
 
 fn main() {
     let n: usize = std::env::args()
@@ -87,6 +107,11 @@ fn main() {
         eprintln!("generated; pid {}", std::process::id());
         if let Ok(wait) = std::env::var("WAIT_SECS") {
             std::thread::sleep(Duration::from_secs(wait.parse().unwrap_or(0)));
+        }
+        // `MEASURE_ONLY=1`: only `measure`, on one and on two workers, three times each.
+        if std::env::var_os("MEASURE_ONLY").is_some() {
+            time_measures(&batch, &[1, 2, 1, 2, 1, 2]);
+            return;
         }
         // The phases of the columnar reader, one thread.
         let (mut t_read, mut t_dup, mut t_push) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
@@ -159,21 +184,7 @@ fn main() {
         }
         println!("  required four: {base:?}");
         println!("columnar phases: read {t_read:?}, duplicates {t_dup:?}, push {t_push:?}; {whole} rows read whole");
-        for th in [1, 2] {
-            let t = Instant::now();
-            let m = utklar_arrow::measure_with_threads(
-                RecordBatchIterator::new([Ok(batch.clone())], batch.schema()),
-                &IndicatorOptions::default(),
-                th,
-                false,
-            )
-            .expect("measures");
-            println!(
-                "measure, {th} workers: {:?} counted {}",
-                t.elapsed(),
-                m.report().counted
-            );
-        }
+        time_measures(&batch, &[1, 2]);
         return;
     }
     let t = Instant::now();
@@ -204,19 +215,5 @@ fn main() {
         }
     }
     println!("duplicates: {:?}", t.elapsed());
-    for th in [1, 2, 3] {
-        let t = Instant::now();
-        let m = utklar_arrow::measure_with_threads(
-            RecordBatchIterator::new([Ok(batch.clone())], batch.schema()),
-            &IndicatorOptions::default(),
-            th,
-            false,
-        )
-        .expect("measures");
-        println!(
-            "measure, {th} workers: {:?} counted {}",
-            t.elapsed(),
-            m.report().counted
-        );
-    }
+    time_measures(&batch, &[1, 2, 3]);
 }

@@ -55,7 +55,7 @@ use std::fmt;
 
 use arrow_array::{RecordBatch, RecordBatchReader};
 use arrow_schema::{ArrowError, DataType, Schema};
-use utklar_core::input::{ColumnBatch, ColumnMap, EpisodeSet, Row, Value};
+use utklar_core::input::{ColumnBatch, ColumnMap, EpisodeSet, IdRun, Row, Value};
 use utklar_core::{Field, IndicatorOptions, MeasureSet};
 
 mod cells;
@@ -215,6 +215,20 @@ impl<'a> BatchCells<'a> {
             cells.feed(*field, from, to, batch);
         }
         batch.read_rows(|i, row| self.fill(from + i, row));
+    }
+
+    /// Pushes rows `from..to` of the batch onto `run` by their `episode_id` and `patient_id`
+    /// cells ([`IdRun::push`]); nothing when the range is not within the batch.
+    pub fn push_ids(&self, from: usize, to: usize, run: &mut IdRun) {
+        if from > to || to > self.len {
+            return;
+        }
+        let column = |field: Field| self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c);
+        match (column(Field::EpisodeId), column(Field::PatientId)) {
+            (Some(e), Some(p)) => (from..to).for_each(|i| run.push(e.value(i), p.value(i))),
+            (Some(e), None) => (from..to).for_each(|i| run.push(e.value(i), Value::Absent)),
+            (None, _) => (from..to).for_each(|_| run.push(Value::Absent, Value::Absent)),
+        }
     }
 
     /// Sets every mapped field of `row` to its cell in row `i` of the batch (fields without

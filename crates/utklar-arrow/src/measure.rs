@@ -1,36 +1,38 @@
-//! Measures of a stream of record batches, in one pass and bounded memory.
+//! Measures of a stream of record batches, in one pass over bounded windows of rows.
 //!
-//! Each batch is cut into slices, read column by column through the core's columnar reader
-//! ([`ColumnBatch`]: every field's rule, the rows with a problem read again whole by the row
-//! reader). A worker thread reads a slice and hands its ids to this thread, which checks them
-//! for repeats in row order ([`ColumnBatch::check_duplicates`]) and hands the slice back; the
-//! worker then adds its rows to its own [`MeasureSet`] — to the measures or to the account. The
-//! workers' sets are merged and their problems put back in row order
+//! The batches are taken in windows of at least a million rows (as many as the rows before
+//! them, up to four million; a batch is never split), and each window in three steps, each on
+//! up to one worker thread per core over consecutive slices of rows:
+//!
+//! 1. the ids of the window's rows are read into runs ([`IdRun`]), sorted by the duplicate
+//!    detector's shards;
+//! 2. the detector checks them shard by shard ([`EpisodeReader::check_runs`]) and names the
+//!    rows whose id repeats — the rows the row-by-row check would name, in any window;
+//! 3. each slice is read column by column through the core's columnar reader
+//!    ([`ColumnBatch`]: every field's rule, the rows with a problem read again whole by the row
+//!    reader), told its repeated rows ([`ColumnBatch::mark_repeated`]), and added to the
+//!    worker's own [`MeasureSet`] — to the measures or to the account.
+//!
+//! The workers' sets are merged and their problems put back in row order
 //! ([`MeasureSet::sort_problems_by_row`]): the result is the one of reading the rows one by
-//! one.
+//! one. Beside the input, a window holds 12 bytes a row for its ids and each worker one slice.
 
-use std::sync::mpsc;
-
-use arrow_array::RecordBatchReader;
-use utklar_core::input::{ColumnBatch, EpisodeReader};
+use arrow_array::{RecordBatch, RecordBatchReader};
+use utklar_core::input::{ColumnBatch, ColumnMap, EpisodeReader, IdRun};
 use utklar_core::{IndicatorOptions, MeasureSet};
 
 use crate::{column_map, BatchCells, Error};
 
-/// Rows per slice: what a worker reads before handing it over.
+/// Rows per slice: what a worker reads at a time.
 const SLICE_ROWS: usize = 8192;
 
-/// Slices in flight per worker (the memory held beside the input is bounded by this).
-const IN_FLIGHT: usize = 3;
+/// Rows of the smallest and the largest window (a window also takes as many rows as came
+/// before it, so the detector's tables are swept a few times, not once a batch).
+const MIN_WINDOW: usize = 1 << 20;
+const MAX_WINDOW: usize = 1 << 22;
 
 /// Most worker threads.
 const MAX_THREADS: usize = 8;
-
-/// Reads rows `from..to` of `cells`, the batch whose first row is input row `offset`.
-fn read(slice: &mut ColumnBatch, cells: &BatchCells<'_>, from: usize, to: usize, offset: usize) {
-    slice.start(offset + from, to - from);
-    cells.feed(from, to, slice);
-}
 
 /// The measures of every row of a stream of record batches under `opts` — the same
 /// [`MeasureSet`] as reading the rows one by one with [`EpisodeReader::read`] into
@@ -82,121 +84,267 @@ pub fn measure_with_threads(
     threads: usize,
     allow_personal_ids: bool,
 ) -> Result<MeasureSet, Error> {
+    measure_in_windows(
+        reader,
+        opts,
+        threads,
+        allow_personal_ids,
+        (MIN_WINDOW, MAX_WINDOW),
+    )
+}
+
+/// [`measure_with_threads`] in windows of `windows.0` to `windows.1` rows.
+fn measure_in_windows(
+    reader: impl RecordBatchReader,
+    opts: &IndicatorOptions,
+    threads: usize,
+    allow_personal_ids: bool,
+    windows: (usize, usize),
+) -> Result<MeasureSet, Error> {
     let map = column_map(&reader.schema())?;
     let mut ids = EpisodeReader::new();
     ids.allow_personal_ids(allow_personal_ids);
     let mut set = MeasureSet::new(opts.period);
-    let mut offset = 0usize;
-    let mut slice = ColumnBatch::new();
+    let mut workers: Vec<Worker> = (0..threads.clamp(1, MAX_THREADS))
+        .map(|_| Worker::default())
+        .collect();
+    let mut measure = |window: &[RecordBatch], offset: usize| {
+        measure_window(window, &map, offset, &mut workers, &mut ids, &mut set, opts)
+    };
+    let mut window: Vec<RecordBatch> = Vec::new();
+    let (mut offset, mut held) = (0usize, 0usize);
     for batch in reader {
         let batch = batch?;
-        let cells = BatchCells::new(&batch, &map)?;
-        let n = cells.len();
-        ids.reserve(n);
-        let slices = n.div_ceil(SLICE_ROWS);
-        let workers = threads.min(slices);
-        if workers <= 1 {
-            for k in 0..slices {
-                let from = k * SLICE_ROWS;
-                read(&mut slice, &cells, from, (from + SLICE_ROWS).min(n), offset);
-                slice.check_duplicates(&mut ids);
-                slice.push(&mut set, opts)?;
-            }
-        } else {
-            for part in in_parallel(&cells, offset, workers, &mut ids, opts)? {
-                set.merge(&part)?;
-            }
+        held += batch.num_rows();
+        window.push(batch);
+        if held >= offset.clamp(windows.0, windows.1) {
+            measure(&window, offset)?;
+            offset += held;
+            held = 0;
+            window.clear();
         }
-        offset += n;
     }
+    measure(&window, offset)?;
     ids.finish()?;
     set.sort_problems_by_row();
     Ok(set.finish(opts)?)
 }
 
-/// Measures the slices of one batch on `workers` threads (slice `k` on worker `k % workers`),
-/// checking their ids here in row order; returns each worker's set.
-fn in_parallel(
-    cells: &BatchCells<'_>,
-    offset: usize,
-    workers: usize,
-    ids: &mut EpisodeReader,
-    opts: &IndicatorOptions,
-) -> Result<Vec<MeasureSet>, Error> {
-    let n = cells.len();
-    let slices = n.div_ceil(SLICE_ROWS);
-    let stopped = || {
-        Error::Arrow(arrow_schema::ArrowError::ComputeError(
-            "a worker thread measuring rows stopped".into(),
-        ))
-    };
-    std::thread::scope(|scope| {
-        let mut lanes = Vec::with_capacity(workers);
-        let mut handles = Vec::with_capacity(workers);
-        for w in 0..workers {
-            // Read slices to this thread, checked ones back.
-            let (read_tx, read_rx) = mpsc::sync_channel::<ColumnBatch>(IN_FLIGHT);
-            let (checked_tx, checked_rx) = mpsc::channel::<ColumnBatch>();
-            handles.push(scope.spawn(move || -> Result<MeasureSet, Error> {
-                let mut set = MeasureSet::new(opts.period);
-                let mut spare: Vec<ColumnBatch> = Vec::new();
-                let mut pending = 0usize;
-                let take = |mut s: ColumnBatch,
-                            set: &mut MeasureSet,
-                            spare: &mut Vec<ColumnBatch>|
-                 -> Result<(), Error> {
-                    s.push(set, opts)?;
-                    spare.push(s);
-                    Ok(())
-                };
-                for k in (w..slices).step_by(workers) {
-                    let mut s = spare.pop().unwrap_or_default();
-                    let from = k * SLICE_ROWS;
-                    read(&mut s, cells, from, (from + SLICE_ROWS).min(n), offset);
-                    // A closed channel: the checker stopped; stop too.
-                    if read_tx.send(s).is_err() {
-                        return Err(stopped());
-                    }
-                    pending += 1;
-                    // Measure the slices already checked; wait for one when enough are out.
-                    loop {
-                        let next = if pending >= IN_FLIGHT {
-                            checked_rx.recv().ok()
-                        } else {
-                            checked_rx.try_recv().ok()
-                        };
-                        let Some(c) = next else { break };
-                        take(c, &mut set, &mut spare)?;
-                        pending -= 1;
-                    }
-                    if pending >= IN_FLIGHT {
-                        return Err(stopped());
-                    }
-                }
-                drop(read_tx);
-                while pending > 0 {
-                    let c = checked_rx.recv().map_err(|_| stopped())?;
-                    take(c, &mut set, &mut spare)?;
-                    pending -= 1;
-                }
-                Ok(set)
-            }));
-            lanes.push((read_rx, checked_tx));
+/// What a worker keeps from window to window: its ids and its slice (their room).
+struct Worker {
+    run: IdRun,
+    slice: ColumnBatch,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Worker {
+            run: IdRun::new(0),
+            slice: ColumnBatch::new(),
         }
-        for k in 0..slices {
-            let (read, checked) = &lanes[k % workers];
-            let Ok(mut s) = read.recv() else {
-                return Err(stopped());
-            };
-            s.check_duplicates(ids);
-            if checked.send(s).is_err() {
-                return Err(stopped());
+    }
+}
+
+/// Rows `from..to` of batch `batch` of a window, the first of them input row `row`.
+#[derive(Debug, Clone, Copy)]
+struct Slice {
+    batch: usize,
+    from: usize,
+    to: usize,
+    row: usize,
+}
+
+/// Adds the rows of `batches`, the first of them input row `offset`, to `set`, their ids
+/// checked by `ids` (see the [module](self)).
+fn measure_window(
+    batches: &[RecordBatch],
+    map: &ColumnMap,
+    offset: usize,
+    workers: &mut [Worker],
+    ids: &mut EpisodeReader,
+    set: &mut MeasureSet,
+    opts: &IndicatorOptions,
+) -> Result<(), Error> {
+    let cells = batches
+        .iter()
+        .map(|b| BatchCells::new(b, map))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut slices = Vec::new();
+    let mut row = offset;
+    for (batch, c) in cells.iter().enumerate() {
+        let n = c.len();
+        for from in (0..n).step_by(SLICE_ROWS) {
+            let to = (from + SLICE_ROWS).min(n);
+            slices.push(Slice {
+                batch,
+                from,
+                to,
+                row: row + from,
+            });
+        }
+        row += n;
+    }
+    if slices.is_empty() {
+        return Ok(());
+    }
+    // Each worker takes consecutive slices, the same in both steps.
+    let used = workers.len().min(slices.len());
+    let workers = &mut workers[..used];
+    let per = slices.len().div_ceil(workers.len());
+    let part = |w: usize| &slices[(w * per).min(slices.len())..((w + 1) * per).min(slices.len())];
+    on_workers(workers, |w, worker| {
+        let slices = part(w);
+        worker.run.start(slices.first().map_or(row, |s| s.row));
+        worker
+            .run
+            .reserve(slices.iter().map(|s| s.to - s.from).sum());
+        for s in slices {
+            cells[s.batch].push_ids(s.from, s.to, &mut worker.run);
+        }
+        Ok(())
+    })?;
+    let runs: Vec<&IdRun> = workers.iter().map(|w| &w.run).collect();
+    let repeated = ids.check_runs(&runs, workers.len());
+    let sets = on_workers(workers, |w, worker| {
+        let mut set = MeasureSet::new(opts.period);
+        for s in part(w) {
+            worker.slice.start(s.row, s.to - s.from);
+            cells[s.batch].feed(s.from, s.to, &mut worker.slice);
+            worker.slice.mark_repeated(&repeated);
+            worker.slice.push(&mut set, opts)?;
+        }
+        Ok(set)
+    })?;
+    for part in &sets {
+        set.merge(part)?;
+    }
+    Ok(())
+}
+
+/// `work(w, worker)` for each worker, the first on this thread and the others on threads of
+/// their own; the results in worker order, or the first error.
+fn on_workers<T: Send>(
+    workers: &mut [Worker],
+    work: impl Fn(usize, &mut Worker) -> Result<T, Error> + Sync,
+) -> Result<Vec<T>, Error> {
+    let work = &work;
+    let Some((first, others)) = workers.split_first_mut() else {
+        return Ok(Vec::new());
+    };
+    if others.is_empty() {
+        return Ok(vec![work(0, first)?]);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = others
+            .iter_mut()
+            .enumerate()
+            .map(|(w, worker)| scope.spawn(move || work(w + 1, worker)))
+            .collect();
+        let mut out = vec![work(0, first)];
+        for h in handles {
+            out.push(h.join().unwrap_or_else(|_| {
+                Err(Error::Arrow(arrow_schema::ArrowError::ComputeError(
+                    "a worker thread measuring rows stopped".into(),
+                )))
+            }));
+        }
+        out.into_iter().collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator, StringArray};
+    use utklar_core::{IndicatorOptions, Reason};
+
+    use super::measure_in_windows;
+
+    /// Rows with ids repeated far apart (across windows), some unreadable, in batches.
+    fn batches() -> Vec<RecordBatch> {
+        let n = 30_000;
+        let col = |f: &dyn Fn(usize) -> Option<String>| -> ArrayRef {
+            Arc::new((0..n).map(f).collect::<StringArray>())
+        };
+        let all = RecordBatch::try_from_iter([
+            (
+                "episode_id",
+                col(&|i| {
+                    (i % 97 != 0).then(|| format!("E{}", if i % 5 == 0 { i / 50 } else { i }))
+                }),
+            ),
+            (
+                "patient_id",
+                col(&|i| {
+                    Some(if i % 4000 == 0 {
+                        "191212121212".into()
+                    } else {
+                        format!("P{i}")
+                    })
+                }),
+            ),
+            (
+                "municipality",
+                col(&|i| Some(["0880", "0180", "0999"][i % 3].into())),
+            ),
+            (
+                "care_type",
+                col(&|i| Some(["somatic", "psychiatric"][i % 2].into())),
+            ),
+            (
+                "ready_at",
+                col(&|i| Some(format!("2025-0{}-1{}", 1 + i % 9, i % 10))),
+            ),
+            (
+                "discharged_at",
+                col(&|i| Some(format!("2025-0{}-1{}", 1 + i % 9, (i / 3) % 10))),
+            ),
+        ])
+        .unwrap();
+        [0..9_000, 9_000..9_001, 9_001..21_000, 21_000..30_000]
+            .into_iter()
+            .map(|r| all.slice(r.start, r.end - r.start))
+            .collect()
+    }
+
+    #[test]
+    fn windows_of_any_size_give_one_answer() {
+        let batches = batches();
+        let schema = batches[0].schema();
+        let opts = IndicatorOptions::default();
+        let run = |threads: usize, windows: (usize, usize)| {
+            measure_in_windows(
+                RecordBatchIterator::new(batches.clone().into_iter().map(Ok), schema.clone()),
+                &opts,
+                threads,
+                true,
+                windows,
+            )
+            .unwrap()
+        };
+        let want = run(1, (1 << 20, 1 << 22));
+        let report = want.report();
+        assert_eq!(report.rows_in, 30_000);
+        assert!(report.count(Reason::DuplicateEpisodeId) > 500);
+        assert!(report.count(Reason::MissingField) > 200);
+        for threads in [1, 2, 3] {
+            for windows in [(1, 1), (5_000, 5_000), (2_000, 12_000), (1 << 20, 1 << 22)] {
+                assert_eq!(
+                    run(threads, windows),
+                    want,
+                    "{threads} threads, {windows:?}"
+                );
             }
         }
-        drop(lanes);
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(stopped())))
-            .collect()
-    })
+        // Personal identity numbers are refused unless allowed, whatever the windows.
+        let refused = measure_in_windows(
+            RecordBatchIterator::new(batches.clone().into_iter().map(Ok), schema.clone()),
+            &opts,
+            2,
+            false,
+            (3_000, 3_000),
+        );
+        assert!(refused.is_err());
+    }
 }

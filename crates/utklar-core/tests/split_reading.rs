@@ -1,7 +1,12 @@
 //! Reading a row in two halves (`EpisodeReader::read_facts` then `check_duplicate`, as the
 //! command line's reading thread and measuring thread do) gives exactly what `read` gives:
-//! the same problems in the same order, the same values, the same measures.
+//! the same problems in the same order, the same values, the same measures. Checking the ids
+//! of many rows at once (`IdRun`, `EpisodeReader::check_runs`) names the rows the row-by-row
+//! check names.
 
+use proptest::prelude::*;
+use utklar_core::input::{IdHash, IdRun, Value};
+use utklar_core::personal_id::PersonalIdScan;
 use utklar_core::validate::{EpisodeReader, Field, RawEpisode};
 use utklar_core::{IndicatorOptions, MeasureSet, Mode, NegativeDays, PeriodKind, Problem};
 
@@ -219,4 +224,140 @@ fn prefetching_changes_nothing() {
     }
     assert!(!a.is_empty());
     assert_eq!(a, b);
+}
+
+/// The rows (from `first`) whose id repeats, and the reader's personal-id counts, by the
+/// row-by-row check.
+fn row_by_row(cells: &[(String, String)], first: usize) -> (Vec<usize>, PersonalIdScan) {
+    let mut reader = EpisodeReader::new();
+    reader.allow_personal_ids(true);
+    let mut problems = Vec::new();
+    let mut repeated = Vec::new();
+    for (i, (e, p)) in cells.iter().enumerate() {
+        if let Some(id) = IdHash::of_cells(Value::Text(e), Value::Text(p)) {
+            if reader.check_duplicate(first + i, id, &mut problems) {
+                repeated.push(first + i);
+            }
+        }
+    }
+    assert!(problems
+        .iter()
+        .zip(&repeated)
+        .all(|(p, &r)| p.row == r && p.reason == utklar_core::Reason::DuplicateEpisodeId));
+    (repeated, reader.personal_ids().clone())
+}
+
+/// The same by [`EpisodeReader::check_runs`] over runs cut at `cuts`, on `threads` threads,
+/// after the rows before `first_run` were checked row by row.
+fn by_runs(
+    cells: &[(String, String)],
+    first: usize,
+    first_run: usize,
+    cuts: &[usize],
+    threads: usize,
+) -> (Vec<usize>, PersonalIdScan) {
+    let mut reader = EpisodeReader::new();
+    reader.allow_personal_ids(true);
+    let mut repeated = Vec::new();
+    let mut problems = Vec::new();
+    for (i, (e, p)) in cells[..first_run].iter().enumerate() {
+        if let Some(id) = IdHash::of_cells(Value::Text(e), Value::Text(p)) {
+            if reader.check_duplicate(first + i, id, &mut problems) {
+                repeated.push(first + i);
+            }
+        }
+    }
+    let mut bounds: Vec<usize> = cuts
+        .iter()
+        .map(|&c| first_run + c % (cells.len() - first_run + 1))
+        .collect();
+    bounds.extend([first_run, cells.len()]);
+    bounds.sort_unstable();
+    let mut runs = Vec::new();
+    for w in bounds.windows(2) {
+        let mut run = IdRun::new(first + w[0]);
+        for (e, p) in &cells[w[0]..w[1]] {
+            run.push(Value::Text(e), Value::Text(p));
+        }
+        assert_eq!(run.len(), w[1] - w[0]);
+        runs.push(run);
+    }
+    repeated.extend(reader.check_runs(&runs, threads));
+    (repeated, reader.personal_ids().clone())
+}
+
+/// Ids from a small pool: repeats, blanks, padding, and personal identity numbers.
+fn id_cells(picks: &[(u8, u8)]) -> Vec<(String, String)> {
+    let ids = [
+        "E1",
+        "E2",
+        " E1",
+        "E3\u{a0}",
+        "",
+        "  ",
+        "19121212-1212",
+        "191212121212",
+        "E4",
+        "E5",
+        "E6",
+        "E7",
+    ];
+    let patients = ["", "P1", "201212121212", "20121212-1212 "];
+    picks
+        .iter()
+        .map(|&(e, p)| {
+            let e = usize::from(e);
+            // Most ids new, some from the pool.
+            let id = if e >= ids.len() {
+                format!("N{e}")
+            } else {
+                ids[e].to_string()
+            };
+            (id, patients[usize::from(p) % patients.len()].to_string())
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn checking_runs_at_once_names_the_rows_the_row_by_row_check_names(
+        picks in proptest::collection::vec((0u8..40, 0u8..4), 1..300),
+        first in 0usize..5,
+        before in 0usize..50,
+        cuts in proptest::collection::vec(0usize..300, 0..5),
+        threads in 1usize..4,
+    ) {
+        let cells = id_cells(&picks);
+        let before = before.min(cells.len());
+        prop_assert_eq!(
+            by_runs(&cells, first, before, &cuts, threads),
+            row_by_row(&cells, first)
+        );
+    }
+}
+
+#[test]
+fn checking_runs_on_threads_names_the_rows_one_thread_names() {
+    // Enough ids that the check does run on several threads, a third of them repeats.
+    let cells: Vec<(String, String)> = (0..300_000u32)
+        .map(|i| {
+            let k = if i % 3 == 0 { i / 7 } else { i };
+            (
+                format!("E{k}"),
+                if i % 1000 == 0 {
+                    "191212121212".into()
+                } else {
+                    String::new()
+                },
+            )
+        })
+        .collect();
+    let want = row_by_row(&cells, 3);
+    assert!(want.0.len() > 50_000, "{} repeats", want.0.len());
+    for threads in [1, 2, 3, 8] {
+        assert_eq!(
+            by_runs(&cells, 3, 1000, &[150_000, 150_001, 70_000], threads),
+            want
+        );
+    }
 }

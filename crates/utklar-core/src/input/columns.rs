@@ -8,7 +8,8 @@
 //! found a problem, or a required cell is absent, is read again as a whole [`Row`] by
 //! [`EpisodeReader::read_facts`] ([`ColumnBatch::read_rows`]), so its problems, in their order,
 //! are those of the row reader; the duplicate check is the reader's own, in row order
-//! ([`ColumnBatch::check_duplicates`]); the checks across fields and negative days are the
+//! ([`ColumnBatch::check_duplicates`]) or for many slices at once ([`EpisodeReader::check_runs`],
+//! then [`ColumnBatch::mark_repeated`]); the checks across fields and negative days are the
 //! measure engine's (`rules::check_row`) for every row. Nothing here is a rule.
 //!
 //! The three steps mirror the two halves of the row reader, so the first and the last may run
@@ -56,7 +57,7 @@ use crate::model::time::NO_DATE;
 use crate::problem::{Field, Problem};
 
 use super::rules::{self, Times};
-use super::{value, EpisodeFacts, EpisodeReader, IdHash, Row, Value};
+use super::{repeat_problem, value, EpisodeFacts, EpisodeReader, IdHash, Row, Value};
 
 /// A row the column pass left to the row reader: its index in the slice, the facts
 /// [`EpisodeReader::read_facts`] made of it (its id hash goes to the id column), and the end of
@@ -330,6 +331,23 @@ impl ColumnBatch {
                     }
                 }
             }
+        }
+    }
+
+    /// The duplicate check of the slice's rows from its result over many rows at once:
+    /// `repeated` holds the input rows whose id repeats, ascending, as
+    /// [`EpisodeReader::check_runs`] returns them for runs that include this slice (those
+    /// outside the slice are skipped). Marks the rows as [`check_duplicates`] would; use one or
+    /// the other for a slice.
+    ///
+    /// [`check_duplicates`]: Self::check_duplicates
+    pub fn mark_repeated(&mut self, repeated: &[usize]) {
+        let from = repeated.partition_point(|&r| r < self.first_row);
+        let to = repeated.partition_point(|&r| r < self.first_row + self.len);
+        for &row in &repeated[from..to] {
+            self.repeats.push(repeat_problem(row));
+            self.repeated
+                .push((row - self.first_row, self.repeats.len()));
         }
     }
 

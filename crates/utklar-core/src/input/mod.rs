@@ -26,6 +26,7 @@
 //! assert_eq!(problems[0].reason, Reason::UnknownMunicipality);
 //! ```
 
+use std::borrow::Borrow;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -49,6 +50,7 @@ use crate::model::municipality::Municipality;
 use crate::model::time::NoticeTime;
 pub use also::AlsoBy;
 pub use columns::ColumnBatch;
+
 pub use set::{ColumnMap, EpisodeSet, Unreadable};
 
 /// Strict or lenient handling of bad rows (`docs/bad-input.md`).
@@ -294,9 +296,9 @@ impl EpisodeReader {
         let mut problems = Vec::new();
         let (episode_id, facts) = parse_row(row, raw, &mut problems);
         let patient = value::id(raw.value(Field::PatientId));
-        if let Some(id) = &episode_id {
-            let hash =
-                IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str));
+        if let Some(hash) =
+            IdHash::of_cells(raw.value(Field::EpisodeId), raw.value(Field::PatientId))
+        {
             self.check_duplicate(row, hash, &mut problems);
         }
         match (episode_id, facts) {
@@ -342,13 +344,10 @@ impl EpisodeReader {
         problems: &mut Vec<Problem>,
     ) -> (Option<IdHash>, Option<EpisodeFacts>) {
         let start = problems.len();
-        let (id, facts) = parse_row(row, raw, problems);
+        let (_, facts) = parse_row(row, raw, problems);
         let facts = facts.filter(|_| problems.len() == start);
-        let patient = value::id(raw.value(Field::PatientId));
         (
-            id.map(|id| {
-                IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str))
-            }),
+            IdHash::of_cells(raw.value(Field::EpisodeId), raw.value(Field::PatientId)),
             facts,
         )
     }
@@ -366,13 +365,110 @@ impl EpisodeReader {
         }
         let repeated = !self.seen.insert(id.hash);
         if repeated {
-            problems.push(Problem {
-                row,
-                field: Field::EpisodeId,
-                reason: Reason::DuplicateEpisodeId,
-            });
+            problems.push(repeat_problem(row));
         }
         repeated
+    }
+
+    /// The duplicate check of every row of `runs`, consecutive runs of rows in row order that
+    /// follow the rows this reader has seen, on up to `threads` threads: remembers the ids and
+    /// returns the rows (input row numbers, ascending) whose id repeats — those for which
+    /// [`check_duplicate`](Self::check_duplicate), called row by row, would push the
+    /// `duplicate_episode_id` problem ([`repeat_problem`]). The result does not depend on
+    /// `threads`.
+    ///
+    /// The ids of each run are sorted by the detector's shards as they are read
+    /// ([`IdRun::push`]), so the check goes shard by shard, each shard's table in the cache
+    /// while its ids go in, instead of one cache miss an id; best with many rows at once (a
+    /// million or more).
+    ///
+    /// ```
+    /// use utklar_core::input::{EpisodeReader, IdRun, Value};
+    ///
+    /// let ids = ["a", "b", "a", "c", "b"];
+    /// let mut run = IdRun::new(10); // the rows are input rows 10 to 14
+    /// for id in ids {
+    ///     run.push(Value::Text(id), Value::Absent);
+    /// }
+    /// let mut reader = EpisodeReader::new();
+    /// assert_eq!(reader.check_runs(&[run], 2), [12, 14]);
+    /// # let mut again = EpisodeReader::new();
+    /// # let mut p = Vec::new();
+    /// # let one: Vec<bool> = ids.iter().enumerate()
+    /// #     .map(|(i, id)| again.check_duplicate(10 + i, utklar_core::input::IdHash::of(id), &mut p)).collect();
+    /// # assert_eq!(one, [false, false, true, false, true]);
+    /// ```
+    pub fn check_runs<R: Borrow<IdRun> + Sync>(
+        &mut self,
+        runs: &[R],
+        threads: usize,
+    ) -> Vec<usize> {
+        let runs: Vec<&IdRun> = runs.iter().map(Borrow::borrow).collect();
+        let runs = &runs[..];
+        let mut total = 0usize;
+        for run in runs {
+            // In the order the row-by-row check meets them.
+            let mut columns = [
+                (Field::EpisodeId, run.personal[0]),
+                (Field::PatientId, run.personal[1]),
+            ];
+            if run.patient_first {
+                columns.swap(0, 1);
+            }
+            for (field, count) in columns {
+                self.personal.add(field.as_str(), count);
+            }
+            total = total.saturating_add(run.len());
+        }
+        self.seen.reserve(total);
+        let threads = threads
+            .clamp(1, idset::SHARDS)
+            .min(total / IDS_PER_THREAD)
+            .max(1);
+        let per = idset::SHARDS.div_ceil(threads);
+        // The repeats of each run, as (shard, k): the k-th hash of the shard's list.
+        let check = |first: usize, shards: &mut [idset::Shard]| -> Vec<Vec<(usize, usize)>> {
+            let mut repeats = vec![Vec::new(); runs.len()];
+            for (j, shard) in shards.iter_mut().enumerate() {
+                for (run, found) in runs.iter().zip(&mut repeats) {
+                    for (k, &h) in run.parts[first + j].iter().enumerate() {
+                        if !shard.insert(h) {
+                            found.push((first + j, k));
+                        }
+                    }
+                }
+            }
+            repeats
+        };
+        let shards = self.seen.shards_mut();
+        let mut repeats = if threads == 1 {
+            check(0, shards)
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = shards
+                    .chunks_mut(per)
+                    .enumerate()
+                    .map(|(g, part)| scope.spawn(move || check(g * per, part)))
+                    .collect();
+                let mut all = vec![Vec::new(); runs.len()];
+                for h in handles {
+                    match h.join() {
+                        Ok(r) => all.iter_mut().zip(r).for_each(|(a, r)| a.extend(r)),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+                all
+            })
+        };
+        let mut rows = Vec::new();
+        for (run, found) in runs.iter().zip(&mut repeats) {
+            if !found.is_empty() {
+                rows.extend(run.rows_of(found));
+            }
+        }
+        // Ascending already when the runs are in row order, as they must be.
+        rows.sort_unstable();
+        rows
     }
 
     /// Makes room for `additional` more ids in the duplicate detector at once (a reader that
@@ -395,6 +491,146 @@ impl EpisodeReader {
     }
 }
 
+/// The problem of row `row` whose episode id an earlier row had: `duplicate_episode_id` on
+/// `episode_id`.
+pub fn repeat_problem(row: usize) -> Problem {
+    Problem {
+        row,
+        field: Field::EpisodeId,
+        reason: Reason::DuplicateEpisodeId,
+    }
+}
+
+/// The ids of a run of consecutive rows, read ahead of the rows' other fields and sorted by
+/// the duplicate detector's shards, for [`EpisodeReader::check_runs`].
+///
+/// A run holds 10 bytes a row: the hash of its id in its shard's list, and the shard (so that
+/// the row of a repeat can be found again). Reuse one with [`start`](Self::start): its room
+/// stays.
+#[derive(Debug, Clone)]
+pub struct IdRun {
+    first_row: usize,
+    /// Ids that look like personal identity numbers: episode ids, patient ids.
+    personal: [u64; 2],
+    /// Whether the first such id of the run was a patient id (the scan keeps its columns in
+    /// the order first met).
+    patient_first: bool,
+    /// The shard of each row's id, [`NO_ID`] for a row without one.
+    shards: Vec<u16>,
+    /// Per shard: the hashes of the rows whose id is in it, in row order.
+    parts: Vec<Vec<u64>>,
+}
+
+/// Fewer ids than this a thread, and [`EpisodeReader::check_runs`] uses fewer threads: they
+/// would cost more than they save.
+const IDS_PER_THREAD: usize = 1 << 16;
+
+/// [`IdRun`]'s shard of a row without an id.
+const NO_ID: u16 = u16::MAX;
+
+impl IdRun {
+    /// An empty run whose first row is input row `first_row`.
+    pub fn new(first_row: usize) -> Self {
+        IdRun {
+            first_row,
+            personal: [0; 2],
+            patient_first: false,
+            shards: Vec::new(),
+            parts: vec![Vec::new(); idset::SHARDS],
+        }
+    }
+
+    /// Empties the run for rows from `first_row` on (keeping its room).
+    pub fn start(&mut self, first_row: usize) {
+        self.first_row = first_row;
+        self.personal = [0; 2];
+        self.patient_first = false;
+        self.shards.clear();
+        self.parts.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Makes room for `rows` more rows at once (a reader that knows how many are coming), so
+    /// that pushing them does not grow the run step by step.
+    pub fn reserve(&mut self, rows: usize) {
+        self.shards.reserve(rows);
+        let share = idset::shard_share(rows);
+        for p in &mut self.parts {
+            p.reserve(share);
+        }
+    }
+
+    /// The input row of the run's first row.
+    pub fn first_row(&self) -> usize {
+        self.first_row
+    }
+
+    /// Rows pushed.
+    pub fn len(&self) -> usize {
+        self.shards.len()
+    }
+
+    /// Whether no row was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.shards.is_empty()
+    }
+
+    /// Adds the run's next row by its `episode_id` and `patient_id` cells, read as
+    /// [`EpisodeReader::read`] reads them ([`IdHash::of_cells`]); a row without an id is
+    /// counted and not checked.
+    #[inline]
+    pub fn push(&mut self, episode_id: Value<'_>, patient_id: Value<'_>) {
+        let Some(id) = IdHash::of_cells(episode_id, patient_id) else {
+            self.shards.push(NO_ID);
+            return;
+        };
+        if id.personal != 0 {
+            // A row's episode id is counted before its patient id.
+            if self.personal == [0, 0] {
+                self.patient_first = id.personal == 2;
+            }
+            self.personal[0] += u64::from(id.personal & 1);
+            self.personal[1] += u64::from(id.personal >> 1);
+        }
+        let shard = idset::shard_of(id.hash);
+        self.shards.push(shard as u16);
+        self.parts[shard].push(id.hash);
+    }
+
+    /// The input rows of the ids at `repeats` — `(shard, k)`: the `k`-th hash of the shard's
+    /// list — sorted, found by one pass over the rows' shards.
+    fn rows_of(&self, repeats: &mut [(usize, usize)]) -> Vec<usize> {
+        repeats.sort_unstable();
+        // Where each shard's repeats start in `repeats`, and how many hashes of each shard
+        // the pass has met.
+        let mut next = vec![0usize; idset::SHARDS + 1];
+        for &(shard, _) in repeats.iter() {
+            next[shard + 1] += 1;
+        }
+        for i in 0..idset::SHARDS {
+            next[i + 1] += next[i];
+        }
+        let end: Vec<usize> = next[1..].to_vec();
+        let mut seen = vec![0usize; idset::SHARDS];
+        let mut rows = Vec::with_capacity(repeats.len());
+        for (at, &shard) in self.shards.iter().enumerate() {
+            if shard == NO_ID {
+                continue;
+            }
+            let shard = usize::from(shard);
+            let k = seen[shard];
+            seen[shard] += 1;
+            if next[shard] < end[shard] && repeats[next[shard]].1 == k {
+                next[shard] += 1;
+                rows.push(self.first_row + at);
+                if rows.len() == repeats.len() {
+                    break;
+                }
+            }
+        }
+        rows
+    }
+}
+
 /// The 64-bit hash an [`EpisodeReader`] remembers an episode id by (of the trimmed id).
 ///
 /// It also carries whether the id (and the row's patient id) look like personal identity
@@ -414,6 +650,15 @@ impl IdHash {
             hash: hash_id(id.as_bytes()),
             personal: u8::from(is_personal_id(id)),
         }
+    }
+
+    /// The hash of a row's id as [`EpisodeReader::read`] reads it from its `episode_id` and
+    /// `patient_id` cells ([`value::id`]); `None` when the row has no episode id.
+    #[inline]
+    pub fn of_cells(episode_id: Value<'_>, patient_id: Value<'_>) -> Option<Self> {
+        let id = value::id(episode_id)?;
+        let patient = value::id(patient_id);
+        Some(IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str)))
     }
 
     /// The same hash, noting whether the row's patient id looks like a personal identity
