@@ -1,8 +1,9 @@
 //! Measures of a stream of record batches, in one pass over bounded windows of rows.
 //!
 //! The batches are taken in windows of at least a million rows (as many as the rows before
-//! them, up to four million; a batch is never split), and each window in three steps, each on
-//! up to one worker thread per core over consecutive slices of rows:
+//! them, up to four million, and no more than 256 MB of Arrow buffers unless one batch is
+//! larger: a batch is never split), and each window in three steps, each on up to one worker
+//! thread per core over consecutive slices of rows:
 //!
 //! 1. the ids of the window's rows are read into runs ([`IdRun`]), sorted by the duplicate
 //!    detector's shards;
@@ -15,7 +16,8 @@
 //!
 //! The workers' sets are merged and their problems put back in row order
 //! ([`MeasureSet::sort_problems_by_row`]): the result is the one of reading the rows one by
-//! one. Beside the input, a window holds 12 bytes a row for its ids and each worker one slice.
+//! one. A window holds its batches (a stream's, until the window is measured), 10 bytes a row
+//! for its ids, and each worker one slice.
 
 use arrow_array::{RecordBatch, RecordBatchReader};
 use utklar_core::input::{ColumnBatch, ColumnMap, EpisodeReader, IdRun};
@@ -30,6 +32,9 @@ const SLICE_ROWS: usize = 8192;
 /// before it, so the detector's tables are swept a few times, not once a batch).
 const MIN_WINDOW: usize = 1 << 20;
 const MAX_WINDOW: usize = 1 << 22;
+
+/// The most Arrow memory a window holds before it is measured, unless one batch is larger.
+const MAX_WINDOW_BYTES: usize = 256 << 20;
 
 /// Most worker threads.
 const MAX_THREADS: usize = 8;
@@ -89,17 +94,18 @@ pub fn measure_with_threads(
         opts,
         threads,
         allow_personal_ids,
-        (MIN_WINDOW, MAX_WINDOW),
+        (MIN_WINDOW, MAX_WINDOW, MAX_WINDOW_BYTES),
     )
 }
 
-/// [`measure_with_threads`] in windows of `windows.0` to `windows.1` rows.
+/// [`measure_with_threads`] in windows of `windows.0` to `windows.1` rows, closed early at
+/// `windows.2` bytes of Arrow buffers.
 fn measure_in_windows(
     reader: impl RecordBatchReader,
     opts: &IndicatorOptions,
     threads: usize,
     allow_personal_ids: bool,
-    windows: (usize, usize),
+    windows: (usize, usize, usize),
 ) -> Result<MeasureSet, Error> {
     let map = column_map(&reader.schema())?;
     let mut ids = EpisodeReader::new();
@@ -112,15 +118,16 @@ fn measure_in_windows(
         measure_window(window, &map, offset, &mut workers, &mut ids, &mut set, opts)
     };
     let mut window: Vec<RecordBatch> = Vec::new();
-    let (mut offset, mut held) = (0usize, 0usize);
+    let (mut offset, mut held, mut bytes) = (0usize, 0usize, 0usize);
     for batch in reader {
         let batch = batch?;
         held += batch.num_rows();
+        bytes = bytes.saturating_add(batch.get_array_memory_size());
         window.push(batch);
-        if held >= offset.clamp(windows.0, windows.1) {
+        if held >= offset.clamp(windows.0, windows.1) || bytes >= windows.2 {
             measure(&window, offset)?;
             offset += held;
-            held = 0;
+            (held, bytes) = (0, 0);
             window.clear();
         }
     }
@@ -313,7 +320,7 @@ mod tests {
         let batches = batches();
         let schema = batches[0].schema();
         let opts = IndicatorOptions::default();
-        let run = |threads: usize, windows: (usize, usize)| {
+        let run = |threads: usize, windows: (usize, usize, usize)| {
             measure_in_windows(
                 RecordBatchIterator::new(batches.clone().into_iter().map(Ok), schema.clone()),
                 &opts,
@@ -323,13 +330,19 @@ mod tests {
             )
             .unwrap()
         };
-        let want = run(1, (1 << 20, 1 << 22));
+        let want = run(1, (1 << 20, 1 << 22, usize::MAX));
         let report = want.report();
         assert_eq!(report.rows_in, 30_000);
         assert!(report.count(Reason::DuplicateEpisodeId) > 500);
         assert!(report.count(Reason::MissingField) > 200);
         for threads in [1, 2, 3] {
-            for windows in [(1, 1), (5_000, 5_000), (2_000, 12_000), (1 << 20, 1 << 22)] {
+            for windows in [
+                (1, 1, usize::MAX),
+                (5_000, 5_000, usize::MAX),
+                (2_000, 12_000, usize::MAX),
+                (1 << 20, 1 << 22, 1),
+                (1 << 20, 1 << 22, super::MAX_WINDOW_BYTES),
+            ] {
                 assert_eq!(
                     run(threads, windows),
                     want,
@@ -343,7 +356,7 @@ mod tests {
             &opts,
             2,
             false,
-            (3_000, 3_000),
+            (3_000, 3_000, usize::MAX),
         );
         assert!(refused.is_err());
     }
