@@ -69,6 +69,10 @@ def test_mean_days(library: str) -> None:
     kalmar = utklar.Agreement.preset("kalmar").variant(threshold_days=1.25)
     assert line_of(utklar.plot.mean_days(ind, threshold=kalmar, care_type="psychiatric")) == [1.25, 1.25]
     assert line_of(utklar.plot.mean_days(ind, threshold="statutory")) == []
+    # A boolean or another object is not a threshold.
+    for bad in (True, [0.8]):
+        with pytest.raises(utklar.InvalidArgumentError, match="threshold: a (bool|list) is not"):
+            utklar.plot.mean_days(ind, threshold=bad)  # type: ignore[arg-type]
 
 
 def test_mean_days_small_multiples() -> None:
