@@ -23,6 +23,9 @@ pub(crate) struct Cells<'a> {
     /// The null mask, `None` when the column has no null.
     nulls: Option<&'a NullBuffer>,
     kind: Kind<'a>,
+    /// A dictionary's values read once as the cells of the column's field, when the
+    /// dictionary is much smaller than the column ([`Cells::read_dictionary_once`]).
+    outcomes: Option<ColumnBatch>,
 }
 
 /// The physical layouts read, each turned into a [`Value`] without a copy of the column.
@@ -159,9 +162,54 @@ impl<'a> Cells<'a> {
             return Ok(Cells {
                 nulls: None,
                 kind: Kind::Absent,
+                outcomes: None,
             });
         }
-        Ok(Cells { nulls, kind })
+        Ok(Cells {
+            nulls,
+            kind,
+            outcomes: None,
+        })
+    }
+
+    /// For a dictionary-encoded column of `field` with at most half as many values as the
+    /// column has rows: reads the values once, through the field's rule, so that
+    /// [`feed`](Self::feed) hands the slice each row's outcome by its key
+    /// ([`ColumnBatch::read_dictionary`]) instead of running the rule on every row.
+    pub(crate) fn read_dictionary_once(&mut self, field: Field, rows: usize) {
+        let Kind::Dict { values, .. } = &self.kind else {
+            return;
+        };
+        let n = values.len();
+        if field == Field::PatientId || n.saturating_mul(2) > rows {
+            return;
+        }
+        let mut outcomes = ColumnBatch::new();
+        outcomes.start(0, n);
+        values.feed(field, 0, n, &mut outcomes);
+        self.outcomes = Some(outcomes);
+    }
+
+    /// Rows in the column (for a dictionary, its values).
+    fn len(&self) -> usize {
+        match &self.kind {
+            Kind::Absent => 0,
+            Kind::Utf8(a) => a.len(),
+            Kind::LargeUtf8(a) => a.len(),
+            Kind::View(a) => a.len(),
+            Kind::Dict { keys, .. } => keys.len(),
+            Kind::I8(v) => v.len(),
+            Kind::I16(v) => v.len(),
+            Kind::I32(v) | Kind::Date32(v) => v.len(),
+            Kind::I64(v) | Kind::Date64(v) | Kind::Timestamp { values: v, .. } => v.len(),
+            Kind::U8(v) => v.len(),
+            Kind::U16(v) => v.len(),
+            Kind::U32(v) => v.len(),
+            Kind::U64(v) => v.len(),
+            Kind::F32(v) => v.len(),
+            Kind::F64(v) => v.len(),
+            Kind::Bool(b) => b.len(),
+        }
     }
 
     /// The cell of row `i` (`i` below the column's length).
@@ -240,6 +288,19 @@ impl<'a> Cells<'a> {
             Value::DateTime {
                 day: day_of(secs.div_euclid(DAY)),
                 second: secs.rem_euclid(DAY) as i32,
+            }
+        }
+        if let (Some(outcomes), Kind::Dict { keys, .. }) = (&self.outcomes, &self.kind) {
+            // A null row's key is past the dictionary: an absent cell.
+            let keys = keys[from..to].iter().enumerate().map(|(j, &k)| {
+                if self.nulls.is_some_and(|n| n.is_null(from + j)) {
+                    usize::MAX
+                } else {
+                    k
+                }
+            });
+            if batch.read_dictionary(field, outcomes, keys) {
+                return;
             }
         }
         match &self.kind {

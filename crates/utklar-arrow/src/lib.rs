@@ -174,7 +174,9 @@ impl<'a> BatchCells<'a> {
                     batch.num_columns()
                 ))));
             };
-            cells.push((field, Cells::of(array.as_ref(), f.name())?));
+            let mut column = Cells::of(array.as_ref(), f.name())?;
+            column.read_dictionary_once(field, batch.num_rows());
+            cells.push((field, column));
         }
         Ok(BatchCells {
             cells,

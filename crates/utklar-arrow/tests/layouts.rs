@@ -491,6 +491,27 @@ fn typed_batch(rows: &[Spec]) -> RecordBatch {
     .unwrap()
 }
 
+/// [`text_batch`] with every column dictionary-encoded (as a categorical column arrives): the
+/// few-valued columns are read once per dictionary value, the many-valued ones value by value.
+fn dictionary_batch(rows: &[Spec]) -> RecordBatch {
+    let b = text_batch(rows);
+    let columns: Vec<(String, ArrayRef)> = b
+        .schema()
+        .fields()
+        .iter()
+        .zip(b.columns())
+        .map(|(f, a)| {
+            let a = a.as_any().downcast_ref::<StringArray>().unwrap();
+            let mut d = StringDictionaryBuilder::<Int32Type>::new();
+            for v in a {
+                d.append_option(v);
+            }
+            (f.name().clone(), Arc::new(d.finish()) as ArrayRef)
+        })
+        .collect();
+    RecordBatch::try_from_iter(columns).unwrap()
+}
+
 /// The reference: the core's reader over rows of text cells, one by one.
 fn reference(rows: &[Spec]) -> EpisodeSet {
     let b = text_batch(rows);
@@ -551,8 +572,12 @@ fn the_same_rows_as_text_and_as_typed_columns_give_the_same_answers() {
     ] {
         assert!(all_reasons.contains(&r), "{r:?} among the rows");
     }
-    let (tb, yb) = (text_batch(&rows), typed_batch(&rows));
-    for b in [&tb, &yb] {
+    let (tb, yb, db) = (
+        text_batch(&rows),
+        typed_batch(&rows),
+        dictionary_batch(&rows),
+    );
+    for b in [&tb, &yb, &db] {
         let set = set_of(b);
         assert_eq!(set.episodes(), reference.episodes());
         assert_eq!(problems(&set), problems(&reference));
@@ -567,7 +592,7 @@ fn the_same_rows_as_text_and_as_typed_columns_give_the_same_answers() {
         );
         let want = reference.measure(&opts).unwrap();
         assert!(want.report().counted > 5_000, "{:?}", want.report().counted);
-        for b in [&tb, &yb] {
+        for b in [&tb, &yb, &db] {
             // In several batches, on one thread or several: the same.
             let parts: Vec<RecordBatch> = [0..7000, 7000..7001, 7001..25_000, 25_000..30_000]
                 .into_iter()

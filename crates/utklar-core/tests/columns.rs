@@ -384,3 +384,50 @@ fn many_repeats_within_and_across_slices() {
         assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
     }
 }
+
+/// Cells of every kind for any field, good and bad.
+const POOL: [&str; 16] = [
+    "E1",
+    "0880",
+    " 0180",
+    "0999",
+    "somatic",
+    "psykiatrisk",
+    "dental",
+    "2025-03-03",
+    "2025-03-03T10:00:10",
+    "1989-12-31",
+    "81",
+    "81,0",
+    "151",
+    "SANT",
+    "nej",
+    "",
+];
+
+proptest! {
+    /// Reading a column by its dictionary's outcomes gives each row what reading its value
+    /// gives: the same slice, field by field, keys past the dictionary absent.
+    #[test]
+    fn a_dictionary_read_once_gives_what_its_values_give(
+        values in proptest::collection::vec(0usize..POOL.len(), 0..12),
+        keys in proptest::collection::vec(0usize..14, 0..40),
+    ) {
+        for field in Field::ALL {
+            let mut dictionary = ColumnBatch::new();
+            dictionary.start(0, values.len());
+            dictionary.read(field, values.iter().map(|&v| Value::Text(POOL[v])));
+            let (mut by_key, mut by_value) = (ColumnBatch::new(), ColumnBatch::new());
+            by_key.start(7, keys.len());
+            by_value.start(7, keys.len());
+            let cell = |k: usize| values.get(k).map_or(Value::Absent, |&v| Value::Text(POOL[v]));
+            by_value.read(field, keys.iter().map(|&k| cell(k)));
+            if by_key.read_dictionary(field, &dictionary, keys.iter().copied()) {
+                prop_assert_eq!(format!("{by_key:?}"), format!("{by_value:?}"), "{:?}", field);
+            } else {
+                // Only the patient id, whose reading depends on the row's episode id.
+                prop_assert_eq!(field, Field::PatientId);
+            }
+        }
+    }
+}

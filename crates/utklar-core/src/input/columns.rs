@@ -180,6 +180,82 @@ impl ColumnBatch {
         }
     }
 
+    /// Reads the cells of `field` for the slice's rows from a dictionary-encoded column: each
+    /// row's key into `dictionary`, a batch in which the field's cells were read once for each
+    /// dictionary value ([`read`](Self::read); key `k` is the dictionary's row `k`). Each row
+    /// gets what reading its value would give it, without the rule running again; a key past
+    /// the dictionary's end is an absent cell. Returns whether it read them: not for the
+    /// patient id, whose reading depends on the row's episode id (give its values with
+    /// [`read`](Self::read)). Worth it when the dictionary is much smaller than the column.
+    ///
+    /// ```
+    /// use utklar_core::input::{ColumnBatch, Value};
+    /// use utklar_core::Field;
+    ///
+    /// let values = ["0880", "0999", "0180"];
+    /// let mut dictionary = ColumnBatch::new();
+    /// dictionary.start(0, values.len());
+    /// dictionary.read(Field::Municipality, values.iter().map(|&v| Value::Text(v)));
+    /// let keys = [0, 2, 1, 0];
+    /// let (mut by_key, mut by_value) = (ColumnBatch::new(), ColumnBatch::new());
+    /// by_key.start(0, keys.len());
+    /// assert!(by_key.read_dictionary(Field::Municipality, &dictionary, keys.iter().copied()));
+    /// by_value.start(0, keys.len());
+    /// by_value.read(Field::Municipality, keys.iter().map(|&k| Value::Text(values[k])));
+    /// assert_eq!(format!("{by_key:?}"), format!("{by_value:?}"));
+    /// ```
+    pub fn read_dictionary(
+        &mut self,
+        field: Field,
+        dictionary: &ColumnBatch,
+        keys: impl IntoIterator<Item = usize>,
+    ) -> bool {
+        if field == Field::PatientId {
+            return false;
+        }
+        let n = self.len;
+        self.given[field as usize] = true;
+        // The outcome of an absent cell, for keys past the dictionary.
+        let mut absent = ColumnBatch::new();
+        absent.start(0, 1);
+        absent.read(field, [Value::Absent]);
+        let mut keys = keys.into_iter();
+        for i in 0..n {
+            let (from, k) = match keys.next() {
+                Some(k) if k < dictionary.len => (dictionary, k),
+                _ => (&absent, 0),
+            };
+            self.slow[i] |= from.slow[k];
+            match field {
+                Field::EpisodeId => self.ids[i] = from.ids[k],
+                Field::Municipality => self.muni[i] = from.muni[k],
+                Field::CareType => self.care[i] = from.care[k],
+                Field::ReadyAt => {
+                    self.ready_day[i] = from.ready_day[k];
+                    self.ready_sec[i] = from.ready_sec[k];
+                }
+                Field::AdmittedAt => {
+                    self.admitted_day[i] = from.admitted_day[k];
+                    self.admitted_sec[i] = from.admitted_sec[k];
+                }
+                Field::DischargedAt => {
+                    self.discharge_day[i] = from.discharge_day[k];
+                    self.discharge_sec[i] = from.discharge_sec[k];
+                }
+                Field::Age => self.age[i] = from.age[k],
+                // Checked only: the slow mark is all.
+                Field::PatientId
+                | Field::HomeReadyAt
+                | Field::PlannedDischargeDate
+                | Field::AdmissionNoticeSent
+                | Field::SipRequired
+                | Field::SipCalled
+                | Field::RegionBlocked => {}
+            }
+        }
+        true
+    }
+
     /// Reads a column whose every cell is one of `domain` (a boolean column: `false`, `true` and
     /// absent) without looking at its cells, when that settles it: the field is a flag (whose
     /// value the measures do not keep) and its rule accepts every value of the domain. Returns
