@@ -35,10 +35,12 @@ enum Kind<'a> {
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     View(&'a StringViewArray),
-    /// A dictionary: every row's key into the dictionary's values (checked to be in range).
+    /// A dictionary: every row's key into the dictionary's `size` values (checked to be in
+    /// range).
     Dict {
         keys: Vec<usize>,
         values: Box<Cells<'a>>,
+        size: usize,
     },
     I8(&'a [i8]),
     I16(&'a [i16]),
@@ -118,6 +120,7 @@ impl<'a> Cells<'a> {
                 Kind::Dict {
                     keys,
                     values: Box::new(inner),
+                    size: n,
                 }
             }
             DataType::Int8 => Kind::I8(array.as_primitive::<Int8Type>().values()),
@@ -177,10 +180,10 @@ impl<'a> Cells<'a> {
     /// [`feed`](Self::feed) hands the slice each row's outcome by its key
     /// ([`ColumnBatch::read_dictionary`]) instead of running the rule on every row.
     pub(crate) fn read_dictionary_once(&mut self, field: Field, rows: usize) {
-        let Kind::Dict { values, .. } = &self.kind else {
+        let Kind::Dict { values, size, .. } = &self.kind else {
             return;
         };
-        let n = values.len();
+        let n = *size;
         if field == Field::PatientId || n.saturating_mul(2) > rows {
             return;
         }
@@ -188,28 +191,6 @@ impl<'a> Cells<'a> {
         outcomes.start(0, n);
         values.feed(field, 0, n, &mut outcomes);
         self.outcomes = Some(outcomes);
-    }
-
-    /// Rows in the column (for a dictionary, its values).
-    fn len(&self) -> usize {
-        match &self.kind {
-            Kind::Absent => 0,
-            Kind::Utf8(a) => a.len(),
-            Kind::LargeUtf8(a) => a.len(),
-            Kind::View(a) => a.len(),
-            Kind::Dict { keys, .. } => keys.len(),
-            Kind::I8(v) => v.len(),
-            Kind::I16(v) => v.len(),
-            Kind::I32(v) | Kind::Date32(v) => v.len(),
-            Kind::I64(v) | Kind::Date64(v) | Kind::Timestamp { values: v, .. } => v.len(),
-            Kind::U8(v) => v.len(),
-            Kind::U16(v) => v.len(),
-            Kind::U32(v) => v.len(),
-            Kind::U64(v) => v.len(),
-            Kind::F32(v) => v.len(),
-            Kind::F64(v) => v.len(),
-            Kind::Bool(b) => b.len(),
-        }
     }
 
     /// The cell of row `i` (`i` below the column's length).
@@ -223,7 +204,7 @@ impl<'a> Cells<'a> {
             Kind::Utf8(a) => Value::Text(a.value(i)),
             Kind::LargeUtf8(a) => Value::Text(a.value(i)),
             Kind::View(a) => Value::Text(a.value(i)),
-            Kind::Dict { keys, values } => values.value(keys[i]),
+            Kind::Dict { keys, values, .. } => values.value(keys[i]),
             Kind::I8(v) => Value::Int(i64::from(v[i])),
             Kind::I16(v) => Value::Int(i64::from(v[i])),
             Kind::I32(v) => Value::Int(i64::from(v[i])),
@@ -312,7 +293,9 @@ impl<'a> Cells<'a> {
             Kind::Utf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
             Kind::LargeUtf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
             Kind::View(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
-            Kind::Dict { keys, values } => feed!(keys[from..to].iter().map(|&k| values.value(k))),
+            Kind::Dict { keys, values, .. } => {
+                feed!(keys[from..to].iter().map(|&k| values.value(k)));
+            }
             Kind::I8(v) => ints!(v),
             Kind::I16(v) => ints!(v),
             Kind::I32(v) => ints!(v),

@@ -200,10 +200,12 @@ impl<'a> BatchCells<'a> {
         if i >= self.len {
             return Value::Absent;
         }
-        self.cells
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map_or(Value::Absent, |(_, c)| c.value(i))
+        self.column(field).map_or(Value::Absent, |c| c.value(i))
+    }
+
+    /// The cells of the column that holds `field`, if any.
+    fn column(&self, field: Field) -> Option<&Cells<'a>> {
+        self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c)
     }
 
     /// Reads rows `from..to` of the batch into `batch` (started for `to - from` rows), column by
@@ -225,8 +227,7 @@ impl<'a> BatchCells<'a> {
         if from > to || to > self.len {
             return;
         }
-        let column = |field: Field| self.cells.iter().find(|(f, _)| *f == field).map(|(_, c)| c);
-        match (column(Field::EpisodeId), column(Field::PatientId)) {
+        match (self.column(Field::EpisodeId), self.column(Field::PatientId)) {
             (Some(e), Some(p)) => (from..to).for_each(|i| run.push(e.value(i), p.value(i))),
             (Some(e), None) => (from..to).for_each(|i| run.push(e.value(i), Value::Absent)),
             (None, _) => (from..to).for_each(|_| run.push(Value::Absent, Value::Absent)),

@@ -50,7 +50,6 @@ use crate::model::municipality::Municipality;
 use crate::model::time::NoticeTime;
 pub use also::AlsoBy;
 pub use columns::ColumnBatch;
-
 pub use set::{ColumnMap, EpisodeSet, Unreadable};
 
 /// Strict or lenient handling of bad rows (`docs/bad-input.md`).
