@@ -371,6 +371,9 @@ fn read_pipelined<R: Read + Send, E: From<Error>>(
     })
 }
 
+/// Rows whose ids' slots [`consume`] reads at a time, a chunk ahead of their check.
+const PREFETCH: usize = 128;
+
 /// The fewest bytes a row takes, for [`consume`]'s estimate of the rows to come (a row of four
 /// short cells and its line end); only bounds an estimate that the first rows make too high.
 const MIN_ROW_BYTES: u64 = 16;
@@ -404,9 +407,20 @@ fn consume<E: From<Error>>(
                 reader.reserve(usize::try_from(estimate).unwrap_or(usize::MAX));
             }
         }
-        reader.prefetch(batch.rows.iter().filter_map(|r| r.id));
+        // The ids' slots are read a chunk ahead of their check: near enough that they (and
+        // their pages' translations) are still cached when checked, far enough that the
+        // reads overlap.
+        let ahead = |from: usize| {
+            let rows =
+                &batch.rows[from.min(batch.rows.len())..(from + PREFETCH).min(batch.rows.len())];
+            rows.iter().filter_map(|r| r.id)
+        };
+        reader.prefetch(ahead(0));
         let mut start = 0;
         for (i, r) in batch.rows.iter().enumerate() {
+            if i % PREFETCH == 0 {
+                reader.prefetch(ahead(i + PREFETCH));
+            }
             let row = batch.first_row + i;
             let own = &batch.problems[start..r.problems_end];
             start = r.problems_end;

@@ -366,11 +366,19 @@ pub struct CareRule {
 /// assert_eq!(law_start(CareType::Psychiatric).to_string(), "2019-01-01");
 /// ```
 pub fn law_start(care: CareType) -> NaiveDate {
+    // Made once, at compile time: an invoice asks for them for every episode.
+    const SOMATIC: NaiveDate = match NaiveDate::from_ymd_opt(2018, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+    const PSYCHIATRIC: NaiveDate = match NaiveDate::from_ymd_opt(2019, 1, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
     match care {
-        CareType::Somatic => NaiveDate::from_ymd_opt(2018, 1, 1),
-        CareType::Psychiatric => NaiveDate::from_ymd_opt(2019, 1, 1),
+        CareType::Somatic => SOMATIC,
+        CareType::Psychiatric => PSYCHIATRIC,
     }
-    .unwrap_or(NaiveDate::MIN)
 }
 
 impl CareRule {
