@@ -5,6 +5,7 @@ warning when rows are excluded."""
 from __future__ import annotations
 
 import io
+import pathlib
 import warnings
 
 import pandas as pd
@@ -157,3 +158,36 @@ def test_none_usable_warns_loudly_or_raises_in_strict_mode() -> None:
         utklar.indicators(t, strict=True)
     with pytest.warns(utklar.UtklarWarning, match="NONE"):
         utklar.invoice(t, "statutory")
+
+
+def test_warnings_point_at_the_callers_line(tmp_path: pathlib.Path) -> None:
+    # A notebook shows the file and line a warning is attributed to: the user's call, not a
+    # wrapper inside the package, whichever public function warns.
+    t = pa.table({
+        "episode_id": ["a", "b"],
+        "municipality": ["0880", "9999"],
+        "care_type": ["somatic", "somatic"],
+        "ready_at": ["2025-01-02", "2025-01-02"],
+        "discharged_at": ["2025-01-05", "2025-01-05"],
+    })
+    csv = tmp_path / "export.csv"
+    pa.csv.write_csv(t, csv)
+    calls = {
+        "read_episodes": lambda: utklar.read_episodes(csv),
+        "indicators": lambda: utklar.indicators(t),
+        "census": lambda: utklar.census(t, on="2025-01-03"),
+        "invoice": lambda: utklar.invoice(t, "statutory"),
+        "compare": lambda: utklar.compare(t, ["statutory", "kalmar"]),
+        "sweep": lambda: utklar.sweep(t, "kalmar", thresholds=[1.0]),
+        "readmissions": lambda: utklar.readmissions(t),
+        "persons": lambda: utklar.persons(t),
+        "accuracy": lambda: utklar.accuracy(t),
+    }
+    for name, call in calls.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        ours = [w for w in caught if issubclass(w.category, utklar.UtklarWarning)]
+        assert len(ours) == 1, name
+        assert ours[0].filename == __file__, (name, ours[0].filename)
+        assert "unknown_municipality: 1" in str(ours[0].message), name

@@ -30,7 +30,9 @@ from __future__ import annotations
 import contextvars
 import functools
 import json
+import os
 import re
+import sys
 import warnings
 import datetime as _dt
 from dataclasses import dataclass, field
@@ -275,9 +277,29 @@ def _remember(d: dict[str, Any]) -> ExclusionReport:
                 f"utklar: {report.excluded:,} of {report.rows_in:,} rows excluded as bad data "
                 f"({reasons}); {how}"
             )
-        # Attributed to the caller of the public function.
-        warnings.warn(message, UtklarWarning, stacklevel=3)
+        # Attributed to the user's line that called the public function.
+        warnings.warn(message, UtklarWarning, stacklevel=_outside_stacklevel())
     return report
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _outside_stacklevel() -> int:
+    """The ``stacklevel`` of the first frame outside this package, for a ``warnings.warn``
+    in the function that calls this one: public functions reach the warning through wrappers
+    and helpers, at different depths."""
+    frame = sys._getframe(1)  # the function that will call warnings.warn: level 1
+    level = 1
+    while frame.f_back is not None and _in_package(frame.f_code.co_filename):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+def _in_package(filename: str) -> bool:
+    d = os.path.dirname(os.path.abspath(filename))
+    return d == _PACKAGE_DIR or d.startswith(_PACKAGE_DIR + os.sep)
 
 
 @_utklar_errors

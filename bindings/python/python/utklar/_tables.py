@@ -35,9 +35,13 @@ def source(obj: Any) -> Any:
     importer refuses; such columns are handed over as all-null text instead, which reads the
     same (absent in every row).
     """
-    if type(obj).__module__.split(".")[0] == "polars" and hasattr(obj, "schema"):
+    if type(obj).__module__.split(".")[0] == "polars":
         import polars as pl
 
+        # Only a data frame: a lazy one is refused later, with a hint, and touching its
+        # `.schema` (even through hasattr) would resolve it, with polars' warning.
+        if not isinstance(obj, pl.DataFrame):
+            return obj
         nulls = [name for name, dtype in obj.schema.items() if dtype == pl.Null]
         if nulls:
             return obj.with_columns(pl.col(nulls).cast(pl.String))
