@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import pathlib
+from typing import Callable
 import warnings
 
 import pandas as pd
@@ -172,7 +173,7 @@ def test_warnings_point_at_the_callers_line(tmp_path: pathlib.Path) -> None:
     })
     csv = tmp_path / "export.csv"
     pa.csv.write_csv(t, csv)
-    calls = {
+    calls: dict[str, Callable[[], object]] = {
         "read_episodes": lambda: utklar.read_episodes(csv),
         "indicators": lambda: utklar.indicators(t),
         "census": lambda: utklar.census(t, on="2025-01-03"),
