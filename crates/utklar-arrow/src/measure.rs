@@ -11,7 +11,8 @@
 //!    rows whose id repeats — the rows the row-by-row check would name, in any window;
 //! 3. each slice is read column by column through the core's columnar reader
 //!    ([`ColumnBatch`]: every field's rule, the rows with a problem read again whole by the row
-//!    reader), told its repeated rows ([`ColumnBatch::mark_repeated`]), and added to the
+//!    reader; its ids, hashed in step 1, not again: [`ColumnBatch::start_checked`]), told its
+//!    repeated rows ([`ColumnBatch::mark_repeated`]), and added to the
 //!    worker's own [`MeasureSet`] — to the measures or to the account.
 //!
 //! The workers' sets are merged and their problems put back in row order
@@ -215,7 +216,7 @@ fn measure_window(
     let sets = on_workers(workers, |w, worker| {
         let mut set = MeasureSet::new(opts.period);
         for s in part(w) {
-            worker.slice.start(s.row, s.to - s.from);
+            worker.slice.start_checked(s.row, s.to - s.from);
             cells[s.batch].feed(s.from, s.to, &mut worker.slice);
             worker.slice.mark_repeated(&repeated);
             worker.slice.push(&mut set, opts)?;

@@ -5,7 +5,7 @@
 //! options.
 
 use proptest::prelude::*;
-use utklar_core::input::{ColumnBatch, EpisodeReader, Row, Value};
+use utklar_core::input::{ColumnBatch, EpisodeReader, IdRun, Row, Value};
 use utklar_core::time::{MAX_DAY, MIN_DAY};
 use utklar_core::{Field, IndicatorOptions, MeasureSet, Mode, NegativeDays, PeriodKind};
 
@@ -169,6 +169,16 @@ fn by_rows(
     (set.finish(opts), reader)
 }
 
+/// How [`by_columns`] checks the ids.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ids {
+    /// Slice by slice, in row order ([`ColumnBatch::check_duplicates`]).
+    BySlice,
+    /// All rows' ids first, in runs ([`EpisodeReader::check_runs`]), then each slice told its
+    /// repeats ([`ColumnBatch::start_checked`], [`ColumnBatch::mark_repeated`]).
+    InRuns,
+}
+
 /// The columnar reader over slices of the given lengths (cycled).
 fn by_columns(
     rows: &[[Value<'static>; 14]],
@@ -176,16 +186,48 @@ fn by_columns(
     slices: &[usize],
     opts: &IndicatorOptions,
 ) -> (Result<MeasureSet, utklar_core::Error>, EpisodeReader) {
+    by_columns_with(rows, given, slices, opts, Ids::BySlice)
+}
+
+fn by_columns_with(
+    rows: &[[Value<'static>; 14]],
+    given: &[bool; 14],
+    slices: &[usize],
+    opts: &IndicatorOptions,
+    ids: Ids,
+) -> (Result<MeasureSet, utklar_core::Error>, EpisodeReader) {
     let mut reader = EpisodeReader::new();
     let mut set = MeasureSet::new(opts.period);
     let mut batch = ColumnBatch::new();
+    let repeated = if ids == Ids::InRuns {
+        let cell = |cells: &[Value<'static>; 14], f: Field| {
+            if given[f as usize] {
+                cells[f as usize]
+            } else {
+                Value::Absent
+            }
+        };
+        // Two runs, split in the middle, as two workers gather them.
+        let half = rows.len() / 2;
+        let mut runs = [IdRun::new(0), IdRun::new(half)];
+        for (i, cells) in rows.iter().enumerate() {
+            runs[usize::from(i >= half)]
+                .push(cell(cells, Field::EpisodeId), cell(cells, Field::PatientId));
+        }
+        reader.check_runs(&runs, 2)
+    } else {
+        Vec::new()
+    };
     let mut from = 0;
     let mut k = 0;
     while from < rows.len() {
         let to = (from + slices[k % slices.len()]).min(rows.len());
         k += 1;
         let slice = &rows[from..to];
-        batch.start(from, to - from);
+        match ids {
+            Ids::BySlice => batch.start(from, to - from),
+            Ids::InRuns => batch.start_checked(from, to - from),
+        }
         for f in Field::ALL.into_iter().filter(|&f| given[f as usize]) {
             batch.read(f, slice.iter().map(|cells| cells[f as usize]));
         }
@@ -194,7 +236,10 @@ fn by_columns(
                 row.set(f, slice[i][f as usize]);
             }
         });
-        batch.check_duplicates(&mut reader);
+        match ids {
+            Ids::BySlice => batch.check_duplicates(&mut reader),
+            Ids::InRuns => batch.mark_repeated(&repeated),
+        }
         batch.push(&mut set, opts).expect("columns of one length");
         from = to;
     }
@@ -220,13 +265,17 @@ proptest! {
             given[f as usize] = optional & bit != 0 || (Field::REQUIRED.contains(&f) && optional >> 14 != 0);
         }
         let (want, want_reader) = by_rows(&rows, &given, &opts);
-        let (got, got_reader) = by_columns(&rows, &given, &slices, &opts);
-        prop_assert_eq!(&got, &want);
         if let Ok(set) = &want {
             prop_assert!(set.report().balances());
         }
-        prop_assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
-        prop_assert_eq!(got_reader.finish(), want_reader.finish());
+        let want_personal = want_reader.personal_ids().clone();
+        let want_end = want_reader.finish();
+        for ids in [Ids::BySlice, Ids::InRuns] {
+            let (got, got_reader) = by_columns_with(&rows, &given, &slices, &opts, ids);
+            prop_assert_eq!(&got, &want, "{:?}", ids);
+            prop_assert_eq!(got_reader.personal_ids(), &want_personal, "{:?}", ids);
+            prop_assert_eq!(got_reader.finish(), want_end.clone(), "{:?}", ids);
+        }
     }
 }
 
@@ -379,9 +428,11 @@ fn many_repeats_within_and_across_slices() {
     let want = want.expect("lenient");
     assert!(want.report().count(utklar_core::Reason::DuplicateEpisodeId) > 10_000);
     for slices in [vec![8192], vec![1, 4000, 9000], vec![30_000]] {
-        let (got, got_reader) = by_columns(&rows, &given, &slices, &opts);
-        assert_eq!(got.expect("lenient"), want);
-        assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
+        for ids in [Ids::BySlice, Ids::InRuns] {
+            let (got, got_reader) = by_columns_with(&rows, &given, &slices, &opts, ids);
+            assert_eq!(got.expect("lenient"), want, "{ids:?}");
+            assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
+        }
     }
 }
 

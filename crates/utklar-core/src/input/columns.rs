@@ -9,7 +9,8 @@
 //! [`EpisodeReader::read_facts`] ([`ColumnBatch::read_rows`]), so its problems, in their order,
 //! are those of the row reader; the duplicate check is the reader's own, in row order
 //! ([`ColumnBatch::check_duplicates`]) or for many slices at once ([`EpisodeReader::check_runs`],
-//! then [`ColumnBatch::mark_repeated`]); the checks across fields and negative days are the
+//! then [`ColumnBatch::mark_repeated`] on a slice begun with [`ColumnBatch::start_checked`]);
+//! the checks across fields and negative days are the
 //! measure engine's (`rules::check_row`) for every row. Nothing here is a rule.
 //!
 //! The three steps mirror the two halves of the row reader, so the first and the last may run
@@ -81,6 +82,9 @@ pub struct ColumnBatch {
     slow: Vec<bool>,
     /// The id hash of each row (the episode id, then the patient id's personal-number bit).
     ids: Vec<Option<IdHash>>,
+    /// The slice's ids are checked in runs ([`ColumnBatch::start_checked`]): reading them only
+    /// notes the rows without one, and `ids` stays empty.
+    ids_elsewhere: bool,
     muni: Vec<u16>,
     care: Vec<u8>,
     ready_day: Vec<i32>,
@@ -123,6 +127,20 @@ impl ColumnBatch {
     /// Starts a slice of `len` rows, the first of which is input row `first_row`; forgets the
     /// previous slice.
     pub fn start(&mut self, first_row: usize, len: usize) {
+        self.begin(first_row, len, false);
+    }
+
+    /// [`start`](Self::start) for a slice whose duplicate check comes from checking its ids in
+    /// runs ([`EpisodeReader::check_runs`], then [`mark_repeated`](Self::mark_repeated)),
+    /// which hashed them already: reading the episode ids then only notes the rows without
+    /// one (for the row reader), and the ids are not hashed a second time. Such a slice has
+    /// no ids for [`check_duplicates`](Self::check_duplicates), which then marks nothing.
+    pub fn start_checked(&mut self, first_row: usize, len: usize) {
+        self.begin(first_row, len, true);
+    }
+
+    fn begin(&mut self, first_row: usize, len: usize, ids_elsewhere: bool) {
+        self.ids_elsewhere = ids_elsewhere;
         self.first_row = first_row;
         self.len = len;
         self.given = [false; 14];
@@ -275,6 +293,12 @@ impl ColumnBatch {
         let n = self.len;
         let slow = &mut self.slow[at..n];
         match field {
+            Field::EpisodeId if self.ids_elsewhere => {
+                for (v, s) in cells.zip(slow) {
+                    *s |= value::id(v).is_none();
+                }
+            }
+            Field::PatientId if self.ids_elsewhere => {}
             Field::EpisodeId => {
                 for ((v, id), s) in cells.zip(&mut self.ids[at..n]).zip(slow) {
                     match value::id(v) {
