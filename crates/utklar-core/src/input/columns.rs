@@ -83,7 +83,7 @@ pub struct ColumnBatch {
     /// The id hash of each row (the episode id, then the patient id's personal-number bit).
     ids: Vec<Option<IdHash>>,
     /// The slice's ids are checked in runs ([`ColumnBatch::start_checked`]): reading them only
-    /// notes the rows without one, and `ids` stays empty.
+    /// notes the rows without one, and `ids` holds no hash.
     ids_elsewhere: bool,
     muni: Vec<u16>,
     care: Vec<u8>,
