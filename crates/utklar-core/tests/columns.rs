@@ -179,17 +179,8 @@ enum Ids {
     InRuns,
 }
 
-/// The columnar reader over slices of the given lengths (cycled).
+/// The columnar reader over slices of the given lengths (cycled), its ids checked as `ids` says.
 fn by_columns(
-    rows: &[[Value<'static>; 14]],
-    given: &[bool; 14],
-    slices: &[usize],
-    opts: &IndicatorOptions,
-) -> (Result<MeasureSet, utklar_core::Error>, EpisodeReader) {
-    by_columns_with(rows, given, slices, opts, Ids::BySlice)
-}
-
-fn by_columns_with(
     rows: &[[Value<'static>; 14]],
     given: &[bool; 14],
     slices: &[usize],
@@ -271,7 +262,7 @@ proptest! {
         let want_personal = want_reader.personal_ids().clone();
         let want_end = want_reader.finish();
         for ids in [Ids::BySlice, Ids::InRuns] {
-            let (got, got_reader) = by_columns_with(&rows, &given, &slices, &opts, ids);
+            let (got, got_reader) = by_columns(&rows, &given, &slices, &opts, ids);
             prop_assert_eq!(&got, &want, "{:?}", ids);
             prop_assert_eq!(got_reader.personal_ids(), &want_personal, "{:?}", ids);
             prop_assert_eq!(got_reader.finish(), want_end.clone(), "{:?}", ids);
@@ -342,9 +333,11 @@ fn every_kind_of_row_in_one_table() {
     let opts = IndicatorOptions::default().min_age(65);
     let (want, want_reader) = by_rows(&rows, &given, &opts);
     for slices in [vec![1], vec![3, 5], vec![64]] {
-        let (got, got_reader) = by_columns(&rows, &given, &slices, &opts);
-        assert_eq!(got, want);
-        assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
+        for ids in [Ids::BySlice, Ids::InRuns] {
+            let (got, got_reader) = by_columns(&rows, &given, &slices, &opts, ids);
+            assert_eq!(got, want, "{ids:?}");
+            assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
+        }
     }
     let want = want.expect("lenient");
     let r = want.report();
@@ -429,7 +422,7 @@ fn many_repeats_within_and_across_slices() {
     assert!(want.report().count(utklar_core::Reason::DuplicateEpisodeId) > 10_000);
     for slices in [vec![8192], vec![1, 4000, 9000], vec![30_000]] {
         for ids in [Ids::BySlice, Ids::InRuns] {
-            let (got, got_reader) = by_columns_with(&rows, &given, &slices, &opts, ids);
+            let (got, got_reader) = by_columns(&rows, &given, &slices, &opts, ids);
             assert_eq!(got.expect("lenient"), want, "{ids:?}");
             assert_eq!(got_reader.personal_ids(), want_reader.personal_ids());
         }

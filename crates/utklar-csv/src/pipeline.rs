@@ -411,9 +411,12 @@ fn consume<E: From<Error>>(
         // their pages' translations) are still cached when checked, far enough that the
         // reads overlap.
         let ahead = |from: usize| {
-            let rows =
-                &batch.rows[from.min(batch.rows.len())..(from + PREFETCH).min(batch.rows.len())];
-            rows.iter().filter_map(|r| r.id)
+            batch
+                .rows
+                .iter()
+                .skip(from)
+                .take(PREFETCH)
+                .filter_map(|r| r.id)
         };
         reader.prefetch(ahead(0));
         let mut start = 0;

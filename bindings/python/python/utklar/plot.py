@@ -213,10 +213,9 @@ def _threshold(threshold: float | str | Agreement | None, care_type: str | None)
     # A bool is an int to Python, but True is no number of days.
     if isinstance(threshold, (int, float)) and not isinstance(threshold, bool):
         return float(threshold)
-    if isinstance(threshold, Agreement):
-        return threshold.threshold_days(care_type or "somatic")
-    if isinstance(threshold, str):
-        return Agreement.preset(threshold).threshold_days(care_type or "somatic")
+    if isinstance(threshold, (Agreement, str)):
+        agreement = threshold if isinstance(threshold, Agreement) else Agreement.preset(threshold)
+        return agreement.threshold_days(care_type or "somatic")
     raise InvalidArgumentError(
         f"threshold: a {type(threshold).__name__} is not a number of days, an agreement or a preset name"
     )

@@ -366,14 +366,15 @@ pub struct CareRule {
 /// assert_eq!(law_start(CareType::Psychiatric).to_string(), "2019-01-01");
 /// ```
 pub fn law_start(care: CareType) -> NaiveDate {
-    // Made once, at compile time: an invoice asks for them for every episode.
+    // Made at compile time (a date that did not exist would not compile): an invoice asks
+    // for them for every episode.
     const SOMATIC: NaiveDate = match NaiveDate::from_ymd_opt(2018, 1, 1) {
         Some(d) => d,
-        None => NaiveDate::MIN,
+        None => unreachable!(),
     };
     const PSYCHIATRIC: NaiveDate = match NaiveDate::from_ymd_opt(2019, 1, 1) {
         Some(d) => d,
-        None => NaiveDate::MIN,
+        None => unreachable!(),
     };
     match care {
         CareType::Somatic => SOMATIC,
