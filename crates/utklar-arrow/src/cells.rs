@@ -10,7 +10,7 @@ use arrow_array::types::{
 use arrow_array::{Array, LargeStringArray, StringArray, StringViewArray};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType, TimeUnit};
-use utklar_core::input::{ColumnBatch, Value};
+use utklar_core::input::{ColumnBatch, IdRun, Value};
 use utklar_core::Field;
 
 use crate::Error;
@@ -237,40 +237,9 @@ impl<'a> Cells<'a> {
     }
 
     /// Gives rows `from..to` of the column to `batch` as the cells of `field`: one loop per
-    /// layout, each making the row's [`Value`] inline (no accessor chosen per cell).
+    /// layout ([`each`](Self::each)), unless the dictionary's outcomes or the column's domain
+    /// settle it.
     pub(crate) fn feed(&self, field: Field, from: usize, to: usize, batch: &mut ColumnBatch) {
-        // The cells of a layout, with the column's nulls absent.
-        macro_rules! feed {
-            ($cells:expr) => {{
-                let cells = $cells;
-                match self.nulls {
-                    None => batch.read(field, cells),
-                    Some(n) => {
-                        let valid = n.inner().slice(from, to - from);
-                        batch.read(
-                            field,
-                            cells
-                                .zip(valid.iter())
-                                .map(|(v, valid)| if valid { v } else { Value::Absent }),
-                        )
-                    }
-                }
-            }};
-        }
-        macro_rules! ints {
-            ($v:expr) => {
-                feed!($v[from..to].iter().map(|&x| Value::Int(i64::from(x))))
-            };
-        }
-        // Naive timestamps in units of 1/PER seconds (a constant: a multiplication, not a
-        // division), floored to the second.
-        fn naive<const PER: i64>(x: i64) -> Value<'static> {
-            let secs = x.div_euclid(PER);
-            Value::DateTime {
-                day: day_of(secs.div_euclid(DAY)),
-                second: secs.rem_euclid(DAY) as i32,
-            }
-        }
         if let (Some(outcomes), Kind::Dict { keys, .. }) = (&self.outcomes, &self.kind) {
             // A null row's key is past the dictionary: an absent cell.
             let keys = keys[from..to].iter().enumerate().map(|(j, &k)| {
@@ -284,17 +253,65 @@ impl<'a> Cells<'a> {
                 return;
             }
         }
-        match &self.kind {
-            Kind::Absent => {
-                if !batch.read_domain(field, &[Value::Absent]) {
-                    batch.read(field, std::iter::repeat_n(Value::Absent, to - from));
+        // A column of two values and absent, or of absent only: the field's rule may settle
+        // it at once.
+        let settled = match self.kind {
+            Kind::Absent => batch.read_domain(field, &[Value::Absent]),
+            Kind::Bool(_) => batch.read_domain(
+                field,
+                &[Value::Bool(false), Value::Bool(true), Value::Absent],
+            ),
+            _ => false,
+        };
+        if !settled {
+            self.each(from, to, &mut ReadInto { field, batch });
+        }
+    }
+
+    /// Hands rows `from..to` of the column to `sink` in one call: one loop per layout, each
+    /// making the row's [`Value`] inline (no accessor chosen per cell), the column's nulls
+    /// absent.
+    pub(crate) fn each(&self, from: usize, to: usize, sink: &mut impl Take) {
+        // The cells of a layout, with the column's nulls absent.
+        macro_rules! take {
+            ($cells:expr) => {{
+                let cells = $cells;
+                match self.nulls {
+                    None => sink.take(cells),
+                    Some(n) => {
+                        let valid = n.inner().slice(from, to - from);
+                        sink.take(cells.zip(valid.iter()).map(|(v, valid)| {
+                            if valid {
+                                v
+                            } else {
+                                Value::Absent
+                            }
+                        }))
+                    }
                 }
+            }};
+        }
+        macro_rules! ints {
+            ($v:expr) => {
+                take!($v[from..to].iter().map(|&x| Value::Int(i64::from(x))))
+            };
+        }
+        // Naive timestamps in units of 1/PER seconds (a constant: a multiplication, not a
+        // division), floored to the second.
+        fn naive<const PER: i64>(x: i64) -> Value<'static> {
+            let secs = x.div_euclid(PER);
+            Value::DateTime {
+                day: day_of(secs.div_euclid(DAY)),
+                second: secs.rem_euclid(DAY) as i32,
             }
-            Kind::Utf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
-            Kind::LargeUtf8(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
-            Kind::View(a) => feed!((from..to).map(|i| Value::Text(a.value(i)))),
+        }
+        match &self.kind {
+            Kind::Absent => sink.take(std::iter::repeat_n(Value::Absent, to - from)),
+            Kind::Utf8(a) => take!((from..to).map(|i| Value::Text(a.value(i)))),
+            Kind::LargeUtf8(a) => take!((from..to).map(|i| Value::Text(a.value(i)))),
+            Kind::View(a) => take!((from..to).map(|i| Value::Text(a.value(i)))),
             Kind::Dict { keys, values, .. } => {
-                feed!(keys[from..to].iter().map(|&k| values.value(k)));
+                take!(keys[from..to].iter().map(|&k| values.value(k)));
             }
             Kind::I8(v) => ints!(v),
             Kind::I16(v) => ints!(v),
@@ -304,30 +321,25 @@ impl<'a> Cells<'a> {
             Kind::U16(v) => ints!(v),
             Kind::U32(v) => ints!(v),
             Kind::U64(v) => {
-                feed!(v[from..to]
+                take!(v[from..to]
                     .iter()
                     .map(|&x| Value::Int(i64::try_from(x).unwrap_or(i64::MAX))));
             }
-            Kind::F32(v) => feed!(v[from..to].iter().map(|&x| Value::Float(f64::from(x)))),
-            Kind::F64(v) => feed!(v[from..to].iter().map(|&x| Value::Float(x))),
+            Kind::F32(v) => take!(v[from..to].iter().map(|&x| Value::Float(f64::from(x)))),
+            Kind::F64(v) => take!(v[from..to].iter().map(|&x| Value::Float(x))),
             Kind::Bool(b) => {
-                // Two values and absent: the field's rule may settle the column at once.
-                let domain = [Value::Bool(false), Value::Bool(true), Value::Absent];
-                if batch.read_domain(field, &domain) {
-                    return;
-                }
                 let b = b.slice(from, to - from);
-                feed!(b.iter().map(Value::Bool));
+                take!(b.iter().map(Value::Bool));
             }
-            Kind::Date32(v) => feed!(v[from..to].iter().map(|&d| Value::Date(d))),
-            Kind::Date64(v) => feed!(v[from..to]
+            Kind::Date32(v) => take!(v[from..to].iter().map(|&d| Value::Date(d))),
+            Kind::Date64(v) => take!(v[from..to]
                 .iter()
                 .map(|&ms| Value::Date(day_of(ms.div_euclid(DAY * 1_000))))),
             Kind::Timestamp {
                 values,
                 per_sec,
                 zoned: true,
-            } => feed!(values[from..to]
+            } => take!(values[from..to]
                 .iter()
                 .map(|&x| Value::Instant(x.div_euclid(*per_sec)))),
             Kind::Timestamp {
@@ -337,12 +349,55 @@ impl<'a> Cells<'a> {
             } => {
                 let v = &values[from..to];
                 match *per_sec {
-                    1 => feed!(v.iter().map(|&x| naive::<1>(x))),
-                    1_000 => feed!(v.iter().map(|&x| naive::<1_000>(x))),
-                    1_000_000 => feed!(v.iter().map(|&x| naive::<1_000_000>(x))),
-                    _ => feed!(v.iter().map(|&x| naive::<1_000_000_000>(x))),
+                    1 => take!(v.iter().map(|&x| naive::<1>(x))),
+                    1_000 => take!(v.iter().map(|&x| naive::<1_000>(x))),
+                    1_000_000 => take!(v.iter().map(|&x| naive::<1_000_000>(x))),
+                    _ => take!(v.iter().map(|&x| naive::<1_000_000_000>(x))),
                 }
             }
         }
+    }
+}
+
+/// What takes the cells of a run of rows of one column in one call ([`Cells::each`]), so that
+/// its loop is compiled once for each layout.
+pub(crate) trait Take {
+    /// Takes the cells, in row order.
+    fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>);
+}
+
+/// The cells of `field` for a slice of the columnar reader ([`ColumnBatch::read`]).
+struct ReadInto<'b> {
+    field: Field,
+    batch: &'b mut ColumnBatch,
+}
+
+impl Take for ReadInto<'_> {
+    fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>) {
+        self.batch.read(self.field, cells);
+    }
+}
+
+/// Episode-id cells onto a run ([`IdRun::push_episode_ids`]), noting where they start.
+pub(crate) struct EpisodeIds<'r> {
+    pub(crate) run: &'r mut IdRun,
+    pub(crate) at: usize,
+}
+
+impl Take for EpisodeIds<'_> {
+    fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>) {
+        self.at = self.run.push_episode_ids(cells);
+    }
+}
+
+/// The patient-id cells of the rows of a run from `at` on ([`IdRun::push_patient_ids`]).
+pub(crate) struct PatientIds<'r> {
+    pub(crate) run: &'r mut IdRun,
+    pub(crate) at: usize,
+}
+
+impl Take for PatientIds<'_> {
+    fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>) {
+        self.run.push_patient_ids(self.at, cells);
     }
 }

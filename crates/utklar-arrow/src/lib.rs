@@ -222,15 +222,23 @@ impl<'a> BatchCells<'a> {
     }
 
     /// Pushes rows `from..to` of the batch onto `run` by their `episode_id` and `patient_id`
-    /// cells ([`IdRun::push`]); nothing when the range is not within the batch.
+    /// cells, as [`IdRun::push`] would row by row, a column at a time
+    /// ([`IdRun::push_episode_ids`], [`IdRun::push_patient_ids`]); nothing when the range is
+    /// not within the batch.
     pub fn push_ids(&self, from: usize, to: usize, run: &mut IdRun) {
         if from > to || to > self.len {
             return;
         }
-        match (self.column(Field::EpisodeId), self.column(Field::PatientId)) {
-            (Some(e), Some(p)) => (from..to).for_each(|i| run.push(e.value(i), p.value(i))),
-            (Some(e), None) => (from..to).for_each(|i| run.push(e.value(i), Value::Absent)),
-            (None, _) => (from..to).for_each(|_| run.push(Value::Absent, Value::Absent)),
+        let at = match self.column(Field::EpisodeId) {
+            Some(e) => {
+                let mut sink = cells::EpisodeIds { run, at: 0 };
+                e.each(from, to, &mut sink);
+                sink.at
+            }
+            None => run.push_episode_ids(std::iter::repeat_n(Value::Absent, to - from)),
+        };
+        if let Some(p) = self.column(Field::PatientId) {
+            p.each(from, to, &mut cells::PatientIds { run, at });
         }
     }
 

@@ -69,13 +69,15 @@ const ROWS: [[&str; 7]; 6] = [
 ];
 const HEADER: &str = "episode_id,municipality,care_type,ready_at,discharged_at,Hospital,clinic";
 
-fn csv_file() -> String {
+/// The rows as a CSV file of its own for each test (tests run at once: one writing the file
+/// another is reading made the reader see it empty).
+fn csv_file(name: &str) -> String {
     let mut text = format!("{HEADER}\n");
     for r in ROWS {
         text.push_str(&r.join(","));
         text.push('\n');
     }
-    let f = dir().join("hospitals.csv");
+    let f = dir().join(format!("{name}.csv"));
     std::fs::write(&f, text).unwrap();
     f.display().to_string()
 }
@@ -88,7 +90,7 @@ goal_attainment,mean_days,mean_days_incl_day0,days_per_1000,occupied_beds,bed_sh
 
 #[test]
 fn indicators_are_grouped_by_the_callers_column_too() {
-    let f = csv_file();
+    let f = csv_file("grouped");
     let o = utklar(&[
         "indicators",
         "--episodes",
@@ -208,7 +210,7 @@ fn a_workbook_gives_the_same_rows() {
 
 #[test]
 fn unusable_also_by_columns_and_personal_numbers_are_refused() {
-    let f = csv_file();
+    let f = csv_file("refused");
     for (col, want) in [
         ("ward", "no column"),
         ("municipality", "a field of the episode"),
@@ -252,7 +254,7 @@ fn unusable_also_by_columns_and_personal_numbers_are_refused() {
 
 #[test]
 fn suppression_blanks_small_parts_and_their_next_smallest_sibling() {
-    let f = csv_file();
+    let f = csv_file("suppressed");
     let o = utklar(&[
         "indicators",
         "--episodes",

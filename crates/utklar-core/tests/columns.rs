@@ -198,13 +198,30 @@ fn by_columns(
                 Value::Absent
             }
         };
-        // Two runs, split in the middle, as two workers gather them.
+        // Two runs, split in the middle, as two workers gather them: the first row by row,
+        // the second a column at a time in slices of the given lengths (which must make the
+        // run the rows would).
         let half = rows.len() / 2;
         let mut runs = [IdRun::new(0), IdRun::new(half)];
+        let mut by_row = IdRun::new(half);
         for (i, cells) in rows.iter().enumerate() {
-            runs[usize::from(i >= half)]
-                .push(cell(cells, Field::EpisodeId), cell(cells, Field::PatientId));
+            let (e, p) = (cell(cells, Field::EpisodeId), cell(cells, Field::PatientId));
+            if i < half {
+                runs[0].push(e, p);
+            } else {
+                by_row.push(e, p);
+            }
         }
+        let (mut from, mut k) = (half, 0);
+        while from < rows.len() {
+            let to = (from + slices[k % slices.len()]).min(rows.len());
+            k += 1;
+            let slice = &rows[from..to];
+            let at = runs[1].push_episode_ids(slice.iter().map(|c| cell(c, Field::EpisodeId)));
+            runs[1].push_patient_ids(at, slice.iter().map(|c| cell(c, Field::PatientId)));
+            from = to;
+        }
+        assert_eq!(runs[1], by_row, "a run read a column at a time");
         reader.check_runs(&runs, 2)
     } else {
         Vec::new()

@@ -411,7 +411,7 @@ impl EpisodeReader {
                 (Field::EpisodeId, run.personal[0]),
                 (Field::PatientId, run.personal[1]),
             ];
-            if run.patient_first {
+            if run.first_personal[1] < run.first_personal[0] {
                 columns.swap(0, 1);
             }
             for (field, count) in columns {
@@ -429,6 +429,7 @@ impl EpisodeReader {
         let check = |first: usize, shards: &mut [idset::Shard]| -> Vec<Vec<(usize, usize)>> {
             let mut repeats = vec![Vec::new(); runs.len()];
             for (j, shard) in shards.iter_mut().enumerate() {
+                shard.warm();
                 for (run, found) in runs.iter().zip(&mut repeats) {
                     for (k, &h) in run.parts[first + j].iter().enumerate() {
                         if !shard.insert(h) {
@@ -506,14 +507,15 @@ pub fn repeat_problem(row: usize) -> Problem {
 /// A run holds 10 bytes a row: the hash of its id in its shard's list, and the shard (so that
 /// the row of a repeat can be found again). Reuse one with [`start`](Self::start): its room
 /// stays.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdRun {
     first_row: usize,
     /// Ids that look like personal identity numbers: episode ids, patient ids.
     personal: [u64; 2],
-    /// Whether the first such id of the run was a patient id (the scan keeps its columns in
-    /// the order first met).
-    patient_first: bool,
+    /// The run's index of the first row with such an id: an episode id, a patient id
+    /// (`usize::MAX` when none). The scan keeps its columns in the order first met, a row's
+    /// episode id before its patient id.
+    first_personal: [usize; 2],
     /// The shard of each row's id, [`NO_ID`] for a row without one.
     shards: Vec<u16>,
     /// Per shard: the hashes of the rows whose id is in it, in row order.
@@ -533,7 +535,7 @@ impl IdRun {
         IdRun {
             first_row,
             personal: [0; 2],
-            patient_first: false,
+            first_personal: [usize::MAX; 2],
             shards: Vec::new(),
             parts: vec![Vec::new(); idset::SHARDS],
         }
@@ -543,7 +545,7 @@ impl IdRun {
     pub fn start(&mut self, first_row: usize) {
         self.first_row = first_row;
         self.personal = [0; 2];
-        self.patient_first = false;
+        self.first_personal = [usize::MAX; 2];
         self.shards.clear();
         self.parts.iter_mut().for_each(Vec::clear);
     }
@@ -582,17 +584,81 @@ impl IdRun {
             self.shards.push(NO_ID);
             return;
         };
-        if id.personal != 0 {
-            // A row's episode id is counted before its patient id.
-            if self.personal == [0, 0] {
-                self.patient_first = id.personal == 2;
-            }
-            self.personal[0] += u64::from(id.personal & 1);
-            self.personal[1] += u64::from(id.personal >> 1);
+        if id.personal & 1 != 0 {
+            self.note_personal(Field::EpisodeId, self.shards.len());
+        }
+        if id.personal & 2 != 0 {
+            self.note_personal(Field::PatientId, self.shards.len());
         }
         let shard = idset::shard_of(id.hash);
         self.shards.push(shard as u16);
         self.parts[shard].push(id.hash);
+    }
+
+    /// [`push`](Self::push) of the next rows by their `episode_id` cells alone, in one loop
+    /// (for a columnar source: each layout's loop of its own, no accessor chosen per row); give
+    /// the same rows' `patient_id` cells next with [`push_patient_ids`](Self::push_patient_ids).
+    /// Returns the index in the run of the first of these rows.
+    ///
+    /// ```
+    /// use utklar_core::input::{IdRun, Value};
+    ///
+    /// let (ids, patients) = (["a", "197001011234", "b"], ["191212121212", "x", "y"]);
+    /// let mut by_row = IdRun::new(0);
+    /// for (e, p) in ids.iter().zip(&patients) {
+    ///     by_row.push(Value::Text(e), Value::Text(p));
+    /// }
+    /// let mut by_column = IdRun::new(0);
+    /// let at = by_column.push_episode_ids(ids.iter().map(|&e| Value::Text(e)));
+    /// by_column.push_patient_ids(at, patients.iter().map(|&p| Value::Text(p)));
+    /// assert_eq!(by_column, by_row);
+    /// ```
+    #[inline]
+    pub fn push_episode_ids<'v>(&mut self, cells: impl IntoIterator<Item = Value<'v>>) -> usize {
+        let at = self.shards.len();
+        let cells = cells.into_iter();
+        self.shards.reserve(cells.size_hint().0);
+        for v in cells {
+            let Some(id) = value::id(v) else {
+                self.shards.push(NO_ID);
+                continue;
+            };
+            let id = id.as_str();
+            let hash = hash_id(id.as_bytes());
+            if is_personal_id(id) {
+                self.note_personal(Field::EpisodeId, self.shards.len());
+            }
+            let shard = idset::shard_of(hash);
+            self.shards.push(shard as u16);
+            self.parts[shard].push(hash);
+        }
+        at
+    }
+
+    /// The `patient_id` cells of the rows [`push_episode_ids`](Self::push_episode_ids) added
+    /// from index `at` on (the index it returned), in row order: counts those that look like
+    /// personal identity numbers, as [`push`](Self::push) does (a row without an episode id
+    /// is not checked, nor a cell past those rows).
+    #[inline]
+    pub fn push_patient_ids<'v>(&mut self, at: usize, cells: impl IntoIterator<Item = Value<'v>>) {
+        let rows = self.shards.len();
+        for (i, v) in (at.min(rows)..rows).zip(cells) {
+            if self.shards[i] == NO_ID {
+                continue;
+            }
+            if value::id(v).is_some_and(|p| is_personal_id(p.as_str())) {
+                self.note_personal(Field::PatientId, i);
+            }
+        }
+    }
+
+    /// Counts an id of `field` that looks like a personal identity number, in row `i` of the
+    /// run.
+    fn note_personal(&mut self, field: Field, i: usize) {
+        let c = usize::from(field == Field::PatientId);
+        self.personal[c] += 1;
+        let first = &mut self.first_personal[c];
+        *first = (*first).min(i);
     }
 
     /// The input rows of the ids at `repeats` — `(shard, k)`: the `k`-th hash of the shard's

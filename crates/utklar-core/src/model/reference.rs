@@ -484,10 +484,13 @@ mod tests {
     }
 
     proptest! {
-        /// Whatever a cell holds, no message repeats it.
+        /// Whatever a cell holds, no message repeats it. (A cell that is not a personal
+        /// number starts with `Q` and a digit, which no message holds, so that finding it in
+        /// one is a leak and not a word of the message: `" - "` trims to a hyphen, which
+        /// "4-digit" holds.)
         #[test]
         fn messages_never_repeat_a_cell(
-            cell in "[0-9]{6,8}[-+]?[0-9]{4}|[A-Za-z0-9 -]{5,20}",
+            cell in "[0-9]{6,8}[-+]?[0-9]{4}|Q[0-9][A-Za-z0-9 -]{3,18}",
             column in 0usize..4,
         ) {
             let mut cells = ["0880", "2024", "1000", "10"].map(String::from);
