@@ -296,13 +296,26 @@ impl<'a> Cells<'a> {
                 take!($v[from..to].iter().map(|&x| Value::Int(i64::from(x))))
             };
         }
-        // Naive timestamps in units of 1/PER seconds (a constant: a multiplication, not a
-        // division), floored to the second.
+        // Naive timestamps in units of 1/PER seconds, floored to the second. Divisions by
+        // constants are multiplications; those of a time after 1970 are unsigned ones, and
+        // the day and the second are found from the day's units, not from the seconds.
+        #[inline]
         fn naive<const PER: i64>(x: i64) -> Value<'static> {
-            let secs = x.div_euclid(PER);
-            Value::DateTime {
-                day: day_of(secs.div_euclid(DAY)),
-                second: secs.rem_euclid(DAY) as i32,
+            match u64::try_from(x) {
+                Ok(u) => {
+                    let per_day = (DAY * PER) as u64;
+                    Value::DateTime {
+                        day: day_of((u / per_day) as i64),
+                        second: ((u % per_day) / PER as u64) as i32,
+                    }
+                }
+                Err(_) => {
+                    let secs = x.div_euclid(PER);
+                    Value::DateTime {
+                        day: day_of(secs.div_euclid(DAY)),
+                        second: secs.rem_euclid(DAY) as i32,
+                    }
+                }
             }
         }
         match &self.kind {
@@ -399,5 +412,67 @@ pub(crate) struct PatientIds<'r> {
 impl Take for PatientIds<'_> {
     fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>) {
         self.run.push_patient_ids(self.at, cells);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use arrow_array::{
+        Array, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+        TimestampSecondArray,
+    };
+    use utklar_core::input::Value;
+
+    use super::{Cells, Take};
+
+    /// The cells a loop is handed.
+    struct Collect<'c>(Vec<Value<'c>>);
+
+    impl<'c> Take for Collect<'c> {
+        fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>) {
+            // Timestamps borrow nothing: their cells live as long as any.
+            self.0.extend(cells.map(|v| match v {
+                Value::DateTime { day, second } => Value::DateTime { day, second },
+                Value::Absent => Value::Absent,
+                _ => panic!("a naive timestamp gave {v:?}"),
+            }));
+        }
+    }
+
+    /// A layout's loop makes each naive timestamp's cell as the row accessor does (its
+    /// arithmetic for times after 1970 is its own): around midnight, the epoch, far out and
+    /// at the ends of `i64`, in every unit, with a null among them.
+    #[test]
+    fn the_loops_timestamps_are_the_accessors() {
+        let day = 86_400_i64;
+        let mut secs: Vec<i64> = vec![0, 1, -1, day - 1, day, day + 1, -day, -day - 1];
+        secs.extend([20_150 * day, 20_150 * day - 1, 20_150 * day + 45_296]);
+        secs.extend([i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1]);
+        secs.extend([i64::MAX / 1000, i64::MIN / 1000]);
+        for per in [1_i64, 1_000, 1_000_000, 1_000_000_000] {
+            // The seconds in this unit, and a unit either side of each.
+            let mut values: Vec<Option<i64>> = Vec::new();
+            for &s in &secs {
+                let x = s.saturating_mul(per);
+                values.extend([
+                    Some(x),
+                    Some(x.saturating_sub(1)),
+                    Some(x.saturating_add(1)),
+                ]);
+            }
+            values.push(None);
+            let array: Box<dyn Array> = match per {
+                1 => Box::new(TimestampSecondArray::from(values)),
+                1_000 => Box::new(TimestampMillisecondArray::from(values)),
+                1_000_000 => Box::new(TimestampMicrosecondArray::from(values)),
+                _ => Box::new(TimestampNanosecondArray::from(values)),
+            };
+            let cells = Cells::of(array.as_ref(), "ready_at").unwrap();
+            let n = array.len();
+            let mut got = Collect(Vec::new());
+            cells.each(0, n, &mut got);
+            let want: Vec<Value<'_>> = (0..n).map(|i| cells.value(i)).collect();
+            assert_eq!(got.0, want, "unit 1/{per} s");
+        }
     }
 }

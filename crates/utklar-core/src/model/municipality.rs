@@ -43,9 +43,17 @@ struct Table {
     by_code: Box<[u16; 65_536]>,
 }
 
+/// The table, built on first use. Inlined (its check that the table is built is one load
+/// and a comparison): the columnar readers look a code up for every row.
+#[inline]
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
+    TABLE.get_or_init(build_table)
+}
+
+#[cold]
+fn build_table() -> Table {
+    {
         let mut entries = Vec::with_capacity(MUNICIPALITY_COUNT);
         for line in KOMMUNER_CSV.lines().skip(1) {
             let line = line.trim_end_matches('\r');
@@ -74,7 +82,7 @@ fn table() -> &'static Table {
             by_code[e.code as usize] = i as u16;
         }
         Table { entries, by_code }
-    })
+    }
 }
 
 /// A Swedish municipality (*kommun*), one of the 290 codes of SCB.
@@ -167,6 +175,7 @@ impl Municipality {
         s.parse().or_else(|e| Self::by_name(s).ok_or(e))
     }
 
+    #[inline]
     fn entry(self) -> &'static Entry {
         &table().entries[self.0 as usize]
     }
