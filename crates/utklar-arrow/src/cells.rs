@@ -428,7 +428,7 @@ mod tests {
     /// The cells a loop is handed.
     struct Collect<'c>(Vec<Value<'c>>);
 
-    impl<'c> Take for Collect<'c> {
+    impl Take for Collect<'_> {
         fn take<'v>(&mut self, cells: impl Iterator<Item = Value<'v>>) {
             // Timestamps borrow nothing: their cells live as long as any.
             self.0.extend(cells.map(|v| match v {
