@@ -316,8 +316,8 @@ impl ColumnBatch {
             }
             Field::Municipality => {
                 for ((v, m), s) in cells.zip(&mut self.muni[at..n]).zip(slow) {
-                    match value::municipality(v) {
-                        Ok(Some(k)) => *m = k.code(),
+                    match value::municipality_code(v) {
+                        Ok(Some(code)) => *m = code,
                         _ => *s = true,
                     }
                 }

@@ -238,6 +238,13 @@ fn id_of_other(v: Value<'_>) -> Option<IdText<'_>> {
 /// one of the 290 codes.
 #[inline(always)]
 pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
+    Ok(municipality_code(v)?.and_then(|c| Municipality::from_code(c).ok()))
+}
+
+/// [`municipality`] as the municipality's numeric code (`880`): the rule itself, which the
+/// columnar reader keeps as it is (a code, not the municipality that stands for it).
+#[inline(always)]
+pub(crate) fn municipality_code(v: Value<'_>) -> Result<Option<u16>, Reason> {
     let code = match v {
         // Three or four digits as written (neither blank nor in need of trimming) first.
         Value::Text(s) => match Municipality::code_of_digits(s.as_bytes()) {
@@ -250,7 +257,7 @@ pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
         Value::Float(x) => whole(x).and_then(|i| u16::try_from(i).ok()),
         _ => None,
     };
-    code.and_then(|c| Municipality::from_code(c).ok())
+    code.filter(|&c| Municipality::index_of_code(c).is_some())
         .map(Some)
         .ok_or(Reason::UnknownMunicipality)
 }
@@ -260,10 +267,18 @@ pub fn municipality(v: Value<'_>) -> Result<Option<Municipality>, Reason> {
 /// absent; [`Reason::UnknownCareType`] otherwise.
 #[inline(always)]
 pub fn care_type(v: Value<'_>) -> Result<Option<CareType>, Reason> {
+    // The canonical spellings as they are written (not blank), compared in place (byte
+    // patterns; a string comparison calls `memcmp`), then every other spelling.
+    if let Value::Text(s) = v {
+        match s.as_bytes() {
+            [b's', b'o', b'm', b'a', b't', b'i', b'c'] => return Ok(Some(CareType::Somatic)),
+            [b'p', b's', b'y', b'c', b'h', b'i', b'a', b't', b'r', b'i', b'c'] => {
+                return Ok(Some(CareType::Psychiatric))
+            }
+            _ => {}
+        }
+    }
     let c = match v {
-        // The canonical spellings as they are written (not blank), then every other spelling.
-        Value::Text(s) if s == CareType::Somatic.as_str() => Some(CareType::Somatic),
-        Value::Text(s) if s == CareType::Psychiatric.as_str() => Some(CareType::Psychiatric),
         _ if v.is_absent() => return Ok(None),
         Value::Text(s) => s.parse::<CareType>().ok(),
         Value::Int(i) => u8::try_from(i).ok().and_then(CareType::from_code),
@@ -566,8 +581,14 @@ mod tests {
     #[test]
     fn care_type_fast_path_agrees_with_the_parse() {
         for s in [
+            CareType::Somatic.as_str(),
+            CareType::Psychiatric.as_str(),
             "somatic",
             "psychiatric",
+            "somati",
+            "somaticx",
+            "psychiatrix",
+            "",
             "Somatic",
             " somatic",
             "PSYKIATRISK",
