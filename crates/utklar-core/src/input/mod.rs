@@ -580,7 +580,14 @@ impl IdRun {
     /// counted and not checked.
     #[inline]
     pub fn push(&mut self, episode_id: Value<'_>, patient_id: Value<'_>) {
-        let Some(id) = IdHash::of_cells(episode_id, patient_id) else {
+        self.add(IdHash::of_cells(episode_id, patient_id));
+    }
+
+    /// Adds the next row by its id's hash (`None`: no episode id), counting the ids its
+    /// personal bits mark.
+    #[inline]
+    fn add(&mut self, id: Option<IdHash>) {
+        let Some(id) = id else {
             self.shards.push(NO_ID);
             return;
         };
@@ -619,18 +626,7 @@ impl IdRun {
         let cells = cells.into_iter();
         self.shards.reserve(cells.size_hint().0);
         for v in cells {
-            let Some(id) = value::id(v) else {
-                self.shards.push(NO_ID);
-                continue;
-            };
-            let id = id.as_str();
-            let hash = hash_id(id.as_bytes());
-            if is_personal_id(id) {
-                self.note_personal(Field::EpisodeId, self.shards.len());
-            }
-            let shard = idset::shard_of(hash);
-            self.shards.push(shard as u16);
-            self.parts[shard].push(hash);
+            self.add(value::id(v).map(|id| IdHash::of(id.as_str())));
         }
         at
     }
