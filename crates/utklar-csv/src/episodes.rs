@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use utklar_core::input::{value, AlsoBy, ColumnMap, EpisodeSet, Value};
+use utklar_core::input::{value, AlsoBy, ColumnBatch, ColumnMap, EpisodeSet, Value};
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Episode, Problem};
 
@@ -109,6 +109,12 @@ pub(crate) fn fill_raw<'r>(
         }
     }
     Ok(())
+}
+
+/// A cell's text as the input layer's value (absent when the record has no such cell).
+#[inline]
+fn text_value(cell: Option<&str>) -> Value<'_> {
+    cell.map_or(Value::Absent, Value::Text)
 }
 
 /// One data row read and checked: its 0-based row number, its line and the episode or
@@ -348,7 +354,26 @@ impl<R: Read> EpisodeFile<R> {
     /// before it. The repeated-id check is the caller's ([`EpisodeReader::check_duplicate`]
     /// in row order); this is the reading half of [`crate::measure`].
     pub fn fill(&mut self, batch: &mut Batch, max: usize, parse: usize) -> bool {
+        let done = self.fill_records(batch, max);
+        batch.parse_until(parse.min(batch.len), &self.columns);
+        done || batch.end.is_some()
+    }
+
+    /// [`fill`](Self::fill) for the columnar way: reads up to `max` records into `batch` and
+    /// reads the first `read` of them column by column ([`Batch::read_columns_rest`] reads the
+    /// others). Returns `true` when the file is done. The repeated-id check is the caller's
+    /// ([`ColumnBatch::check_duplicates`] on each of [`Batch::slices_mut`], in order).
+    pub fn fill_columns(&mut self, batch: &mut Batch, max: usize, read: usize) -> bool {
+        let done = self.fill_records(batch, max);
+        batch.read_slice(0, read.min(batch.len), &self.columns);
+        done || batch.end.is_some()
+    }
+
+    /// Reads up to `max` records into `batch`, emptied first; `true` at the end of the file or
+    /// at an error (put in `batch.end`).
+    fn fill_records(&mut self, batch: &mut Batch, max: usize) -> bool {
         batch.len = 0;
+        batch.split = 0;
         batch.rows.clear();
         batch.problems.clear();
         batch.end = None;
@@ -374,8 +399,7 @@ impl<R: Read> EpisodeFile<R> {
             batch.len += 1;
         }
         batch.bytes = self.csv.bytes_read();
-        batch.parse_until(parse.min(batch.len), &self.columns);
-        done || batch.end.is_some()
+        done
     }
 }
 
@@ -404,6 +428,9 @@ pub struct Batch {
     pub problems: Vec<Problem>,
     /// The error that stopped reading after these records.
     pub end: Option<Error>,
+    /// The records read column by column: the first `split` of them, then the others.
+    slices: [ColumnBatch; 2],
+    split: usize,
 }
 
 impl Batch {
@@ -438,6 +465,104 @@ impl Batch {
     /// Checks the records the reading thread left unchecked, so that `rows` holds them all.
     pub fn parse_rest(&mut self, columns: &[(usize, Field)]) {
         self.parse_until(self.len, columns);
+    }
+
+    /// Reads the records [`EpisodeFile::fill_columns`] left, column by column, so that the
+    /// two [`slices_mut`](Self::slices_mut) hold them all.
+    pub fn read_columns_rest(&mut self, columns: &[(usize, Field)]) {
+        self.read_slice(1, self.len, columns);
+    }
+
+    /// The batch's records read column by column, in two consecutive slices of rows (the
+    /// first read by [`EpisodeFile::fill_columns`], the second by
+    /// [`read_columns_rest`](Self::read_columns_rest)); either may be empty.
+    pub fn slices_mut(&mut self) -> &mut [ColumnBatch; 2] {
+        &mut self.slices
+    }
+
+    /// The 1-based line of data row `row` when the batch holds it.
+    pub fn line_of(&self, row: usize) -> Option<u64> {
+        let i = row.checked_sub(self.first_row)?;
+        (i < self.len).then(|| self.records[i].line())
+    }
+
+    /// Reads records `from..until` (the first slice's end, or the batch's) into slice
+    /// `which` through the core's columnar reader: each field's cells through its rule, the
+    /// rows with a problem again whole. At a mapped cell that is not UTF-8 text, the batch ends
+    /// before that record with the error (as [`parse_until`](Self::parse_until) ends it).
+    pub(crate) fn read_slice(&mut self, which: usize, until: usize, columns: &[(usize, Field)]) {
+        let from = if which == 0 { 0 } else { self.split };
+        let until = until.clamp(from, self.len);
+        // The episode id before the patient id, as the columnar reader wants them.
+        let ordered: Vec<(usize, Field)> = columns
+            .iter()
+            .filter(|c| c.1 == Field::EpisodeId)
+            .chain(columns.iter().filter(|c| c.1 != Field::EpisodeId))
+            .copied()
+            .collect();
+        // Every mapped cell, column by column (each column pushed in row order, so nothing is
+        // written twice), in one pass over the records, which the columns' loops would otherwise each chase
+        // through memory. A record's text is checked once when it is UTF-8 and its cells are
+        // cut at character boundaries; otherwise each cell on its own (the row reader's way,
+        // which names a cell that is not text: the batch then ends before that record).
+        let stride = until - from;
+        let mut cells: Vec<Vec<Option<&str>>> =
+            ordered.iter().map(|_| Vec::with_capacity(stride)).collect();
+        let mut n = stride;
+        let mut bad = None;
+        for (k, record) in self.records[from..until].iter().enumerate() {
+            let whole = std::str::from_utf8(record.as_slice()).ok();
+            let mut cut = whole.is_some();
+            let (ends, gap) = (record.ends(), record.gap());
+            for (column_cells, &(column, _)) in cells.iter_mut().zip(&ordered) {
+                // Field `column` lies between the previous field's end (and the gap) and its
+                // own end (`Record::range`).
+                let cell = match ends.get(column) {
+                    Some(&end) => {
+                        let start = match column.checked_sub(1) {
+                            Some(previous) => ends[previous] + gap,
+                            None => 0,
+                        };
+                        let cell = whole.and_then(|t| t.get(start..end));
+                        cut &= cell.is_some();
+                        cell
+                    }
+                    None => None,
+                };
+                column_cells.push(cell);
+            }
+            if !cut {
+                match fill_raw(&mut RawEpisode::default(), record, columns) {
+                    Ok(()) => {
+                        for (j, &(column, _)) in ordered.iter().enumerate() {
+                            cells[j][k] =
+                                record.get(column).and_then(|b| std::str::from_utf8(b).ok());
+                        }
+                    }
+                    Err(e) => {
+                        (n, bad) = (k, Some(e));
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(e) = bad {
+            self.len = from + n;
+            self.end = Some(e);
+        }
+        if which == 0 {
+            self.split = from + n;
+        }
+        let slice = &mut self.slices[which];
+        slice.start(self.first_row + from, n);
+        for (j, &(_, field)) in ordered.iter().enumerate() {
+            slice.read(field, cells[j][..n].iter().map(|&c| text_value(c)));
+        }
+        slice.read_rows(|k, row| {
+            for (j, &(_, field)) in ordered.iter().enumerate() {
+                row.set(field, text_value(cells[j][k]));
+            }
+        });
     }
 }
 

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
+use utklar_core::input::ColumnBatch;
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field};
 use utklar_core::{IndicatorOptions, MeasureSet, Problem};
 
@@ -68,11 +69,14 @@ impl Measured {
 /// callback, or of the file (converted with `From<Error>`), stops the reading.
 ///
 /// With [`Threads::Two`] the work is split: a reading thread parses the records, in batches
-/// sent over a bounded channel and recycled, and checks a share of each batch's rows
-/// (everything but repeated ids); the calling thread checks the rest, then the ids in row
-/// order, and adds the rows to the measures. The share moves towards whichever thread waits
-/// for the other. The results, the problems and the order the callbacks see them in are
-/// those of [`Threads::One`].
+/// sent over a bounded channel and recycled, and reads a share of each batch's rows column by
+/// column through the core's columnar reader ([`ColumnBatch`]: each field's cells through its
+/// rule, a row with a problem read again whole by the row reader); the calling thread reads
+/// the rest the same way, checks the ids in row order and adds the rows to the measures. The
+/// share moves towards whichever thread waits for the other. With [`Threads::One`] each row
+/// is read whole, record by record (the reference the tests compare the columnar way with).
+/// Both give the same measures, the same problems with the same lines, and the callbacks see
+/// them in the same order.
 ///
 /// ```
 /// use utklar_core::{IndicatorOptions, PeriodKind};
@@ -198,30 +202,71 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
     file: EpisodeFile<R>,
     opts: &IndicatorOptions,
     mut on_problems: impl FnMut(&[Problem], u64) -> Result<(), E>,
-    progress: impl FnMut(u64, u64),
+    mut progress: impl FnMut(u64, u64),
 ) -> Result<Measured, E> {
     let mut m = Measured {
         set: MeasureSet::new(opts.period),
         lines: HashMap::new(),
     };
-    read_pipelined(
+    let columns = file.columns().to_vec();
+    let size = file.csv().size();
+    let mut reader = EpisodeReader::new();
+    reader.allow_personal_ids(file.allows_personal_ids());
+    pipelined(
         file,
-        |r| {
-            let (row, line) = (r.row, r.line);
-            add_row(
-                &mut m,
-                row,
-                line,
-                |set| match r.result {
-                    Ok(facts) => set.push_facts(row, facts, opts),
-                    Err(problems) => set.push_problems(problems),
-                },
-                &mut on_problems,
-            )
+        EpisodeFile::fill_columns,
+        |next, empty| -> Result<(), E> {
+            let mut rows = 0u64;
+            let mut sized = false;
+            while let Some(mut batch) = next() {
+                batch.read_columns_rest(&columns);
+                if !sized {
+                    sized = true;
+                    let n = batch
+                        .slices_mut()
+                        .iter()
+                        .map(ColumnBatch::len)
+                        .sum::<usize>();
+                    reserve_for(&mut reader, size, n, batch.bytes);
+                }
+                for k in 0..2 {
+                    let slice = &mut batch.slices_mut()[k];
+                    slice.check_duplicates(&mut reader);
+                    let before = m.set.report().problems.len();
+                    slice.push(&mut m.set, opts).map_err(Error::Refused)?;
+                    rows += slice.len() as u64;
+                    // The slice's problems are in row order: each bad row's, with its line.
+                    for own in m.set.report().problems[before..].chunk_by(|a, b| a.row == b.row) {
+                        let row = own[0].row;
+                        let line = batch.line_of(row).unwrap_or(row as u64 + 2);
+                        m.lines.insert(row, line);
+                        on_problems(own, line)?;
+                    }
+                }
+                progress(batch.bytes, rows);
+                if let Some(e) = batch.end.take() {
+                    return Err(e.into());
+                }
+                // The reading thread may have finished: then the batch is simply dropped.
+                let _ = empty.send(batch);
+            }
+            reader.finish().map_err(Error::Refused)?;
+            Ok(())
         },
-        progress,
     )?;
     Ok(m)
+}
+
+/// Sizes the duplicate detector once, after the first batch (`rows` rows in its first
+/// `bytes` bytes), for the rows a file of `size` bytes holds at that rate, so that it is not
+/// rebuilt as it grows (each rebuild moves every id seen so far).
+fn reserve_for(reader: &mut EpisodeReader, size: Option<u64>, rows: usize, bytes: u64) {
+    let n = rows as u64;
+    if let (Some(size), true) = (size, bytes > 0 && n > 0) {
+        let estimate = (u128::from(size) * u128::from(n) * 21 / 20 / u128::from(bytes))
+            .min(u128::from(size / MIN_ROW_BYTES));
+        reader.reserve(usize::try_from(estimate).unwrap_or(usize::MAX));
+    }
 }
 
 /// One data row as [`read_rows`] hands it on: checked by the input layer's rule set, its id
@@ -312,13 +357,29 @@ where
 }
 
 fn read_pipelined<R: Read + Send, E: From<Error>>(
-    mut file: EpisodeFile<R>,
+    file: EpisodeFile<R>,
     on_row: impl FnMut(RowRead<'_>) -> Result<(), E>,
     progress: impl FnMut(u64, u64),
 ) -> Result<(), E> {
     let columns = file.columns().to_vec();
     let size = file.csv().size();
-    let allow_personal = file.allows_personal_ids();
+    let mut reader = EpisodeReader::new();
+    reader.allow_personal_ids(file.allows_personal_ids());
+    pipelined(file, EpisodeFile::fill, |next, empty| {
+        consume(next, empty, &columns, size, reader, on_row, progress)
+    })
+}
+
+/// The two threads of the pipelined ways: a reading thread fills batches with `fill(file,
+/// batch, rows, share)` (reading the records and doing the first `share` rows' part of the
+/// checks) and sends them over a bounded channel; `consume` takes them on the calling thread
+/// from `next` (`None` at the end) and sends them back to be recycled. The share moves
+/// towards whichever thread waits for the other.
+fn pipelined<R: Read + Send, E>(
+    mut file: EpisodeFile<R>,
+    fill: fn(&mut EpisodeFile<R>, &mut Batch, usize, usize) -> bool,
+    consume: impl FnOnce(&mut dyn FnMut() -> Option<Batch>, &mpsc::Sender<Batch>) -> Result<(), E>,
+) -> Result<(), E> {
     let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
     let starved = AtomicBool::new(false);
@@ -330,7 +391,7 @@ fn read_pipelined<R: Read + Send, E: From<Error>>(
             let mut share = BATCH_ROWS / 2;
             loop {
                 let mut batch = empty_rx.try_recv().unwrap_or_default();
-                let done = file.fill(&mut batch, BATCH_ROWS, share);
+                let done = fill(&mut file, &mut batch, BATCH_ROWS, share);
                 match full_tx.try_send(batch) {
                     Ok(()) => {}
                     Err(mpsc::TrySendError::Full(batch)) => {
@@ -361,11 +422,7 @@ fn read_pipelined<R: Read + Send, E: From<Error>>(
             }
             Err(mpsc::TryRecvError::Disconnected) => None,
         };
-        let mut reader = EpisodeReader::new();
-        reader.allow_personal_ids(allow_personal);
-        let result = consume(
-            &mut next, &empty_tx, &columns, size, reader, on_row, progress,
-        );
+        let result = consume(&mut next, &empty_tx);
         drop(next);
         result
     })
@@ -399,13 +456,7 @@ fn consume<E: From<Error>>(
         batch.parse_rest(columns);
         if !sized {
             sized = true;
-            let n = batch.rows.len() as u64;
-            if let (Some(size), true) = (size, batch.bytes > 0 && n > 0) {
-                let estimate =
-                    (u128::from(size) * u128::from(n) * 21 / 20 / u128::from(batch.bytes))
-                        .min(u128::from(size / MIN_ROW_BYTES));
-                reader.reserve(usize::try_from(estimate).unwrap_or(usize::MAX));
-            }
+            reserve_for(&mut reader, size, batch.rows.len(), batch.bytes);
         }
         // The ids' slots are read a chunk ahead of their check: near enough that they (and
         // their pages' translations) are still cached when checked, far enough that the

@@ -422,3 +422,123 @@ proptest! {
         prop_assert_eq!(whole, trickled);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// The two-thread measure reads records column by column through the core's columnar
+    /// reader; the one-thread measure row by row. On files of every kind of cell — repeated,
+    /// blank and padded ids, unknown codes, Swedish booleans and decimal commas, impossible and
+    /// out-of-range dates, times to the second and with offsets, quoted cells, text that is not
+    /// UTF-8 in a column that is read and in one that is not, rows of the wrong length,
+    /// personal identity numbers, columns in any order, over several batches — both give the
+    /// same measures, the same problems with the same lines in the same order, the same
+    /// progress and the same error.
+    #[test]
+    fn columns_and_rows_read_a_file_alike(
+        order in 0usize..3,
+        crlf in any::<bool>(),
+        personal in 0u8..4,
+        rows in proptest::collection::vec(
+            (0usize..60, 0usize..30, 0usize..20, 0usize..30, 0usize..30, 0usize..30, 0usize..20, 0usize..20, 0usize..6, 0usize..200),
+            0..3000,
+        ),
+    ) {
+        const IDS: [&str; 4] = ["", " e7 ", "19121212-1212", "\"e,1\""];
+        const MUNIS: [&str; 9] = ["0880", "880", "0999", "0180", "", "1480", "\"88,0\"", "08x0", " 0180"];
+        const CARE: [&str; 7] = ["somatic", "psykiatrisk", "SOMATIC", "dental", "", "Psykiatri", "\"somatic\""];
+        const TIMES: [&str; 12] = [
+            "2025-03-01", "2025-03-01T10:00:10", "2025-03-01 10:00", "2025-02-30", "",
+            "1989-12-31", "2025-03-01T10:00:00+01:00", " 2025-03-02 ", "2025-03-03T09:00:30",
+            "2025-03-01T10:00:30", "2025-3-1", "2101-01-01",
+        ];
+        const AGES: [&str; 8] = ["81", "\"86,0\"", "", "x", "200", "-1", "67", "17"];
+        const FLAGS: [&str; 8] = ["SANT", "FALSKT", "ja", "", "maybe", "1", "false", "NEJ"];
+        const NOTES: [&[u8]; 6] = [b"ok", b"\xF6", "é".as_bytes(), b"", b"\"a\r\nb\"", b"x"];
+        let heads = [
+            "episode_id,municipality,care_type,admitted_at,ready_at,discharged_at,age,admission_notice_sent,note",
+            "note,patient_id,ready_at,episode_id,municipality,care_type,discharged_at,age",
+            "care_type,municipality,discharged_at,ready_at,episode_id,region_blocked,admitted_at,note",
+        ];
+        let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        let head = heads[order];
+        let mut text = head.as_bytes().to_vec();
+        text.extend_from_slice(end);
+        for (k, &(id, m, c, a, r, d, age, flag, note, odd)) in rows.iter().enumerate() {
+            // Ids: a few odd ones, some repeating those of the first rows, the others new.
+            let id = match id {
+                0..4 => IDS[id].to_string(),
+                4..12 => format!("e{id}"),
+                _ => format!("e{k}"),
+            };
+            // A personal identity number in one row of a quarter of the files.
+            let id = if personal == 0 && k == rows.len() / 2 {
+                "19121212-1212".to_string()
+            } else if id == "19121212-1212" {
+                "e3".to_string()
+            } else {
+                id
+            };
+            // Mostly valid cells: an index past a pool's end is its first (valid) value, or
+            // for the times a valid day after the ready date.
+            let pick = |pool: &[&'static str], i: usize| pool.get(i).copied().unwrap_or(pool[0]);
+            let later = ["2025-03-04", "2025-03-05T08:00", "2025-03-01"];
+            for (j, name) in head.split(',').enumerate() {
+                if j > 0 {
+                    text.push(b',');
+                }
+                let cell: &[u8] = match name {
+                    "episode_id" => id.as_bytes(),
+                    "patient_id" => match odd {
+                        // In a quarter of the files, personal numbers as patient ids (refused
+                        // unless the row has no episode id).
+                        5 | 6 if personal == 1 => b"191212121212",
+                        _ if odd % 3 == 0 => b"P1",
+                        _ => b"",
+                    },
+                    "municipality" => pick(&MUNIS, m).as_bytes(),
+                    "care_type" => pick(&CARE, c).as_bytes(),
+                    "admitted_at" => TIMES.get(a).map_or("", |t| t).as_bytes(),
+                    "ready_at" => pick(&TIMES, r).as_bytes(),
+                    "discharged_at" => TIMES.get(d).copied().unwrap_or(later[d % 3]).as_bytes(),
+                    "age" => pick(&AGES, age).as_bytes(),
+                    "admission_notice_sent" | "region_blocked" => pick(&FLAGS, flag).as_bytes(),
+                    _ => NOTES[note],
+                };
+                text.extend_from_slice(cell);
+            }
+            // Now and then a read cell that is not UTF-8, or a row of the wrong length.
+            match odd {
+                0 if k > 2400 => text.extend_from_slice(b",extra"),
+                1 if k > 2500 => text.extend_from_slice(b"\xF6"),
+                _ => {}
+            }
+            text.extend_from_slice(end);
+        }
+        let opts = IndicatorOptions::default();
+        let run = |threads| {
+            let mut seen = Vec::new();
+            let mut progress = 0;
+            let file = EpisodeFile::from_bytes(&text).unwrap();
+            let m = measure(
+                file,
+                &opts,
+                threads,
+                |p, line| {
+                    seen.push((p.to_vec(), line));
+                    Ok::<_, Error>(())
+                },
+                |_, rows| progress = rows,
+            );
+            let m = m.map(|m| (m.set.finish(&opts).unwrap(), m.lines)).map_err(|e| e.to_string());
+            (m, seen, progress)
+        };
+        let (one, seen1, rows1) = run(Threads::One);
+        let (two, seen2, rows2) = run(Threads::Two);
+        prop_assert_eq!(&one, &two);
+        prop_assert_eq!(seen1, seen2);
+        prop_assert_eq!(rows1, rows2);
+        if std::env::var_os("UTKLAR_TEST_SHOW").is_some() {
+            eprintln!("{} rows: {:?}", rows.len(), one.as_ref().map(|(s, _)| s.report().counted));
+        }
+    }
+}

@@ -454,9 +454,22 @@ impl ColumnBatch {
     /// Adds every row of the slice, checked for repeated ids, to `set` (of `opts.period`), as
     /// the row reader's rows are added ([`MeasureSet::push_facts`] or
     /// [`MeasureSet::push_problems`]): the clean rows through the measure engine's columnar
-    /// path, with their input rows. The problems of the slice's rows are added out of row order;
-    /// end with [`MeasureSet::sort_problems_by_row`].
+    /// path, with their input rows. The problems of the slice's rows are added in row order
+    /// (a row's own in the row reader's order), after those already in `set`.
     pub fn push(&mut self, set: &mut MeasureSet, opts: &IndicatorOptions) -> Result<(), Error> {
+        let before = set.report().problems.len();
+        let pushed = self.push_unsorted(set, opts);
+        set.sort_problems_from(before);
+        pushed
+    }
+
+    /// [`push`](Self::push), the problems of rows read whole first, then those the measure
+    /// engine found in the clean ones.
+    fn push_unsorted(
+        &mut self,
+        set: &mut MeasureSet,
+        opts: &IndicatorOptions,
+    ) -> Result<(), Error> {
         if self.read.is_empty() && self.repeated.is_empty() {
             // Every row clean (the common slice): the columns as they are.
             let cols = EpisodeColumns {

@@ -370,6 +370,11 @@ pub fn notice(v: Value<'_>) -> Result<Option<NoticeTime>, Reason> {
 #[inline(always)]
 pub(crate) fn notice_parts(v: Value<'_>) -> Result<Option<(i32, i32)>, Reason> {
     match v {
+        // Text in a fixed layout, as `notice` reads it first, without making the date.
+        Value::Text(s) => match time::fixed_notice_parts(s.as_bytes()) {
+            Some(parts) => Ok(Some(parts)),
+            None => Ok(notice(v)?.map(|t| (time::day_number(t.date), super::rules::sec_of(t)))),
+        },
         Value::Date(d) if time::day_in_range(d) => Ok(Some((d, -1))),
         Value::DateTime { day, second } if time::day_in_range(day) => {
             if (0..SECONDS_PER_DAY).contains(&second) {

@@ -498,9 +498,16 @@ impl MeasureSet {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn sort_problems_by_row(&mut self) {
-        let p = &mut self.report.problems;
-        if p.windows(2).any(|w| w[0].row > w[1].row) {
-            p.sort_by_key(|p| p.row);
+        self.sort_problems_from(0);
+    }
+
+    /// [`sort_problems_by_row`](Self::sort_problems_by_row) of the problems from index `start`
+    /// on (those added since the list was `start` long), a row's own in their order.
+    pub(crate) fn sort_problems_from(&mut self, start: usize) {
+        if let Some(p) = self.report.problems.get_mut(start..) {
+            if p.windows(2).any(|w| w[0].row > w[1].row) {
+                p.sort_by_key(|p| p.row);
+            }
         }
     }
 
