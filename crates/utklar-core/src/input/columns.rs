@@ -186,13 +186,22 @@ impl ColumnBatch {
 
     /// Reads the cells of `field` for the slice's rows, in row order (the first `len`; a cell
     /// not given is absent), each through the field's rule in [`value`]. Give each field at
-    /// most once a slice, the episode id before the patient id.
+    /// most once a slice, the episode id before the patient id. An iterator whose
+    /// `size_hint` is exactly the slice's length (a slice's, mapped) must give that many
+    /// cells: it is then read without counting them.
     pub fn read<'v>(&mut self, field: Field, cells: impl IntoIterator<Item = Value<'v>>) {
         let n = self.len;
         self.given[field as usize] = true;
+        let cells = cells.into_iter();
+        // A column of the slice's length, as its iterator tells (a slice's, mapped): read as
+        // it is, so that the loops zip it with the slice's columns without counting.
+        if cells.size_hint() == (n, Some(n)) {
+            self.read_cells(field, 0, cells);
+            return;
+        }
         // The cells given, then absent ones up to `n` (a column shorter than the slice).
         let mut given = 0;
-        self.read_cells(field, 0, cells.into_iter().take(n).inspect(|_| given += 1));
+        self.read_cells(field, 0, cells.take(n).inspect(|_| given += 1));
         if given < n {
             self.read_cells(field, given, std::iter::repeat_n(Value::Absent, n - given));
         }
