@@ -216,7 +216,7 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
         file,
         EpisodeFile::fill_columns,
         |next, empty| -> Result<(), E> {
-            let mut rows = 0u64;
+            let (mut rows, mut read) = (0u64, 0u64);
             let mut sized = false;
             while let Some(mut batch) = next() {
                 batch.read_columns_rest(&columns);
@@ -234,7 +234,7 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
                     slice.check_duplicates(&mut reader);
                     let before = m.set.report().problems.len();
                     slice.push(&mut m.set, opts).map_err(Error::Refused)?;
-                    rows += slice.len() as u64;
+                    read += slice.len() as u64;
                     // The slice's problems are in row order: each bad row's, with its line.
                     for own in m.set.report().problems[before..].chunk_by(|a, b| a.row == b.row) {
                         let row = own[0].row;
@@ -243,7 +243,12 @@ fn measure_pipelined<R: Read + Send, E: From<Error>>(
                         on_problems(own, line)?;
                     }
                 }
-                progress(batch.bytes, rows);
+                // After each row, as the one-thread way calls it (a caller may count on
+                // seeing every row number, as the CLI's bar does to draw every 4096 rows).
+                while rows < read {
+                    rows += 1;
+                    progress(batch.bytes, rows);
+                }
                 if let Some(e) = batch.end.take() {
                     return Err(e.into());
                 }

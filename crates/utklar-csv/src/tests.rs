@@ -517,7 +517,7 @@ proptest! {
         let opts = IndicatorOptions::default();
         let run = |threads| {
             let mut seen = Vec::new();
-            let mut progress = 0;
+            let mut progress = Vec::new();
             let file = EpisodeFile::from_bytes(&text).unwrap();
             let m = measure(
                 file,
@@ -527,7 +527,7 @@ proptest! {
                     seen.push((p.to_vec(), line));
                     Ok::<_, Error>(())
                 },
-                |_, rows| progress = rows,
+                |_, rows| progress.push(rows),
             );
             let m = m.map(|m| (m.set.finish(&opts).unwrap(), m.lines)).map_err(|e| e.to_string());
             (m, seen, progress)
