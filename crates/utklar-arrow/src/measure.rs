@@ -5,9 +5,9 @@
 //! larger: a batch is never split), and each window in three steps, each on up to one worker
 //! thread per core over consecutive slices of rows:
 //!
-//! 1. the ids of the window's rows are read into runs ([`IdRun`]), sorted by the duplicate
-//!    detector's shards;
-//! 2. the detector checks them shard by shard ([`EpisodeReader::check_runs`]) and names the
+//! 1. the ids of the window's rows are read into runs ([`IdRun`]);
+//! 2. the detector checks them ([`EpisodeReader::check_runs`]: held apart while they come in
+//!    ascending order, else sorted by its shards and checked shard by shard) and names the
 //!    rows whose id repeats — the rows the row-by-row check would name, in any window;
 //! 3. each slice is read column by column through the core's columnar reader
 //!    ([`ColumnBatch`]: every field's rule, the rows with a problem read again whole by the row
@@ -18,7 +18,8 @@
 //! The workers' sets are merged and their problems put back in row order
 //! ([`MeasureSet::sort_problems_by_row`]): the result is the one of reading the rows one by
 //! one. A window holds its batches (a stream's, until the window is measured), 10 bytes a row
-//! for its ids, and each worker one slice.
+//! for its ids (18 while they are sorted by shard), and each worker one slice; ids in
+//! ascending order are held by the detector, 8 bytes a row, until one comes out of order.
 
 use arrow_array::{RecordBatch, RecordBatchReader};
 use utklar_core::input::{ColumnBatch, ColumnMap, EpisodeReader, IdRun};
@@ -211,8 +212,9 @@ fn measure_window(
         }
         Ok(())
     })?;
-    let runs: Vec<&IdRun> = workers.iter().map(|w| &w.run).collect();
-    let repeated = ids.check_runs(&runs, workers.len());
+    let threads = workers.len();
+    let mut runs: Vec<&mut IdRun> = workers.iter_mut().map(|w| &mut w.run).collect();
+    let repeated = ids.check_runs(&mut runs, threads);
     let sets = on_workers(workers, |w, worker| {
         let mut set = MeasureSet::new(opts.period);
         for s in part(w) {

@@ -222,7 +222,7 @@ fn by_columns(
             from = to;
         }
         assert_eq!(runs[1], by_row, "a run read a column at a time");
-        reader.check_runs(&runs, 2)
+        reader.check_runs(&mut runs, 2)
     } else {
         Vec::new()
     };
@@ -484,11 +484,29 @@ proptest! {
             let cell = |k: usize| values.get(k).map_or(Value::Absent, |&v| Value::Text(POOL[v]));
             by_value.read(field, keys.iter().map(|&k| cell(k)));
             if by_key.read_dictionary(field, &dictionary, keys.iter().copied()) {
-                prop_assert_eq!(format!("{by_key:?}"), format!("{by_value:?}"), "{:?}", field);
+                // Episode ids by key are not followed for their order (a speed path of the
+                // duplicate check, which the repeats it names do not depend on): the rest of
+                // the slice is the same.
+                let (k, v) = (format!("{by_key:?}"), format!("{by_value:?}"));
+                prop_assert_eq!(without_order(&k), without_order(&v), "{:?}", field);
+                if field == Field::EpisodeId {
+                    prop_assert!(k.contains("order: IdOrder { out_of_order: true"), "the order is given up");
+                }
             } else {
                 // Only the patient id, whose reading depends on the row's episode id.
                 prop_assert_eq!(field, Field::PatientId);
             }
         }
+    }
+}
+
+/// A slice's `Debug` without the order of its ids.
+fn without_order(debug: &str) -> String {
+    match debug.split_once("order: IdOrder {") {
+        Some((head, tail)) => {
+            let rest = tail.split_once("}, ").map_or("", |(_, r)| r);
+            format!("{head}{rest}")
+        }
+        None => debug.to_string(),
     }
 }

@@ -282,7 +282,7 @@ fn by_runs(
         assert_eq!(run.len(), w[1] - w[0]);
         runs.push(run);
     }
-    repeated.extend(reader.check_runs(&runs, threads));
+    repeated.extend(reader.check_runs(&mut runs, threads));
     (repeated, reader.personal_ids().clone())
 }
 
@@ -360,4 +360,143 @@ fn checking_runs_on_threads_names_the_rows_one_thread_names() {
             want
         );
     }
+}
+
+/// Ids in ascending order — zero-padded, unpadded (`9` before `10`) or with spaces around —
+/// with now and then one that breaks it: a repeat of an earlier id, a new id below the last,
+/// a blank, or a personal identity number as the patient id (which breaks nothing).
+fn ordered_cells(n: usize, breaks: &[(usize, u8)], style: u8) -> Vec<(String, String)> {
+    let name = |k: usize| match style % 3 {
+        0 => format!("E{k:07}"),
+        1 => format!("{k}"),
+        _ => format!(" {k}\u{a0}"),
+    };
+    let mut cells: Vec<(String, String)> =
+        (0..n).map(|i| (name(2 * i + 1), String::new())).collect();
+    if n == 0 {
+        return cells;
+    }
+    for &(at, kind) in breaks {
+        let at = at % n;
+        match kind % 4 {
+            0 => {
+                let earlier = cells[at / 2].0.clone();
+                cells[at].0 = earlier;
+            }
+            1 => cells[at].0 = name(at),
+            2 => cells[at].0 = "  ".into(),
+            _ => cells[at].1 = "191212121212".into(),
+        }
+    }
+    cells
+}
+
+/// The repeats of ids checked slice by slice through the columnar reader
+/// ([`ColumnBatch::check_duplicates`], as the command line checks a CSV file), slices cut at
+/// `cuts`, then the rows from `runs_from` on in runs ([`EpisodeReader::check_runs`]) as
+/// windows of two runs each (as the Arrow reader checks a stream), windows cut at `cuts` too.
+fn by_slices_then_runs(
+    cells: &[(String, String)],
+    first: usize,
+    cuts: &[usize],
+    runs_from: usize,
+    threads: usize,
+) -> (Vec<usize>, PersonalIdScan) {
+    use utklar_core::input::ColumnBatch;
+    let mut reader = EpisodeReader::new();
+    reader.allow_personal_ids(true);
+    let runs_from = runs_from.min(cells.len());
+    let mut bounds: Vec<usize> = cuts.iter().map(|&c| c % (cells.len() + 1)).collect();
+    bounds.extend([0, runs_from, cells.len()]);
+    bounds.sort_unstable();
+    bounds.dedup();
+    let opts = IndicatorOptions::default();
+    let mut set = MeasureSet::new(opts.period);
+    let mut batch = ColumnBatch::new();
+    let mut repeated = Vec::new();
+    for w in bounds.windows(2) {
+        let part = &cells[w[0]..w[1]];
+        if w[0] < runs_from {
+            batch.start(first + w[0], part.len());
+            batch.read(Field::EpisodeId, part.iter().map(|(e, _)| Value::Text(e)));
+            batch.read(Field::PatientId, part.iter().map(|(_, p)| Value::Text(p)));
+            batch.read(
+                Field::Municipality,
+                part.iter().map(|_| Value::Text("0880")),
+            );
+            batch.read(Field::CareType, part.iter().map(|_| Value::Text("somatic")));
+            batch.read(Field::ReadyAt, part.iter().map(|_| Value::Date(20_150)));
+            batch.read_rows(|i, row| {
+                row.set(Field::EpisodeId, part[i].0.as_str());
+                row.set(Field::PatientId, part[i].1.as_str());
+                row.set(Field::Municipality, "0880");
+                row.set(Field::CareType, "somatic");
+                row.set(Field::ReadyAt, Value::Date(20_150));
+            });
+            batch.check_duplicates(&mut reader);
+            batch.push(&mut set, &opts).unwrap();
+        } else {
+            let half = part.len() / 2;
+            let mut runs = [IdRun::new(first + w[0]), IdRun::new(first + w[0] + half)];
+            for (i, (e, p)) in part.iter().enumerate() {
+                runs[usize::from(i >= half)].push(Value::Text(e), Value::Text(p));
+            }
+            repeated.extend(reader.check_runs(&mut runs, threads));
+        }
+    }
+    let mut from_slices: Vec<usize> = set
+        .report()
+        .problems
+        .iter()
+        .filter(|p| p.reason == utklar_core::Reason::DuplicateEpisodeId)
+        .map(|p| p.row)
+        .collect();
+    from_slices.sort_unstable();
+    from_slices.extend(repeated);
+    (from_slices, reader.personal_ids().clone())
+}
+
+proptest! {
+    /// Ids in order, as exports sorted by their id have them, are held apart by the detector
+    /// until one comes out of order: the rows named as repeats, and the personal-id counts,
+    /// are the row-by-row check's, however the rows are cut into slices and windows and
+    /// wherever the order breaks.
+    #[test]
+    fn ids_in_order_name_the_repeats_the_row_by_row_check_names(
+        n in 0usize..400,
+        breaks in proptest::collection::vec((0usize..400, 0u8..4), 0..4),
+        style in 0u8..3,
+        first in 0usize..3,
+        cuts in proptest::collection::vec(0usize..400, 0..6),
+        runs_from in 0usize..450,
+        threads in 1usize..3,
+    ) {
+        let cells = ordered_cells(n, &breaks, style);
+        let want = row_by_row(&cells, first);
+        prop_assert_eq!(by_slices_then_runs(&cells, first, &cuts, runs_from, threads), want.clone());
+        // And by runs alone, from the first row.
+        prop_assert_eq!(by_runs(&cells, first, 0, &cuts, threads), want);
+    }
+}
+
+#[test]
+fn an_id_out_of_order_after_many_in_order_finds_its_first() {
+    // Three windows in order, then a repeat of the very first id, then order again (on
+    // the table now).
+    let mut cells: Vec<(String, String)> = (0..30_000)
+        .map(|i| (format!("E{i:06}"), String::new()))
+        .collect();
+    cells.push(("E000000".into(), String::new()));
+    cells.extend((30_000..31_000).map(|i| (format!("E{i:06}"), String::new())));
+    cells.push(("E030500".into(), String::new()));
+    let want = row_by_row(&cells, 0);
+    assert_eq!(want.0, [30_000, 31_001]);
+    assert_eq!(
+        by_slices_then_runs(&cells, 0, &[10_000, 20_000, 30_001], 20_000, 2),
+        want
+    );
+    assert_eq!(
+        by_slices_then_runs(&cells, 0, &[500, 29_000], 40_000, 1),
+        want
+    );
 }

@@ -57,6 +57,7 @@ use crate::measure::engine::{add_columns, EpisodeColumns, IndicatorOptions, Meas
 use crate::model::time::NO_DATE;
 use crate::problem::{Field, Problem};
 
+use super::order::IdOrder;
 use super::rules::{self, Times};
 use super::{repeat_problem, value, EpisodeFacts, EpisodeReader, IdHash, Row, Value};
 
@@ -85,6 +86,9 @@ pub struct ColumnBatch {
     /// The slice's ids are checked in runs ([`ColumnBatch::start_checked`]): reading them only
     /// notes the rows without one, and `ids` holds no hash.
     ids_elsewhere: bool,
+    /// The order of the ids read by [`read`](Self::read) (see
+    /// [`check_duplicates`](Self::check_duplicates)).
+    order: IdOrder,
     muni: Vec<u16>,
     care: Vec<u8>,
     ready_day: Vec<i32>,
@@ -152,6 +156,7 @@ impl ColumnBatch {
         self.slow.resize(len, false);
         self.ids.clear();
         self.ids.resize(len, None);
+        self.order.clear();
         self.muni.clear();
         self.muni.resize(len, 0);
         self.care.clear();
@@ -242,6 +247,10 @@ impl ColumnBatch {
         }
         let n = self.len;
         self.given[field as usize] = true;
+        if field == Field::EpisodeId {
+            // Ids by key are not followed: their order is unknown.
+            self.order.give_up();
+        }
         // The outcome of an absent cell, for keys past the dictionary.
         let mut absent = ColumnBatch::new();
         absent.start(0, 1);
@@ -309,9 +318,13 @@ impl ColumnBatch {
             }
             Field::PatientId if self.ids_elsewhere => {}
             Field::EpisodeId => {
+                let mut order = self.order.begin();
                 for ((v, id), s) in cells.zip(&mut self.ids[at..n]).zip(slow) {
                     match value::id(v) {
-                        Some(t) => *id = Some(IdHash::of(t.as_str())),
+                        Some(t) => {
+                            order.next(t);
+                            *id = Some(IdHash::of(t.as_str()));
+                        }
                         None => *s = true,
                     }
                 }
@@ -427,6 +440,16 @@ impl ColumnBatch {
         // A few hundred ids at a time: their slots, read first, are still in the cache and
         // their pages in the TLB when they are checked.
         const AT_ONCE: usize = 512;
+        // Ids in order after every id the reader met (each row's, as `read` followed them):
+        // none repeats, and the reader holds them apart.
+        let with_id = self.ids.iter().filter(|id| id.is_some()).count();
+        if with_id == self.order.count() && reader.takes_in_order([&self.order]) {
+            for id in self.ids.iter().flatten() {
+                reader.count_personal(*id);
+            }
+            reader.hold(&self.order, self.ids.iter().flatten().map(|id| id.hash));
+            return;
+        }
         reader.reserve(self.len);
         for (k, chunk) in self.ids.chunks(AT_ONCE).enumerate() {
             reader.prefetch(chunk.iter().flatten().copied());

@@ -87,6 +87,37 @@ impl IdSet {
         }
     }
 
+    /// Inserts hashes of ids known to be all different and not in the set (two that are equal
+    /// are two ids that share a hash: one is kept), shard by shard, each shard's table in the
+    /// cache while its hashes go in.
+    pub(crate) fn insert_distinct(&mut self, hashes: &[u64]) {
+        if hashes.is_empty() {
+            return;
+        }
+        self.reserve(hashes.len());
+        // Counting sort by shard: where each shard's hashes start, then the hashes in place.
+        let mut start = vec![0usize; SHARDS + 1];
+        for &h in hashes {
+            start[shard_of(h) + 1] += 1;
+        }
+        for s in 0..SHARDS {
+            start[s + 1] += start[s];
+        }
+        let mut at = start.clone();
+        let mut sorted = vec![0u64; hashes.len()];
+        for &h in hashes {
+            let s = shard_of(h);
+            sorted[at[s]] = h;
+            at[s] += 1;
+        }
+        for (s, shard) in self.shards.iter_mut().enumerate() {
+            shard.warm();
+            for &h in &sorted[start[s]..start[s + 1]] {
+                shard.insert(h);
+            }
+        }
+    }
+
     /// The [`SHARDS`] shards, shard `s` holding the hashes `h` with [`shard_of(h)`](shard_of)
     /// `== s`: [`Shard::insert`] on them is [`insert`](Self::insert).
     pub(crate) fn shards_mut(&mut self) -> &mut [Shard] {

@@ -26,7 +26,7 @@
 //! assert_eq!(problems[0].reason, Reason::UnknownMunicipality);
 //! ```
 
-use std::borrow::Borrow;
+use std::borrow::BorrowMut;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::episode::{CareType, Episode};
 use crate::personal_id::{is_personal_id, PersonalIdScan};
 use idset::IdSet;
+use order::IdOrder;
 
 pub use crate::problem::{Field, Problem, Reason};
 pub use value::Value;
@@ -42,6 +43,7 @@ pub use value::Value;
 mod also;
 pub mod columns;
 pub(crate) mod idset;
+pub(crate) mod order;
 pub(crate) mod rules;
 mod set;
 pub mod value;
@@ -240,8 +242,17 @@ impl<'a> Row<'a> {
 ///
 /// Duplicate ids are remembered as 64-bit hashes in an open-addressing table at most
 /// three quarters full (8 bytes a slot: 11–21 bytes a row, 32 for a moment while the table
-/// doubles), so reading tens of millions of rows stays within a few hundred megabytes. Two different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million
-/// rows).
+/// doubles), so reading tens of millions of rows stays within a few hundred megabytes. Two
+/// different ids share a hash with probability about n²/2⁶⁵ (10⁻⁵ for 20 million rows); the
+/// later one is then taken for a repeat — unless the two came in ascending order, below.
+///
+/// **Ids in order.** While the ids of a reading come in strictly ascending order (shorter
+/// first, ids of one length by their bytes: `E0001`, `E0002`, … or `9`, `10`, …), none can
+/// repeat, and the columnar checks ([`ColumnBatch::check_duplicates`],
+/// [`check_runs`](Self::check_runs)) keep their hashes apart, in row order (8 bytes a row),
+/// instead of looking each up in the table. At the first id out of order, or the first id
+/// checked on its own ([`check_duplicate`](Self::check_duplicate)), the hashes go into the
+/// table and the check goes on there: the rows named as repeats are the same either way.
 ///
 /// **Personal identity numbers.** The reader also counts the ids (`episode_id`, and the
 /// `patient_id` of rows that have an `episode_id`) that look like Swedish personal identity
@@ -252,8 +263,23 @@ impl<'a> Row<'a> {
 #[derive(Debug, Default)]
 pub struct EpisodeReader {
     seen: IdSet,
+    /// The ids met while they came in order, not (yet) in `seen`.
+    held: Held,
     personal: PersonalIdScan,
     pub(crate) allow_personal: bool,
+}
+
+/// The ids an [`EpisodeReader`] met while they came in ascending order (see its docs).
+#[derive(Debug, Default)]
+struct Held {
+    /// An id came out of order or was checked on its own: every id met is in the table.
+    settled: bool,
+    /// The last id met, when there was one.
+    last: Option<Vec<u8>>,
+    /// The hashes of the ids met, in row order.
+    hashes: Vec<u64>,
+    /// Ids the reader was told to make room for, counted from the start.
+    room: usize,
 }
 
 impl EpisodeReader {
@@ -356,17 +382,56 @@ impl EpisodeReader {
     /// pushes the `duplicate_episode_id` problem and returns `true`. Call it for every row
     /// with an id, in row order, whatever its other problems (as `read` does).
     pub fn check_duplicate(&mut self, row: usize, id: IdHash, problems: &mut Vec<Problem>) -> bool {
+        if !self.held.settled {
+            self.settle();
+        }
+        self.count_personal(id);
+        let repeated = !self.seen.insert(id.hash);
+        if repeated {
+            problems.push(repeat_problem(row));
+        }
+        repeated
+    }
+
+    /// Counts the ids of a row that look like personal identity numbers (its hash's bits).
+    #[inline]
+    pub(crate) fn count_personal(&mut self, id: IdHash) {
         if id.personal & 1 != 0 {
             self.personal.add(Field::EpisodeId.as_str(), 1);
         }
         if id.personal & 2 != 0 {
             self.personal.add(Field::PatientId.as_str(), 1);
         }
-        let repeated = !self.seen.insert(id.hash);
-        if repeated {
-            problems.push(repeat_problem(row));
+    }
+
+    /// Puts the ids held apart while they came in order into the table, which checks every
+    /// id from now on.
+    #[cold]
+    fn settle(&mut self) {
+        let held = std::mem::take(&mut self.held);
+        self.held.settled = true;
+        self.seen.reserve(held.room.max(held.hashes.len()));
+        self.seen.insert_distinct(&held.hashes);
+    }
+
+    /// Whether ids followed in `orders`, one after the other, come after every id met so far
+    /// and in order (so that none of them repeats): then [`hold`](Self::hold) takes them.
+    pub(crate) fn takes_in_order<'a>(
+        &'a self,
+        orders: impl IntoIterator<Item = &'a IdOrder>,
+    ) -> bool {
+        !self.held.settled && order::chains(self.held.last.as_deref(), orders)
+    }
+
+    /// Remembers ids in order (as [`takes_in_order`](Self::takes_in_order) found them) by
+    /// their hashes, the last of them being `order`'s last.
+    pub(crate) fn hold(&mut self, order: &IdOrder, hashes: impl IntoIterator<Item = u64>) {
+        self.held.hashes.extend(hashes);
+        if let Some((_, last)) = order.ends() {
+            let held = self.held.last.get_or_insert_with(Vec::new);
+            held.clear();
+            held.extend_from_slice(last);
         }
-        repeated
     }
 
     /// The duplicate check of every row of `runs`, consecutive runs of rows in row order that
@@ -376,10 +441,11 @@ impl EpisodeReader {
     /// `duplicate_episode_id` problem ([`repeat_problem`]). The result does not depend on
     /// `threads`.
     ///
-    /// The ids of each run are sorted by the detector's shards as they are read
-    /// ([`IdRun::push`]), so the check goes shard by shard, each shard's table in the cache
-    /// while its ids go in, instead of one cache miss an id; best with many rows at once (a
-    /// million or more).
+    /// When the runs' ids come in ascending order after every id met so far (see the
+    /// [reader](Self)), none repeats and their hashes are only held. Otherwise the ids of each
+    /// run are sorted by the detector's shards (a run on each thread), and the check goes
+    /// shard by shard, each shard's table in the cache while its ids go in, instead of one
+    /// cache miss an id; best with many rows at once (a million or more).
     ///
     /// ```
     /// use utklar_core::input::{EpisodeReader, IdRun, Value};
@@ -390,28 +456,27 @@ impl EpisodeReader {
     ///     run.push(Value::Text(id), Value::Absent);
     /// }
     /// let mut reader = EpisodeReader::new();
-    /// assert_eq!(reader.check_runs(&[run], 2), [12, 14]);
+    /// assert_eq!(reader.check_runs(&mut [run], 2), [12, 14]);
     /// # let mut again = EpisodeReader::new();
     /// # let mut p = Vec::new();
     /// # let one: Vec<bool> = ids.iter().enumerate()
     /// #     .map(|(i, id)| again.check_duplicate(10 + i, utklar_core::input::IdHash::of(id), &mut p)).collect();
     /// # assert_eq!(one, [false, false, true, false, true]);
     /// ```
-    pub fn check_runs<R: Borrow<IdRun> + Sync>(
+    pub fn check_runs<R: BorrowMut<IdRun> + Send>(
         &mut self,
-        runs: &[R],
+        runs: &mut [R],
         threads: usize,
     ) -> Vec<usize> {
-        let runs: Vec<&IdRun> = runs.iter().map(Borrow::borrow).collect();
-        let runs = &runs[..];
+        let mut runs: Vec<&mut IdRun> = runs.iter_mut().map(BorrowMut::borrow_mut).collect();
         let mut total = 0usize;
-        for run in runs {
+        for run in &runs {
             // In the order the row-by-row check meets them.
             let mut columns = [
-                (Field::EpisodeId, run.personal[0]),
-                (Field::PatientId, run.personal[1]),
+                (Field::EpisodeId, run.ids.personal[0]),
+                (Field::PatientId, run.ids.personal[1]),
             ];
-            if run.first_personal[1] < run.first_personal[0] {
+            if run.ids.first_personal[1] < run.ids.first_personal[0] {
                 columns.swap(0, 1);
             }
             for (field, count) in columns {
@@ -419,11 +484,34 @@ impl EpisodeReader {
             }
             total = total.saturating_add(run.len());
         }
+        if self.takes_in_order(runs.iter().map(|r| &r.order)) {
+            for run in &runs {
+                self.hold(&run.order, run.ids.hashes.iter().copied());
+            }
+            return Vec::new();
+        }
+        if !self.held.settled {
+            self.settle();
+        }
         self.seen.reserve(total);
         let threads = threads
             .clamp(1, idset::SHARDS)
             .min(total / IDS_PER_THREAD)
             .max(1);
+        if threads == 1 || runs.len() == 1 {
+            for r in &mut runs {
+                r.sort_by_shard();
+            }
+        } else {
+            let per = runs.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                for part in runs.chunks_mut(per) {
+                    scope.spawn(move || part.iter_mut().for_each(|r| r.sort_by_shard()));
+                }
+            });
+        }
+        let runs: Vec<&IdRun> = runs.into_iter().map(|r| &*r).collect();
+        let runs = &runs[..];
         let per = idset::SHARDS.div_ceil(threads);
         // The repeats of each run, as (shard, k): the k-th hash of the shard's list.
         let check = |first: usize, shards: &mut [idset::Shard]| -> Vec<Vec<(usize, usize)>> {
@@ -475,7 +563,13 @@ impl EpisodeReader {
     /// knows how many rows are coming), instead of growing it step by step. Changes nothing
     /// else.
     pub fn reserve(&mut self, additional: usize) {
-        self.seen.reserve(additional);
+        if self.held.settled {
+            self.seen.reserve(additional);
+        } else {
+            let held = &mut self.held;
+            held.room = held.room.max(held.hashes.len().saturating_add(additional));
+            held.hashes.reserve(additional);
+        }
     }
 
     /// Reads, all at once, the memory that [`check_duplicate`](Self::check_duplicate) will
@@ -483,6 +577,10 @@ impl EpisodeReader {
     /// of millions of ids the set is far larger than the cache). Changes nothing else; call it
     /// for a batch of rows just before checking them.
     pub fn prefetch(&self, ids: impl IntoIterator<Item = IdHash>) {
+        if !self.held.settled {
+            // Nothing in the table to read.
+            return;
+        }
         let mut any = 0u64;
         for id in ids {
             any ^= self.seen.touch(id.hash);
@@ -501,15 +599,27 @@ pub fn repeat_problem(row: usize) -> Problem {
     }
 }
 
-/// The ids of a run of consecutive rows, read ahead of the rows' other fields and sorted by
-/// the duplicate detector's shards, for [`EpisodeReader::check_runs`].
+/// The ids of a run of consecutive rows, read ahead of the rows' other fields, for
+/// [`EpisodeReader::check_runs`], which sorts them by the duplicate detector's shards when it
+/// must look them up.
 ///
-/// A run holds 10 bytes a row: the hash of its id in its shard's list, and the shard (so that
-/// the row of a repeat can be found again). Reuse one with [`start`](Self::start): its room
-/// stays.
+/// A run holds 10 bytes a row (the hash of its id, and its shard: the row of a repeat is
+/// found again by it), 8 more while the check sorts the hashes by shard. Reuse one with
+/// [`start`](Self::start): its room stays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdRun {
     first_row: usize,
+    ids: RunIds,
+    /// The order of the run's ids.
+    order: IdOrder,
+    /// Per shard: the hashes of the rows whose id is in it, in row order (filled by
+    /// [`sort_by_shard`](Self::sort_by_shard)).
+    parts: Vec<Vec<u64>>,
+}
+
+/// The ids of an [`IdRun`]'s rows, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RunIds {
     /// Ids that look like personal identity numbers: episode ids, patient ids.
     personal: [u64; 2],
     /// The run's index of the first row with such an id: an episode id, a patient id
@@ -518,8 +628,8 @@ pub struct IdRun {
     first_personal: [usize; 2],
     /// The shard of each row's id, [`NO_ID`] for a row without one.
     shards: Vec<u16>,
-    /// Per shard: the hashes of the rows whose id is in it, in row order.
-    parts: Vec<Vec<u64>>,
+    /// The hashes of the rows' ids, in row order (none for a row without one).
+    hashes: Vec<u64>,
 }
 
 /// Fewer ids than this a thread, and [`EpisodeReader::check_runs`] uses fewer threads: they
@@ -529,60 +639,7 @@ const IDS_PER_THREAD: usize = 1 << 16;
 /// [`IdRun`]'s shard of a row without an id.
 const NO_ID: u16 = u16::MAX;
 
-impl IdRun {
-    /// An empty run whose first row is input row `first_row`.
-    pub fn new(first_row: usize) -> Self {
-        IdRun {
-            first_row,
-            personal: [0; 2],
-            first_personal: [usize::MAX; 2],
-            shards: Vec::new(),
-            parts: vec![Vec::new(); idset::SHARDS],
-        }
-    }
-
-    /// Empties the run for rows from `first_row` on (keeping its room).
-    pub fn start(&mut self, first_row: usize) {
-        self.first_row = first_row;
-        self.personal = [0; 2];
-        self.first_personal = [usize::MAX; 2];
-        self.shards.clear();
-        self.parts.iter_mut().for_each(Vec::clear);
-    }
-
-    /// Makes room for `rows` more rows at once (a reader that knows how many are coming), so
-    /// that pushing them does not grow the run step by step.
-    pub fn reserve(&mut self, rows: usize) {
-        self.shards.reserve(rows);
-        let share = idset::shard_share(rows);
-        for p in &mut self.parts {
-            p.reserve(share);
-        }
-    }
-
-    /// The input row of the run's first row.
-    pub fn first_row(&self) -> usize {
-        self.first_row
-    }
-
-    /// Rows pushed.
-    pub fn len(&self) -> usize {
-        self.shards.len()
-    }
-
-    /// Whether no row was pushed.
-    pub fn is_empty(&self) -> bool {
-        self.shards.is_empty()
-    }
-
-    /// Adds the run's next row by its `episode_id` and `patient_id` cells, read as
-    /// [`EpisodeReader::read`] reads them ([`IdHash::of_cells`]); a row without an id is
-    /// counted and not checked.
-    #[inline]
-    pub fn push(&mut self, episode_id: Value<'_>, patient_id: Value<'_>) {
-        self.add(IdHash::of_cells(episode_id, patient_id));
-    }
-
+impl RunIds {
     /// Adds the next row by its id's hash (`None`: no episode id), counting the ids its
     /// personal bits mark.
     #[inline]
@@ -597,9 +654,83 @@ impl IdRun {
         if id.personal & 2 != 0 {
             self.note_personal(Field::PatientId, self.shards.len());
         }
-        let shard = idset::shard_of(id.hash);
-        self.shards.push(shard as u16);
-        self.parts[shard].push(id.hash);
+        self.shards.push(idset::shard_of(id.hash) as u16);
+        self.hashes.push(id.hash);
+    }
+
+    /// Counts an id of `field` that looks like a personal identity number, in row `i` of the
+    /// run.
+    fn note_personal(&mut self, field: Field, i: usize) {
+        let c = usize::from(field == Field::PatientId);
+        self.personal[c] += 1;
+        let first = &mut self.first_personal[c];
+        *first = (*first).min(i);
+    }
+}
+
+impl IdRun {
+    /// An empty run whose first row is input row `first_row`.
+    pub fn new(first_row: usize) -> Self {
+        IdRun {
+            first_row,
+            ids: RunIds {
+                personal: [0; 2],
+                first_personal: [usize::MAX; 2],
+                shards: Vec::new(),
+                hashes: Vec::new(),
+            },
+            order: IdOrder::default(),
+            parts: vec![Vec::new(); idset::SHARDS],
+        }
+    }
+
+    /// Empties the run for rows from `first_row` on (keeping its room).
+    pub fn start(&mut self, first_row: usize) {
+        self.first_row = first_row;
+        self.ids.personal = [0; 2];
+        self.ids.first_personal = [usize::MAX; 2];
+        self.ids.shards.clear();
+        self.ids.hashes.clear();
+        self.order.clear();
+        self.parts.iter_mut().for_each(Vec::clear);
+    }
+
+    /// Makes room for `rows` more rows at once (a reader that knows how many are coming), so
+    /// that pushing them does not grow the run step by step.
+    pub fn reserve(&mut self, rows: usize) {
+        self.ids.shards.reserve(rows);
+        self.ids.hashes.reserve(rows);
+    }
+
+    /// The input row of the run's first row.
+    pub fn first_row(&self) -> usize {
+        self.first_row
+    }
+
+    /// Rows pushed.
+    pub fn len(&self) -> usize {
+        self.ids.shards.len()
+    }
+
+    /// Whether no row was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.ids.shards.is_empty()
+    }
+
+    /// Adds the run's next row by its `episode_id` and `patient_id` cells, read as
+    /// [`EpisodeReader::read`] reads them ([`IdHash::of_cells`]); a row without an id is
+    /// counted and not checked.
+    #[inline]
+    pub fn push(&mut self, episode_id: Value<'_>, patient_id: Value<'_>) {
+        let Some(id) = value::id(episode_id) else {
+            self.ids.add(None);
+            return;
+        };
+        self.order.begin().next(id);
+        let patient = value::id(patient_id);
+        let hash =
+            IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str));
+        self.ids.add(Some(hash));
     }
 
     /// [`push`](Self::push) of the next rows by their `episode_id` cells alone, in one loop
@@ -622,11 +753,18 @@ impl IdRun {
     /// ```
     #[inline]
     pub fn push_episode_ids<'v>(&mut self, cells: impl IntoIterator<Item = Value<'v>>) -> usize {
-        let at = self.shards.len();
+        let at = self.ids.shards.len();
         let cells = cells.into_iter();
-        self.shards.reserve(cells.size_hint().0);
+        self.ids.shards.reserve(cells.size_hint().0);
+        let mut order = self.order.begin();
         for v in cells {
-            self.add(value::id(v).map(|id| IdHash::of(id.as_str())));
+            match value::id(v) {
+                Some(id) => {
+                    order.next(id);
+                    self.ids.add(Some(IdHash::of(id.as_str())));
+                }
+                None => self.ids.add(None),
+            }
         }
         at
     }
@@ -637,24 +775,27 @@ impl IdRun {
     /// is not checked, nor a cell past those rows).
     #[inline]
     pub fn push_patient_ids<'v>(&mut self, at: usize, cells: impl IntoIterator<Item = Value<'v>>) {
-        let rows = self.shards.len();
+        let rows = self.ids.shards.len();
         for (i, v) in (at.min(rows)..rows).zip(cells) {
-            if self.shards[i] == NO_ID {
+            if self.ids.shards[i] == NO_ID {
                 continue;
             }
             if value::id(v).is_some_and(|p| is_personal_id(p.as_str())) {
-                self.note_personal(Field::PatientId, i);
+                self.ids.note_personal(Field::PatientId, i);
             }
         }
     }
 
-    /// Counts an id of `field` that looks like a personal identity number, in row `i` of the
-    /// run.
-    fn note_personal(&mut self, field: Field, i: usize) {
-        let c = usize::from(field == Field::PatientId);
-        self.personal[c] += 1;
-        let first = &mut self.first_personal[c];
-        *first = (*first).min(i);
+    /// Sorts the run's hashes by shard, into `parts`.
+    fn sort_by_shard(&mut self) {
+        let share = idset::shard_share(self.ids.hashes.len());
+        for p in &mut self.parts {
+            p.clear();
+            p.reserve(share);
+        }
+        for &h in &self.ids.hashes {
+            self.parts[idset::shard_of(h)].push(h);
+        }
     }
 
     /// The input rows of the ids at `repeats` — `(shard, k)`: the `k`-th hash of the shard's
@@ -673,7 +814,7 @@ impl IdRun {
         let end: Vec<usize> = next[1..].to_vec();
         let mut seen = vec![0usize; idset::SHARDS];
         let mut rows = Vec::with_capacity(repeats.len());
-        for (at, &shard) in self.shards.iter().enumerate() {
+        for (at, &shard) in self.ids.shards.iter().enumerate() {
             if shard == NO_ID {
                 continue;
             }
