@@ -322,7 +322,7 @@ impl ColumnBatch {
                 for ((v, id), s) in cells.zip(&mut self.ids[at..n]).zip(slow) {
                     match value::id(v) {
                         Some(t) => {
-                            order.next(t);
+                            order.next(&t);
                             *id = Some(IdHash::of(t.as_str()));
                         }
                         None => *s = true,

@@ -726,7 +726,7 @@ impl IdRun {
             self.ids.add(None);
             return;
         };
-        self.order.begin().next(id);
+        self.order.begin().next(&id);
         let patient = value::id(patient_id);
         let hash =
             IdHash::of(id.as_str()).with_patient(patient.as_ref().map(value::IdText::as_str));
@@ -760,7 +760,7 @@ impl IdRun {
         for v in cells {
             match value::id(v) {
                 Some(id) => {
-                    order.next(id);
+                    order.next(&id);
                     self.ids.add(Some(IdHash::of(id.as_str())));
                 }
                 None => self.ids.add(None),

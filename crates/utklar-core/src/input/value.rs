@@ -153,6 +153,15 @@ impl<'a> IdText<'a> {
         }
     }
 
+    /// The id as the text cell it was read from gave it, `None` for one written out.
+    #[inline]
+    pub(crate) fn borrowed(&self) -> Option<&'a str> {
+        match self.repr {
+            IdRepr::Borrowed(s) => Some(s),
+            IdRepr::Inline { .. } => None,
+        }
+    }
+
     fn inline(args: fmt::Arguments<'_>) -> IdText<'a> {
         struct W {
             buf: [u8; 32],
