@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use utklar_core::input::{value, AlsoBy, ColumnBatch, ColumnMap, EpisodeSet, Value};
+use utklar_core::input::{value, AlsoBy, ColumnBatch, ColumnMap, EpisodeSet, IdOrder, Value};
 use utklar_core::validate::{EpisodeFacts, EpisodeReader, Field, IdHash, RawEpisode};
 use utklar_core::{Episode, Problem};
 
@@ -376,6 +376,7 @@ impl<R: Read> EpisodeFile<R> {
         batch.split = 0;
         batch.rows.clear();
         batch.problems.clear();
+        batch.order.clear();
         batch.end = None;
         batch.first_row = self.row;
         let mut done = false;
@@ -431,30 +432,50 @@ pub struct Batch {
     /// The records read column by column: the first `split` of them, then the others.
     slices: [ColumnBatch; 2],
     split: usize,
+    /// The order of the ids of the rows checked so far ([`ids_in_order`](Self::ids_in_order)).
+    order: IdOrder,
 }
 
 impl Batch {
     /// Checks the records from `rows.len()` up to `until`; at a cell that is not UTF-8 text,
     /// drops that record and those after it and ends the batch with the error.
     fn parse_until(&mut self, until: usize, columns: &[(usize, Field)]) {
-        while self.rows.len() < until {
-            let i = self.rows.len();
-            let record = &self.records[i];
+        let Batch {
+            records,
+            rows,
+            problems,
+            order,
+            ..
+        } = self;
+        // The ids followed for their order as they are read (the reading thread's rows first,
+        // then the rest).
+        let mut order = order.begin();
+        while rows.len() < until {
+            let i = rows.len();
+            let record = &records[i];
             let mut raw = RawEpisode::default();
             if let Err(e) = fill_raw(&mut raw, record, columns) {
                 self.len = i;
                 self.end = Some(e);
                 return;
             }
-            let (id, facts) =
-                EpisodeReader::read_facts(self.first_row + i, &raw, &mut self.problems);
-            self.rows.push(BatchRow {
+            if let Some(id) = value::id(raw.value(Field::EpisodeId)) {
+                order.next(&id);
+            }
+            let (id, facts) = EpisodeReader::read_facts(self.first_row + i, &raw, problems);
+            rows.push(BatchRow {
                 line: record.line(),
                 id,
                 facts,
-                problems_end: self.problems.len(),
+                problems_end: problems.len(),
             });
         }
+    }
+
+    /// The order of the ids of the rows checked (for
+    /// [`EpisodeReader::check_in_order`], with their [`BatchRow::id`]s).
+    pub fn ids_in_order(&self) -> &IdOrder {
+        &self.order
     }
 
     /// Record `i` of the batch.

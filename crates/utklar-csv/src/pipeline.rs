@@ -463,8 +463,11 @@ fn consume<E: From<Error>>(
             sized = true;
             reserve_for(&mut reader, size, batch.rows.len(), batch.bytes);
         }
-        // The ids' slots are read a chunk ahead of their check: near enough that they (and
-        // their pages' translations) are still cached when checked, far enough that the
+        // Ids in order after every id met: checked at once, none repeats.
+        let in_order =
+            reader.check_in_order(batch.ids_in_order(), batch.rows.iter().filter_map(|r| r.id));
+        // Else the ids' slots are read a chunk ahead of their check: near enough that they
+        // (and their pages' translations) are still cached when checked, far enough that the
         // reads overlap.
         let ahead = |from: usize| {
             batch
@@ -474,17 +477,21 @@ fn consume<E: From<Error>>(
                 .take(PREFETCH)
                 .filter_map(|r| r.id)
         };
-        reader.prefetch(ahead(0));
+        if !in_order {
+            reader.prefetch(ahead(0));
+        }
         let mut start = 0;
         for (i, r) in batch.rows.iter().enumerate() {
-            if i % PREFETCH == 0 {
-                reader.prefetch(ahead(i + PREFETCH));
-            }
             let row = batch.first_row + i;
             let own = &batch.problems[start..r.problems_end];
             start = r.problems_end;
-            if let Some(id) = r.id {
-                reader.check_duplicate(row, id, &mut repeated);
+            if !in_order {
+                if i % PREFETCH == 0 {
+                    reader.prefetch(ahead(i + PREFETCH));
+                }
+                if let Some(id) = r.id {
+                    reader.check_duplicate(row, id, &mut repeated);
+                }
             }
             let result = match &r.facts {
                 Some(facts) if own.is_empty() && repeated.is_empty() => Ok(facts),

@@ -297,6 +297,72 @@ fn one_thread_and_two_give_the_same() {
     assert_eq!(*line, row as u64 + 2 + (row as u64).div_ceil(1000));
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    /// Ids in order for batches on end — zero-padded or not — then one out of order (a repeat
+    /// of an early id, or a new one below the last), then in order again: the duplicate check
+    /// holds the ids while they come in order, on the two-thread paths, and names the rows the
+    /// one-thread check names, with the same lines, whether the rows are read column by column
+    /// (`measure`) or whole (`read_rows`).
+    #[test]
+    fn ids_in_order_then_out_name_the_same_repeats(
+        rows in 0usize..9000,
+        at in 0usize..9000,
+        repeat in any::<bool>(),
+        padded in any::<bool>(),
+        personal in any::<bool>(),
+    ) {
+        let name = |k: usize| if padded { format!("E{k:06}") } else { format!("{k}") };
+        let mut text = format!("{HEAD},patient_id\n");
+        for i in 0..rows {
+            let id = match i {
+                _ if i == at && repeat => name(3),
+                _ if i == at => name(2 * i),
+                _ => name(2 * i + 1),
+            };
+            let patient = if personal && i == rows / 3 { "191212121212" } else { "P" };
+            let _ = writeln!(text, "{id},0880,somatic,2025-03-01,2025-03-0{},{patient}", 1 + i % 5);
+        }
+        let opts = IndicatorOptions::default();
+        let measured = |threads| {
+            let mut seen = Vec::new();
+            let mut file = EpisodeFile::from_bytes(text.as_bytes()).unwrap();
+            file.allow_personal_ids(true);
+            let m = measure(file, &opts, threads, |p, line| {
+                seen.push((p.to_vec(), line));
+                Ok::<_, Error>(())
+            }, |_, _| {});
+            (m.map(|m| m.set.finish(&opts).unwrap().report().clone()).map_err(|e| e.to_string()), seen)
+        };
+        let whole = |threads| {
+            let mut bad = Vec::new();
+            let mut file = EpisodeFile::from_bytes(text.as_bytes()).unwrap();
+            file.allow_personal_ids(true);
+            read_rows(file, threads, |r| {
+                if let Err(p) = r.result {
+                    bad.push((r.row, r.line, p));
+                }
+                Ok::<_, Error>(())
+            }, |_, _| {}).unwrap();
+            bad
+        };
+        let one = measured(Threads::One);
+        prop_assert_eq!(&measured(Threads::Two), &one);
+        let bad = whole(Threads::One);
+        prop_assert_eq!(whole(Threads::Two), bad.clone());
+        // The repeat is named, and nothing else.
+        let repeats: Vec<usize> = bad.iter().map(|b| b.0).collect();
+        // (Row 1's id is the one repeated: at row 0 it comes first, and row 1 repeats it.)
+        let want: Vec<usize> = match at {
+            _ if !repeat || at >= rows => vec![],
+            0 if rows > 1 => vec![1],
+            0 | 1 => vec![],
+            _ => vec![at],
+        };
+        prop_assert_eq!(repeats, want);
+    }
+}
+
 #[test]
 fn an_error_in_a_batch_stops_both_paths_at_the_same_row() {
     let mut text = format!("{HEAD}\n");

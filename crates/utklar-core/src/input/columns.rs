@@ -442,12 +442,7 @@ impl ColumnBatch {
         const AT_ONCE: usize = 512;
         // Ids in order after every id the reader met (each row's, as `read` followed them):
         // none repeats, and the reader holds them apart.
-        let with_id = self.ids.iter().filter(|id| id.is_some()).count();
-        if with_id == self.order.count() && reader.takes_in_order([&self.order]) {
-            for id in self.ids.iter().flatten() {
-                reader.count_personal(*id);
-            }
-            reader.hold(&self.order, self.ids.iter().flatten().map(|id| id.hash));
+        if reader.check_in_order(&self.order, self.ids.iter().flatten().copied()) {
             return;
         }
         reader.reserve(self.len);

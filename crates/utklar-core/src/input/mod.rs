@@ -35,7 +35,6 @@ use serde::{Deserialize, Serialize};
 use crate::model::episode::{CareType, Episode};
 use crate::personal_id::{is_personal_id, PersonalIdScan};
 use idset::IdSet;
-use order::IdOrder;
 
 pub use crate::problem::{Field, Problem, Reason};
 pub use value::Value;
@@ -52,6 +51,7 @@ use crate::model::municipality::Municipality;
 use crate::model::time::NoticeTime;
 pub use also::AlsoBy;
 pub use columns::ColumnBatch;
+pub use order::{Follow, IdOrder};
 pub use set::{ColumnMap, EpisodeSet, Unreadable};
 
 /// Strict or lenient handling of bad rows (`docs/bad-input.md`).
@@ -395,7 +395,7 @@ impl EpisodeReader {
 
     /// Counts the ids of a row that look like personal identity numbers (its hash's bits).
     #[inline]
-    pub(crate) fn count_personal(&mut self, id: IdHash) {
+    fn count_personal(&mut self, id: IdHash) {
         if id.personal & 1 != 0 {
             self.personal.add(Field::EpisodeId.as_str(), 1);
         }
@@ -421,6 +421,29 @@ impl EpisodeReader {
         orders: impl IntoIterator<Item = &'a IdOrder>,
     ) -> bool {
         !self.held.settled && order::chains(self.held.last.as_deref(), orders)
+    }
+
+    /// The duplicate check of consecutive rows at once, which follow the rows this reader has
+    /// seen, when their ids — followed in `order` (every row's with an id, in row order), whose
+    /// hashes `ids` gives in row order — come in ascending order after every id the reader met
+    /// (see the [reader](Self)): then none of them repeats, and the reader remembers them (and
+    /// counts those that look like personal identity numbers) and returns `true`. Otherwise it
+    /// does nothing and returns `false`: check the rows one by one
+    /// ([`check_duplicate`](Self::check_duplicate)).
+    pub fn check_in_order(
+        &mut self,
+        order: &IdOrder,
+        ids: impl IntoIterator<Item = IdHash, IntoIter: Clone>,
+    ) -> bool {
+        let ids = ids.into_iter();
+        if ids.clone().count() != order.count() || !self.takes_in_order([order]) {
+            return false;
+        }
+        for id in ids.clone() {
+            self.count_personal(id);
+        }
+        self.hold(order, ids.map(|id| id.hash));
+        true
     }
 
     /// Remembers ids in order (as [`takes_in_order`](Self::takes_in_order) found them) by

@@ -10,7 +10,31 @@
 //! way, and so are the ids it remembers.
 //!
 //! An [`IdOrder`] follows the ids of a slice or a run of rows as a reader reads them
-//! ([`IdOrder::begin`], then [`Follow::next`] for each id in row order).
+//! ([`IdOrder::begin`], then [`Follow::next`] for each id in row order), and
+//! [`EpisodeReader::check_in_order`](super::EpisodeReader::check_in_order) takes them at once
+//! when they follow every id it met.
+//!
+//! ```
+//! use utklar_core::input::{value, EpisodeReader, IdHash, IdOrder, Value};
+//!
+//! let mut reader = EpisodeReader::new();
+//! let mut order = IdOrder::default();
+//! let ids = ["E0001", "E0002", "E0010"];
+//! {
+//!     let mut follow = order.begin();
+//!     for id in ids {
+//!         follow.next(&value::id(Value::Text(id)).unwrap());
+//!     }
+//! }
+//! assert!(order.ascending());
+//! assert!(reader.check_in_order(&order, ids.iter().map(|id| IdHash::of(id))));
+//! // Not after "E0010": checked one at a time, and found a repeat.
+//! order.clear();
+//! order.begin().next(&value::id(Value::Text("E0002")).unwrap());
+//! assert!(!reader.check_in_order(&order, [IdHash::of("E0002")]));
+//! let mut problems = Vec::new();
+//! assert!(reader.check_duplicate(3, IdHash::of("E0002"), &mut problems));
+//! ```
 
 use super::value::IdText;
 
@@ -48,7 +72,7 @@ pub(crate) fn before(a: &[u8], b: &[u8]) -> bool {
 /// The order of the ids of consecutive rows, as far as they were followed: whether each came
 /// strictly after the one before ([`before`]), how many there were, the first and the last.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct IdOrder {
+pub struct IdOrder {
     /// Two ids came out of order, or the ids could not be followed.
     out_of_order: bool,
     /// Ids followed.
@@ -59,7 +83,7 @@ pub(crate) struct IdOrder {
 
 impl IdOrder {
     /// Forgets every id followed.
-    pub(crate) fn clear(&mut self) {
+    pub fn clear(&mut self) {
         self.out_of_order = false;
         self.count = 0;
         self.first.clear();
@@ -67,17 +91,17 @@ impl IdOrder {
     }
 
     /// Gives up following: the ids are then taken to be in no order.
-    pub(crate) fn give_up(&mut self) {
+    pub fn give_up(&mut self) {
         self.out_of_order = true;
     }
 
     /// Ids followed.
-    pub(crate) fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.count
     }
 
     /// Whether every id followed came strictly after the one before.
-    pub(crate) fn ascending(&self) -> bool {
+    pub fn ascending(&self) -> bool {
         !self.out_of_order
     }
 
@@ -88,7 +112,7 @@ impl IdOrder {
 
     /// Follows more ids, after those followed already: give them to the [`Follow`] in row
     /// order.
-    pub(crate) fn begin<'v>(&mut self) -> Follow<'_, 'v> {
+    pub fn begin<'v>(&mut self) -> Follow<'_, 'v> {
         Follow {
             order: self,
             prev: Prev::None,
@@ -102,7 +126,7 @@ impl IdOrder {
 /// Ids given in row order to an [`IdOrder`] (see [`IdOrder::begin`]); the order takes them in
 /// when this is dropped. In a column's loop: it keeps the last id as the text cell gave it
 /// (an id written out for a number, in a buffer of its own), and copies it once, at the end.
-pub(crate) struct Follow<'o, 'v> {
+pub struct Follow<'o, 'v> {
     order: &'o mut IdOrder,
     prev: Prev<'v>,
     /// The last id, when it was written out.
@@ -124,7 +148,7 @@ enum Prev<'v> {
 impl<'v> Follow<'_, 'v> {
     /// The next id.
     #[inline]
-    pub(crate) fn next(&mut self, id: &IdText<'v>) {
+    pub fn next(&mut self, id: &IdText<'v>) {
         match id.borrowed() {
             Some(s) => {
                 let s = s.as_bytes();
