@@ -70,7 +70,8 @@ pub(crate) fn before(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// The order of the ids of consecutive rows, as far as they were followed: whether each came
-/// strictly after the one before ([`before`]), how many there were, the first and the last.
+/// strictly after the one before (shorter first, ids of one length by their bytes), how many
+/// there were, the first and the last.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdOrder {
     /// Two ids came out of order, or the ids could not be followed.
