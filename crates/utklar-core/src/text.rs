@@ -29,6 +29,15 @@ pub(crate) fn is_blank(s: &str) -> bool {
     }
 }
 
+/// The `N` bytes of `b` from `at` (which must be in `b`), as an array: a fixed-size word to
+/// read with `from_le_bytes` or `from_be_bytes`, without a copy of variable length.
+#[inline]
+pub(crate) fn bytes_at<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut w = [0u8; N];
+    w.copy_from_slice(&b[at..at + N]);
+    w
+}
+
 /// Öre as kronor with a space every three digits and two decimals (`-1 234 567.08`), exact
 /// for any `i128`.
 pub(crate) fn kronor_i128(ore: i128) -> String {

@@ -468,7 +468,7 @@ fn consume<E: From<Error>>(
             reader.check_in_order(batch.ids_in_order(), batch.rows.iter().filter_map(|r| r.id));
         // Else the ids' slots are read a chunk ahead of their check: near enough that they
         // (and their pages' translations) are still cached when checked, far enough that the
-        // reads overlap.
+        // reads overlap (a reader holding ids in order reads nothing).
         let ahead = |from: usize| {
             batch
                 .rows
@@ -477,21 +477,17 @@ fn consume<E: From<Error>>(
                 .take(PREFETCH)
                 .filter_map(|r| r.id)
         };
-        if !in_order {
-            reader.prefetch(ahead(0));
-        }
+        reader.prefetch(ahead(0));
         let mut start = 0;
         for (i, r) in batch.rows.iter().enumerate() {
+            if i % PREFETCH == 0 {
+                reader.prefetch(ahead(i + PREFETCH));
+            }
             let row = batch.first_row + i;
             let own = &batch.problems[start..r.problems_end];
             start = r.problems_end;
-            if !in_order {
-                if i % PREFETCH == 0 {
-                    reader.prefetch(ahead(i + PREFETCH));
-                }
-                if let Some(id) = r.id {
-                    reader.check_duplicate(row, id, &mut repeated);
-                }
+            if let (false, Some(id)) = (in_order, r.id) {
+                reader.check_duplicate(row, id, &mut repeated);
             }
             let result = match &r.facts {
                 Some(facts) if own.is_empty() && repeated.is_empty() => Ok(facts),

@@ -918,15 +918,11 @@ fn hash_id(b: &[u8]) -> u64 {
     }
     #[inline]
     fn word8(b: &[u8], at: usize) -> u64 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
+        u64::from_le_bytes(crate::text::bytes_at(b, at))
     }
     #[inline]
     fn word4(b: &[u8], at: usize) -> u64 {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(&b[at..at + 4]);
-        u64::from(u32::from_le_bytes(w))
+        u64::from(u32::from_le_bytes(crate::text::bytes_at(b, at)))
     }
     let n = b.len();
     let seed = mum(n as u64 ^ K0, K1);

@@ -37,6 +37,7 @@
 //! ```
 
 use super::value::IdText;
+use crate::text::bytes_at;
 
 /// Whether `a` comes strictly before `b`: the shorter first, ids of one length by their bytes.
 ///
@@ -48,15 +49,11 @@ use super::value::IdText;
 pub(crate) fn before(a: &[u8], b: &[u8]) -> bool {
     #[inline]
     fn word8(b: &[u8], at: usize) -> u64 {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_be_bytes(w)
+        u64::from_be_bytes(bytes_at(b, at))
     }
     #[inline]
     fn word4(b: &[u8], at: usize) -> u64 {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(&b[at..at + 4]);
-        u64::from(u32::from_be_bytes(w))
+        u64::from(u32::from_be_bytes(bytes_at(b, at)))
     }
     let n = a.len();
     if n != b.len() {
